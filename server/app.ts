@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { systemClock, type Clock } from '../shared/domain/clock.js';
+import type { ErrorBody } from '../shared/schemas/common.js';
+import type { Area, Job } from './area.js';
+import { areas as defaultAreas } from './areas.js';
+import { createAuthenticate } from './auth/authenticate.js';
+import { HubConfig, type HubConfigInput } from './config.js';
+import type { HubContext, HubServices } from './context.js';
+import { docsPage } from './http/docs-page.js';
+import { HubError } from './http/errors.js';
+import { idempotency } from './http/idempotency.js';
+import { openApiDocument, Router, type RouteDoc } from './http/router.js';
+import { AuditLog } from './services/audit.js';
+import { EventBus } from './services/events.js';
+import { AppendLog } from './store/append-log.js';
+import { JournalStore } from './store/journal-store.js';
+import type { Store } from './store/store.js';
+
+export interface CreateAppOptions {
+  config?: HubConfigInput;
+  clock?: Clock;
+  /** A store opened by the caller; by default one is opened at config.dataDir. */
+  store?: Store;
+  areas?: Area[];
+  /** Extra services an area may take instead of building its own (a runner, a mail transport). */
+  services?: Partial<HubServices>;
+}
+
+export interface HubApp {
+  app: Hono;
+  ctx: HubContext;
+  /** The first administrator's key secret when this start created the store, else null. */
+  bootstrapKey: string | null;
+  /** Starts background jobs (scheduler, outbox). Tests may leave them stopped and drive them. */
+  start(): Promise<void>;
+  seedDemo(): Promise<void>;
+  /** Start-banner lines from the areas, given the base URL. */
+  banner(base: string): string[];
+  close(): Promise<void>;
+}
+
+export const API_PREFIX = '/api/v1';
+const require = createRequire(import.meta.url);
+
+/** Builds the whole hub without listening: tests call `app.request()`, main.ts listens. */
+export async function createApp(options: CreateAppOptions = {}): Promise<HubApp> {
+  const config = HubConfig.parse(options.config ?? {});
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await JournalStore.open({ dir: config.dataDir }));
+  const logs = new AppendLog(store.dir);
+  const events = new EventBus(logs, clock);
+  const audit = new AuditLog(logs, clock);
+  await Promise.all([events.load(), audit.load()]);
+  const ctx: HubContext = { store, logs, clock, config, events, audit, services: { ...options.services } as HubServices };
+
+  const app = new Hono();
+  app.onError(errorHandler);
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.use(`${API_PREFIX}/*`, async (c, next) => {
+    await next();
+    c.header('cache-control', 'no-store');
+  });
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) => c.json(errorBody('too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`), 413),
+    }),
+  );
+  app.use(`${API_PREFIX}/*`, idempotency(clock));
+
+  const authenticate = createAuthenticate(ctx);
+  const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
+  const jobs: Job[] = [];
+  const seeds: (() => Promise<void>)[] = [];
+  const banners: ((base: string) => string)[] = [];
+  for (const area of options.areas ?? defaultAreas) {
+    const setup = await area.setup(ctx, { authenticate, router: () => new Router(authenticate) });
+    for (const { prefix, router } of setup.routes ?? []) {
+      app.route(`${API_PREFIX}${prefix}`, router.hono);
+      mounted.push({ prefix, docs: router.docs });
+    }
+    setup.mount?.(app);
+    jobs.push(...(setup.jobs ?? []));
+    if (setup.seed) seeds.push(setup.seed);
+    if (setup.banner) banners.push(setup.banner);
+  }
+
+  const bootstrapKey = await ctx.services.access.bootstrap(config);
+
+  const version = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).version as string;
+  const spec = openApiDocument(mounted, { title: 'SP Hub API', version });
+  app.get(`${API_PREFIX}/health`, (c) => c.json({ status: 'ok', version, time: clock.now().toISOString() }));
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(spec));
+  const swaggerDir = require('swagger-ui-dist').getAbsoluteFSPath() as string;
+  app.get(`${API_PREFIX}/docs`, (c) => c.html(docsPage(`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs/assets`)));
+  app.get(`${API_PREFIX}/docs/assets/:file{[a-z0-9.-]+\\.(css|js)}`, async (c) => {
+    const file = c.req.param('file').replace(/^.*\//, '');
+    if (!['swagger-ui.css', 'swagger-ui-bundle.js'].includes(file)) return c.notFound();
+    const text = await readFile(join(swaggerDir, file));
+    return c.body(text, 200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript', 'cache-control': 'max-age=86400' });
+  });
+
+  let started = false;
+  return {
+    app,
+    ctx,
+    bootstrapKey,
+    async start() {
+      if (started) return;
+      started = true;
+      for (const job of jobs) await job.start();
+    },
+    async seedDemo() {
+      for (const seed of seeds) await seed();
+    },
+    banner: (base) => banners.map((line) => line(base)),
+    async close() {
+      for (const job of [...jobs].reverse()) await job.stop();
+      await store.close();
+    },
+  };
+}
+
+function errorBody(code: ErrorBody['error']['code'], message: string, details?: ErrorBody['error']['details']): ErrorBody {
+  return { error: { code, message, ...(details && { details }) } };
+}
+
+/** The one place errors become answers: the error shape of SPEC 2, never a stack trace. */
+function errorHandler(error: Error, c: import('hono').Context): Response {
+  if (error instanceof HubError) {
+    return c.json(errorBody(error.code, error.message, error.details), error.status as 400);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code = status === 413 ? 'too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status < 500 ? 'invalid_input' : 'internal';
+    return c.json(errorBody(code, error.message || 'Request rejected.'), status);
+  }
+  if (error.name === 'StoreError') {
+    console.error('store error:', error.message);
+    return c.json(errorBody('unavailable', 'The change could not be saved; nothing was changed. Try again shortly.'), 503);
+  }
+  console.error(`unexpected error on ${c.req.method} ${c.req.path}:`, error);
+  return c.json(errorBody('internal', 'Something went wrong on our side; the error has been logged.'), 500);
+}

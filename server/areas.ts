@@ -1,0 +1,5 @@
+import type { Area } from './area.js';
+import { accessArea } from './routes/access.js';
+
+/** The domain's areas in set-up order: each may use the services of those before it. */
+export const areas: Area[] = [accessArea];

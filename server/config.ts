@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Everything an operator can set, from environment variables (documented in README.md). */
+export const HubConfig = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** Folder of the embedded store; null keeps everything in memory. */
+  dataDir: z.string().nullable().default('./data'),
+  /** Seed demo data into an empty store. */
+  demo: z.boolean().default(true),
+  /** How long a new customer stays `provisioning` before it becomes `pending` (Pulse takes up to 10 minutes). */
+  provisioningMs: z.number().int().min(0).default(10 * 60_000),
+  /** Public URL of the hub, used in links on cards and mails. */
+  publicUrl: z.string().optional(),
+  /** Base URL of the VDC portal, used for "open in portal" links. */
+  portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
+  production: z.boolean().default(false),
+  bodyLimitBytes: z.number().int().default(1024 * 1024),
+  /** The first administrator and partner account, created in an empty store. */
+  adminEmail: z.string().default('admin@northwind-msp.com'),
+  /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
+  adminKey: z.string().min(24).optional(),
+  accountName: z.string().default('Northwind Cloud Services'),
+  proPartnerId: z.string().regex(/^PRA-\d+$/).default('PRA-1048576'),
+  /** Extra settings areas read for themselves (SMTP, bot credentials, thresholds...). */
+  env: z.record(z.string(), z.string().optional()).default({}),
+});
+export type HubConfig = z.infer<typeof HubConfig>;
+export type HubConfigInput = z.input<typeof HubConfig>;
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const flag = (v: string | undefined) => (v === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
+  return HubConfig.parse({
+    host: env.SPHUB_HOST,
+    port: env.SPHUB_PORT ?? env.PORT,
+    dataDir: env.SPHUB_DATA_DIR === ':memory:' ? null : env.SPHUB_DATA_DIR,
+    demo: flag(env.SPHUB_DEMO),
+    provisioningMs: env.SPHUB_PROVISIONING_SECONDS ? Number(env.SPHUB_PROVISIONING_SECONDS) * 1000 : undefined,
+    publicUrl: env.SPHUB_PUBLIC_URL,
+    portalUrl: env.SPHUB_PORTAL_URL,
+    production: env.NODE_ENV === 'production',
+    adminEmail: env.SPHUB_ADMIN_EMAIL,
+    adminKey: env.SPHUB_ADMIN_KEY,
+    env: { ...env },
+  });
+}

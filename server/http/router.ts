@@ -1,0 +1,180 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { Permission } from '../../shared/schemas/common.js';
+import type { Principal } from '../auth/principal.js';
+import { forbidden, invalid } from './errors.js';
+import { parseOrThrow } from './validate.js';
+
+export type HubEnv = { Variables: { principal: Principal } };
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteOptions<P, Q, B> {
+  summary: string;
+  /** The permission the route needs, or 'public' for the few routes that need no key. */
+  permission: Permission | 'public';
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  response?: z.ZodType;
+  /** Status of a successful answer (201 for creations). */
+  status?: 200 | 201 | 202 | 204;
+  /** Non-JSON answers (CSV, ZIP, event streams) for the docs. */
+  produces?: string;
+  tags?: string[];
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+  c: Context<HubEnv>;
+}
+
+export interface RouteDoc {
+  method: Method;
+  path: string;
+  options: RouteOptions<unknown, unknown, unknown>;
+}
+
+export type Authenticate = (c: Context<HubEnv>) => Promise<Principal>;
+
+/**
+ * One sub-app per resource. Every route declares its permission and input schemas here, and
+ * this is the only place they are enforced, so no route can forget validation or access checks.
+ * The same declarations produce the OpenAPI document.
+ */
+export class Router {
+  readonly hono = new Hono<HubEnv>();
+  readonly docs: RouteDoc[] = [];
+
+  constructor(private readonly authenticate: Authenticate) {}
+
+  get<P = unknown, Q = unknown>(path: string, options: RouteOptions<P, Q, never>, handler: (input: RouteInput<P, Q, never>) => unknown) {
+    return this.add('get', path, options, handler);
+  }
+  post<P = unknown, Q = unknown, B = unknown>(path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown) {
+    return this.add('post', path, options, handler);
+  }
+  put<P = unknown, Q = unknown, B = unknown>(path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown) {
+    return this.add('put', path, options, handler);
+  }
+  patch<P = unknown, Q = unknown, B = unknown>(path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown) {
+    return this.add('patch', path, options, handler);
+  }
+  delete<P = unknown, Q = unknown, B = unknown>(path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown) {
+    return this.add('delete', path, options, handler);
+  }
+
+  private add<P, Q, B>(method: Method, path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown): this {
+    this.docs.push({ method, path, options: options as RouteOptions<unknown, unknown, unknown> });
+    this.hono[method](path, async (c) => {
+      const principal = options.permission === 'public' ? anonymous : await this.authenticate(c);
+      if (options.permission !== 'public' && !principal.permissions.has(options.permission)) {
+        throw forbidden(`This needs the "${options.permission}" permission, which ${principal.actor.name} does not have.`);
+      }
+      c.set('principal', principal);
+      const params = options.params ? parseOrThrow(options.params, c.req.param(), 'params') : (c.req.param() as P);
+      const query = options.query ? parseOrThrow(options.query, flatQuery(c), 'query') : (undefined as Q);
+      const body = options.body ? parseOrThrow(options.body, await readJson(c), 'body') : (undefined as B);
+      const result = await handler({ params, query, body, principal, c });
+      if (result instanceof Response) return result;
+      if (options.status === 204) return c.body(null, 204);
+      return c.json(result as object, options.status ?? 200);
+    });
+    return this;
+  }
+}
+
+const anonymous: Principal = {
+  actor: { kind: 'system', userId: null, name: 'anonymous', channel: 'api' },
+  user: null,
+  permissions: new Set(),
+};
+
+function flatQuery(c: Context): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) out[key] = values.length === 1 ? values[0]! : values;
+  return out;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid('The request body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+  }
+}
+
+/** Builds the OpenAPI 3.1 document from the routes' own schemas. */
+export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { prefix, docs } of routes) {
+    for (const { method, path, options } of docs) {
+      const full = `${prefix}${path === '/' ? '' : path}`.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+      const parameters: unknown[] = [];
+      for (const [where, schema] of [['path', options.params], ['query', options.query]] as const) {
+        const json = schema ? toSchema(schema, 'input') : null;
+        const props = (json?.properties ?? {}) as Record<string, unknown>;
+        const required = new Set((json?.required as string[] | undefined) ?? []);
+        for (const [name, s] of Object.entries(props)) parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
+      }
+      for (const name of full.match(/\{([^}]+)\}/g) ?? []) {
+        const n = name.slice(1, -1);
+        if (!parameters.some((p) => (p as { name: string }).name === n)) parameters.push({ name: n, in: 'path', required: true, schema: { type: 'string' } });
+      }
+      const status = String(options.status ?? 200);
+      paths[full] ??= {};
+      paths[full][method] = {
+        summary: options.summary,
+        tags: options.tags ?? [prefix.split('/')[1] ?? 'hub'],
+        security: options.permission === 'public' ? [] : [{ apiKey: [] }],
+        ...(options.permission !== 'public' && { 'x-permission': options.permission }),
+        parameters,
+        ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
+        responses: {
+          [status]: {
+            description: 'Success',
+            ...(options.produces
+              ? { content: { [options.produces]: {} } }
+              : options.response && { content: { 'application/json': { schema: toSchema(options.response, 'output') } } }),
+          },
+          default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { ...info, description: 'SP Hub API. Authenticate with `Authorization: Bearer <api key>`.' },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+              required: ['code', 'message'],
+            },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  try {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+    delete json.$schema;
+    return json;
+  } catch {
+    return {};
+  }
+}

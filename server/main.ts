@@ -1,0 +1,54 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { configFromEnv } from './config.js';
+
+/** Starts the hub: opens the store, seeds demo data into an empty one, listens on loopback. */
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const hub = await createApp({ config });
+  if (hub.bootstrapKey && config.demo) await hub.seedDemo();
+  await hub.start();
+
+  const server = serve({ fetch: hub.app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const base = `http://${config.host}:${info.port}`;
+    const lines = [
+      '',
+      `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : 'in memory'})`,
+      `  API      ${base}/api/v1   (try ${base}/api/v1/health)`,
+      `  API docs ${base}/api/v1/docs`,
+    ];
+    lines.push(...hub.banner(base));
+    console.log(lines.join('\n'));
+  });
+
+  if (hub.bootstrapKey) {
+    console.log(`\nAdministrator API key (shown once, keep it safe):\n  ${hub.bootstrapKey}`);
+    if (hub.ctx.store.dir && !config.adminKey) {
+      const file = join(hub.ctx.store.dir, 'admin-api-key.txt');
+      await writeFile(file, hub.bootstrapKey + '\n', { mode: 0o600 });
+      await chmod(file, 0o600);
+      console.log(`  (also saved to ${resolve(file)}; delete that file once you have stored the key)`);
+    }
+  } else if (!config.adminKey) {
+    console.log(`\nUse the administrator API key printed at first start (saved in ${resolve(config.dataDir ?? '.', 'admin-api-key.txt')} unless you deleted it).`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping SP Hub...`);
+    server.close();
+    await hub.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`SP Hub could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

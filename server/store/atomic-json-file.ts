@@ -1,0 +1,54 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/**
+ * A lowdb adapter that never leaves a half-written file: it writes a temp file, fsyncs it,
+ * renames it over the target and fsyncs the folder so the rename itself survives a crash.
+ * Parsing and validation are the caller's (see journal-store.ts), so a bad file is reported,
+ * never overwritten.
+ */
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(
+    private readonly path: string,
+    private readonly parse: (text: string) => T,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return this.parse(text);
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileDurably(this.path, JSON.stringify(data));
+  }
+}
+
+export async function writeFileDurably(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+  await syncDir(dirname(path));
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

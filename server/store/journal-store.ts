@@ -1,0 +1,312 @@
+import { mkdir, open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { AtomicJsonFile, syncDir } from './atomic-json-file.js';
+import { collectionNamed, type Collection } from './collection.js';
+import { StoreError, type ChangeListener, type Store, type WriteBatch } from './store.js';
+
+export const STORE_FORMAT = 'sp-hub-store';
+export const STORE_VERSION = 1;
+
+interface Snapshot {
+  format: typeof STORE_FORMAT;
+  version: number;
+  seq: number;
+  savedAt: string;
+  collections: Record<string, unknown[]>;
+}
+
+type Op = [collection: string, id: string, doc: unknown | null];
+interface JournalLine {
+  s: number;
+  o: Op[];
+}
+
+export interface JournalStoreOptions {
+  /** Folder of the store; null keeps everything in memory (tests). */
+  dir: string | null;
+  /** Journal size that triggers folding it into the snapshot. */
+  compactAfterBytes?: number;
+}
+
+/**
+ * The embedded store: a lowdb snapshot (`hub.json`) plus an append-only journal of changes.
+ * A write appends one line to the journal and fsyncs it (writes arriving together share one
+ * fsync), so its cost does not depend on how much is stored. The journal is folded into a new
+ * snapshot, written atomically, once it grows past a bound. On start the snapshot is validated
+ * and the journal replayed; a torn last line (a crash mid-append) is dropped, anything else that
+ * does not parse stops the start instead of being overwritten.
+ */
+export class JournalStore implements Store {
+  readonly dir: string | null;
+  private readonly data = new Map<string, Map<string, { id: string }>>();
+  private readonly listeners = new Map<string, ChangeListener<never>[]>();
+  private readonly compactAfterBytes: number;
+  private low: Low<Snapshot> | null = null;
+  private seq = 0;
+  private journal: FileHandle | null = null;
+  private journalIndex = 0;
+  private journalBytes = 0;
+  private pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private io: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(options: JournalStoreOptions) {
+    this.dir = options.dir;
+    this.compactAfterBytes = options.compactAfterBytes ?? 32 * 1024 * 1024;
+  }
+
+  static async open(options: JournalStoreOptions): Promise<JournalStore> {
+    const store = new JournalStore(options);
+    if (store.dir) await store.load(store.dir);
+    return store;
+  }
+
+  get<T extends { id: string }>(collection: Collection<T>, id: string): T | undefined {
+    return this.data.get(collection.name)?.get(id) as T | undefined;
+  }
+
+  all<T extends { id: string }>(collection: Collection<T>): IterableIterator<T> {
+    return (this.table(collection.name).values() as IterableIterator<T>);
+  }
+
+  count(collection: Collection<{ id: string }>): number {
+    return this.data.get(collection.name)?.size ?? 0;
+  }
+
+  onChange<T extends { id: string }>(collection: Collection<T>, listener: ChangeListener<T>): void {
+    const list = this.listeners.get(collection.name) ?? [];
+    list.push(listener as ChangeListener<never>);
+    this.listeners.set(collection.name, list);
+    for (const doc of this.table(collection.name).values()) listener(undefined, doc as T);
+  }
+
+  write<R>(fn: (batch: WriteBatch) => R): Promise<R> {
+    if (this.failure) return Promise.reject(new StoreError(`the store is read-only after a disk error: ${this.failure.message}`));
+    if (this.closed) return Promise.reject(new StoreError('the store is closed'));
+    const staged = new Map<string, Map<string, { id: string } | null>>();
+    const batch: WriteBatch = {
+      get: (collection, id) => {
+        const own = staged.get(collection.name);
+        if (own?.has(id)) return (own.get(id) ?? undefined) as never;
+        return this.get(collection, id);
+      },
+      put: (collection, doc) => {
+        let own = staged.get(collection.name);
+        if (!own) staged.set(collection.name, (own = new Map()));
+        own.set(doc.id, doc);
+      },
+      delete: (collection, id) => {
+        let own = staged.get(collection.name);
+        if (!own) staged.set(collection.name, (own = new Map()));
+        own.set(id, null);
+      },
+    };
+    const result = fn(batch);
+    const ops: Op[] = [];
+    for (const [name, docs] of staged) for (const [id, doc] of docs) ops.push([name, id, doc]);
+    if (ops.length === 0) return Promise.resolve(result);
+    this.seq += 1;
+    const line = this.dir ? JSON.stringify({ s: this.seq, o: ops } satisfies JournalLine) + '\n' : '';
+    for (const op of ops) this.apply(op, true);
+    if (!this.dir) return Promise.resolve(result);
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ line, resolve: () => resolve(result), reject });
+      this.scheduleFlush();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.dir) return;
+    await this.enqueue(() => this.flush());
+    if (!this.failure && this.journalBytes > 0) await this.enqueue(() => this.compact());
+    await this.io;
+    await this.journal?.close();
+    this.journal = null;
+  }
+
+  // ---- internals ----
+
+  private table(name: string): Map<string, { id: string }> {
+    let table = this.data.get(name);
+    if (!table) this.data.set(name, (table = new Map()));
+    return table;
+  }
+
+  private apply([name, id, doc]: Op, notify: boolean): void {
+    const table = this.table(name);
+    const before = table.get(id);
+    if (doc === null) table.delete(id);
+    else table.set(id, doc as { id: string });
+    if (!notify) return;
+    for (const listener of this.listeners.get(name) ?? []) (listener as ChangeListener<unknown>)(before, doc ?? undefined);
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.io.then(task, task);
+    this.io = next.catch(() => undefined);
+    return next;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    void this.enqueue(async () => {
+      this.flushScheduled = false;
+      await this.flush();
+      if (this.journalBytes > this.compactAfterBytes && !this.failure) await this.compact();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    try {
+      const text = batch.map((p) => p.line).join('');
+      const journal = await this.currentJournal();
+      await journal.write(text);
+      await journal.datasync();
+      this.journalBytes += Buffer.byteLength(text);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      this.failure = error as Error;
+      for (const p of batch) p.reject(new StoreError(`write not saved: ${(error as Error).message}`));
+    }
+  }
+
+  private async currentJournal(): Promise<FileHandle> {
+    if (this.journal) return this.journal;
+    const dir = join(this.dir!, 'journal');
+    await mkdir(dir, { recursive: true });
+    this.journalIndex += 1;
+    this.journal = await open(join(dir, journalName(this.journalIndex)), 'a');
+    this.journalBytes = 0;
+    await syncDir(dir);
+    return this.journal;
+  }
+
+  /** Folds everything written so far into a new snapshot, then drops the journals it covers. */
+  private async compact(): Promise<void> {
+    const covered = this.journalIndex;
+    await this.journal?.close();
+    this.journal = null;
+    const snapshot: Snapshot = {
+      format: STORE_FORMAT,
+      version: STORE_VERSION,
+      seq: this.seq,
+      savedAt: new Date().toISOString(),
+      collections: Object.fromEntries([...this.data].map(([name, table]) => [name, [...table.values()]])),
+    };
+    this.low!.data = snapshot;
+    await this.low!.write();
+    const dir = join(this.dir!, 'journal');
+    for (const file of await listJournals(dir)) {
+      if (journalNumber(file) <= covered) await rm(join(dir, file), { force: true });
+    }
+    this.journalBytes = 0;
+  }
+
+  private async load(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'hub.json');
+    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (text) => parseSnapshot(text, path)), emptySnapshot());
+    await this.low.read();
+    const snapshot = this.low.data;
+    this.seq = snapshot.seq;
+    for (const [name, docs] of Object.entries(snapshot.collections)) {
+      const table = this.table(name);
+      for (const doc of docs) table.set((doc as { id: string }).id, doc as { id: string });
+    }
+    const journalDir = join(dir, 'journal');
+    await mkdir(journalDir, { recursive: true });
+    const files = await listJournals(journalDir);
+    let replayedBytes = 0;
+    for (const [index, file] of files.entries()) {
+      replayedBytes += await this.replay(join(journalDir, file), index === files.length - 1);
+      this.journalIndex = Math.max(this.journalIndex, journalNumber(file));
+    }
+    if (files.length > 16 || replayedBytes > this.compactAfterBytes) await this.enqueue(() => this.compact());
+  }
+
+  private async replay(path: string, isLast: boolean): Promise<number> {
+    const text = await readFile(path, 'utf8');
+    let offset = 0;
+    let lineNo = 0;
+    while (offset < text.length) {
+      const end = text.indexOf('\n', offset);
+      lineNo += 1;
+      if (end === -1) {
+        // A line without its newline is a write that never completed, so it was never acknowledged.
+        if (!isLast) throw new StoreError(`${path}: line ${lineNo} is cut short in the middle of the journal`);
+        await truncate(path, Buffer.byteLength(text.slice(0, offset)));
+        break;
+      }
+      const raw = text.slice(offset, end);
+      offset = end + 1;
+      let line: JournalLine;
+      try {
+        line = JSON.parse(raw) as JournalLine;
+      } catch {
+        throw new StoreError(`${path}: line ${lineNo} is not valid JSON; the store was left untouched`);
+      }
+      if (line.s <= this.seq) continue;
+      for (const op of line.o) this.apply(validateOp(op, path, lineNo), false);
+      this.seq = line.s;
+    }
+    return Buffer.byteLength(text);
+  }
+}
+
+function emptySnapshot(): Snapshot {
+  return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, savedAt: new Date(0).toISOString(), collections: {} };
+}
+
+function parseSnapshot(text: string, path: string): Snapshot {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new StoreError(`${path} is not valid JSON. It was left untouched; restore it from a backup or move it away to start empty.`);
+  }
+  const snapshot = raw as Partial<Snapshot>;
+  if (snapshot?.format !== STORE_FORMAT || typeof snapshot.seq !== 'number' || typeof snapshot.collections !== 'object' || snapshot.collections === null) {
+    throw new StoreError(`${path} is not an SP Hub store file. It was left untouched.`);
+  }
+  if (typeof snapshot.version !== 'number' || snapshot.version > STORE_VERSION) {
+    throw new StoreError(`${path} was written by a newer SP Hub (store version ${snapshot.version}, this one reads ${STORE_VERSION}). Upgrade SP Hub; the file was left untouched.`);
+  }
+  for (const [name, docs] of Object.entries(snapshot.collections)) {
+    if (!Array.isArray(docs)) throw new StoreError(`${path}: collection "${name}" is not a list. The file was left untouched.`);
+    const collection = collectionNamed(name);
+    for (const [index, doc] of docs.entries()) {
+      const result = collection ? collection.schema.safeParse(doc) : { success: typeof (doc as { id?: unknown })?.id === 'string' };
+      if (!result.success) {
+        const issue = 'error' in result ? ` (${result.error?.issues[0]?.path.join('.')}: ${result.error?.issues[0]?.message})` : '';
+        throw new StoreError(`${path}: ${name}[${index}] is not a valid record${issue}. The file was left untouched.`);
+      }
+    }
+  }
+  return snapshot as Snapshot;
+}
+
+function validateOp(op: unknown, path: string, lineNo: number): Op {
+  if (!Array.isArray(op) || typeof op[0] !== 'string' || typeof op[1] !== 'string') {
+    throw new StoreError(`${path}: line ${lineNo} holds a malformed change; the store was left untouched`);
+  }
+  const collection = collectionNamed(op[0]);
+  if (op[2] !== null && collection && !collection.schema.safeParse(op[2]).success) {
+    throw new StoreError(`${path}: line ${lineNo} holds an invalid ${op[0]} record; the store was left untouched`);
+  }
+  return op as Op;
+}
+
+const journalName = (n: number) => `${String(n).padStart(8, '0')}.jsonl`;
+const journalNumber = (file: string) => Number.parseInt(file, 10);
+async function listJournals(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /^\d{8}\.jsonl$/.test(f)).sort();
+}

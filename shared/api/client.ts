@@ -1,0 +1,20 @@
+import { accessApi } from './access.js';
+import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
+
+export { ApiError, type ApiClientOptions } from './request.js';
+
+/**
+ * The one typed client of the hub's API, used by the bot, the extension and the tests.
+ * Each area of the API has its own file; this composes them.
+ */
+export function createApiClient(options: ApiClientOptions) {
+  const request = createRequest(options);
+  const raw = createRawRequest(options);
+  return {
+    raw,
+    health: () => request<{ status: string; version: string; time: string }>('GET', '/health'),
+    ...accessApi(request),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
