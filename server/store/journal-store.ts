@@ -64,6 +64,10 @@ export class JournalStore implements Store {
     return store;
   }
 
+  get version(): number {
+    return this.seq;
+  }
+
   get<T extends { id: string }>(collection: Collection<T>, id: string): T | undefined {
     return this.data.get(collection.name)?.get(id) as T | undefined;
   }

@@ -20,6 +20,8 @@ export interface Store {
   count(collection: Collection<{ id: string }>): number;
   write<R>(fn: (batch: WriteBatch) => R): Promise<R>;
   onChange<T extends { id: string }>(collection: Collection<T>, listener: ChangeListener<T>): void;
+  /** Counts committed writes; unchanged means nothing was written. */
+  readonly version: number;
   /** The folder for append-only files that live beside the store (sessions, logs, audit), or null in memory. */
   readonly dir: string | null;
   close(): Promise<void>;
