@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { addMonths, daysOf, deadline, dueDate, isOverdue, monthLabel, previousMonth, suspensionState, wasLate } from './usage-calendar.js';
+
+describe('usage calendar', () => {
+  it('walks months across years', () => {
+    expect(previousMonth('2026-01')).toBe('2025-12');
+    expect(addMonths('2025-11', 3)).toBe('2026-02');
+    expect(daysOf('2024-02')).toHaveLength(29);
+    expect(daysOf('2025-02').at(-1)).toBe('2025-02-28');
+    expect(monthLabel('2025-03')).toBe('March 2025');
+    expect(() => previousMonth('2025-13')).toThrow(RangeError);
+  });
+
+  it('a report is due by the 3rd of the next month and overdue from the 4th', () => {
+    expect(dueDate('2025-12')).toBe('2026-01-03');
+    expect(deadline('2025-03').toISOString()).toBe('2025-04-04T00:00:00.000Z');
+    const report = { month: '2025-03', submitted: false };
+    expect(isOverdue(report, new Date('2025-04-03T23:59:59.999Z'))).toBe(false);
+    expect(isOverdue(report, new Date('2025-04-04T00:00:00.000Z'))).toBe(true);
+    expect(isOverdue({ ...report, submitted: true }, new Date('2025-05-01T00:00:00Z'))).toBe(false);
+    expect(wasLate({ month: '2025-03', submitted: true, submittedAt: '2025-04-05T10:00:00Z' })).toBe(true);
+    expect(wasLate({ month: '2025-03', submitted: true, submittedAt: '2025-04-02T10:00:00Z' })).toBe(false);
+  });
+
+  it('two consecutive overdue months suspend license management; one does not', () => {
+    const now = new Date('2025-06-10T00:00:00Z');
+    const one = suspensionState([{ month: '2025-03', submitted: false }, { month: '2025-04', submitted: true }, { month: '2025-05', submitted: false }], now);
+    expect(one).toEqual({ overdueMonths: ['2025-03', '2025-05'], suspended: false, cause: null, since: null });
+    const two = suspensionState([{ month: '2025-04', submitted: false }, { month: '2025-05', submitted: false }], now);
+    expect(two.suspended).toBe(true);
+    expect(two.cause).toEqual(['2025-04', '2025-05']);
+    expect(two.since).toBe('2025-06-04T00:00:00.000Z');
+    // Before the second deadline, only one month is overdue.
+    expect(suspensionState([{ month: '2025-04', submitted: false }, { month: '2025-05', submitted: false }], new Date('2025-06-03T12:00:00Z')).suspended).toBe(false);
+  });
+});
