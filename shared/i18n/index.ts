@@ -1,0 +1,102 @@
+import { de } from './de.js';
+import { en, type MessageKey } from './en.js';
+
+export type { MessageKey } from './en.js';
+
+/** The languages cards, mails and bot answers come in. */
+export const LANGUAGES = ['en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', de: 'Deutsch' };
+
+const catalogs: Record<Language, Record<MessageKey, string>> = { en, de };
+const locales: Record<Language, string> = { en: 'en-GB', de: 'de-DE' };
+
+export type Params = Record<string, string | number>;
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+/**
+ * A message in a language with its `{placeholders}` filled. Numbers are formatted for the
+ * language; a placeholder without a value stays visible rather than vanishing silently.
+ * The result is plain text: callers escape it for markdown or HTML where it goes.
+ */
+export function t(language: Language, key: MessageKey, params: Params = {}): string {
+  const template = catalogs[language][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? formatNumber(language, value) : value;
+  });
+}
+
+/** A plural message: `key.one` or `key.other` by the language's plural rules, with `{count}` set. */
+export function tn(language: Language, key: string, count: number, params: Params = {}): string {
+  const form = new Intl.PluralRules(locales[language]).select(count) === 'one' ? 'one' : 'other';
+  const full = `${key}.${form}`;
+  if (!isMessageKey(full)) throw new Error(`No plural message ${full}`);
+  return t(language, full, { ...params, count });
+}
+
+/** A message that may not exist (a status or kind coming from data): falls back to the raw value. */
+export function tOr(language: Language, key: string, fallback: string, params: Params = {}): string {
+  return isMessageKey(key) ? t(language, key, params) : fallback;
+}
+
+export function formatNumber(language: Language, value: number, fractionDigits = 0): string {
+  return new Intl.NumberFormat(locales[language], { maximumFractionDigits: fractionDigits }).format(value);
+}
+
+/** 0.873 -> "87 %" (de) / "87%" (en). */
+export function formatPercent(language: Language, ratio: number): string {
+  return new Intl.NumberFormat(locales[language], { style: 'percent', maximumFractionDigits: 0 }).format(ratio);
+}
+
+/** A moment as date and time in a time zone, naming the zone so readers elsewhere are not misled. */
+export function formatDateTime(language: Language, iso: string | Date, timeZone = 'UTC'): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const text = new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+  return `${text} ${timeZone === 'UTC' ? 'UTC' : timeZone}`;
+}
+
+export function formatDate(language: Language, iso: string | Date, timeZone = 'UTC'): string {
+  // A bare date (2026-12-03) is a calendar day, not a moment: never shift it by a time zone.
+  const dateOnly = typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const date = typeof iso === 'string' ? new Date(dateOnly ? `${iso}T00:00:00Z` : iso) : iso;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeZone: dateOnly ? 'UTC' : timeZone }).format(date);
+}
+
+/** "2026-10" -> "October 2026" / "Oktober 2026". */
+export function formatMonth(language: Language, month: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) return month;
+  return new Intl.DateTimeFormat(locales[language], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
+}
+
+/** 3_725_000 ms -> "1 h 2 min"; short durations in seconds. Units are the same in both languages. */
+export function formatDuration(language: Language, ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return en['unit.none'];
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${formatNumber(language, seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${formatNumber(language, minutes)} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${formatNumber(language, hours)} h ${formatNumber(language, rest)} min` : `${formatNumber(language, hours)} h`;
+}
+
+/** Bytes with binary units, one fraction digit: 1_572_864 -> "1.5 MB" / "1,5 MB". */
+export function formatBytes(language: Language, bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return en['unit.none'];
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${formatNumber(language, value, unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+
+/**
+ * The data of a card button the bot handles (`Action.Execute` verb + data; the same object is the
+ * `Action.Submit` fallback's data, so `verb` travels inside it too). Cards build these, the bot
+ * parses invokes with this union, so a button and its handler cannot drift apart.
+ */
+export const CardAction = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('policy.start'), policyId: Id, customerId: Id.optional() }),
+  /** Start a policy again after a failed session. */
+  z.object({ verb: z.literal('policy.retry'), policyId: Id, customerId: Id.optional(), sessionId: Id.optional() }),
+  z.object({ verb: z.literal('policy.stop'), policyId: Id, customerId: Id.optional(), confirmed: z.boolean().optional() }),
+  z.object({ verb: z.literal('policy.enable'), policyId: Id, customerId: Id.optional() }),
+  z.object({ verb: z.literal('policy.disable'), policyId: Id, customerId: Id.optional(), confirmed: z.boolean().optional() }),
+  z.object({ verb: z.literal('invite.resend'), customerId: Id }),
+  z.object({ verb: z.literal('customer.status'), customerId: Id }),
+  /** Marks an alert seen (`key` names it, such as `stale:<policyId>` or `license:<customerId>`). */
+  z.object({ verb: z.literal('alert.acknowledge'), key: z.string().min(1).max(200), customerId: Id.optional() }),
+]);
+export type CardAction = z.infer<typeof CardAction>;
+export type CardVerb = CardAction['verb'];
+
+// ---- notification card view models ----
+// What a notification card (and the mail with the same content) shows. The server builds these
+// from domain events and state; the builders in bot/cards/notifications.ts turn them into cards.
+
+const Ref = z.object({ id: z.string(), name: z.string() });
+const Iso = z.string();
+
+export const BackupFailedView = z.object({
+  kind: z.literal('backupFailed'),
+  customer: Ref,
+  policy: Ref,
+  /** `Failed` or `Disconnected`. */
+  status: z.string(),
+  sessionId: z.string().optional(),
+  startedAt: Iso.optional(),
+  endedAt: Iso.optional(),
+  /** The session's last error line. */
+  message: z.string().optional(),
+  failingSince: Iso.optional(),
+  consecutiveFailures: z.number().int().optional(),
+});
+
+export const BackupCompletedView = z.object({
+  kind: z.literal('backupCompleted'),
+  customer: Ref,
+  policy: Ref,
+  /** `Success`, `Warning` or `Stopped`. */
+  status: z.string(),
+  sessionId: z.string().optional(),
+  startedAt: Iso.optional(),
+  endedAt: Iso.optional(),
+  processedObjects: z.number().optional(),
+  transferredBytes: z.number().optional(),
+  message: z.string().optional(),
+});
+
+export const RestoreView = z.object({
+  kind: z.literal('restore'),
+  customer: Ref,
+  restoreId: z.string(),
+  /** mailItem, oneDriveFile, sharePointItem, teamsItem (or the source's own words). */
+  restoreKind: z.string(),
+  status: z.string(),
+  requestedBy: z.string().optional(),
+  items: z.number().optional(),
+  at: Iso.optional(),
+  message: z.string().optional(),
+});
+
+export const LicenseThresholdView = z.object({
+  kind: z.literal('licenseThreshold'),
+  customer: Ref,
+  used: z.number(),
+  licensed: z.number(),
+  thresholdPercent: z.number(),
+});
+
+export const LicenseChangeView = z.object({
+  kind: z.literal('licenseChange'),
+  customer: Ref,
+  previous: z.number(),
+  current: z.number(),
+  changedBy: z.string().optional(),
+});
+
+export const StaleProtectionView = z.object({
+  kind: z.literal('staleProtection'),
+  customer: Ref,
+  policy: Ref,
+  lastSuccessAt: Iso.nullable(),
+  thresholdHours: z.number(),
+});
+
+export const UsageReportDueView = z.object({
+  kind: z.literal('usageReportDue'),
+  month: z.string(),
+  number: z.string().optional(),
+  dueDate: z.string(),
+  status: z.string(),
+  overdue: z.boolean(),
+  suspended: z.boolean(),
+});
+
+export const ServiceStatusView = z.object({
+  kind: z.literal('serviceStatus'),
+  region: z.string(),
+  service: z.string(),
+  status: z.string(),
+  message: z.string().optional(),
+});
+
+const DigestPolicyLine = z.object({ customer: Ref, policy: Ref, status: z.string(), at: Iso.optional() });
+export const DigestView = z.object({
+  kind: z.literal('digest'),
+  /** The local day the summary is for, YYYY-MM-DD. */
+  date: z.string(),
+  accountName: z.string(),
+  /** Set when the summary is for one customer's contacts. */
+  customer: Ref.optional(),
+  sections: z.array(z.enum(['failed', 'warning', 'stale', 'license', 'invites', 'reportDue', 'activity'])),
+  staleHours: z.number(),
+  licensePercent: z.number(),
+  invitePendingDays: z.number(),
+  failed: z.array(DigestPolicyLine),
+  warning: z.array(DigestPolicyLine),
+  stale: z.array(z.object({ customer: Ref, policy: Ref, lastSuccessAt: Iso.nullable() })),
+  license: z.array(z.object({ customer: Ref, used: z.number(), licensed: z.number() })),
+  invites: z.array(z.object({ customer: Ref, email: z.string(), invitedAt: Iso })),
+  reports: z.array(z.object({ month: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean() })),
+  activity: z.object({ completed: z.number().int(), failed: z.number().int(), restores: z.number().int() }).nullable(),
+});
+
+export const TestView = z.object({
+  kind: z.literal('test'),
+  sentBy: z.string(),
+  contact: z.string(),
+});
+
+export const NotificationView = z.discriminatedUnion('kind', [
+  BackupFailedView,
+  BackupCompletedView,
+  RestoreView,
+  LicenseThresholdView,
+  LicenseChangeView,
+  StaleProtectionView,
+  UsageReportDueView,
+  ServiceStatusView,
+  DigestView,
+  TestView,
+]);
+export type NotificationView = z.infer<typeof NotificationView>;
+export type DigestView = z.infer<typeof DigestView>;
