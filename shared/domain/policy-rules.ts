@@ -1,0 +1,135 @@
+import type { BackupType, Policy, PolicyObjects, SessionResult } from '../schemas/backup.js';
+import { OBJECT_KINDS } from '../schemas/backup.js';
+import { HOUR } from './clock.js';
+
+// The life of a Flex backup policy as pure transitions: what may happen in which state (a
+// refusal is a sentence for a 409), and the record each step leaves behind.
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** Policies can be managed only for onboarded (active) customers. */
+export function customerConflict(customer: { displayName: string; status: string }): string | null {
+  if (customer.status === 'active') return null;
+  return `Customer "${customer.displayName}" is ${customer.status}: backup policies can be managed only for active (onboarded) customers.`;
+}
+
+export function startConflict(policy: Policy): string | null {
+  if (policy.runningSessionId) {
+    return `Policy "${policy.name}" is already running (session ${policy.runningSessionId}, started ${policy.lastRun ?? 'just now'}). Stop it or wait for it to finish.`;
+  }
+  if (!policy.enabled) return `Policy "${policy.name}" is disabled. Enable it before starting it.`;
+  return null;
+}
+
+export function stopConflict(policy: Policy): string | null {
+  return policy.runningSessionId ? null : `Policy "${policy.name}" is not running, so there is no session to stop.`;
+}
+
+export function enableConflict(policy: Policy): string | null {
+  return policy.enabled ? `Policy "${policy.name}" is already enabled.` : null;
+}
+
+export function disableConflict(policy: Policy): string | null {
+  return policy.enabled ? null : `Policy "${policy.name}" is already disabled.`;
+}
+
+export function deleteConflict(policy: Policy): string | null {
+  return policy.runningSessionId ? `Policy "${policy.name}" is running. Stop its session before deleting the policy.` : null;
+}
+
+/**
+ * What a policy backs up must make sense: SelectedItems names at least one object,
+ * EntireOrganization selects nothing (it leaves objects out with `excluded`), and nothing is
+ * both selected and excluded.
+ */
+export function scopeProblems(scope: { backupType: BackupType; selected: PolicyObjects; excluded: PolicyObjects }): Problem[] {
+  const problems: Problem[] = [];
+  const selectedCount = OBJECT_KINDS.reduce((n, kind) => n + scope.selected[kind].length, 0);
+  if (scope.backupType === 'SelectedItems' && selectedCount === 0) {
+    problems.push({ field: 'selected', message: 'SelectedItems needs at least one selected user, group, site or team' });
+  }
+  if (scope.backupType === 'EntireOrganization' && selectedCount > 0) {
+    problems.push({ field: 'selected', message: 'must be empty for EntireOrganization (leave objects out with excluded)' });
+  }
+  for (const kind of OBJECT_KINDS) {
+    const selected = new Set(scope.selected[kind].map((v) => v.toLowerCase()));
+    for (const item of scope.excluded[kind]) {
+      if (selected.has(item.toLowerCase())) problems.push({ field: `excluded.${kind}`, message: `"${item}" is also selected` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The next slot of the schedule after `now`, keeping the phase of the previous slot (a policy
+ * that ran at 01:30 keeps running at 01:30). A slot still in the future is kept as it is.
+ */
+export function nextScheduledRun(previous: string | null, now: Date, scheduleHours: number): string {
+  const interval = scheduleHours * HOUR;
+  if (!previous) return new Date(now.getTime() + interval).toISOString();
+  const slot = Date.parse(previous);
+  if (slot > now.getTime()) return previous;
+  const steps = Math.floor((now.getTime() - slot) / interval) + 1;
+  return new Date(slot + steps * interval).toISOString();
+}
+
+/** Enabling schedules the next run one interval after the last one, or now if that is past. */
+export function nextRunOnEnable(policy: Pick<Policy, 'lastRun' | 'scheduleHours'>, now: Date): string {
+  if (!policy.lastRun) return now.toISOString();
+  return new Date(Math.max(now.getTime(), Date.parse(policy.lastRun) + policy.scheduleHours * HOUR)).toISOString();
+}
+
+/**
+ * A session starts. A due slot is consumed (moved to the next one) whoever starts the session,
+ * so a manual start just before the schedule does not run twice.
+ */
+export function applyStart(policy: Policy, start: { sessionId: string; now: Date }): Policy {
+  const due = policy.nextRun !== null && Date.parse(policy.nextRun) <= start.now.getTime();
+  return {
+    ...policy,
+    lastStatus: 'Running',
+    lastRun: start.now.toISOString(),
+    runningSessionId: start.sessionId,
+    runCount: policy.runCount + 1,
+    nextRun: due ? nextScheduledRun(policy.nextRun, start.now, policy.scheduleHours) : policy.nextRun,
+    updatedAt: start.now.toISOString(),
+  };
+}
+
+/** Success and Warning protect the data (Warning: some items were skipped); the rest do not. */
+export const isProtectingResult = (result: string): boolean => result === 'Success' || result === 'Warning';
+/** Sessions that ran to their end count towards the average process time. */
+const isTimedResult = (result: SessionResult): boolean => result === 'Success' || result === 'Warning' || result === 'Failed';
+
+/** A session ended: the policy's current state takes its result. */
+export function applyFinish(
+  policy: Policy,
+  end: { sessionId: string; result: SessionResult; startedAt: string; endedAt: string; summary: string | null },
+): Policy {
+  const duration = Math.max(0, Date.parse(end.endedAt) - Date.parse(end.startedAt));
+  const timed = isTimedResult(end.result);
+  return {
+    ...policy,
+    lastStatus: end.result,
+    lastResult: end.result,
+    lastMessage: end.summary,
+    runningSessionId: policy.runningSessionId === end.sessionId ? null : policy.runningSessionId,
+    lastSessionId: end.sessionId,
+    lastSuccessAt: isProtectingResult(end.result) ? end.endedAt : policy.lastSuccessAt,
+    failingSince: end.result === 'Success' ? null : end.result === 'Stopped' ? policy.failingSince : (policy.failingSince ?? end.endedAt),
+    averageProcessMs: timed ? (policy.averageProcessMs * policy.timedRuns + duration) / (policy.timedRuns + 1) : policy.averageProcessMs,
+    timedRuns: timed ? policy.timedRuns + 1 : policy.timedRuns,
+    updatedAt: end.endedAt,
+  };
+}
+
+export function applyEnable(policy: Policy, now: Date): Policy {
+  return { ...policy, enabled: true, nextRun: nextRunOnEnable(policy, now), updatedAt: now.toISOString() };
+}
+
+export function applyDisable(policy: Policy, now: Date): Policy {
+  return { ...policy, enabled: false, nextRun: null, updatedAt: now.toISOString() };
+}
