@@ -63,6 +63,13 @@ export class MonthlyUsageAccumulator {
     this.byCustomer.set(r.customerId, next);
   }
 
+  /** An independent copy (to add live counts to without touching the recorded month). */
+  clone(): MonthlyUsageAccumulator {
+    const copy = new MonthlyUsageAccumulator();
+    for (const [id, usage] of this.byCustomer) copy.byCustomer.set(id, usage);
+    return copy;
+  }
+
   get(customerId: string): MonthlyCustomerUsage | undefined {
     return this.byCustomer.get(customerId);
   }

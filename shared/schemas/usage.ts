@@ -260,9 +260,11 @@ export const UsageSettings = z.object({
   lastNumber: z.number().int().min(0),
   updatedAt: IsoDateTime.nullable(),
   updatedBy: z.string().nullable(),
+  /** The suspension last announced, so it is announced once and its lifting too. */
+  suspension: z.object({ since: IsoDateTime, cause: z.array(Month) }).nullable(),
 });
 export type UsageSettings = z.infer<typeof UsageSettings>;
-export const UsageSettingsView = UsageSettings.omit({ id: true, lastNumber: true });
+export const UsageSettingsView = UsageSettings.omit({ id: true, lastNumber: true, suspension: true });
 export type UsageSettingsView = z.infer<typeof UsageSettingsView>;
 
 export const UsageSettingsUpdate = z
@@ -288,3 +290,16 @@ export const DailyCountsView = z.object({
   ),
 });
 export type DailyCountsView = z.infer<typeof DailyCountsView>;
+
+/** What the usage area tells the monitoring alerts: reports due, overdue, and a suspension. */
+export const UsageAlert = z.object({
+  id: z.string(),
+  kind: z.enum(['usageReportDue', 'usageReportOverdue', 'licenseManagementSuspended']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  title: z.string(),
+  message: z.string(),
+  usageMonth: Month.nullable(),
+  since: IsoDateTime,
+  topic: z.literal('usageReportDue'),
+});
+export type UsageAlert = z.infer<typeof UsageAlert>;

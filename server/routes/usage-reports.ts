@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { MINUTE } from '../../shared/domain/clock.js';
+import {
+  CsvParams,
+  CsvQuery,
+  DailyCountsView,
+  MonthParams,
+  UsageReport,
+  UsageReportHistoryEntry,
+  UsageReportList,
+  UsageReportQuery,
+  UsageReportReject,
+  UsageReportSubmit,
+  UsageReportUpdate,
+  UsageSettingsUpdate,
+  UsageSettingsView,
+} from '../../shared/schemas/usage.js';
+import type { Area } from '../area.js';
+import { UsageScheduler } from '../jobs/usage-scheduler.js';
+import { seedUsage } from '../seed/usage.js';
+import { UsageService } from '../services/usage/usage-service.js';
+
+declare module '../context.js' {
+  interface HubServices {
+    usage: UsageService;
+    usageScheduler: UsageScheduler;
+  }
+}
+
+/**
+ * Monthly usage reports (Pulse). Reading needs `monitoring`; changing, submitting, confirming and
+ * rejecting need `siteSettings`: the report is an account-level obligation of the partner, like
+ * the account settings, not an action on one customer.
+ */
+export const usageArea: Area = {
+  name: 'usage',
+  setup(ctx, { router }) {
+    const usage = new UsageService(ctx);
+    ctx.services.usage = usage;
+    const minutes = Number(ctx.config.env.SPHUB_USAGE_TICK_MINUTES);
+    const scheduler = new UsageScheduler(usage, ctx.clock, Number.isFinite(minutes) && minutes >= 1 ? minutes * MINUTE : 60 * MINUTE);
+    ctx.services.usageScheduler = scheduler;
+
+    const routes = router()
+      .get('/', { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList }, ({ query }) =>
+        usage.list(query),
+      )
+      .get('/settings', { summary: 'Rental agreement number and minimum commits used by new reports', permission: 'monitoring', response: UsageSettingsView }, () => usage.settingsView())
+      .put('/settings', { summary: 'Change the rental agreement number or minimum commits (reports not yet submitted follow)', permission: 'siteSettings', body: UsageSettingsUpdate, response: UsageSettingsView }, ({ principal, body }) =>
+        usage.updateSettings(principal, body),
+      )
+      // Before /:month, which would otherwise take "2025-03.csv".
+      .get(
+        '/:file{[0-9]{4}-[0-9]{2}\\.csv}',
+        { summary: 'A month\'s report as CSV (lines, then totals; part=details for the lines only)', permission: 'monitoring', params: CsvParams, query: CsvQuery, produces: 'text/csv' },
+        async ({ params, query }) => {
+          const { filename, body } = await usage.csv(params.file.slice(0, 7), query.part);
+          return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } });
+        },
+      )
+      .get('/:month', { summary: 'A month\'s report; the running month gives a computed snapshot (never saved)', permission: 'monitoring', params: MonthParams, response: UsageReport }, ({ params }) =>
+        usage.report(params.month),
+      )
+      .put('/:month', { summary: 'Edit current month usage per line, purchase order, comment or hand-added products; saves the report', permission: 'siteSettings', params: MonthParams, body: UsageReportUpdate, response: UsageReport }, ({ principal, params, body }) =>
+        usage.update(principal, params.month, body),
+      )
+      .post('/:month/submit', { summary: 'Submit Usage: save the reviewed usage (with optional last edits) for confirmation', permission: 'siteSettings', params: MonthParams, body: UsageReportSubmit, response: UsageReport }, ({ principal, params, body }) =>
+        usage.submitUsage(principal, params.month, body),
+      )
+      .post('/:month/confirm', { summary: 'Confirm to Submit: send the submitted usage to the aggregator (status Submitted)', permission: 'siteSettings', params: MonthParams, response: UsageReport }, ({ principal, params }) =>
+        usage.confirm(principal, params.month),
+      )
+      .post('/:month/reject', { summary: 'Record the aggregator\'s rejection of a submitted report, with its reason', permission: 'siteSettings', params: MonthParams, body: UsageReportReject, response: UsageReport }, ({ principal, params, body }) =>
+        usage.reject(principal, params.month, body.reason),
+      )
+      .post('/:month/recompute', { summary: 'Re-read the month\'s daily counts into a report not yet submitted (hand edits are kept)', permission: 'siteSettings', params: MonthParams, response: UsageReport }, ({ principal, params }) =>
+        usage.recompute(principal, params.month),
+      )
+      .get('/:month/history', { summary: 'Status history of a report, oldest first', permission: 'monitoring', params: MonthParams, response: z.array(UsageReportHistoryEntry) }, ({ params }) =>
+        usage.history(params.month),
+      )
+      .get('/:month/daily-counts', { summary: 'The daily licensed-user counts behind a month, per customer', permission: 'monitoring', params: MonthParams, response: DailyCountsView }, ({ params }) =>
+        usage.dailyCounts(params.month),
+      );
+
+    return {
+      routes: [{ prefix: '/usage-reports', router: routes }],
+      jobs: [scheduler],
+      seed: () => seedUsage(ctx),
+    };
+  },
+};

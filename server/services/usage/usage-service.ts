@@ -1,0 +1,826 @@
+import { dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
+import type { MonthlyCustomerUsage } from '../../../shared/domain/usage-counts.js';
+import { FLEX_POINTS_PER_UNIT, FLEX_PRODUCT, FLEX_UNIT, formatPoints, linePoints, reportTotals, toDecimal } from '../../../shared/domain/usage-points.js';
+import type { Customer } from '../../../shared/schemas/customers.js';
+import {
+  DecimalAmount,
+  UsageReportRecord,
+  UsageSettings,
+  type DailyCountsView,
+  type SaasUsageDetail,
+  type UsageAlert,
+  type UsageLine,
+  type UsageLineRecord,
+  type UsageReport,
+  type UsageReportChanges,
+  type UsageReportHistoryEntry,
+  type UsageReportingState,
+  type UsageReportList,
+  type UsageReportQuery,
+  type UsageReportSummary,
+  type UsageSettingsView,
+} from '../../../shared/schemas/usage.js';
+import { systemPrincipal, type Principal } from '../../auth/principal.js';
+import type { HubContext } from '../../context.js';
+import { businessRule, conflict, invalid, notFound, type FieldError } from '../../http/errors.js';
+import { defineCollection } from '../../store/collection.js';
+import { recordChange } from '../changes.js';
+import { customers } from '../customer-collection.js';
+import { toCsv, type CsvCell } from './csv.js';
+import { DailyCounts, type DailyCountInput } from './daily-counts.js';
+
+export const usageReports = defineCollection('usageReports', UsageReportRecord);
+export const usageSettings = defineCollection('usageSettings', UsageSettings);
+
+const TOPIC = 'usageReportDue';
+const SUBMITTED = 'Submitted';
+
+export interface UsageServiceOptions {
+  /** A customer's licensed users today; by default its backed-up accounts (the Licensed Users it protects). */
+  licensedUsersOf?: (customer: Customer) => number;
+}
+
+export interface ScheduledRun {
+  day: string;
+  recorded: number;
+  generated: string | null;
+  notices: string[];
+}
+
+/**
+ * Monthly usage reporting as Pulse runs it: daily licensed-user counts are recorded per
+ * customer; on the 1st the previous month's report is generated from the highest daily counts;
+ * the service provider reviews and edits it, Submit Usage saves it for confirmation, and Confirm
+ * to Submit sends it to the aggregator (status Submitted). The aggregator may reject it with a
+ * reason; it can then be corrected and confirmed again. Reports are due by the 3rd; two
+ * consecutive overdue months suspend license management.
+ */
+export class UsageService {
+  readonly daily: DailyCounts;
+  private readonly licensedUsersOf: (customer: Customer) => number;
+
+  constructor(
+    private readonly ctx: HubContext,
+    options: UsageServiceOptions = {},
+  ) {
+    this.daily = new DailyCounts(ctx.logs);
+    this.licensedUsersOf = options.licensedUsersOf ?? ((customer) => customer.backedUpAccounts);
+  }
+
+  // ---- settings ----
+
+  settings(): UsageSettings {
+    return this.ctx.store.get(usageSettings, 'usage') ?? this.defaultSettings();
+  }
+
+  settingsView(): UsageSettingsView {
+    const { id: _id, lastNumber: _n, suspension: _s, ...view } = this.settings();
+    return view;
+  }
+
+  async updateSettings(
+    principal: Principal,
+    input: { rentalAgreementNumber?: string | null; minimumCommit?: string; customerMinimumCommits?: Record<string, number> },
+  ): Promise<UsageSettingsView> {
+    const now = this.ctx.clock.now().toISOString();
+    await this.ctx.store.write((tx) => {
+      const current = tx.get(usageSettings, 'usage') ?? this.defaultSettings();
+      const next: UsageSettings = {
+        ...current,
+        ...(input.rentalAgreementNumber !== undefined && { rentalAgreementNumber: input.rentalAgreementNumber }),
+        ...(input.minimumCommit !== undefined && { minimumCommit: input.minimumCommit }),
+        ...(input.customerMinimumCommits !== undefined && {
+          customerMinimumCommits: Object.fromEntries(Object.entries(input.customerMinimumCommits).filter(([, units]) => units > 0)),
+        }),
+        updatedAt: now,
+        updatedBy: principal.actor.name,
+      };
+      tx.put(usageSettings, next);
+      // Reports not yet with the aggregator follow the agreement; submitted ones stay as sent.
+      for (const report of this.ctx.store.all(usageReports)) {
+        if (report.status === SUBMITTED) continue;
+        tx.put(usageReports, {
+          ...report,
+          rentalAgreementNumber: next.rentalAgreementNumber,
+          minimumCommit: next.minimumCommit,
+          lines: report.lines.map((line) => (line.kind === 'saas' && line.customerId ? { ...line, minimumCommit: next.customerMinimumCommits[line.customerId] ?? 0 } : line)),
+        });
+      }
+    });
+    await recordChange(this.ctx, principal, { action: 'usage-settings.updated', target: { type: 'usageSettings', id: 'usage' }, details: input });
+    return this.settingsView();
+  }
+
+  private defaultSettings(): UsageSettings {
+    const env = this.ctx.config.env;
+    const commit = DecimalAmount.safeParse(env.SPHUB_USAGE_MINIMUM_COMMIT ?? '0');
+    const agreement = env.SPHUB_RENTAL_AGREEMENT_NUMBER?.trim();
+    return {
+      id: 'usage',
+      rentalAgreementNumber: agreement && /^\d{1,20}$/.test(agreement) ? agreement : null,
+      minimumCommit: commit.success ? commit.data : '0.0',
+      customerMinimumCommits: {},
+      lastNumber: 0,
+      updatedAt: null,
+      updatedBy: null,
+      suspension: null,
+    };
+  }
+
+  // ---- daily counts ----
+
+  /** Today's licensed-user count of every active customer, as it would be recorded now. */
+  liveCounts(): DailyCountInput[] {
+    const out: DailyCountInput[] = [];
+    for (const customer of this.ctx.store.all(customers)) {
+      if (customer.status !== 'active') continue;
+      out.push({
+        customerId: customer.id,
+        customerName: customer.displayName,
+        externalId: customer.externalId ?? null,
+        licensedUsers: Math.max(0, Math.trunc(this.licensedUsersOf(customer))),
+        licenses: customer.licenses,
+      });
+    }
+    return out;
+  }
+
+  /** Records today's counts; running it again the same day adds nothing unless a count went up. */
+  async recordDailyCounts(now = this.ctx.clock.now()): Promise<{ day: string; recorded: number }> {
+    const day = dayOf(now);
+    return { day, recorded: await this.daily.record(day, this.liveCounts(), now) };
+  }
+
+  async dailyCounts(month: string): Promise<DailyCountsView> {
+    this.assertNotFuture(month);
+    const usage = new Map((await this.daily.usage(month)).map((u) => [u.customerId, u]));
+    const days = new Map<string, Map<string, { licensedUsers: number; licenses: number }>>();
+    for (const record of await this.daily.records(month)) {
+      let perDay = days.get(record.customerId);
+      if (!perDay) days.set(record.customerId, (perDay = new Map()));
+      const seen = perDay.get(record.day);
+      if (!seen || record.licensedUsers > seen.licensedUsers) perDay.set(record.day, { licensedUsers: record.licensedUsers, licenses: record.licenses });
+    }
+    return {
+      usageMonth: month,
+      customers: [...usage.values()]
+        .sort((a, b) => a.customerName.localeCompare(b.customerName, 'en'))
+        .map((u) => ({
+          customerId: u.customerId,
+          customerName: u.customerName,
+          highest: u.highest,
+          highestDay: u.highestDay,
+          days: [...(days.get(u.customerId) ?? new Map()).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
+        })),
+    };
+  }
+
+  // ---- the scheduler's work ----
+
+  /**
+   * One pass of the scheduler: record today's counts, generate the previous month's report when it
+   * is missing (from the 1st on; only for a month with counts), then announce what is due,
+   * overdue or suspended. Safe to run as often as wanted.
+   */
+  async runScheduled(now = this.ctx.clock.now()): Promise<ScheduledRun> {
+    const { day, recorded } = await this.recordDailyCounts(now);
+    let generated: string | null = null;
+    const previous = previousMonth(monthOf(now));
+    if (!this.ctx.store.get(usageReports, previous) && (await this.daily.hasMonth(previous))) {
+      await this.generate(previous, systemPrincipal());
+      generated = previous;
+    }
+    const notices = await this.announce(now);
+    return { day, recorded, generated, notices };
+  }
+
+  /** Creates the report of a finished month from its daily counts. */
+  async generate(month: string, principal: Principal): Promise<UsageReportRecord> {
+    const now = this.ctx.clock.now();
+    if (month >= monthOf(now)) throw conflict(`${monthLabel(month)} is not over yet; its report is generated on the 1st of the month after.`);
+    if (this.ctx.store.get(usageReports, month)) throw conflict(`The report for ${monthLabel(month)} already exists.`);
+    const usage = await this.daily.usage(month);
+    const record = await this.ctx.store.write((tx) => {
+      if (tx.get(usageReports, month)) return null;
+      const settings = tx.get(usageSettings, 'usage') ?? this.defaultSettings();
+      const lastNumber = settings.lastNumber + 1;
+      tx.put(usageSettings, { ...settings, lastNumber });
+      const report: UsageReportRecord = {
+        id: month,
+        number: `MU-${String(lastNumber).padStart(8, '0')}`,
+        rentalAgreementNumber: settings.rentalAgreementNumber,
+        usageMonth: month,
+        status: 'Pending Service Provider Review',
+        usageConfirmed: false,
+        readyToConfirm: false,
+        purchaseOrder: '',
+        comment: '',
+        rejectionReason: null,
+        minimumCommit: settings.minimumCommit,
+        lines: this.saasLines(usage, settings, tx.get(usageReports, previousMonth(month)), undefined),
+        generatedAt: now.toISOString(),
+        savedAt: null,
+        submittedAt: null,
+        submittedBy: null,
+        history: [entry(now, 'generated', 'Pending Service Provider Review', principal)],
+        notices: {},
+      };
+      tx.put(usageReports, report);
+      return report;
+    });
+    if (!record) throw conflict(`The report for ${monthLabel(month)} already exists.`);
+    const totals = reportTotals(this.lineViews(record.lines), record.minimumCommit);
+    await recordChange(this.ctx, principal, {
+      action: 'usage-report.generated',
+      target: { type: 'usageReport', id: month, name: record.number },
+      details: { usageMonth: month, number: record.number, customers: usage.length, totalPoints: totals.totalPoints, dueDate: dueDate(month) },
+      data: { usageMonth: month, number: record.number, customers: usage.length, totalPoints: totals.totalPoints, dueDate: dueDate(month), topic: TOPIC },
+    });
+    return record;
+  }
+
+  /** Announces, once each: a report due, a report overdue, a suspension and its lifting. */
+  async announce(now = this.ctx.clock.now()): Promise<string[]> {
+    const notices: string[] = [];
+    for (const report of this.allReports()) {
+      if (report.status === SUBMITTED) continue;
+      const overdue = isOverdue(timing(report), now);
+      const kind = overdue ? 'overdue' : 'due';
+      if (report.notices[kind]) continue;
+      if (kind === 'due' && report.notices.overdue) continue;
+      await this.ctx.store.write((tx) => {
+        const current = tx.get(usageReports, report.id);
+        if (current) tx.put(usageReports, { ...current, notices: { ...current.notices, [kind]: now.toISOString() } });
+      });
+      await this.ctx.events.emit({
+        type: `usage-report.${kind}`,
+        subject: { type: 'usageReport', id: report.id, name: report.number },
+        data: {
+          usageMonth: report.id,
+          usageMonthText: monthLabel(report.id),
+          number: report.number,
+          status: report.status,
+          dueDate: dueDate(report.id),
+          deadline: deadline(report.id).toISOString(),
+          topic: TOPIC,
+        },
+      });
+      notices.push(`usage-report.${kind}:${report.id}`);
+    }
+    const suspension = this.suspension(now);
+    const announced = this.settings().suspension;
+    if (suspension.suspended && !announced) {
+      const since = suspension.since ?? now.toISOString();
+      await this.ctx.store.write((tx) => {
+        const current = tx.get(usageSettings, 'usage') ?? this.defaultSettings();
+        tx.put(usageSettings, { ...current, suspension: { since, cause: suspension.cause ?? [] } });
+      });
+      await this.ctx.events.emit({
+        type: 'license-management.suspended',
+        subject: { type: 'usageReport', id: suspension.cause![1] },
+        data: { overdueMonths: suspension.overdueMonths, cause: suspension.cause, since, topic: TOPIC },
+      });
+      notices.push('license-management.suspended');
+    } else if (!suspension.suspended && announced) {
+      await this.ctx.store.write((tx) => {
+        const current = tx.get(usageSettings, 'usage') ?? this.defaultSettings();
+        tx.put(usageSettings, { ...current, suspension: null });
+      });
+      await this.ctx.events.emit({
+        type: 'license-management.restored',
+        subject: { type: 'usageReport', id: announced.cause[1] ?? announced.cause[0] ?? '' },
+        data: { suspendedSince: announced.since, overdueMonths: suspension.overdueMonths, topic: TOPIC },
+      });
+      notices.push('license-management.restored');
+    }
+    return notices;
+  }
+
+  // ---- reading ----
+
+  private allReports(): UsageReportRecord[] {
+    return [...this.ctx.store.all(usageReports)].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  suspension(now = this.ctx.clock.now()): SuspensionState {
+    return suspensionState(this.allReports().map(timing), now);
+  }
+
+  reportingState(now = this.ctx.clock.now()): UsageReportingState {
+    const suspension = this.suspension(now);
+    const open = this.allReports().filter((r) => r.status !== SUBMITTED);
+    const next = open[0];
+    const warnings: string[] = [];
+    if (suspension.suspended) warnings.push(suspendedWarning(suspension));
+    for (const month of suspension.overdueMonths) warnings.push(`The ${monthLabel(month)} usage report was due by ${dueDate(month)} and is overdue.`);
+    return {
+      overdueMonths: suspension.overdueMonths,
+      licenseManagementSuspended: suspension.suspended,
+      suspensionCause: suspension.cause,
+      suspendedSince: suspension.since,
+      nextDue: next
+        ? { usageMonth: next.id, dueDate: dueDate(next.id), deadline: deadline(next.id).toISOString(), overdue: isOverdue(timing(next), now), status: next.status }
+        : null,
+      warnings,
+    };
+  }
+
+  list(query: UsageReportQuery): UsageReportList {
+    const now = this.ctx.clock.now();
+    const suspension = this.suspension(now);
+    const q = query.q?.toLowerCase();
+    const rows: { summary: UsageReportSummary }[] = [];
+    for (const report of this.allReports()) {
+      if (query.status && !query.status.includes(report.status)) continue;
+      if (query.from && report.id < query.from) continue;
+      if (query.to && report.id > query.to) continue;
+      if (query.overdue !== undefined && isOverdue(timing(report), now) !== query.overdue) continue;
+      if (q && !report.number.toLowerCase().includes(q) && !report.lines.some((l) => l.customer.toLowerCase().includes(q))) continue;
+      rows.push({ summary: this.summaryOf(report, suspension, now) });
+    }
+    const [key, dir] = query.sort.startsWith('-') ? [query.sort.slice(1), -1] : [query.sort, 1];
+    rows.sort((a, b) => {
+      const order = key === 'totalPoints' ? toDecimal(a.summary.totalPoints).comparedTo(toDecimal(b.summary.totalPoints)) : a.summary.usageMonth.localeCompare(b.summary.usageMonth);
+      return (order || a.summary.usageMonth.localeCompare(b.summary.usageMonth)) * dir;
+    });
+    const start = (query.page - 1) * query.pageSize;
+    return {
+      items: rows.slice(start, start + query.pageSize).map((r) => r.summary),
+      total: rows.length,
+      page: query.page,
+      pageSize: query.pageSize,
+      summary: this.reportingState(now),
+    };
+  }
+
+  /** A month's report; for the running month, a computed snapshot that is never saved. */
+  async report(month: string): Promise<UsageReport> {
+    const now = this.ctx.clock.now();
+    const record = this.ctx.store.get(usageReports, month);
+    if (record) return this.view(record, now);
+    if (month === monthOf(now)) return this.snapshot(month, now);
+    throw this.noReport(month, now);
+  }
+
+  history(month: string): UsageReportHistoryEntry[] {
+    return this.existing(month).history;
+  }
+
+  async csv(month: string, part: 'all' | 'details'): Promise<{ filename: string; body: string }> {
+    const report = await this.report(month);
+    const header = [
+      'Usage Month',
+      'Report Number',
+      'Line Type',
+      'Customer Name',
+      'Tenant Account CRM ID',
+      'Start Date',
+      'Product Name',
+      'Unit',
+      'Licensed',
+      'Reported Prev Month',
+      'Auto Reported',
+      'Current Month Usage',
+      'Minimum Commit',
+      'Points Per Unit',
+      'Points',
+    ];
+    const rows: CsvCell[][] = report.lines.map((l) => [
+      report.usageMonth,
+      report.number ?? 'snapshot',
+      l.kind === 'saas' ? 'SaaS' : 'Software',
+      l.customer,
+      l.tenantAccountCrmId,
+      l.startDate,
+      l.product,
+      l.unit,
+      l.licensed,
+      l.reportedPreviousMonth,
+      l.autoReported,
+      l.currentMonthUsage,
+      l.minimumCommit,
+      l.pointsPerUnit,
+      l.points,
+    ]);
+    if (part === 'all') {
+      const t = report.totals;
+      const total = (label: string, points: string): CsvCell[] => [report.usageMonth, report.number ?? 'snapshot', 'Total', '', '', '', label, '', '', '', '', '', '', '', points];
+      rows.push(
+        total('Reported Points (Software)', t.reportedPoints.software),
+        total('Reported Points (SaaS)', t.reportedPoints.saas),
+        total('Reported Points', t.reportedPoints.total),
+        total('Minimum Commit', t.minimumCommit),
+        total('Minimum Commit Enforcement', t.minimumCommitEnforcement),
+        total('Subtotal', t.subtotal.total),
+        total('Overage', t.overage),
+        total('Total Points', t.totalPoints),
+      );
+    }
+    const filename = report.number ? `usage-report-${report.usageMonth}-${report.number}.csv` : `usage-snapshot-${report.usageMonth}.csv`;
+    return { filename, body: toCsv(header, rows) };
+  }
+
+  // ---- changing a report ----
+
+  /** Edits before submission (usage per line, purchase order, comment, hand-added products); saves -> Saved. */
+  async update(principal: Principal, month: string, changes: UsageReportChanges): Promise<UsageReport> {
+    return this.change(principal, month, 'saved', (report) => ({ ...this.applyChanges(report, changes), readyToConfirm: false }), changes);
+  }
+
+  /** Pulse's "Submit Usage": saves the reviewed values (with any last edits) for confirmation. */
+  async submitUsage(principal: Principal, month: string, changes: UsageReportChanges | undefined): Promise<UsageReport> {
+    return this.change(principal, month, 'usage-submitted', (report) => ({ ...this.applyChanges(report, changes ?? {}), readyToConfirm: true }), changes);
+  }
+
+  /** Pulse's "Confirm to Submit": sends the submitted usage to the aggregator -> Submitted. */
+  async confirm(principal: Principal, month: string): Promise<UsageReport> {
+    const now = this.ctx.clock.now();
+    const result = await this.change(principal, month, 'submitted', (report) => {
+      if (!report.readyToConfirm) {
+        throw conflict(`Submit the usage of ${monthLabel(month)} first (POST /usage-reports/${month}/submit), then confirm it.`);
+      }
+      return {
+        ...report,
+        status: SUBMITTED,
+        usageConfirmed: true,
+        readyToConfirm: false,
+        rejectionReason: null,
+        submittedAt: now.toISOString(),
+        submittedBy: principal.actor.name,
+      };
+    });
+    await this.announce(now);
+    return result;
+  }
+
+  /** The aggregator sent a submitted report back: it can be corrected and confirmed again. */
+  async reject(principal: Principal, month: string, reason: string): Promise<UsageReport> {
+    const now = this.ctx.clock.now();
+    const record = this.existing(month);
+    if (record.status !== SUBMITTED) throw conflict(`Only a submitted report can be rejected; the ${monthLabel(month)} report is ${record.status}.`);
+    const updated = await this.ctx.store.write((tx) => {
+      const current = tx.get(usageReports, month)!;
+      if (current.status !== SUBMITTED) throw conflict(`Only a submitted report can be rejected; the ${monthLabel(month)} report is ${current.status}.`);
+      const next: UsageReportRecord = {
+        ...current,
+        status: 'Rejected',
+        usageConfirmed: false,
+        readyToConfirm: false,
+        rejectionReason: reason,
+        submittedAt: null,
+        submittedBy: null,
+        history: [...current.history, entry(now, 'rejected', 'Rejected', principal, reason)],
+      };
+      tx.put(usageReports, next);
+      return next;
+    });
+    await recordChange(this.ctx, principal, {
+      action: 'usage-report.rejected',
+      target: { type: 'usageReport', id: month, name: updated.number },
+      details: { usageMonth: month, number: updated.number, reason },
+      data: { usageMonth: month, number: updated.number, reason, topic: TOPIC },
+    });
+    await this.announce(now);
+    return this.view(updated, now);
+  }
+
+  /** Re-reads the month's daily counts into a report not yet submitted; hand edits are kept. */
+  async recompute(principal: Principal, month: string): Promise<UsageReport> {
+    const usage = await this.daily.usage(month);
+    return this.change(principal, month, 'recomputed', (report) => {
+      const settings = this.settings();
+      const saas = this.saasLines(usage, settings, this.ctx.store.get(usageReports, previousMonth(month)), report);
+      const lines = [...saas, ...report.lines.filter((l) => l.kind === 'software')];
+      const changed = JSON.stringify(lines) !== JSON.stringify(report.lines);
+      return { ...report, lines, readyToConfirm: report.readyToConfirm && !changed };
+    });
+  }
+
+  private async change(
+    principal: Principal,
+    month: string,
+    action: 'saved' | 'usage-submitted' | 'submitted' | 'recomputed',
+    apply: (report: UsageReportRecord) => UsageReportRecord,
+    changes?: UsageReportChanges,
+  ): Promise<UsageReport> {
+    const now = this.ctx.clock.now();
+    this.assertEditable(this.existing(month), month);
+    const updated = await this.ctx.store.write((tx) => {
+      const current = tx.get(usageReports, month)!;
+      this.assertEditable(current, month);
+      const applied = apply(current);
+      const status = action === 'submitted' ? SUBMITTED : action === 'recomputed' ? current.status : 'Saved';
+      const next: UsageReportRecord = {
+        ...applied,
+        status,
+        savedAt: action === 'saved' || action === 'usage-submitted' ? now.toISOString() : applied.savedAt,
+        history: [...current.history, entry(now, action, status, principal)],
+      };
+      tx.put(usageReports, next);
+      return next;
+    });
+    const totals = reportTotals(this.lineViews(updated.lines), updated.minimumCommit);
+    const details = {
+      usageMonth: month,
+      number: updated.number,
+      status: updated.status,
+      totalPoints: totals.totalPoints,
+      ...(changes && summarizeChanges(changes)),
+    };
+    await recordChange(this.ctx, principal, {
+      action: `usage-report.${action}`,
+      target: { type: 'usageReport', id: month, name: updated.number },
+      details,
+      data: { ...details, readyToConfirm: updated.readyToConfirm, usageConfirmed: updated.usageConfirmed, topic: TOPIC },
+    });
+    return this.view(updated, now);
+  }
+
+  private applyChanges(report: UsageReportRecord, changes: UsageReportChanges): UsageReportRecord {
+    const errors: FieldError[] = [];
+    const byId = new Map(report.lines.map((l) => [l.id, l]));
+    const usage = new Map<string, number>();
+    changes.lines?.forEach((change, i) => {
+      if (!byId.has(change.id)) errors.push({ field: `body.lines.${i}.id`, message: `no line "${change.id}" on this report` });
+      else if (usage.has(change.id)) errors.push({ field: `body.lines.${i}.id`, message: `line "${change.id}" is given twice` });
+      usage.set(change.id, change.currentMonthUsage);
+    });
+    const removed = new Set<string>();
+    changes.removeLineIds?.forEach((id, i) => {
+      const line = byId.get(id);
+      if (!line) errors.push({ field: `body.removeLineIds.${i}`, message: `no line "${id}" on this report` });
+      else if (line.kind === 'saas') errors.push({ field: `body.removeLineIds.${i}`, message: 'lines counted from daily usage cannot be removed; set their usage instead' });
+      else removed.add(id);
+    });
+    if (errors.length > 0) {
+      const rule = errors.some((e) => e.message.startsWith('lines counted'));
+      const message = `The changes do not fit the report: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`.slice(0, 500);
+      throw rule ? businessRule(message, errors) : invalid(message, errors);
+    }
+    let lines = report.lines.filter((l) => !removed.has(l.id)).map((l) => (usage.has(l.id) ? { ...l, currentMonthUsage: usage.get(l.id)! } : l));
+    if (changes.addLines?.length) {
+      let seq = report.lines.reduce((max, l) => (l.id.startsWith('sw:') ? Math.max(max, Number(l.id.slice(3)) || 0) : max), 0);
+      const previous = this.ctx.store.get(usageReports, previousMonth(report.id));
+      for (const add of changes.addLines) {
+        seq += 1;
+        const before = previous?.lines.find((l) => l.kind === 'software' && l.product === add.product && l.unit === add.unit && l.customer === add.customer);
+        lines = [
+          ...lines,
+          {
+            id: `sw:${seq}`,
+            kind: 'software',
+            product: add.product,
+            customerId: null,
+            customer: add.customer,
+            tenantAccountCrmId: null,
+            startDate: null,
+            unit: add.unit,
+            licensed: add.licensed,
+            reportedPreviousMonth: before?.currentMonthUsage ?? 0,
+            autoReported: 0,
+            currentMonthUsage: add.currentMonthUsage,
+            minimumCommit: 0,
+            pointsPerUnit: add.pointsPerUnit,
+          },
+        ];
+      }
+    }
+    return {
+      ...report,
+      lines,
+      ...(changes.purchaseOrder !== undefined && { purchaseOrder: changes.purchaseOrder }),
+      ...(changes.comment !== undefined && { comment: changes.comment }),
+    };
+  }
+
+  private assertEditable(report: UsageReportRecord, month: string): void {
+    if (report.status === SUBMITTED) {
+      throw conflict(`The ${monthLabel(month)} report (${report.number}) was submitted to the aggregator and can no longer be changed.`);
+    }
+  }
+
+  private existing(month: string): UsageReportRecord {
+    const record = this.ctx.store.get(usageReports, month);
+    if (record) return record;
+    const now = this.ctx.clock.now();
+    if (month === monthOf(now)) {
+      throw conflict(`${monthLabel(month)} is still running: GET /usage-reports/${month} shows a snapshot; its report is generated on ${nextMonth(month)}-01.`);
+    }
+    throw this.noReport(month, now);
+  }
+
+  private noReport(month: string, now: Date) {
+    if (month > monthOf(now)) return notFound(`There is no usage for ${monthLabel(month)} yet`);
+    return notFound(`No usage report for ${monthLabel(month)}: reports are generated on the 1st of the following month for months with recorded usage`);
+  }
+
+  private assertNotFuture(month: string): void {
+    if (month > monthOf(this.ctx.clock.now())) throw notFound(`There is no usage for ${monthLabel(month)} yet`);
+  }
+
+  // ---- views ----
+
+  private saasLines(usage: MonthlyCustomerUsage[], settings: UsageSettings, previous: UsageReportRecord | undefined, current: UsageReportRecord | undefined): UsageLineRecord[] {
+    const before = new Map(previous?.lines.map((l) => [l.id, l]));
+    const existing = new Map(current?.lines.map((l) => [l.id, l]));
+    return usage.map((u) => {
+      const id = `saas:${u.customerId}`;
+      const edited = existing.get(id);
+      const keepEdit = edited && edited.currentMonthUsage !== edited.autoReported;
+      return {
+        id,
+        kind: 'saas',
+        product: FLEX_PRODUCT,
+        customerId: u.customerId,
+        customer: u.customerName,
+        tenantAccountCrmId: u.externalId,
+        startDate: u.firstDay,
+        unit: FLEX_UNIT,
+        licensed: u.licensed,
+        reportedPreviousMonth: before.get(id)?.currentMonthUsage ?? 0,
+        autoReported: u.highest,
+        currentMonthUsage: keepEdit ? edited.currentMonthUsage : u.highest,
+        minimumCommit: settings.customerMinimumCommits[u.customerId] ?? 0,
+        pointsPerUnit: formatPoints(FLEX_POINTS_PER_UNIT),
+      };
+    });
+  }
+
+  private lineViews(lines: readonly UsageLineRecord[]): UsageLine[] {
+    return lines.map((l) => ({ ...l, points: linePoints(l.pointsPerUnit, l.currentMonthUsage, l.minimumCommit), edited: l.currentMonthUsage !== l.autoReported }));
+  }
+
+  private summaryOf(report: UsageReportRecord, suspension: SuspensionState, now: Date): UsageReportSummary {
+    const totals = reportTotals(this.lineViews(report.lines), report.minimumCommit);
+    return {
+      usageMonth: report.id,
+      usageMonthText: monthLabel(report.id),
+      snapshot: false,
+      number: report.number,
+      rentalAgreementNumber: report.rentalAgreementNumber,
+      status: report.status,
+      usageConfirmed: report.usageConfirmed,
+      readyToConfirm: report.readyToConfirm,
+      nextStep: report.status === SUBMITTED ? 'none' : report.readyToConfirm ? 'confirm' : 'review',
+      rejectionReason: report.rejectionReason,
+      dueDate: dueDate(report.id),
+      deadline: deadline(report.id).toISOString(),
+      overdue: isOverdue(timing(report), now),
+      late: wasLate(timing(report)),
+      licenseManagementSuspended: suspension.suspended,
+      customers: report.lines.filter((l) => l.kind === 'saas').length,
+      totalPoints: totals.totalPoints,
+      generatedAt: report.generatedAt,
+      submittedAt: report.submittedAt,
+    };
+  }
+
+  private view(report: UsageReportRecord, now: Date): UsageReport {
+    const suspension = this.suspension(now);
+    const lines = this.lineViews(report.lines);
+    const summary = this.summaryOf(report, suspension, now);
+    const warnings: string[] = [];
+    if (suspension.suspended) warnings.push(suspendedWarning(suspension));
+    if (summary.overdue) warnings.push(`This report was due by ${summary.dueDate} and is overdue: submit and confirm it now.`);
+    else if (report.status !== SUBMITTED) warnings.push(`Due by ${summary.dueDate} (end of day, UTC).`);
+    if (report.status === 'Rejected') warnings.push(`The aggregator rejected this report: ${report.rejectionReason ?? 'no reason given'}. Correct it, then submit and confirm it again.`);
+    if (report.readyToConfirm) warnings.push('The usage is submitted but not confirmed: Confirm to Submit sends it to the aggregator.');
+    const last = report.history.at(-1)?.at ?? report.generatedAt;
+    return {
+      ...summary,
+      purchaseOrder: report.purchaseOrder,
+      comment: report.comment,
+      lines,
+      saasUsage: saasDetails(report.id, lines),
+      totals: reportTotals(lines, report.minimumCommit),
+      savedAt: report.savedAt,
+      submittedBy: report.submittedBy,
+      computedAt: last,
+      warnings,
+      history: report.history,
+    };
+  }
+
+  private async snapshot(month: string, now: Date): Promise<UsageReport> {
+    const acc = await this.daily.accumulator(month);
+    const today = dayOf(now);
+    for (const live of this.liveCounts()) acc.add({ ...live, day: today });
+    const settings = this.settings();
+    const lines = this.lineViews(this.saasLines(acc.result(), settings, this.ctx.store.get(usageReports, previousMonth(month)), undefined));
+    const suspension = this.suspension(now);
+    const totals = reportTotals(lines, settings.minimumCommit);
+    const warnings = [`Mid-month snapshot of ${monthLabel(month)} so far (highest daily counts up to now); the report is generated on ${nextMonth(month)}-01.`];
+    if (suspension.suspended) warnings.unshift(suspendedWarning(suspension));
+    return {
+      usageMonth: month,
+      usageMonthText: monthLabel(month),
+      snapshot: true,
+      number: null,
+      rentalAgreementNumber: settings.rentalAgreementNumber,
+      status: null,
+      usageConfirmed: false,
+      readyToConfirm: false,
+      nextStep: 'wait-for-month-end',
+      rejectionReason: null,
+      dueDate: dueDate(month),
+      deadline: deadline(month).toISOString(),
+      overdue: false,
+      late: false,
+      licenseManagementSuspended: suspension.suspended,
+      customers: lines.length,
+      totalPoints: totals.totalPoints,
+      generatedAt: null,
+      submittedAt: null,
+      purchaseOrder: '',
+      comment: '',
+      lines,
+      saasUsage: saasDetails(month, lines),
+      totals,
+      savedAt: null,
+      submittedBy: null,
+      computedAt: now.toISOString(),
+      warnings,
+      history: [],
+    };
+  }
+
+  // ---- alerts ----
+
+  /** Reports due or overdue and a suspension, for the monitoring alerts. */
+  alerts(now = this.ctx.clock.now()): UsageAlert[] {
+    const suspension = this.suspension(now);
+    const alerts: UsageAlert[] = [];
+    if (suspension.suspended) {
+      alerts.push({
+        id: 'usage:license-management-suspended',
+        kind: 'licenseManagementSuspended',
+        severity: 'critical',
+        title: 'License management suspended',
+        message: suspendedWarning(suspension),
+        usageMonth: suspension.cause?.[1] ?? null,
+        since: suspension.since ?? now.toISOString(),
+        topic: TOPIC,
+      });
+    }
+    for (const report of this.allReports()) {
+      if (report.status === SUBMITTED) continue;
+      const overdue = isOverdue(timing(report), now);
+      alerts.push({
+        id: `usage:${overdue ? 'overdue' : 'due'}:${report.id}`,
+        kind: overdue ? 'usageReportOverdue' : 'usageReportDue',
+        severity: overdue ? 'warning' : 'info',
+        title: overdue ? `Usage report ${monthLabel(report.id)} overdue` : `Usage report ${monthLabel(report.id)} due by ${dueDate(report.id)}`,
+        message: overdue
+          ? `The ${monthLabel(report.id)} usage report (${report.number}) was due by ${dueDate(report.id)} and is ${report.status}. Submit and confirm it; two consecutive overdue months suspend license management.`
+          : `The ${monthLabel(report.id)} usage report (${report.number}) is ${report.status}; submit and confirm it by ${dueDate(report.id)}.`,
+        usageMonth: report.id,
+        since: overdue ? deadline(report.id).toISOString() : report.generatedAt,
+        topic: TOPIC,
+      });
+    }
+    return alerts;
+  }
+}
+
+/** The usage area's alert provider for the monitoring alerts registry. */
+export const usageAlertProvider = (usage: UsageService) => () => usage.alerts();
+
+function timing(report: UsageReportRecord) {
+  return { month: report.id, submitted: report.status === SUBMITTED, submittedAt: report.submittedAt };
+}
+
+function entry(now: Date, action: UsageReportHistoryEntry['action'], status: UsageReportHistoryEntry['status'], principal: Principal, note?: string): UsageReportHistoryEntry {
+  return { at: now.toISOString(), action, status, actor: principal.actor.name, channel: principal.actor.channel, ...(note && { note }) };
+}
+
+function saasDetails(month: string, lines: readonly UsageLine[]): SaasUsageDetail[] {
+  return lines
+    .filter((l) => l.kind === 'saas')
+    .map((l) => ({
+      usageMonthText: monthLabel(month),
+      customerId: l.customerId,
+      customerName: l.customer,
+      tenantAccountCrmId: l.tenantAccountCrmId,
+      startDate: l.startDate,
+      productName: l.product,
+      unit: l.unit,
+      reportedUnits: l.currentMonthUsage,
+      pointsPerUnit: l.pointsPerUnit,
+      points: l.points,
+    }));
+}
+
+function suspendedWarning(suspension: SuspensionState): string {
+  const [a, b] = suspension.cause ?? [];
+  return `License management is suspended: the usage reports for ${a ? monthLabel(a) : '?'} and ${b ? monthLabel(b) : '?'} are both overdue. Submit them to lift the suspension.`;
+}
+
+function summarizeChanges(changes: UsageReportChanges): Record<string, unknown> {
+  return {
+    ...(changes.lines && { linesChanged: changes.lines.length }),
+    ...(changes.purchaseOrder !== undefined && { purchaseOrder: changes.purchaseOrder }),
+    ...(changes.comment !== undefined && { commentChanged: true }),
+    ...(changes.addLines && { linesAdded: changes.addLines.map((l) => l.product) }),
+    ...(changes.removeLineIds && { linesRemoved: changes.removeLineIds }),
+  };
+}
