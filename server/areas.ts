@@ -1,5 +1,6 @@
 import type { Area } from './area.js';
 import { accessArea } from './routes/access.js';
+import { usageArea } from './routes/usage-reports.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
-export const areas: Area[] = [accessArea];
+export const areas: Area[] = [accessArea, usageArea];

@@ -1,4 +1,5 @@
 import { accessApi } from './access.js';
+import { usageApi } from './usage.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
 
 export { ApiError, type ApiClientOptions } from './request.js';
@@ -14,6 +15,7 @@ export function createApiClient(options: ApiClientOptions) {
     raw,
     health: () => request<{ status: string; version: string; time: string }>('GET', '/health'),
     ...accessApi(request),
+    ...usageApi(request, raw),
   };
 }
 
