@@ -14,6 +14,10 @@ export const CardAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('policy.enable'), policyId: Id, customerId: Id.optional() }),
   z.object({ verb: z.literal('policy.disable'), policyId: Id, customerId: Id.optional(), confirmed: z.boolean().optional() }),
   z.object({ verb: z.literal('invite.resend'), customerId: Id }),
+  /** Sends a self-service onboarding invite to these addresses (the bot's `send invite`). */
+  z.object({ verb: z.literal('invite.send'), customerId: Id, emails: z.array(z.string().min(3).max(254)).min(1).max(20) }),
+  /** Runs a bot command as if it had been typed (help buttons, "did you mean" answers). */
+  z.object({ verb: z.literal('command'), text: z.string().min(1).max(500) }),
   z.object({ verb: z.literal('customer.status'), customerId: Id }),
   /** Marks an alert seen (`key` names it, such as `stale:<policyId>` or `license:<customerId>`). */
   z.object({ verb: z.literal('alert.acknowledge'), key: z.string().min(1).max(200), customerId: Id.optional() }),
