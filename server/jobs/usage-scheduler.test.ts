@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/domain/clock.js';
-import type { Customer } from '../../shared/schemas/customers.js';
+import { Customer } from '../../shared/schemas/customers.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { customers } from '../services/customer-collection.js';
 import { fileOf } from '../services/usage/daily-counts.js';
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 const customer = (id: string, users: number, now: string) =>
-  ({
+  Customer.parse({
     id,
     displayName: `Customer ${id}`,
     domain: `${id}.example.com`,
@@ -35,7 +35,7 @@ const customer = (id: string, users: number, now: string) =>
     totalActiveAccounts: users,
     userChangeThisMonth: 0,
     userChangeLastMonth: 0,
-  }) as Customer;
+  });
 
 describe('usage scheduler', () => {
   it('joins a pass already under way instead of running two', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api/client.js';
 import { DAY, FakeClock } from '../../shared/domain/clock.js';
-import type { Customer } from '../../shared/schemas/customers.js';
+import type { z } from 'zod';
+import { Customer } from '../../shared/schemas/customers.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { customers } from '../services/customer-collection.js';
 import { parseCsv } from '../services/usage/csv.js';
@@ -17,9 +18,9 @@ async function hubAt(iso: string): Promise<TestHub> {
   return t;
 }
 
-async function putCustomer(id: string, displayName: string, backedUpAccounts: number, extra: Partial<Customer> = {}): Promise<void> {
+async function putCustomer(id: string, displayName: string, backedUpAccounts: number, extra: Partial<z.input<typeof Customer>> = {}): Promise<void> {
   const now = t.clock.now().toISOString();
-  const customer = {
+  const customer = Customer.parse({
     id,
     displayName,
     domain: `${id.replace(/_/g, '-')}.example.com`,
@@ -38,7 +39,7 @@ async function putCustomer(id: string, displayName: string, backedUpAccounts: nu
     userChangeThisMonth: 0,
     userChangeLastMonth: 0,
     ...extra,
-  } as Customer;
+  });
   await t.hub.ctx.store.write((tx) => tx.put(customers, customer));
 }
 
@@ -120,16 +121,23 @@ describe('daily licensed-user counts', () => {
     await putCustomer('cus_stay', 'Staying Inc', 5);
     await tick();
     t.clock.advance(DAY);
-    await t.hub.ctx.store.write((tx) => tx.put(customers, { ...tx.get(customers, 'cus_gone')!, status: 'offboarded' }));
+    // Offboarded on the 2nd with 42 users: that day still counts.
+    await t.hub.ctx.store.write((tx) =>
+      tx.put(customers, { ...tx.get(customers, 'cus_gone')!, status: 'offboarded', offboardedAt: t.clock.now().toISOString(), backedUpAccounts: 42 }),
+    );
+    await tick();
+    t.clock.advance(DAY);
     await tick();
     t.clock.advance(DAY);
     await t.hub.ctx.store.write((tx) => tx.delete(customers, 'cus_gone'));
     await tick();
+    const daily = await t.admin.usageDailyCounts('2026-11');
+    expect(daily.customers.find((c) => c.customerId === 'cus_gone')!.days.map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02']);
     t.clock.set('2026-12-01T01:00:00Z');
     await tick();
     const report = await t.admin.usageReport('2026-11');
     expect(report.saasUsage.map((s) => [s.customerName, s.reportedUnits, s.points])).toEqual([
-      ['Leaving Ltd', 40, '100.0'],
+      ['Leaving Ltd', 42, '105.0'],
       ['Staying Inc', 5, '12.5'],
     ]);
   });

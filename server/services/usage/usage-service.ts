@@ -129,11 +129,16 @@ export class UsageService {
 
   // ---- daily counts ----
 
-  /** Today's licensed-user count of every active customer, as it would be recorded now. */
-  liveCounts(): DailyCountInput[] {
+  /**
+   * Today's licensed-user count of every active customer, as it would be recorded now. A customer
+   * offboarded today still counts today (its tombstone keeps the last counts).
+   */
+  liveCounts(now = this.ctx.clock.now()): DailyCountInput[] {
     const out: DailyCountInput[] = [];
+    const today = dayOf(now);
     for (const customer of this.ctx.store.all(customers)) {
-      if (customer.status !== 'active') continue;
+      const offboardedToday = customer.status === 'offboarded' && customer.offboardedAt?.slice(0, 10) === today;
+      if (customer.status !== 'active' && !offboardedToday) continue;
       out.push({
         customerId: customer.id,
         customerName: customer.displayName,
@@ -148,7 +153,7 @@ export class UsageService {
   /** Records today's counts; running it again the same day adds nothing unless a count went up. */
   async recordDailyCounts(now = this.ctx.clock.now()): Promise<{ day: string; recorded: number }> {
     const day = dayOf(now);
-    return { day, recorded: await this.daily.record(day, this.liveCounts(), now) };
+    return { day, recorded: await this.daily.record(day, this.liveCounts(now), now) };
   }
 
   async dailyCounts(month: string): Promise<DailyCountsView> {
@@ -704,7 +709,7 @@ export class UsageService {
   private async snapshot(month: string, now: Date): Promise<UsageReport> {
     const acc = await this.daily.accumulator(month);
     const today = dayOf(now);
-    for (const live of this.liveCounts()) acc.add({ ...live, day: today });
+    for (const live of this.liveCounts(now)) acc.add({ ...live, day: today });
     const settings = this.settings();
     const lines = this.lineViews(this.saasLines(acc.result(), settings, this.ctx.store.get(usageReports, previousMonth(month)), undefined));
     const suspension = this.suspension(now);
