@@ -1,13 +1,29 @@
 import { defineConfig } from 'wxt';
+import { DEFAULT_SITE_PATTERNS, LOOPBACK_PATTERNS } from './extension/lib/sites';
 
-// The extension lives in extension/; WXT builds Chrome (MV3) and Firefox from the same sources.
+// The extension lives in extension/; WXT builds Chrome and Firefox, both Manifest V3, from the
+// same sources (.output/chrome-mv3 and .output/firefox-mv3).
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  manifestVersion: 3,
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   manifest: {
     name: 'SP Hub',
     description: 'Customer health and quick actions for Microsoft 365 backup service providers, on the VDC portal and Pulse.',
-    permissions: ['storage', 'alarms'],
+    permissions: ['storage', 'alarms', 'scripting'],
+    // The default sites and a hub on this machine work out of the box; any other site or hub
+    // is asked for at run time, when the user adds it in the options.
+    host_permissions: [...DEFAULT_SITE_PATTERNS, ...LOOPBACK_PATTERNS],
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    action: { default_title: 'SP Hub' },
+    browser_specific_settings: {
+      gecko: {
+        id: 'sp-hub@sphub.extension',
+        strict_min_version: '128.0',
+        // Customer names read from the page go only to the hub the user configured.
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
   },
 });

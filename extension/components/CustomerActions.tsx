@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import type { CustomerDetail } from '../lib/background/hub-operations.js';
+import { customerChip, policyChip } from '../lib/health-view.js';
+import type { Ask } from '../lib/messaging.js';
+import type { HubFailure } from '../lib/result.js';
+import { PolicyActions } from './PolicyActions.js';
+import { StatusPill } from './StatusPill.js';
+
+/** Splits what a user typed into addresses (comma or space separated, like the portal's Emails field). */
+export function parseEmails(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A customer's health and quick actions: its alerts, start/stop for each policy, send or resend
+ * the self-service invite, open it in the portal. Used by the popup and the table overlay.
+ */
+export function CustomerActions(props: { customerId: string; name: string; ask: Ask; onChanged?: () => void }) {
+  const [detail, setDetail] = useState<CustomerDetail | null>(null);
+  const [error, setError] = useState<HubFailure | null>(null);
+  const [emails, setEmails] = useState('');
+  const [inviteMessage, setInviteMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const [sending, setSending] = useState(false);
+
+  async function load() {
+    const answer = await props.ask({ type: 'customer.detail', customerId: props.customerId });
+    if (answer.ok) {
+      setDetail(answer.data);
+      setError(null);
+    } else setError(answer.error);
+  }
+
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.customerId]);
+
+  async function invite(resend: boolean) {
+    setSending(true);
+    setInviteMessage(null);
+    const list = parseEmails(emails);
+    const answer = resend ? await props.ask({ type: 'invite.resend', customerId: props.customerId }) : await props.ask({ type: 'invite.send', customerId: props.customerId, emails: list });
+    setSending(false);
+    if (answer.ok) {
+      const sent = [...answer.data.invited, ...answer.data.resent];
+      setInviteMessage({ tone: 'ok', text: `Invitation ${resend ? 'sent again' : 'sent'} to ${sent.join(', ') || 'the invited addresses'}.` });
+      setEmails('');
+      props.onChanged?.();
+      void load();
+    } else setInviteMessage({ tone: 'bad', text: answer.error.message });
+  }
+
+  if (error) return <p className="message bad">{error.message}</p>;
+  if (!detail) return <p className="muted">Loading {props.name}…</p>;
+
+  const { customer } = detail;
+  const pending = customer.status === 'pending' || customer.status === 'provisioning';
+  const invited = customer.invites.filter((i) => !i.acceptedAt);
+  return (
+    <div className="customer-actions">
+      <div className="facts">
+        {customer.health && <StatusPill view={customerChip(customer.health)} />}
+        <span className="muted">
+          {customer.tenantDomain ?? customer.domain} · {customer.contractType}
+          {customer.licenses ? ` · ${customer.licenses} licenses` : ''}
+        </span>
+      </div>
+      {customer.health && customerChip(customer.health).details.length > 0 && (
+        <ul className="details">
+          {customerChip(customer.health).details.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      {detail.alerts.length > 0 && (
+        <section>
+          <h4>Alerts</h4>
+          <ul className="alerts">
+            {detail.alerts.map((alert) => (
+              <li key={alert.id} className={alert.severity}>
+                {alert.subject.name}: {alert.reason}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {detail.policies.length > 0 && (
+        <section>
+          <h4>Policies</h4>
+          {detail.policies.map((policy) => (
+            <div className="policy" key={policy.id}>
+              <div className="policy-head">
+                <span className="policy-name">{policy.name}</span>
+                <StatusPill view={policyChip(policy)} />
+              </div>
+              <PolicyActions policy={policy} ask={props.ask} onChanged={() => props.onChanged?.()} />
+            </div>
+          ))}
+        </section>
+      )}
+      {pending && (
+        <section>
+          <h4>Self-service invitation</h4>
+          {invited.length > 0 && <p className="muted">Invited: {invited.map((i) => i.email).join(', ')}</p>}
+          <div className="invite">
+            <input
+              type="text"
+              value={emails}
+              placeholder={`name@${customer.domain}`}
+              aria-label="Emails to invite"
+              onChange={(event) => setEmails(event.target.value)}
+            />
+            <button type="button" className="primary" disabled={sending || parseEmails(emails).length === 0} onClick={() => void invite(false)} data-action="send-invite">
+              Send invite
+            </button>
+            {invited.length > 0 && (
+              <button type="button" disabled={sending} onClick={() => void invite(true)} data-action="resend-invite">
+                Resend invite
+              </button>
+            )}
+          </div>
+          {inviteMessage && <p className={`message ${inviteMessage.tone}`}>{inviteMessage.text}</p>}
+        </section>
+      )}
+      {detail.portalUrl && (
+        <p>
+          <a href={detail.portalUrl} target="_blank" rel="noopener noreferrer" data-action="open-portal">
+            Open {customer.displayName} in the portal
+          </a>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { browser } from 'wxt/browser';
+import type { Alert } from '../../../shared/schemas/monitoring.js';
+import { CustomerActions } from '../../components/CustomerActions.js';
+import { StatusPill } from '../../components/StatusPill.js';
+import type { AlertsSummary, CustomerSummary } from '../../lib/background/hub-operations.js';
+import { customerChip } from '../../lib/health-view.js';
+import type { Ask } from '../../lib/messaging.js';
+import type { HubState } from '../../lib/protocol.js';
+import type { HubFailure } from '../../lib/result.js';
+import { degradedServices, type DegradedService } from '../../lib/service-status.js';
+
+type AlertFilter = 'failed' | 'stale' | 'license' | null;
+
+const FILTERS: Record<Exclude<AlertFilter, null>, (alert: Alert) => boolean> = {
+  failed: (a) => a.kind === 'backupFailed' || a.kind === 'tenantDisconnected',
+  stale: (a) => a.kind === 'staleProtection',
+  license: (a) => a.kind === 'licenseThreshold',
+};
+
+function openOptions() {
+  void browser.runtime.openOptionsPage();
+}
+
+/** What the user should do when the hub cannot be used; null when it can. */
+function blocker(state: HubState | null, failure: HubFailure | null): { tone: 'bad' | 'warn' | 'muted'; title: string; text: string } | null {
+  if (!state) return null;
+  if (!state.configured || failure?.kind === 'not-configured') return { tone: 'muted', title: 'Not set up yet', text: 'Enter your hub URL and an API key in the options to see your customers here.' };
+  if (state.connection.state === 'unauthorized' || failure?.kind === 'unauthorized')
+    return { tone: 'bad', title: 'API key refused', text: failure?.message ?? state.connection.message ?? 'The hub refused the API key: it was revoked or is wrong.' };
+  if (state.connection.state === 'unreachable' || failure?.kind === 'unreachable')
+    return { tone: 'warn', title: 'Hub unreachable', text: failure?.message ?? state.connection.message ?? `The hub at ${state.hubUrl} does not answer.` };
+  return null;
+}
+
+export function Popup({ ask }: { ask: Ask }) {
+  const [state, setState] = useState<HubState | null>(null);
+  const [failure, setFailure] = useState<HubFailure | null>(null);
+  const [alerts, setAlerts] = useState<AlertsSummary | null>(null);
+  const [degraded, setDegraded] = useState<DegradedService[]>([]);
+  const [filter, setFilter] = useState<AlertFilter>(null);
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<{ items: CustomerSummary[]; total: number } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [alertMessage, setAlertMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const searchSeq = useRef(0);
+
+  const loadOverview = useCallback(async () => {
+    const s = await ask({ type: 'state' });
+    if (!s.ok) return setFailure(s.error);
+    setState(s.data);
+    if (!s.data.configured) return;
+    const [a, st] = await Promise.all([ask({ type: 'alerts' }), ask({ type: 'status' })]);
+    if (a.ok) {
+      setAlerts(a.data);
+      setFailure(null);
+    } else setFailure(a.error);
+    if (st.ok) setDegraded(degradedServices(st.data));
+    const fresh = await ask({ type: 'state' });
+    if (fresh.ok) setState(fresh.data);
+  }, [ask]);
+
+  const search = useCallback(
+    async (q: string) => {
+      const seq = ++searchSeq.current;
+      const answer = await ask({ type: 'customers.search', q, pageSize: 20 });
+      if (seq !== searchSeq.current) return; // a newer search is on its way
+      if (answer.ok) setResults(answer.data);
+      else setFailure(answer.error);
+    },
+    [ask],
+  );
+
+  useEffect(() => {
+    void loadOverview();
+  }, [loadOverview]);
+
+  useEffect(() => {
+    if (!state?.configured) return;
+    const timer = setTimeout(() => void search(query.trim()), query ? 200 : 0);
+    return () => clearTimeout(timer);
+  }, [query, state?.configured, search]);
+
+  async function fix(alert: Alert) {
+    const action = alert.action;
+    if (!action?.policyId) return;
+    const verb = action.type === 'startPolicy' ? 'start' : action.type === 'enablePolicy' ? 'enable' : null;
+    if (!verb) return;
+    const answer = await ask({ type: 'policy.action', policyId: action.policyId, action: verb });
+    setAlertMessage(answer.ok ? { tone: 'ok', text: `${action.label}: done for ${alert.subject.name}.` } : { tone: 'bad', text: answer.error.message });
+    void loadOverview();
+  }
+
+  const stop = blocker(state, failure);
+  const user = state?.connection.user;
+  const shown = filter && alerts ? alerts.items.filter(FILTERS[filter]) : [];
+  return (
+    <div className="popup">
+      <header>
+        <h1>SP Hub</h1>
+        <span className="muted user">{user ? user.name : ''}</span>
+        <button type="button" className="link" onClick={openOptions} data-action="options">
+          Options
+        </button>
+      </header>
+
+      {stop && (
+        <div className={`banner ${stop.tone}`} data-testid="blocker" role="alert">
+          <strong>{stop.title}.</strong> {stop.text}
+          <div className="button-row">
+            <button type="button" onClick={openOptions}>
+              Open options
+            </button>
+            {state?.configured && (
+              <button type="button" onClick={() => void ask({ type: 'refresh' }).then(() => loadOverview())} data-action="retry">
+                Try again
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+
+      {degraded.length > 0 && (
+        <div className="banner warn" data-testid="degraded" role="status">
+          <strong>Service status:</strong>{' '}
+          {degraded.map((d) => `${d.service} (${d.region}) ${d.state}`).join('; ')}
+        </div>
+      )}
+
+      {!stop && alerts && (
+        <section className="summary" aria-label="Alerts">
+          {(
+            [
+              ['failed', 'Failed', alerts.failed, 'bad'],
+              ['stale', 'Stale', alerts.stale, 'warn'],
+              ['license', 'Licenses ≥ 80%', alerts.license, 'warn'],
+            ] as const
+          ).map(([key, label, count, tone]) => (
+            <button
+              key={key}
+              type="button"
+              className={`tile ${count ? tone : 'ok'} ${filter === key ? 'selected' : ''}`}
+              onClick={() => setFilter(filter === key ? null : key)}
+              data-tile={key}
+            >
+              <span className="count">{count}</span>
+              <span className="label">{label}</span>
+            </button>
+          ))}
+        </section>
+      )}
+
+      {filter && (
+        <section className="alert-list" data-testid="alert-list">
+          {shown.length === 0 && <p className="muted">Nothing here.</p>}
+          <ul>
+            {shown.slice(0, 50).map((alert) => (
+              <li key={alert.id} className={alert.severity}>
+                <strong>{alert.customerName ?? alert.subject.name}</strong> · {alert.subject.name}: {alert.reason}
+                {alert.action?.policyId && (alert.action.type === 'startPolicy' || alert.action.type === 'enablePolicy') && (
+                  <button type="button" onClick={() => void fix(alert)}>
+                    {alert.action.label}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {alertMessage && <p className={`message ${alertMessage.tone}`}>{alertMessage.text}</p>}
+        </section>
+      )}
+
+      {!stop && (
+        <section className="search">
+          <input type="search" placeholder="Search customers (name, M365 account, external id…)" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search customers" autoFocus />
+          {results && (
+            <p className="muted small">
+              {results.total === 0 ? 'No customer matches.' : `${results.total} ${results.total === 1 ? 'customer' : 'customers'}${results.total > results.items.length ? `, first ${results.items.length} shown` : ''}`}
+            </p>
+          )}
+          <ul className="results">
+            {results?.items.map((customer) => (
+              <li key={customer.id} data-customer={customer.id}>
+                <button type="button" className="result" onClick={() => setOpen(open === customer.id ? null : customer.id)} aria-expanded={open === customer.id}>
+                  <span className="name">{customer.displayName}</span>
+                  {customer.health ? <StatusPill view={customerChip(customer.health)} /> : <span className="muted">{customer.status}</span>}
+                </button>
+                {open === customer.id && (
+                  <div className="expanded">
+                    <CustomerActions customerId={customer.id} name={customer.displayName} ask={ask} onChanged={() => void loadOverview()} />
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

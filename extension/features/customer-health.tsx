@@ -1,0 +1,66 @@
+import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
+import { createChip, paintChip, type ChipHost } from '../components/chip.js';
+import { CustomerActions } from '../components/CustomerActions.js';
+import type { Feature } from '../lib/feature-manager.js';
+import { customerChip, errorChip, LICENSE_WARN_PERCENT, loadingChip, unknownChip } from '../lib/health-view.js';
+import { createRowAnnotator, type ChipState } from '../lib/row-annotator.js';
+import { findTable, type FoundTable } from '../selectors/table.js';
+import { vdcCustomersTable } from '../selectors/vdc.js';
+import type { OverlayDeps } from './deps.js';
+
+/**
+ * VDC portal, Customers list: a health chip beside each display name (last result, stale,
+ * license percentage) that opens the customer's quick actions. One batch request per render.
+ */
+export const customerHealth: Feature<FoundTable, OverlayDeps> = {
+  id: 'customer-health',
+  detect: (document) => findTable(document, vdcCustomersTable),
+  async init(table, { signal, document, guard }, { ask, ui, report }) {
+    const bar = await ui.statusBar(table.element, signal);
+    const paint = (host: ChipHost, state: ChipState<CustomerHealth>) => {
+      if (state.kind === 'ready') paintChip(host, customerChip(state.value));
+      else if (state.kind === 'unknown') paintChip(host, unknownChip('customer'));
+      else if (state.kind === 'error') paintChip(host, errorChip(state.error.message));
+      else paintChip(host, loadingChip);
+    };
+    const summarise = () => {
+      const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is CustomerHealth => !!v);
+      const failed = values.filter((h) => h.lastResult === 'Failed' || h.lastResult === 'Disconnected').length;
+      const stale = values.filter((h) => h.stale).length;
+      const license = values.filter((h) => (h.licensePercent ?? 0) >= LICENSE_WARN_PERCENT).length;
+      const parts = [`${values.length} of ${annotator.keys().length} customers on this page are in the hub`];
+      if (failed) parts.push(`${failed} failed`);
+      if (stale) parts.push(`${stale} stale`);
+      if (license) parts.push(`${license} at 80% of licenses or more`);
+      bar.set({ tone: failed ? 'bad' : stale || license ? 'warn' : 'ok', text: parts.join(' · ') });
+    };
+    const annotator = createRowAnnotator<CustomerHealth>({
+      table,
+      signal,
+      key: (row) => row.cell('displayName')?.text || null,
+      cell: (row) => row.cell('displayName')?.element ?? null,
+      async load(names) {
+        const answer = await ask({ type: 'health', names });
+        if (!answer.ok) return answer;
+        const byName = new Map(answer.data.items.map((item) => [item.displayName.toLowerCase(), item]));
+        return { ok: true, values: new Map(names.flatMap((name) => (byName.has(name.toLowerCase()) ? [[name, byName.get(name.toLowerCase())!] as const] : []))) };
+      },
+      createChip: () =>
+        createChip(
+          document,
+          guard((host: ChipHost) => {
+            const name = host.sphubKey ?? '';
+            const health = annotator.value(name);
+            if (!health) return;
+            void ui.openMenu(host, health.displayName, () => (
+              <CustomerActions customerId={health.id} name={health.displayName} ask={ask} onChanged={() => annotator.refresh([name])} />
+            ));
+          }),
+        ),
+      paint,
+      onReady: guard(summarise),
+      onError: guard((error) => bar.set({ tone: error.kind === 'not-configured' ? 'muted' : 'bad', text: error.message })),
+      onBatch: (info) => report?.('customer-health', info),
+    });
+  },
+};

@@ -1,0 +1,157 @@
+import type { FoundTable, TableRow } from '../selectors/table.js';
+import type { HubFailure } from './result.js';
+import { isOwnNode, OWN_ATTRIBUTE, type ChipHost } from '../components/chip.js';
+
+/**
+ * Keeps one chip per table row in step with the page: after every render of the table (paging,
+ * sorting, a refresh, a framework re-render) rows get their chip back at once from the cache,
+ * in the same task as the page's change (so nothing flickers), and the keys not known yet are
+ * fetched in ONE batch request per render.
+ */
+export interface RowAnnotatorOptions<V> {
+  table: FoundTable;
+  signal: AbortSignal;
+  /** What identifies the row for the hub (a customer's display name...), or null to skip it. */
+  key(row: TableRow): string | null;
+  /** The cell the chip goes into. */
+  cell(row: TableRow): Element | null;
+  /** One batch: the value per key; a key missing from the map is unknown to the hub. */
+  load(keys: string[]): Promise<{ ok: true; values: Map<string, V> } | { ok: false; error: HubFailure }>;
+  createChip(): ChipHost;
+  paint(host: ChipHost, state: ChipState<V>): void;
+  /** Told after each batch: how many keys, and how long painting took once the data arrived. */
+  onBatch?(info: { keys: number; paintMs: number; rows: number }): void;
+  onError?(error: HubFailure): void;
+  onReady?(): void;
+  /** Values older than this are fetched again on the next render (shown meanwhile). */
+  ttlMs?: number;
+  debounceMs?: number;
+  now?: () => number;
+}
+
+export type ChipState<V> = { kind: 'loading' } | { kind: 'ready'; value: V } | { kind: 'unknown' } | { kind: 'error'; error: HubFailure };
+
+interface Cached<V> {
+  state: ChipState<V>;
+  at: number;
+}
+
+export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
+  const { table, signal } = options;
+  const now = options.now ?? (() => performance.now());
+  const ttl = options.ttlMs ?? 60_000;
+  const cache = new Map<string, Cached<V>>();
+  const inFlight = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let hosts = new Map<string, ChipHost[]>();
+
+  function stateOf(key: string): ChipState<V> {
+    return cache.get(key)?.state ?? { kind: 'loading' };
+  }
+
+  /** Puts a chip in every row that lacks one (or shows another key), painted from the cache. */
+  function sync(): string[] {
+    const next = new Map<string, ChipHost[]>();
+    const wanted: string[] = [];
+    for (const row of table.rows()) {
+      const key = options.key(row);
+      const cell = options.cell(row);
+      if (!key || !cell) continue;
+      let host = Array.from(cell.children).find((child) => child.getAttribute(OWN_ATTRIBUTE) === 'chip') as ChipHost | undefined;
+      if (!host) {
+        host = options.createChip();
+        cell.append(host);
+      }
+      if (host.sphubKey !== key) {
+        host.sphubKey = key;
+        options.paint(host, stateOf(key));
+      }
+      const list = next.get(key);
+      if (list) list.push(host);
+      else next.set(key, [host]);
+      const cached = cache.get(key);
+      if ((!cached || cached.state.kind === 'error' || now() - cached.at > ttl) && !inFlight.has(key)) wanted.push(key);
+    }
+    hosts = next;
+    if (wanted.length > 0) schedule();
+    return wanted;
+  }
+
+  function schedule() {
+    if (timer !== undefined || signal.aborted) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void fetchBatch();
+    }, options.debounceMs ?? 30);
+  }
+
+  async function fetchBatch() {
+    const keys = [...hosts.keys()].filter((key) => {
+      const cached = cache.get(key);
+      return (!cached || cached.state.kind === 'error' || now() - cached.at > ttl) && !inFlight.has(key);
+    });
+    if (keys.length === 0) return;
+    for (const key of keys) inFlight.add(key);
+    const answer = await options.load(keys);
+    for (const key of keys) inFlight.delete(key);
+    if (signal.aborted) return;
+    const started = now();
+    if (!answer.ok) {
+      for (const key of keys) if (!cache.has(key) || cache.get(key)!.state.kind !== 'ready') cache.set(key, { state: { kind: 'error', error: answer.error }, at: started });
+      options.onError?.(answer.error);
+    } else {
+      for (const key of keys) {
+        const value = answer.values.get(key);
+        cache.set(key, { state: value === undefined ? { kind: 'unknown' } : { kind: 'ready', value }, at: started });
+      }
+      options.onReady?.();
+    }
+    let painted = 0;
+    for (const key of keys) {
+      for (const host of hosts.get(key) ?? []) {
+        options.paint(host, stateOf(key));
+        painted++;
+      }
+    }
+    options.onBatch?.({ keys: keys.length, paintMs: now() - started, rows: painted });
+  }
+
+  const observer = new MutationObserver((records) => {
+    const pageChanged = records.some((record) => {
+      if (isOwnNode(record.target)) return false;
+      if (record.type === 'characterData') return true;
+      return [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => !isOwnNode(node));
+    });
+    if (pageChanged) sync();
+  });
+  observer.observe(table.element, { childList: true, subtree: true, characterData: true });
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      observer.disconnect();
+      if (timer !== undefined) clearTimeout(timer);
+      for (const list of hosts.values()) for (const host of list) host.remove();
+      for (const host of Array.from(table.element.querySelectorAll(`[${OWN_ATTRIBUTE}="chip"]`))) host.remove();
+    },
+    { once: true },
+  );
+
+  sync();
+
+  return {
+    sync,
+    /** Forget these keys (after an action changed them) and fetch them again now. */
+    refresh(keys?: string[]) {
+      for (const key of keys ?? [...cache.keys()]) cache.delete(key);
+      sync();
+    },
+    value(key: string): V | undefined {
+      const state = cache.get(key)?.state;
+      return state?.kind === 'ready' ? state.value : undefined;
+    },
+    keys: () => [...hosts.keys()],
+  };
+}
+
+export type RowAnnotator<V> = ReturnType<typeof createRowAnnotator<V>>;
