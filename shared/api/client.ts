@@ -1,5 +1,6 @@
 import { accessApi } from './access.js';
 import { usageApi } from './usage.js';
+import { portalApi } from './portal.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
 
 export { ApiError, type ApiClientOptions } from './request.js';
@@ -16,6 +17,7 @@ export function createApiClient(options: ApiClientOptions) {
     health: () => request<{ status: string; version: string; time: string }>('GET', '/health'),
     ...accessApi(request),
     ...usageApi(request, raw),
+    ...portalApi(request),
   };
 }
 
