@@ -1,0 +1,25 @@
+import type {
+  ServiceStatusView,
+  StatusIncident,
+  StatusIncidentCreate,
+  StatusIncidentUpdateInput,
+  SupportCustomerView,
+  SupportSettings,
+  SupportSettingsUpdateInput,
+} from '../schemas/portal.js';
+import { seg, type Request } from './request.js';
+
+/** Portal settings: the customer support button and the VDC service status. */
+export const portalApi = (request: Request) => ({
+  supportSettings: () => request<SupportSettings>('GET', '/settings/support'),
+  updateSupportSettings: (input: SupportSettingsUpdateInput) => request<SupportSettings>('PUT', '/settings/support', { body: input }),
+  /** What a customer's portal shows; readable by any user. */
+  supportCustomerView: () => request<SupportCustomerView>('GET', '/settings/support/customer-view'),
+  serviceStatus: () => request<ServiceStatusView>('GET', '/status'),
+  refreshServiceStatus: () => request<ServiceStatusView>('POST', '/status/refresh'),
+  statusIncidents: (when: 'active' | 'upcoming' | 'ended' | 'all' = 'all') => request<StatusIncident[]>('GET', '/status/incidents', { query: { when } }),
+  statusIncident: (id: string) => request<StatusIncident>('GET', `/status/incidents/${seg(id)}`),
+  createStatusIncident: (input: StatusIncidentCreate) => request<StatusIncident>('POST', '/status/incidents', { body: input }),
+  updateStatusIncident: (id: string, input: StatusIncidentUpdateInput) => request<StatusIncident>('PATCH', `/status/incidents/${seg(id)}`, { body: input }),
+  deleteStatusIncident: (id: string) => request<void>('DELETE', `/status/incidents/${seg(id)}`),
+});
