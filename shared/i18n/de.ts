@@ -1,3 +1,4 @@
+import { botDe } from './bot-de.js';
 import type { MessageKey } from './en.js';
 
 /** The German catalog: every English key must be here (the type says so), with the same placeholders. */
@@ -55,7 +56,9 @@ export const de: Record<MessageKey, string> = {
   'fact.dueDate': 'Fällig bis',
   'fact.region': 'Region',
   'fact.service': 'Dienst',
-  'fact.kind': 'Element',
+  'fact.kind': 'Typ',
+  'fact.item': 'Element',
+  'fact.since': 'Seit',
   'fact.requestedBy': 'Angefordert von',
   'fact.items': 'Elemente',
   'fact.reason': 'Grund',
@@ -90,6 +93,7 @@ export const de: Record<MessageKey, string> = {
   'card.usageReport.suspended': 'Zwei Monate in Folge sind überfällig: Die Lizenzverwaltung ist gesperrt, bis die Berichte eingereicht sind.',
   'card.usageReport.nextStep': 'Prüfen Sie den Bericht und reichen Sie ihn in VCSP Pulse ein.',
   'card.serviceStatus.title': 'Dienststatus: {region}',
+  'card.serviceStatus.titleMany': 'Dienststatus geändert',
   'card.serviceStatus.intro': '{service} in {region} ist jetzt: {status}.',
   'card.test.title': 'SP Hub-Testbenachrichtigung',
   'card.test.intro': 'Dies ist eine Testnachricht von SP Hub, um zu prüfen, ob dieser Kontakt Benachrichtigungen erhält.',
@@ -136,4 +140,6 @@ export const de: Record<MessageKey, string> = {
   'mail.subjectPrefix': 'SP Hub',
 
   'unit.none': '\u2014',
+
+  ...botDe,
 };

@@ -1,3 +1,5 @@
+import { botEn } from './bot-en.js';
+
 /**
  * The English message catalog: the source of every key. Messages are plain text (never markdown
  * or HTML); `{name}` placeholders are filled by `t()`. Keys ending in `.one` / `.other` are plural
@@ -62,7 +64,9 @@ export const en = {
   'fact.dueDate': 'Due by',
   'fact.region': 'Region',
   'fact.service': 'Service',
-  'fact.kind': 'Item',
+  'fact.kind': 'Type',
+  'fact.item': 'Item',
+  'fact.since': 'Since',
   'fact.requestedBy': 'Requested by',
   'fact.items': 'Items',
   'fact.reason': 'Reason',
@@ -98,6 +102,7 @@ export const en = {
   'card.usageReport.suspended': 'Two consecutive months are overdue: license management is suspended until the reports are submitted.',
   'card.usageReport.nextStep': 'Review the report and submit it in VCSP Pulse.',
   'card.serviceStatus.title': 'Service status: {region}',
+  'card.serviceStatus.titleMany': 'Service status changed',
   'card.serviceStatus.intro': '{service} in {region} is now {status}.',
   'card.test.title': 'SP Hub test notification',
   'card.test.intro': 'This is a test message sent from SP Hub to check that this contact receives notifications.',
@@ -149,6 +154,9 @@ export const en = {
 
   // ---- units ----
   'unit.none': '\u2014',
+
+  // ---- the Teams bot (its own file) ----
+  ...botEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
