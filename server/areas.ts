@@ -1,8 +1,9 @@
 import type { Area } from './area.js';
 import { accessArea } from './routes/access.js';
+import { customersArea } from './routes/customers.js';
 import { usageArea } from './routes/usage-reports.js';
 import { supportArea } from './routes/support.js';
 import { statusArea } from './routes/status.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
-export const areas: Area[] = [accessArea, usageArea, supportArea, statusArea];
+export const areas: Area[] = [accessArea, customersArea, usageArea, supportArea, statusArea];

@@ -1,4 +1,5 @@
 import { accessApi } from './access.js';
+import { customersApi } from './customers.js';
 import { usageApi } from './usage.js';
 import { portalApi } from './portal.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
@@ -16,6 +17,7 @@ export function createApiClient(options: ApiClientOptions) {
     raw,
     health: () => request<{ status: string; version: string; time: string }>('GET', '/health'),
     ...accessApi(request),
+    ...customersApi(request, raw),
     ...usageApi(request, raw),
     ...portalApi(request),
   };

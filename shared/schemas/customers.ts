@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { Id, IsoDate, IsoDateTime } from './common.js';
+import { checkIpRange } from '../domain/customer-ip-ranges.js';
+import { checkTenantDomain, normalizeDomain } from '../domain/customer-domain.js';
+import { Email, Id, IsoDate, IsoDateTime, listOf, PageQuery, Text } from './common.js';
 
 // Core customer record. The customers area owns this file and extends it (settings,
 // onboarding, notifications, admins...); other areas rely on the fields below.
@@ -25,6 +27,92 @@ export const Contact = z.object({
   postalCode: z.string().optional(),
 });
 export type Contact = z.infer<typeof Contact>;
+
+/** What a managed onboarding connects: the Flex backup services of the tenant. */
+export const FlexService = z.enum(['Exchange Online', 'OneDrive and SharePoint', 'Teams']);
+export type FlexService = z.infer<typeof FlexService>;
+/** Years backups are kept (1 to 25), or `unlimited`. */
+export const Retention = z.union([z.int().min(1).max(25), z.literal('unlimited')]);
+export type Retention = z.infer<typeof Retention>;
+export const PolicyChoice = z.enum(['recommended', 'manual']);
+export type PolicyChoice = z.infer<typeof PolicyChoice>;
+
+/** One invited address of a self-service onboarding; other areas show "pending invite" from it. */
+export const Invite = z.object({
+  email: z.string(),
+  invitedAt: IsoDateTime,
+  lastSentAt: IsoDateTime,
+  sendCount: z.int().min(1),
+  acceptedAt: IsoDateTime.optional(),
+});
+export type Invite = z.infer<typeof Invite>;
+
+/** A customer admin user (a UPN); an SP user who is one may switch to the customer's view. */
+export const CustomerAdmin = z.object({
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  sendWelcomeEmail: z.boolean(),
+  addedAt: IsoDateTime,
+  addedBy: z.string(),
+});
+export type CustomerAdmin = z.infer<typeof CustomerAdmin>;
+
+export const DeviceCode = z.object({
+  userCode: z.string(),
+  verificationUri: z.string(),
+  issuedAt: IsoDateTime,
+  expiresAt: IsoDateTime,
+});
+export type DeviceCode = z.infer<typeof DeviceCode>;
+
+/** Progress of the managed onboarding wizard, kept on the customer. */
+export const Onboarding = z.object({
+  method: z.enum(['managed', 'self-service']).optional(),
+  legalAgreement: z.object({ acceptedAt: IsoDateTime, acceptedBy: z.string() }).optional(),
+  connection: z
+    .object({ storageRegion: StorageRegion, retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
+    .optional(),
+  tenantConnectedAt: IsoDateTime.optional(),
+  finishedAt: IsoDateTime.optional(),
+  policies: PolicyChoice.optional(),
+});
+export type Onboarding = z.infer<typeof Onboarding>;
+
+export const IpRange = z.object({ start: z.string(), end: z.string(), description: z.string().optional() });
+export type IpRange = z.infer<typeof IpRange>;
+
+/** Settings of an onboarded customer (the storage region lives on the customer itself). */
+export const CustomerSettingsRecord = z.object({
+  selfServiceRestore: z.boolean(),
+  customerMayCreateDeletePolicies: z.boolean(),
+  customerMayEditTriggerPolicies: z.boolean(),
+  autoCreatePolicies: z.boolean(),
+  multipleRegions: z.boolean(),
+  emailPreviews: z.boolean(),
+  ipRanges: z.array(IpRange),
+  restrictToIpRanges: z.boolean(),
+});
+export type CustomerSettingsRecord = z.infer<typeof CustomerSettingsRecord>;
+export const CustomerSettings = CustomerSettingsRecord.extend({ storageRegion: StorageRegion });
+export type CustomerSettings = z.infer<typeof CustomerSettings>;
+
+export const OffboardingStatus = z.enum(['requested', 'approved', 'rejected', 'completed']);
+export const OffboardingRequest = z.object({
+  status: OffboardingStatus,
+  /** When the service provider wants the customer deleted. */
+  date: IsoDate,
+  reason: z.string(),
+  licenseCount: z.int().min(0),
+  requestedAt: IsoDateTime,
+  requestedBy: z.string(),
+  /** Who approved or rejected it ("support") and when. */
+  decidedAt: IsoDateTime.optional(),
+  decidedBy: z.string().optional(),
+  decidedByUserId: z.string().optional(),
+  note: z.string().optional(),
+});
+export type OffboardingRequest = z.infer<typeof OffboardingRequest>;
 
 export const Customer = z.object({
   id: Id,
@@ -56,5 +144,289 @@ export const Customer = z.object({
   totalActiveAccounts: z.number().int().min(0),
   userChangeThisMonth: z.number().int(),
   userChangeLastMonth: z.number().int(),
+  /** Self-service invites sent so far (pending until accepted). */
+  invites: z.array(Invite).default([]),
+  admins: z.array(CustomerAdmin).default([]),
+  onboarding: Onboarding.optional(),
+  /** Present once the customer is onboarded. */
+  settings: CustomerSettingsRecord.optional(),
+  offboardingRequest: OffboardingRequest.optional(),
+  /** Set on the tombstone kept after offboarding, with the month's last counts. */
+  offboardedAt: IsoDateTime.optional(),
+  updatedAt: IsoDateTime.optional(),
 });
 export type Customer = z.infer<typeof Customer>;
+
+// ---- API inputs and views ----
+
+/** Optional free text: trimmed, and an empty string counts as not given. */
+const OptionalInputText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+/** A domain as typed; normalized (case, trailing dot, IDN) and syntax-checked. */
+export const DomainInput = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const check = normalizeDomain(value);
+    if (!check.ok) {
+      ctx.addIssue({ code: 'custom', message: check.reason });
+      return z.NEVER;
+    }
+    return check.domain;
+  });
+
+export const TenantDomainInput = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const check = checkTenantDomain(value);
+    if (!check.ok) {
+      ctx.addIssue({ code: 'custom', message: check.reason });
+      return z.NEVER;
+    }
+    return check.domain;
+  });
+
+export const ContactInput = z.strictObject({
+  firstName: Text(80),
+  lastName: Text(80),
+  email: Email,
+  phone: OptionalInputText(40).refine((v) => v === undefined || /^\+?[0-9 ()./-]{3,40}$/.test(v), 'must be a phone number (digits, spaces, + ( ) . / -)'),
+  company: OptionalInputText(120),
+  country: OptionalInputText(80),
+  city: OptionalInputText(80),
+  address: OptionalInputText(200),
+  postalCode: OptionalInputText(20),
+});
+export type ContactInput = z.infer<typeof ContactInput>;
+
+/** Creating a customer the way Pulse does. */
+export const CustomerInput = z.strictObject({
+  displayName: Text(120),
+  domain: DomainInput,
+  contact: ContactInput,
+  externalId: OptionalInputText(100),
+  /** Added as the first admin user; must be inside the domain (or a hub user's own account). */
+  primaryAdminEmail: Email.optional(),
+  sourceType: SourceType.default('VCSP Pulse'),
+  licenses: z.int().min(0).max(1_000_000).default(0),
+  storageQuotaGb: z.number().min(0).max(100_000_000).optional(),
+});
+export type CustomerInput = z.infer<typeof CustomerInput>;
+export type CustomerInputRaw = z.input<typeof CustomerInput>;
+
+/** Editable fields; null clears an optional one. Counts come from VDC and are not edited here. */
+export const CustomerUpdate = z
+  .strictObject({
+    displayName: Text(120).optional(),
+    domain: DomainInput.optional(),
+    contact: ContactInput.partial().optional(),
+    externalId: Text(100).nullable().optional(),
+    primaryAdminEmail: Email.nullable().optional(),
+    sourceType: SourceType.optional(),
+    contractType: ContractType.optional(),
+    licenses: z.int().min(0).max(1_000_000).optional(),
+    storageQuotaGb: z.number().min(0).max(100_000_000).nullable().optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
+export type CustomerUpdate = z.infer<typeof CustomerUpdate>;
+
+/** Columns a customer list can be sorted by (`sort=licenses`, `sort=-storageConsumedGb`). */
+export const CUSTOMER_SORT_KEYS = [
+  'displayName',
+  'domain',
+  'tenantDomain',
+  'externalId',
+  'veeamAccountId',
+  'status',
+  'contractType',
+  'licenses',
+  'licenseModel',
+  'sourceType',
+  'activationDate',
+  'storageRegion',
+  'storageConsumedGb',
+  'storageQuotaGb',
+  'backedUpAccounts',
+  'totalActiveAccounts',
+  'userChangeThisMonth',
+  'userChangeLastMonth',
+  'createdAt',
+] as const;
+export const CustomerSortKey = z.enum(CUSTOMER_SORT_KEYS);
+export type CustomerSortKey = z.infer<typeof CustomerSortKey>;
+export const CustomerSort = z.enum([...CUSTOMER_SORT_KEYS, ...CUSTOMER_SORT_KEYS.map((k) => `-${k}` as const)]);
+export type CustomerSort = z.infer<typeof CustomerSort>;
+
+export const CustomerFilters = z.object({
+  q: z.string().trim().max(200).optional(),
+  /** One or more (comma separated or repeated); offboarded customers are left out unless asked for. */
+  status: listOf(CustomerStatus).optional(),
+  sourceType: listOf(SourceType).optional(),
+  contractType: listOf(ContractType).optional(),
+  sort: CustomerSort.default('displayName'),
+});
+export type CustomerFilters = z.infer<typeof CustomerFilters>;
+export const CustomerListQuery = PageQuery.extend(CustomerFilters.shape);
+export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
+
+const EmailList = z.union([z.string().max(20_000), z.array(z.string().max(254)).min(1).max(200)]);
+export const InvitesInput = z.strictObject({ emails: EmailList });
+export type InvitesInput = z.infer<typeof InvitesInput>;
+export const ResendInvitesInput = z.strictObject({ emails: EmailList.optional() }).optional();
+export const InvitesResult = z.object({
+  /** Addresses invited for the first time by this request. */
+  invited: z.array(z.string()),
+  /** Addresses that had been invited before and were sent the invite again. */
+  resent: z.array(z.string()),
+  invites: z.array(Invite),
+});
+export type InvitesResult = z.infer<typeof InvitesResult>;
+
+export const AdminInput = z.strictObject({
+  email: Email,
+  firstName: Text(80),
+  lastName: Text(80),
+  sendWelcomeEmail: z.boolean().default(true),
+});
+export type AdminInput = z.infer<typeof AdminInput>;
+
+export const AgreementInput = z.strictObject({
+  accepted: z.literal(true, 'must be true: confirm the legal agreement with the customer'),
+});
+export const ConnectInput = z.strictObject({
+  storageRegion: StorageRegion,
+  retention: Retention,
+  services: z
+    .array(FlexService)
+    .min(1, 'select at least one service')
+    .max(3)
+    .transform((list) => [...new Set(list)]),
+});
+export type ConnectInput = z.infer<typeof ConnectInput>;
+export const TenantConnectedInput = z.strictObject({ tenantDomain: TenantDomainInput });
+export const FinishInput = z.strictObject({ policies: PolicyChoice });
+
+export const OnboardingStep = z.enum(['legal-agreement', 'connect', 'confirm-tenant', 'finish', 'done']);
+export type OnboardingStep = z.infer<typeof OnboardingStep>;
+export const OnboardingView = z.object({
+  customerId: Id,
+  status: CustomerStatus,
+  /** The step to do next; `done` once onboarded. */
+  step: OnboardingStep,
+  legalAgreement: z.object({ acceptedAt: IsoDateTime, acceptedBy: z.string() }).nullable(),
+  connection: z
+    .object({
+      storageRegion: StorageRegion,
+      retention: Retention,
+      services: z.array(FlexService),
+      deviceCode: DeviceCode.extend({ expired: z.boolean(), instructions: z.string() }),
+    })
+    .nullable(),
+  tenantDomain: z.string().nullable(),
+  tenantConnectedAt: IsoDateTime.nullable(),
+  finishedAt: IsoDateTime.nullable(),
+  policies: PolicyChoice.nullable(),
+  method: z.enum(['managed', 'self-service']).nullable(),
+});
+export type OnboardingView = z.infer<typeof OnboardingView>;
+
+/** Records that the customer finished self-service onboarding from an invite. */
+export const InviteAcceptedInput = z.strictObject({
+  email: Email,
+  tenantDomain: TenantDomainInput,
+  storageRegion: StorageRegion.default('EMEA'),
+  services: z
+    .array(FlexService)
+    .min(1)
+    .max(3)
+    .default(['Exchange Online', 'OneDrive and SharePoint', 'Teams'])
+    .transform((list) => [...new Set(list)]),
+});
+
+export const IpRangeInput = z
+  .strictObject({
+    start: z.string().trim().min(1).max(45),
+    end: z.string().trim().min(1).max(45),
+    description: OptionalInputText(100),
+  })
+  .superRefine((range, ctx) => {
+    const problem = checkIpRange(range.start, range.end);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  });
+export const SettingsUpdate = z
+  .strictObject({
+    storageRegion: StorageRegion,
+    selfServiceRestore: z.boolean(),
+    customerMayCreateDeletePolicies: z.boolean(),
+    customerMayEditTriggerPolicies: z.boolean(),
+    autoCreatePolicies: z.boolean(),
+    multipleRegions: z.boolean(),
+    emailPreviews: z.boolean(),
+    ipRanges: z.array(IpRangeInput).max(50),
+    restrictToIpRanges: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one setting to change' });
+export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
+
+export const OffboardingRequestInput = z.strictObject({
+  date: IsoDate,
+  reason: Text(1000),
+  licenseCount: z.int().min(0).max(1_000_000),
+});
+export type OffboardingRequestInput = z.infer<typeof OffboardingRequestInput>;
+export const OffboardingApproveInput = z.strictObject({ note: OptionalInputText(1000) }).optional();
+export const OffboardingRejectInput = z.strictObject({ reason: Text(1000) });
+
+/** A customer the caller administers, for switching to that customer's view. */
+export const TenantAccess = z.object({
+  customerId: Id,
+  displayName: z.string(),
+  domain: z.string(),
+  tenantDomain: z.string().nullable(),
+  status: CustomerStatus,
+  /** Where the customer's portal opens for this admin. */
+  switchUrl: z.string(),
+});
+export type TenantAccess = z.infer<typeof TenantAccess>;
+
+// ---- licensed users ----
+
+export const LicensedUserType = z.enum(['User', 'Shared mailbox']);
+export const ProtectionStatus = z.enum(['Protected', 'Unprotected', 'Excluded']);
+export type ProtectionStatus = z.infer<typeof ProtectionStatus>;
+export const LicensedUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  type: LicensedUserType,
+  protectionStatus: ProtectionStatus,
+  lastBackupAt: IsoDateTime.nullable(),
+});
+export type LicensedUser = z.infer<typeof LicensedUser>;
+/** Stored form: one record per customer with its protected accounts (kept out of the customer record). */
+export const LicensedUserList = z.object({
+  id: Id,
+  customerId: Id,
+  syncedAt: IsoDateTime,
+  users: z.array(LicensedUser),
+});
+export type LicensedUserList = z.infer<typeof LicensedUserList>;
+
+export const LICENSED_USER_SORT_KEYS = ['name', 'email', 'type', 'protectionStatus', 'lastBackupAt'] as const;
+export const LicensedUserSort = z.enum([...LICENSED_USER_SORT_KEYS, ...LICENSED_USER_SORT_KEYS.map((k) => `-${k}` as const)]);
+export const LicensedUsersFilters = z.object({
+  q: z.string().trim().max(200).optional(),
+  protectionStatus: listOf(ProtectionStatus).optional(),
+  type: listOf(LicensedUserType).optional(),
+  sort: LicensedUserSort.default('name'),
+});
+export const LicensedUsersQuery = PageQuery.extend(LicensedUsersFilters.shape);
+export type LicensedUsersQuery = z.infer<typeof LicensedUsersQuery>;

@@ -1,0 +1,672 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { toCsv, type CsvValue } from '../../../shared/domain/customer-csv.js';
+import { checkCustomerDomain, isInsideDomain } from '../../../shared/domain/customer-domain.js';
+import { checkAdminUpn, checkInviteEmails } from '../../../shared/domain/customer-emails.js';
+import {
+  acceptAgreement,
+  acceptInvite,
+  addInvites,
+  applySettings,
+  approveOffboarding,
+  assertActive,
+  assertPending,
+  assertProvisioned,
+  completeOffboarding,
+  confirmTenant,
+  connectFlex,
+  CustomerRuleError,
+  DEFAULT_SETTINGS,
+  finishOnboarding,
+  isOffboardingDue,
+  isProvisioningDue,
+  markProvisioned,
+  onboardingStep,
+  rejectOffboarding,
+  requestOffboarding,
+  resendInvites,
+} from '../../../shared/domain/customer-lifecycle.js';
+import type { Page } from '../../../shared/schemas/common.js';
+import type {
+  AdminInput,
+  ConnectInput,
+  Customer,
+  CustomerAdmin,
+  CustomerFilters,
+  CustomerInput,
+  CustomerListQuery,
+  CustomerSettings,
+  CustomerUpdate,
+  FlexService,
+  InvitesResult,
+  OffboardingRequest,
+  OffboardingRequestInput,
+  OnboardingView,
+  PolicyChoice,
+  SettingsUpdate,
+  StorageRegion,
+  TenantAccess,
+} from '../../../shared/schemas/customers.js';
+import { systemPrincipal, type Principal } from '../../auth/principal.js';
+import type { HubContext } from '../../context.js';
+import { businessRule, conflict, HubError, notFound } from '../../http/errors.js';
+import { newId } from '../../ids.js';
+import { recordChange, type Change } from '../changes.js';
+import { customers } from '../customer-collection.js';
+import { CustomerSearchIndex } from './search-index.js';
+
+/** Who did it, as a person reads it: the user's name, else the actor's. */
+export function who(principal: Principal): string {
+  return principal.user ? `${principal.user.firstName} ${principal.user.lastName}`.trim() : principal.actor.name;
+}
+
+/** Turns a broken domain rule into the API's 409 or 422. */
+function ruled<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof CustomerRuleError) {
+      throw error.kind === 'conflict' ? conflict(error.message) : businessRule(error.message, error.details);
+    }
+    throw error;
+  }
+}
+
+const DEVICE_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+function newDeviceCode(): string {
+  let code = '';
+  for (let i = 0; i < 9; i++) code += DEVICE_CODE_ALPHABET[randomInt(DEVICE_CODE_ALPHABET.length)];
+  return code;
+}
+
+/** Columns of the customers export, in the portal's words. */
+export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => CsvValue }[] = [
+  { header: 'Display Name', value: (c) => c.displayName },
+  { header: 'Domain', value: (c) => c.domain },
+  { header: 'M365 Account', value: (c) => c.tenantDomain },
+  { header: 'External Id', value: (c) => c.externalId },
+  { header: 'Veeam Account Id', value: (c) => c.veeamAccountId },
+  { header: 'Subscription Ids', value: (c) => c.subscriptionIds.join(' ') },
+  { header: 'Status', value: (c) => c.status },
+  { header: 'Contract Type', value: (c) => c.contractType },
+  { header: 'Licenses', value: (c) => c.licenses },
+  { header: 'License Model', value: (c) => c.licenseModel },
+  { header: 'Source Type', value: (c) => c.sourceType },
+  { header: 'Activation Date', value: (c) => c.activationDate },
+  { header: 'Storage Region', value: (c) => c.storageRegion },
+  { header: 'Storage Consumed (GB)', value: (c) => c.storageConsumedGb },
+  { header: 'Storage Quota (GB)', value: (c) => c.storageQuotaGb },
+  { header: 'Backed Up Accounts', value: (c) => c.backedUpAccounts },
+  { header: 'Total Active Accounts', value: (c) => c.totalActiveAccounts },
+  { header: 'User Change This Month', value: (c) => c.userChangeThisMonth },
+  { header: 'User Change Last Month', value: (c) => c.userChangeLastMonth },
+  { header: 'Pending Invites', value: (c) => c.invites.filter((i) => !i.acceptedAt).map((i) => i.email).join(' ') },
+  { header: 'Contact Name', value: (c) => `${c.contact.firstName} ${c.contact.lastName}` },
+  { header: 'Contact Email', value: (c) => c.contact.email },
+  { header: 'Contact Phone', value: (c) => c.contact.phone },
+  { header: 'Country', value: (c) => c.contact.country },
+  { header: 'Created At', value: (c) => c.createdAt },
+];
+
+/** Counts VDC reports for a customer; other areas (the runner, usage) keep them current. */
+export type CustomerCounts = Partial<Pick<Customer, 'storageConsumedGb' | 'backedUpAccounts' | 'totalActiveAccounts' | 'userChangeThisMonth' | 'userChangeLastMonth'>>;
+
+/**
+ * Customers: creation the way Pulse does it, the list with its index, invites, the managed
+ * onboarding wizard, settings, admin users, offboarding. Rules live in shared/domain; this
+ * class reads and writes the store, keeps the lookups and records every change.
+ */
+export class CustomerService {
+  readonly index = new CustomerSearchIndex();
+  private readonly liveByDomain = new Map<string, string>();
+  private readonly liveByTenant = new Map<string, string>();
+  private readonly byAdminEmail = new Map<string, Set<string>>();
+  /** Customers the lifecycle job watches: still provisioning, or with an approved offboarding. */
+  private readonly watched = new Set<string>();
+
+  constructor(private readonly ctx: HubContext) {
+    ctx.store.onChange(customers, (before, after) => {
+      this.index.update(before, after);
+      if (before) {
+        if (this.liveByDomain.get(before.domain) === before.id) this.liveByDomain.delete(before.domain);
+        if (before.tenantDomain && this.liveByTenant.get(before.tenantDomain) === before.id) this.liveByTenant.delete(before.tenantDomain);
+        for (const admin of before.admins) this.byAdminEmail.get(admin.email)?.delete(before.id);
+        this.watched.delete(before.id);
+      }
+      if (after && after.status !== 'offboarded') {
+        this.liveByDomain.set(after.domain, after.id);
+        if (after.tenantDomain) this.liveByTenant.set(after.tenantDomain, after.id);
+        for (const admin of after.admins) {
+          let set = this.byAdminEmail.get(admin.email);
+          if (!set) this.byAdminEmail.set(admin.email, (set = new Set()));
+          set.add(after.id);
+        }
+        if (after.status === 'provisioning' || after.offboardingRequest?.status === 'approved') this.watched.add(after.id);
+      }
+    });
+  }
+
+  // ---- reading ----
+
+  get(id: string): Customer {
+    const customer = this.ctx.store.get(customers, id);
+    if (!customer) throw notFound('Customer', id);
+    return customer;
+  }
+
+  find(id: string): Customer | undefined {
+    return this.ctx.store.get(customers, id);
+  }
+
+  list(query: CustomerListQuery): Page<Customer> {
+    const { items, total } = this.index.search(query, query.page, query.pageSize);
+    return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** Customers matching the filters (all live ones by default) as RFC 4180 CSV. */
+  exportCsv(filters: CustomerFilters): string {
+    return toCsv(CUSTOMER_CSV_COLUMNS, this.index.searchAll(filters));
+  }
+
+  byDomain(domain: string): Customer | undefined {
+    const id = this.liveByDomain.get(domain.toLowerCase());
+    return id ? this.find(id) : undefined;
+  }
+
+  // ---- create and edit ----
+
+  async create(principal: Principal, input: CustomerInput): Promise<Customer> {
+    const domain = ruledDomain(input.domain);
+    this.assertDomainFree(domain);
+    if (input.primaryAdminEmail) this.assertAdminEmail(input.primaryAdminEmail, domain, 'primaryAdminEmail');
+    const now = this.ctx.clock.now();
+    const at = now.toISOString();
+    const instant = this.ctx.config.provisioningMs === 0;
+    const customer: Customer = {
+      id: newId('cus'),
+      displayName: input.displayName,
+      domain,
+      contact: input.contact,
+      ...(input.externalId && { externalId: input.externalId }),
+      ...(input.primaryAdminEmail && { primaryAdminEmail: input.primaryAdminEmail }),
+      status: instant ? 'pending' : 'provisioning',
+      createdAt: at,
+      provisionedAt: new Date(now.getTime() + this.ctx.config.provisioningMs).toISOString(),
+      subscriptionIds: [],
+      contractType: 'Pending',
+      licenses: input.licenses,
+      licenseModel: 'Variable',
+      sourceType: input.sourceType,
+      storageConsumedGb: 0,
+      ...(input.storageQuotaGb !== undefined && { storageQuotaGb: input.storageQuotaGb }),
+      backedUpAccounts: 0,
+      totalActiveAccounts: 0,
+      userChangeThisMonth: 0,
+      userChangeLastMonth: 0,
+      invites: [],
+      admins: input.primaryAdminEmail ? [this.primaryAdmin(input.primaryAdminEmail, input.contact, principal, at)] : [],
+      updatedAt: at,
+    };
+    await this.ctx.store.write((tx) => {
+      // Checked again inside the write: two requests for one domain cannot both pass.
+      this.assertDomainFree(domain);
+      tx.put(customers, customer);
+    });
+    await this.record(principal, customer, 'customer.created', {
+      domain,
+      sourceType: customer.sourceType,
+      status: customer.status,
+      provisionedAt: customer.provisionedAt,
+      ...(customer.primaryAdminEmail && { primaryAdminEmail: customer.primaryAdminEmail }),
+    });
+    if (instant) await this.record(systemPrincipal(), customer, 'customer.provisioned', { domain });
+    return customer;
+  }
+
+  async update(principal: Principal, id: string, input: CustomerUpdate): Promise<Customer> {
+    const { after, before } = await this.mutate(id, (c) => {
+      assertProvisioned(c, 'editing');
+      let next: Customer = { ...c, updatedAt: this.ctx.clock.now().toISOString() };
+      if (input.displayName !== undefined) next.displayName = input.displayName;
+      if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
+      if (input.externalId !== undefined) next = withOptional(next, 'externalId', input.externalId);
+      if (input.sourceType !== undefined) next.sourceType = input.sourceType;
+      if (input.licenses !== undefined) next.licenses = input.licenses;
+      if (input.storageQuotaGb !== undefined) next = withOptional(next, 'storageQuotaGb', input.storageQuotaGb);
+      if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
+      if (input.contractType !== undefined && input.contractType !== c.contractType) {
+        if (c.status !== 'active') throw conflict(`${c.displayName} is not onboarded yet: its contract type is Pending until onboarding finishes.`);
+        if (input.contractType === 'Pending') throw businessRule('An onboarded customer cannot go back to the Pending contract type.', [{ field: 'contractType', message: 'cannot be Pending for an onboarded customer' }]);
+        next.contractType = input.contractType;
+      }
+      if (input.primaryAdminEmail !== undefined) {
+        next = withOptional(next, 'primaryAdminEmail', input.primaryAdminEmail);
+        if (input.primaryAdminEmail) {
+          this.assertAdminEmail(input.primaryAdminEmail, next.domain, 'primaryAdminEmail');
+          if (!next.admins.some((a) => a.email === input.primaryAdminEmail)) {
+            next.admins = [...next.admins, this.primaryAdmin(input.primaryAdminEmail, next.contact, principal, next.updatedAt!)];
+          }
+        }
+      }
+      return next;
+    });
+    await this.record(principal, after, 'customer.updated', { changed: changedFields(before, after), ...input });
+    return after;
+  }
+
+  private changeDomain(customer: Customer, input: string): Customer {
+    if (customer.status === 'active') throw conflict(`${customer.displayName} is onboarded: its domain can no longer change.`);
+    const domain = ruledDomain(input);
+    this.assertDomainFree(domain, customer.id);
+    const outside = [
+      ...customer.invites.filter((i) => !isInsideDomain(i.email, domain)).map((i) => i.email),
+      ...customer.admins.filter((a) => !isInsideDomain(a.email, domain) && !this.isHubUser(a.email)).map((a) => a.email),
+    ];
+    if (outside.length > 0) {
+      throw businessRule(
+        `These addresses would fall outside ${domain}: ${outside.join(', ')}. Remove them first.`,
+        outside.map((email) => ({ field: 'domain', message: `${email} is outside ${domain}` })),
+      );
+    }
+    return { ...customer, domain };
+  }
+
+  private primaryAdmin(email: string, contact: Customer['contact'], principal: Principal, at: string): CustomerAdmin {
+    const user = this.ctx.services.access?.userByEmail(email);
+    const sameAsContact = contact.email === email;
+    return {
+      email,
+      firstName: user?.firstName ?? (sameAsContact ? contact.firstName : email.slice(0, email.indexOf('@'))),
+      lastName: user?.lastName ?? (sameAsContact ? contact.lastName : ''),
+      sendWelcomeEmail: false,
+      addedAt: at,
+      addedBy: who(principal),
+    };
+  }
+
+  /** Counts reported by VDC (storage, accounts, user change); no route edits them, other areas call this. */
+  async updateCounts(principal: Principal, id: string, counts: CustomerCounts): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => {
+      assertProvisioned(c, 'updating counts');
+      return { ...c, ...definedOnly(counts), updatedAt: this.ctx.clock.now().toISOString() };
+    });
+    await this.record(principal, after, 'customer.counts-updated', { ...counts });
+    return after;
+  }
+
+  // ---- self-service invites ----
+
+  invites(id: string) {
+    return this.get(id).invites;
+  }
+
+  async invite(principal: Principal, id: string, input: string | string[]): Promise<InvitesResult> {
+    const current = this.get(id);
+    ruled(() => assertPending(current, 'inviting'));
+    const emails = this.checkEmails(input, current.domain);
+    let invited: string[] = [];
+    let resent: string[] = [];
+    const { after } = await this.mutate(id, (c) => {
+      const result = addInvites(c, emails, this.ctx.clock.now());
+      invited = result.invited;
+      resent = result.resent;
+      return result.customer;
+    });
+    await this.record(principal, after, 'customer.invited', { emails, invited, resent, domain: after.domain });
+    return { invited, resent, invites: after.invites };
+  }
+
+  async resendInvites(principal: Principal, id: string, input: string | string[] | undefined): Promise<InvitesResult> {
+    const current = this.get(id);
+    ruled(() => assertPending(current, 'resending invites'));
+    const emails = input === undefined ? undefined : this.checkEmails(input, current.domain);
+    let resent: string[] = [];
+    const { after } = await this.mutate(id, (c) => {
+      const result = resendInvites(c, emails, this.ctx.clock.now());
+      resent = result.resent;
+      return result.customer;
+    });
+    await this.record(principal, after, 'customer.invited', { emails: resent, invited: [], resent, domain: after.domain });
+    return { invited: [], resent, invites: after.invites };
+  }
+
+  /** Records that an invited person finished self-service onboarding (VDC tells the provider). */
+  async acceptInvite(
+    principal: Principal,
+    id: string,
+    input: { email: string; tenantDomain: string; storageRegion: StorageRegion; services: FlexService[] },
+  ): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => {
+      this.assertTenantFree(input.tenantDomain, c.id);
+      return acceptInvite(c, input, newAccountIds(), this.ctx.clock.now());
+    });
+    const policies: PolicyChoice = after.onboarding?.policies ?? 'recommended';
+    await this.record(principal, after, 'customer.onboarded', {
+      method: 'self-service',
+      email: input.email,
+      policies,
+      services: input.services,
+      storageRegion: input.storageRegion,
+      tenantDomain: input.tenantDomain,
+    });
+    return after;
+  }
+
+  /** Each address well-formed (else 400) and inside the domain (else 422), naming every bad one. */
+  private checkEmails(input: string | string[], domain: string): string[] {
+    const { emails, problems } = checkInviteEmails(input, domain);
+    if (problems.length > 0) {
+      const details = problems.map((p) => ({ field: 'emails', message: p.message }));
+      const message = `Invites go only to addresses inside ${domain}: ${problems.map((p) => p.message).join('; ')}.`;
+      throw problems.some((p) => p.kind === 'malformed') ? new HubError('invalid_input', message, details) : businessRule(message, details);
+    }
+    if (emails.length === 0) throw new HubError('invalid_input', 'Name at least one email address.', [{ field: 'emails', message: 'has no email address' }]);
+    return emails;
+  }
+
+  // ---- managed onboarding ----
+
+  onboarding(id: string): OnboardingView {
+    const c = this.get(id);
+    const o = c.onboarding;
+    const now = this.ctx.clock.now().getTime();
+    const code = o?.connection?.deviceCode;
+    return {
+      customerId: c.id,
+      status: c.status,
+      step: onboardingStep(c),
+      legalAgreement: o?.legalAgreement ?? null,
+      connection: o?.connection
+        ? {
+            ...o.connection,
+            deviceCode: {
+              ...code!,
+              expired: Date.parse(code!.expiresAt) < now,
+              instructions: `Ask the customer's Global Administrator to open ${code!.verificationUri}, enter the code ${code!.userCode} and sign in before ${code!.expiresAt}.`,
+            },
+          }
+        : null,
+      tenantDomain: c.tenantDomain ?? null,
+      tenantConnectedAt: o?.tenantConnectedAt ?? null,
+      finishedAt: o?.finishedAt ?? null,
+      policies: o?.policies ?? null,
+      method: o?.method ?? null,
+    };
+  }
+
+  async acceptAgreement(principal: Principal, id: string): Promise<OnboardingView> {
+    const { before, after } = await this.mutate(id, (c) => acceptAgreement(c, who(principal), this.ctx.clock.now()));
+    if (before !== after) await this.record(principal, after, 'customer.onboarding.agreement-accepted', {});
+    return this.onboarding(id);
+  }
+
+  async connect(principal: Principal, id: string, input: ConnectInput): Promise<OnboardingView> {
+    const { after } = await this.mutate(id, (c) => connectFlex(c, input, newDeviceCode(), this.ctx.clock.now()));
+    const code = after.onboarding!.connection!.deviceCode;
+    await this.record(principal, after, 'customer.onboarding.device-code-issued', {
+      storageRegion: input.storageRegion,
+      retention: input.retention,
+      services: input.services,
+      expiresAt: code.expiresAt,
+    });
+    return this.onboarding(id);
+  }
+
+  async confirmTenant(principal: Principal, id: string, tenantDomain: string): Promise<OnboardingView> {
+    const { after } = await this.mutate(id, (c) => {
+      this.assertTenantFree(tenantDomain, c.id);
+      return confirmTenant(c, tenantDomain, this.ctx.clock.now());
+    });
+    await this.record(principal, after, 'customer.onboarding.tenant-connected', { tenantDomain });
+    return this.onboarding(id);
+  }
+
+  async finish(principal: Principal, id: string, policies: PolicyChoice): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => finishOnboarding(c, policies, newAccountIds(), this.ctx.clock.now()));
+    const connection = after.onboarding!.connection!;
+    await this.record(principal, after, 'customer.onboarded', {
+      method: 'managed',
+      policies,
+      services: connection.services,
+      storageRegion: connection.storageRegion,
+      retention: connection.retention,
+      tenantDomain: after.tenantDomain,
+      veeamAccountId: after.veeamAccountId,
+      subscriptionIds: after.subscriptionIds,
+    });
+    return after;
+  }
+
+  // ---- settings ----
+
+  settings(id: string): CustomerSettings {
+    const c = this.get(id);
+    ruled(() => assertActive(c, 'settings'));
+    return { storageRegion: c.storageRegion ?? 'EMEA', ...DEFAULT_SETTINGS, ...c.settings };
+  }
+
+  async updateSettings(principal: Principal, id: string, update: SettingsUpdate): Promise<CustomerSettings> {
+    const { after } = await this.mutate(id, (c) => applySettings(c, update, this.ctx.clock.now()));
+    await this.record(principal, after, 'customer.settings-updated', { ...update });
+    return this.settings(id);
+  }
+
+  // ---- admin users ----
+
+  admins(id: string): CustomerAdmin[] {
+    return this.get(id).admins;
+  }
+
+  async addAdmin(principal: Principal, id: string, input: AdminInput): Promise<CustomerAdmin> {
+    const current = this.get(id);
+    ruled(() => assertPending(current, 'adding admin users'));
+    this.assertAdminEmail(input.email, current.domain, 'email');
+    const admin: CustomerAdmin = { ...input, addedAt: this.ctx.clock.now().toISOString(), addedBy: who(principal) };
+    const { after } = await this.mutate(id, (c) => {
+      assertPending(c, 'adding admin users');
+      if (c.admins.some((a) => a.email === input.email)) throw conflict(`${input.email} is already an admin user of ${c.displayName}.`);
+      return { ...c, admins: [...c.admins, admin], updatedAt: admin.addedAt };
+    });
+    await this.record(principal, after, 'customer.admin-added', {
+      email: admin.email,
+      firstName: admin.firstName,
+      lastName: admin.lastName,
+      sendWelcomeEmail: admin.sendWelcomeEmail,
+    });
+    return admin;
+  }
+
+  async removeAdmin(principal: Principal, id: string, email: string): Promise<void> {
+    const address = email.trim().toLowerCase();
+    const { after } = await this.mutate(id, (c) => {
+      assertPending(c, 'removing admin users');
+      if (!c.admins.some((a) => a.email === address)) throw notFound(`Admin user ${address} of ${c.displayName}`);
+      return {
+        ...c,
+        admins: c.admins.filter((a) => a.email !== address),
+        ...(c.primaryAdminEmail === address && { primaryAdminEmail: undefined }),
+        updatedAt: this.ctx.clock.now().toISOString(),
+      };
+    });
+    await this.record(principal, after, 'customer.admin-removed', { email: address });
+  }
+
+  /** Customers the caller is an admin user of (to switch to their view). */
+  tenantsOf(principal: Principal): TenantAccess[] {
+    const email = principal.user?.email;
+    if (!email) return [];
+    const portal = this.ctx.config.portalUrl.replace(/\/+$/, '');
+    return [...(this.byAdminEmail.get(email) ?? [])]
+      .map((id) => this.find(id))
+      .filter((c): c is Customer => c !== undefined && c.status !== 'offboarded')
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((c) => ({
+        customerId: c.id,
+        displayName: c.displayName,
+        domain: c.domain,
+        tenantDomain: c.tenantDomain ?? null,
+        status: c.status,
+        switchUrl: `${portal}/switch?tenant=${encodeURIComponent(c.tenantDomain ?? c.domain)}`,
+      }));
+  }
+
+  private assertAdminEmail(email: string, domain: string, field: string): void {
+    const problem = checkAdminUpn(email, { domain, isHubUser: (e) => this.isHubUser(e) });
+    if (problem) throw businessRule(problem, [{ field, message: problem }]);
+  }
+
+  private isHubUser(email: string): boolean {
+    return this.ctx.services.access?.userByEmail(email) !== undefined;
+  }
+
+  // ---- offboarding ----
+
+  offboardingRequest(id: string): OffboardingRequest {
+    const c = this.get(id);
+    if (!c.offboardingRequest) throw notFound(`An offboarding request for ${c.displayName}`);
+    return c.offboardingRequest;
+  }
+
+  async requestOffboarding(principal: Principal, id: string, input: OffboardingRequestInput): Promise<OffboardingRequest> {
+    const { after } = await this.mutate(id, (c) => requestOffboarding(c, input, who(principal), this.ctx.clock.now()));
+    await this.record(principal, after, 'customer.offboarding-requested', { ...input });
+    return after.offboardingRequest!;
+  }
+
+  /** Support approves: deletes the customer now (keeping a tombstone), or on the requested date. */
+  async approveOffboarding(principal: Principal, id: string, note: string | undefined): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => approveOffboarding(c, { name: who(principal), userId: principal.user?.id }, note, this.ctx.clock.now()));
+    const request = after.offboardingRequest!;
+    await this.record(principal, after, 'customer.offboarding-approved', { date: request.date, approvedBy: request.decidedBy, ...(note && { note }) });
+    if (after.status === 'offboarded') await this.afterOffboarded(principal, after);
+    return after;
+  }
+
+  async rejectOffboarding(principal: Principal, id: string, reason: string): Promise<OffboardingRequest> {
+    const { after } = await this.mutate(id, (c) => rejectOffboarding(c, { name: who(principal), userId: principal.user?.id }, reason, this.ctx.clock.now()));
+    await this.record(principal, after, 'customer.offboarding-rejected', { reason });
+    return after.offboardingRequest!;
+  }
+
+  private async afterOffboarded(principal: Principal, customer: Customer): Promise<void> {
+    await this.ctx.services.licensedUsers?.removeAll(customer.id);
+    await this.record(principal, customer, 'customer.offboarded', {
+      offboardedAt: customer.offboardedAt,
+      licenses: customer.licenses,
+      backedUpAccounts: customer.backedUpAccounts,
+      licenseCount: customer.offboardingRequest?.licenseCount,
+    });
+  }
+
+  // ---- the lifecycle job's work ----
+
+  /** Moves every due customer on: provisioning -> pending, approved offboarding -> offboarded. */
+  async advanceDue(): Promise<{ provisioned: string[]; offboarded: string[] }> {
+    const now = this.ctx.clock.now();
+    const dueIds = [...this.watched].filter((id) => {
+      const c = this.find(id);
+      return c !== undefined && (isProvisioningDue(c, now) || isOffboardingDue(c, now));
+    });
+    if (dueIds.length === 0) return { provisioned: [], offboarded: [] };
+    const changed = await this.ctx.store.write((tx) => {
+      const out: Customer[] = [];
+      for (const id of dueIds) {
+        const c = tx.get(customers, id);
+        if (!c) continue;
+        const next = isProvisioningDue(c, now) ? markProvisioned(c, now) : isOffboardingDue(c, now) ? completeOffboarding(c, now) : null;
+        if (next) {
+          tx.put(customers, next);
+          out.push(next);
+        }
+      }
+      return out;
+    });
+    const system = systemPrincipal('SP Hub customer lifecycle');
+    const provisioned: string[] = [];
+    const offboarded: string[] = [];
+    for (const c of changed) {
+      if (c.status === 'pending') {
+        provisioned.push(c.id);
+        await this.record(system, c, 'customer.provisioned', { domain: c.domain });
+      } else {
+        offboarded.push(c.id);
+        await this.afterOffboarded(system, c);
+      }
+    }
+    return { provisioned, offboarded };
+  }
+
+  // ---- helpers ----
+
+  /**
+   * Reads, changes and writes one customer in a single step, so concurrent requests never lose
+   * each other's updates; a thrown rule changes nothing.
+   */
+  private async mutate(id: string, change: (c: Customer) => Customer): Promise<{ before: Customer; after: Customer }> {
+    return this.ctx.store.write((tx) => {
+      const before = tx.get(customers, id);
+      if (!before) throw notFound('Customer', id);
+      const after = ruled(() => change(before));
+      if (after !== before) tx.put(customers, after);
+      return { before, after };
+    });
+  }
+
+  private record(principal: Principal, customer: Customer, action: string, details: Record<string, unknown>): Promise<void> {
+    const change: Change = {
+      action,
+      target: { type: 'customer', id: customer.id, name: customer.displayName },
+      customerId: customer.id,
+      details,
+    };
+    return recordChange(this.ctx, principal, change);
+  }
+
+  private assertDomainFree(domain: string, except?: string): void {
+    const owner = this.liveByDomain.get(domain);
+    if (owner && owner !== except) {
+      const other = this.find(owner);
+      throw conflict(`The domain ${domain} already belongs to the customer ${other?.displayName ?? owner}.`);
+    }
+  }
+
+  private assertTenantFree(tenantDomain: string, except: string): void {
+    const owner = this.liveByTenant.get(tenantDomain);
+    if (owner && owner !== except) {
+      throw conflict(`The tenant ${tenantDomain} is already connected to the customer ${this.find(owner)?.displayName ?? owner}.`);
+    }
+  }
+}
+
+function ruledDomain(input: string): string {
+  const check = checkCustomerDomain(input);
+  if (!check.ok) throw businessRule(`The domain ${input} cannot be used: ${check.reason}.`, [{ field: 'domain', message: check.reason }]);
+  return check.domain;
+}
+
+function newAccountIds() {
+  return { veeamAccountId: randomUUID(), subscriptionId: randomUUID() };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Sets an optional field, or removes it when the value is null. */
+function withOptional<K extends 'externalId' | 'storageQuotaGb' | 'primaryAdminEmail'>(c: Customer, key: K, value: Customer[K] | null): Customer {
+  const next = { ...c };
+  if (value === null || value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+function changedFields(before: Customer, after: Customer): string[] {
+  return (Object.keys({ ...before, ...after }) as (keyof Customer)[]).filter(
+    (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+}
+
+declare module '../../context.js' {
+  interface HubServices {
+    customers: CustomerService;
+  }
+}

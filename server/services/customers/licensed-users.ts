@@ -1,0 +1,110 @@
+import { toCsv, type CsvValue } from '../../../shared/domain/customer-csv.js';
+import type { Page } from '../../../shared/schemas/common.js';
+import {
+  LicensedUserList,
+  type LicensedUser,
+  type LicensedUsersQuery,
+  type ProtectionStatus,
+} from '../../../shared/schemas/customers.js';
+import type { Principal } from '../../auth/principal.js';
+import type { HubContext } from '../../context.js';
+import { conflict } from '../../http/errors.js';
+import { defineCollection } from '../../store/collection.js';
+import { recordChange } from '../changes.js';
+import { customers } from '../customer-collection.js';
+
+/** One record per customer holding its protected accounts, so the customer record stays small. */
+export const licensedUserLists = defineCollection('customerLicensedUsers', LicensedUserList);
+
+type Filters = Omit<LicensedUsersQuery, 'page' | 'pageSize'>;
+
+const STATUS_ORDER: Record<ProtectionStatus, number> = { Protected: 0, Unprotected: 1, Excluded: 2 };
+
+export const LICENSED_USER_CSV_COLUMNS: { header: string; value: (u: LicensedUser) => CsvValue }[] = [
+  { header: 'Name', value: (u) => u.name },
+  { header: 'Email', value: (u) => u.email },
+  { header: 'Type', value: (u) => u.type },
+  { header: 'Protection Status', value: (u) => u.protectionStatus },
+  { header: 'Last Backup', value: (u) => u.lastBackupAt },
+];
+
+/** The licensed (protected) accounts of each customer with their protection status. */
+export class LicensedUsersService {
+  constructor(private readonly ctx: HubContext) {}
+
+  /** The customer's accounts, filtered and sorted; a customer not onboarded has none. */
+  list(customerId: string, query: LicensedUsersQuery): Page<LicensedUser> & { syncedAt: string | null } {
+    const stored = this.ctx.store.get(licensedUserLists, customerId);
+    const all = this.filtered(stored?.users ?? [], query);
+    const start = (query.page - 1) * query.pageSize;
+    return { items: all.slice(start, start + query.pageSize), total: all.length, page: query.page, pageSize: query.pageSize, syncedAt: stored?.syncedAt ?? null };
+  }
+
+  csv(customerId: string, filters: Filters): string {
+    const stored = this.ctx.store.get(licensedUserLists, customerId);
+    return toCsv(LICENSED_USER_CSV_COLUMNS, this.filtered(stored?.users ?? [], filters));
+  }
+
+  /**
+   * Replaces a customer's accounts as VDC reports them (the demo seed, a runner's tenant
+   * simulation) and keeps the customer's backed-up and active account counts in step.
+   */
+  async replace(principal: Principal, customerId: string, users: LicensedUser[]): Promise<void> {
+    const syncedAt = this.ctx.clock.now().toISOString();
+    const customer = await this.ctx.store.write((tx) => {
+      const c = tx.get(customers, customerId);
+      if (!c || c.status === 'offboarded') throw conflict(`Customer ${customerId} does not exist or was offboarded.`);
+      tx.put(licensedUserLists, { id: customerId, customerId, syncedAt, users });
+      const counted = {
+        ...c,
+        backedUpAccounts: users.filter((u) => u.protectionStatus === 'Protected').length,
+        totalActiveAccounts: users.length,
+        updatedAt: syncedAt,
+      };
+      tx.put(customers, counted);
+      return counted;
+    });
+    await recordChange(this.ctx, principal, {
+      action: 'customer.licensed-users-synced',
+      target: { type: 'customer', id: customerId, name: customer.displayName },
+      customerId,
+      details: { accounts: users.length, protected: customer.backedUpAccounts },
+    });
+  }
+
+  /** Offboarding deletes a customer's accounts with it. */
+  async removeAll(customerId: string): Promise<void> {
+    if (!this.ctx.store.get(licensedUserLists, customerId)) return;
+    await this.ctx.store.write((tx) => tx.delete(licensedUserLists, customerId));
+  }
+
+  private filtered(users: readonly LicensedUser[], filters: Filters): LicensedUser[] {
+    const q = filters.q?.toLowerCase();
+    const statuses = filters.protectionStatus?.length ? new Set(filters.protectionStatus) : null;
+    const types = filters.type?.length ? new Set(filters.type) : null;
+    const out = users.filter(
+      (u) =>
+        (!q || u.name.toLowerCase().includes(q) || u.email.includes(q)) &&
+        (!statuses || statuses.has(u.protectionStatus)) &&
+        (!types || types.has(u.type)),
+    );
+    const desc = filters.sort.startsWith('-');
+    const key = (desc ? filters.sort.slice(1) : filters.sort) as keyof LicensedUser;
+    const value = (u: LicensedUser): string | number | null =>
+      key === 'protectionStatus' ? STATUS_ORDER[u.protectionStatus] : key === 'lastBackupAt' ? u.lastBackupAt : String(u[key]).toLowerCase();
+    return out.sort((a, b) => {
+      const va = value(a);
+      const vb = value(b);
+      // Accounts never backed up sort last either way.
+      if (va === null || vb === null) return va === vb ? a.email.localeCompare(b.email) : va === null ? 1 : -1;
+      const order = va < vb ? -1 : va > vb ? 1 : a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
+      return desc ? -order : order;
+    });
+  }
+}
+
+declare module '../../context.js' {
+  interface HubServices {
+    licensedUsers: LicensedUsersService;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Page } from '../schemas/common.js';
+import type {
+  ConnectInput,
+  ContractType,
+  Customer,
+  CustomerAdmin,
+  CustomerInputRaw,
+  CustomerSettings,
+  CustomerSort,
+  CustomerStatus,
+  FlexService,
+  Invite,
+  InvitesResult,
+  LicensedUser,
+  OffboardingRequest,
+  OffboardingRequestInput,
+  OnboardingView,
+  PolicyChoice,
+  ProtectionStatus,
+  SourceType,
+  StorageRegion,
+  TenantAccess,
+} from '../schemas/customers.js';
+import { seg, type RawRequest, type Request } from './request.js';
+
+export interface CustomerListParams {
+  q?: string;
+  status?: CustomerStatus[];
+  sourceType?: SourceType[];
+  contractType?: ContractType[];
+  sort?: CustomerSort;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface LicensedUserParams {
+  q?: string;
+  protectionStatus?: ProtectionStatus[];
+  type?: ('User' | 'Shared mailbox')[];
+  sort?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Editable fields of a customer; null clears an optional one. */
+export interface CustomerPatch {
+  displayName?: string;
+  domain?: string;
+  contact?: Partial<Customer['contact']>;
+  externalId?: string | null;
+  primaryAdminEmail?: string | null;
+  sourceType?: SourceType;
+  contractType?: ContractType;
+  licenses?: number;
+  storageQuotaGb?: number | null;
+}
+
+export interface SettingsPatch extends Partial<Omit<CustomerSettings, 'ipRanges'>> {
+  ipRanges?: { start: string; end: string; description?: string }[];
+}
+
+export const customersApi = (request: Request, raw: RawRequest) => ({
+  customers: (params: CustomerListParams = {}) => request<Page<Customer>>('GET', '/customers', { query: { ...params } }),
+  customer: (id: string) => request<Customer>('GET', `/customers/${seg(id)}`),
+  createCustomer: (input: CustomerInputRaw) => request<Customer>('POST', '/customers', { body: input }),
+  updateCustomer: (id: string, input: CustomerPatch) => request<Customer>('PATCH', `/customers/${seg(id)}`, { body: input }),
+  /** All live customers (or those matching the filters) as CSV text. */
+  exportCustomersCsv: async (params: Omit<CustomerListParams, 'page' | 'pageSize'> = {}) =>
+    (await raw('GET', '/customers/export.csv', { query: { ...params }, headers: { accept: 'text/csv' } })).text(),
+
+  invites: (id: string) => request<Invite[]>('GET', `/customers/${seg(id)}/invites`),
+  /** Emails as "a@x.com, b@x.com" or a list; each must be inside the customer's domain. */
+  sendInvites: (id: string, emails: string | string[]) => request<InvitesResult>('POST', `/customers/${seg(id)}/invites`, { body: { emails } }),
+  /** Resends to every pending invite, or only to the given addresses. */
+  resendInvites: (id: string, emails?: string | string[]) =>
+    request<InvitesResult>('POST', `/customers/${seg(id)}/invites/resend`, { body: emails === undefined ? {} : { emails } }),
+  acceptInvite: (id: string, input: { email: string; tenantDomain: string; storageRegion?: StorageRegion; services?: FlexService[] }) =>
+    request<Customer>('POST', `/customers/${seg(id)}/invites/accept`, { body: input }),
+
+  onboarding: (id: string) => request<OnboardingView>('GET', `/customers/${seg(id)}/onboarding`),
+  acceptAgreement: (id: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/legal-agreement`, { body: { accepted: true } }),
+  connectFlex: (id: string, input: ConnectInput) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/connect`, { body: input }),
+  confirmTenant: (id: string, tenantDomain: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/confirm-tenant`, { body: { tenantDomain } }),
+  finishOnboarding: (id: string, policies: PolicyChoice) => request<Customer>('POST', `/customers/${seg(id)}/onboarding/finish`, { body: { policies } }),
+
+  customerSettings: (id: string) => request<CustomerSettings>('GET', `/customers/${seg(id)}/settings`),
+  updateCustomerSettings: (id: string, input: SettingsPatch) => request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings`, { body: input }),
+
+  customerAdmins: (id: string) => request<CustomerAdmin[]>('GET', `/customers/${seg(id)}/admins`),
+  addCustomerAdmin: (id: string, input: { email: string; firstName: string; lastName: string; sendWelcomeEmail?: boolean }) =>
+    request<CustomerAdmin>('POST', `/customers/${seg(id)}/admins`, { body: input }),
+  removeCustomerAdmin: (id: string, email: string) => request<void>('DELETE', `/customers/${seg(id)}/admins/${seg(email)}`),
+  myTenants: () => request<TenantAccess[]>('GET', '/me/tenants'),
+
+  licensedUsers: (id: string, params: LicensedUserParams = {}) =>
+    request<Page<LicensedUser> & { syncedAt: string | null }>('GET', `/customers/${seg(id)}/licensed-users`, { query: { ...params } }),
+  licensedUsersCsv: async (id: string, params: Omit<LicensedUserParams, 'page' | 'pageSize'> = {}) =>
+    (await raw('GET', `/customers/${seg(id)}/licensed-users.csv`, { query: { ...params }, headers: { accept: 'text/csv' } })).text(),
+
+  offboardingRequest: (id: string) => request<OffboardingRequest>('GET', `/customers/${seg(id)}/offboarding-request`),
+  requestOffboarding: (id: string, input: OffboardingRequestInput) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request`, { body: input }),
+  approveOffboarding: (id: string, note?: string) =>
+    request<Customer>('POST', `/customers/${seg(id)}/offboarding-request/approve`, { body: note === undefined ? {} : { note } }),
+  rejectOffboarding: (id: string, reason: string) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request/reject`, { body: { reason } }),
+});

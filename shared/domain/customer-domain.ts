@@ -1,0 +1,76 @@
+import { PUBLIC_MAIL_DOMAINS } from './customer-public-mail-domains.js';
+
+export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: string };
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+const FORBIDDEN_CHARS = /[\s/\\?#@:%[\]<>"'`|^{}]/;
+const PUBLIC = new Set(PUBLIC_MAIL_DOMAINS);
+
+/**
+ * Normalizes a domain as typed (case, surrounding spaces, a trailing dot, international names to
+ * their xn-- form) and checks its syntax: at least two labels, each 1-63 letters, digits or
+ * inner hyphens, an alphabetic top-level label, 253 characters at most.
+ */
+export function normalizeDomain(input: string): DomainCheck {
+  let domain = input.trim().toLowerCase().replace(/\.$/, '');
+  if (domain === '') return { ok: false, reason: 'is empty' };
+  if (FORBIDDEN_CHARS.test(domain)) return { ok: false, reason: 'must be a bare domain such as fabrikam.com (no scheme, path, port or address)' };
+  if (/[^\x00-\x7f]/.test(domain)) {
+    try {
+      domain = new URL(`http://${domain}`).hostname;
+    } catch {
+      return { ok: false, reason: 'is not a valid international domain name' };
+    }
+  }
+  if (domain.length > 253) return { ok: false, reason: 'is longer than 253 characters' };
+  const labels = domain.split('.');
+  if (labels.length < 2) return { ok: false, reason: 'needs at least two labels, such as fabrikam.com' };
+  for (const label of labels) {
+    if (label === '') return { ok: false, reason: 'has an empty label (two dots in a row)' };
+    if (label.length > 63) return { ok: false, reason: `has a label longer than 63 characters` };
+    if (!LABEL.test(label)) return { ok: false, reason: `has an invalid label "${label}" (letters, digits and inner hyphens only)` };
+  }
+  if (!TLD.test(labels[labels.length - 1]!)) return { ok: false, reason: 'must end in an alphabetic top-level domain such as .com' };
+  return { ok: true, domain };
+}
+
+/** A consumer mail provider (gmail.com, outlook.com...) or a subdomain of one. */
+export function isPublicMailDomain(domain: string): boolean {
+  const labels = domain.toLowerCase().split('.');
+  for (let i = 0; i < labels.length - 1; i++) if (PUBLIC.has(labels.slice(i).join('.'))) return true;
+  return false;
+}
+
+/** The full rule for a customer's domain: valid syntax and owned by the organization. */
+export function checkCustomerDomain(input: string): DomainCheck {
+  const check = normalizeDomain(input);
+  if (!check.ok) return check;
+  if (isPublicMailDomain(check.domain)) {
+    return { ok: false, reason: `${check.domain} is a public mail provider; use a domain the customer's organization owns` };
+  }
+  return check;
+}
+
+/** The part after the last @, lower-cased. */
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** An address at the domain itself or at one of its subdomains (mail.fabrikam.com is inside fabrikam.com). */
+export function isInsideDomain(email: string, domain: string): boolean {
+  const at = emailDomain(email);
+  const own = domain.toLowerCase();
+  return at === own || at.endsWith(`.${own}`);
+}
+
+/** Microsoft 365 tenant default domains look like contoso.onmicrosoft.com. */
+export function checkTenantDomain(input: string): DomainCheck {
+  const check = normalizeDomain(input);
+  if (!check.ok) return check;
+  const labels = check.domain.split('.');
+  if (labels.length !== 3 || labels[1] !== 'onmicrosoft' || labels[2] !== 'com') {
+    return { ok: false, reason: 'must be the tenant\'s Microsoft 365 domain, such as contoso.onmicrosoft.com' };
+  }
+  return check;
+}

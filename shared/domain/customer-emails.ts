@@ -1,0 +1,87 @@
+import { isInsideDomain, normalizeDomain } from './customer-domain.js';
+import { GROUP_MAILBOX_NAMES } from './customer-group-mailboxes.js';
+
+const ATEXT = "[a-z0-9!#$%&'*+/=?^_`{|}~-]";
+const LOCAL = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`, 'i');
+/** Characters Microsoft allows in the user name of a UPN. */
+const UPN_LOCAL = /^[a-z0-9'_!#^~-]+(?:\.[a-z0-9'_!#^~-]+)*$/i;
+const GROUPS = new Set(GROUP_MAILBOX_NAMES);
+
+/** Lower-cased address when it is a syntactically valid email (dot-atom local part, valid domain), else null. */
+export function normalizeEmail(input: string): string | null {
+  const email = input.trim().toLowerCase();
+  const at = email.lastIndexOf('@');
+  if (at < 1 || at !== email.indexOf('@')) return null;
+  const local = email.slice(0, at);
+  if (local.length > 64 || !LOCAL.test(local)) return null;
+  const domain = normalizeDomain(email.slice(at + 1));
+  if (!domain.ok || email.length > 254) return null;
+  return `${local}@${domain.domain}`;
+}
+
+/** Splits "a@x.com, b@x.com c@x.com" (commas, spaces, semicolons, new lines) or a list of such strings. */
+export function splitEmailList(input: string | readonly string[]): string[] {
+  const parts = typeof input === 'string' ? [input] : input;
+  return parts
+    .flatMap((part) => part.split(/[\s,;]+/))
+    .map((token) => token.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').trim())
+    .filter((token) => token !== '');
+}
+
+export interface EmailProblem {
+  email: string;
+  kind: 'malformed' | 'outside-domain';
+  message: string;
+}
+
+/**
+ * The invite rule: every address well-formed and inside the customer's domain (or a subdomain).
+ * Returns the de-duplicated, lower-cased addresses in the order given and every problem found.
+ */
+export function checkInviteEmails(input: string | readonly string[], domain: string): { emails: string[]; problems: EmailProblem[] } {
+  const emails: string[] = [];
+  const problems: EmailProblem[] = [];
+  const seen = new Set<string>();
+  for (const token of splitEmailList(input)) {
+    const email = normalizeEmail(token);
+    if (!email) {
+      if (!problems.some((p) => p.email === token)) problems.push({ email: token, kind: 'malformed', message: `${token} is not a valid email address` });
+      continue;
+    }
+    if (seen.has(email)) continue;
+    seen.add(email);
+    if (!isInsideDomain(email, domain)) {
+      problems.push({ email, kind: 'outside-domain', message: `${email} is outside the customer's domain ${domain}` });
+      continue;
+    }
+    emails.push(email);
+  }
+  return { emails, problems };
+}
+
+export interface UpnContext {
+  /** The customer's own domain. */
+  domain: string;
+  /**
+   * True for the sign-in name of a user of this hub: the service provider adds its own
+   * Microsoft 365 account to a customer so it can switch to that customer's view.
+   */
+  isHubUser?: (email: string) => boolean;
+}
+
+/**
+ * The admin-user rule: a person's UPN (no `+` alias, no group or shared mailbox such as
+ * info@ or support@), inside the customer's domain unless it is the account of a hub user.
+ * Returns null when the address is acceptable, else why not.
+ */
+export function checkAdminUpn(input: string, context: UpnContext): string | null {
+  const email = normalizeEmail(input);
+  if (!email) return `${input.trim()} is not a valid email address`;
+  const local = email.slice(0, email.indexOf('@'));
+  if (local.includes('+')) return `${email} is an alias address (it contains "+"); use the user's own sign-in name (UPN)`;
+  if (!UPN_LOCAL.test(local)) return `${email} is not a valid user principal name (letters, digits and ' . - _ ! # ^ ~ only)`;
+  const hubUser = context.isHubUser?.(email) ?? false;
+  if (!hubUser && GROUPS.has(local)) return `${email} looks like a group or shared mailbox; add a person's own account`;
+  if (!hubUser && !isInsideDomain(email, context.domain)) return `${email} is outside the customer's domain ${context.domain} and is not the account of a hub user`;
+  return null;
+}

@@ -1,0 +1,319 @@
+import type {
+  ConnectInput,
+  Customer,
+  CustomerSettingsRecord,
+  Invite,
+  OffboardingRequestInput,
+  OnboardingStep,
+  PolicyChoice,
+  SettingsUpdate,
+} from '../schemas/customers.js';
+
+/**
+ * A customer's life as pure transitions: provisioning -> pending -> (invites | managed
+ * onboarding) -> active -> offboarding -> offboarded. Each function takes the current record and
+ * returns the next one, or throws a CustomerRuleError saying why the step is not possible now.
+ */
+
+export class CustomerRuleError extends Error {
+  override name = 'CustomerRuleError';
+  constructor(
+    /** `conflict`: the customer's state does not allow it now (409); `rule`: the input breaks a business rule (422). */
+    readonly kind: 'conflict' | 'rule',
+    message: string,
+    readonly details?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+const conflict = (message: string) => new CustomerRuleError('conflict', message);
+const rule = (message: string, details?: { field: string; message: string }[]) => new CustomerRuleError('rule', message, details);
+
+export const DEVICE_CODE_TTL_MS = 15 * 60_000;
+export const DEVICE_LOGIN_URL = 'https://microsoft.com/devicelogin';
+
+export const DEFAULT_SETTINGS: CustomerSettingsRecord = {
+  selfServiceRestore: true,
+  customerMayCreateDeletePolicies: false,
+  customerMayEditTriggerPolicies: true,
+  autoCreatePolicies: true,
+  multipleRegions: false,
+  emailPreviews: true,
+  ipRanges: [],
+  restrictToIpRanges: false,
+};
+
+const day = (now: Date) => now.toISOString().slice(0, 10);
+
+/** Refuses anything on a customer that Pulse is still creating, or that was offboarded. */
+export function assertProvisioned(customer: Customer, what: string): void {
+  if (customer.status === 'provisioning') {
+    throw conflict(`${customer.displayName} is still being provisioned (until ${customer.provisionedAt}); ${what} is possible once it is pending.`);
+  }
+  if (customer.status === 'offboarded') throw conflict(`${customer.displayName} was offboarded on ${customer.offboardedAt ?? 'an earlier date'}.`);
+}
+
+/** Invites, admin users and the wizard are for customers not onboarded yet. */
+export function assertPending(customer: Customer, what: string): void {
+  assertProvisioned(customer, what);
+  if (customer.status === 'active') throw conflict(`${customer.displayName} is already onboarded; ${what} is only for pending customers.`);
+}
+
+export function assertActive(customer: Customer, what: string): void {
+  assertProvisioned(customer, what);
+  if (customer.status !== 'active') throw conflict(`${customer.displayName} is not onboarded yet; ${what} is available once onboarding has finished.`);
+}
+
+// ---- provisioning ----
+
+export function isProvisioningDue(customer: Customer, now: Date): boolean {
+  return customer.status === 'provisioning' && Date.parse(customer.provisionedAt) <= now.getTime();
+}
+
+export function markProvisioned(customer: Customer, now: Date): Customer {
+  return { ...customer, status: 'pending', updatedAt: now.toISOString() };
+}
+
+// ---- self-service invites ----
+
+export function pendingInvites(customer: Pick<Customer, 'invites'>): Invite[] {
+  return customer.invites.filter((i) => !i.acceptedAt);
+}
+
+/** Invites new addresses; addresses invited before are sent again. */
+export function addInvites(customer: Customer, emails: readonly string[], now: Date): { customer: Customer; invited: string[]; resent: string[] } {
+  assertPending(customer, 'inviting');
+  const at = now.toISOString();
+  const invites = [...customer.invites];
+  const invited: string[] = [];
+  const resent: string[] = [];
+  for (const email of emails) {
+    const index = invites.findIndex((i) => i.email === email);
+    if (index === -1) {
+      invites.push({ email, invitedAt: at, lastSentAt: at, sendCount: 1 });
+      invited.push(email);
+    } else {
+      const previous = invites[index]!;
+      invites[index] = { ...previous, lastSentAt: at, sendCount: previous.sendCount + 1 };
+      resent.push(email);
+    }
+  }
+  return { customer: { ...customer, invites, updatedAt: at }, invited, resent };
+}
+
+/** Sends the invite again to the given invited addresses, or to every pending one. */
+export function resendInvites(customer: Customer, emails: readonly string[] | undefined, now: Date): { customer: Customer; resent: string[] } {
+  assertPending(customer, 'resending invites');
+  const pending = pendingInvites(customer);
+  if (pending.length === 0) throw conflict(`${customer.displayName} has no pending invites to resend; send an invite first.`);
+  const targets = emails ?? pending.map((i) => i.email);
+  const unknown = targets.filter((e) => !pending.some((i) => i.email === e));
+  if (unknown.length > 0) {
+    throw rule(
+      `Not invited yet, so there is nothing to resend: ${unknown.join(', ')}. Use "send invite" for new addresses.`,
+      unknown.map((email) => ({ field: 'emails', message: `${email} has no pending invite` })),
+    );
+  }
+  const at = now.toISOString();
+  const set = new Set(targets);
+  const invites = customer.invites.map((i) => (set.has(i.email) ? { ...i, lastSentAt: at, sendCount: i.sendCount + 1 } : i));
+  return { customer: { ...customer, invites, updatedAt: at }, resent: [...set] };
+}
+
+// ---- managed onboarding ----
+
+export function onboardingStep(customer: Customer): OnboardingStep {
+  if (customer.status === 'active' || customer.onboarding?.finishedAt) return 'done';
+  const o = customer.onboarding;
+  if (!o?.legalAgreement) return 'legal-agreement';
+  if (!o.connection) return 'connect';
+  if (!o.tenantConnectedAt) return 'confirm-tenant';
+  return 'finish';
+}
+
+const STEP_LABEL: Record<OnboardingStep, string> = {
+  'legal-agreement': 'confirm the legal agreement (POST .../onboarding/legal-agreement)',
+  connect: 'connect to Flex (POST .../onboarding/connect)',
+  'confirm-tenant': "confirm the tenant the Global Administrator signed in with (POST .../onboarding/confirm-tenant)",
+  finish: 'finish (POST .../onboarding/finish)',
+  done: 'nothing: onboarding is done',
+};
+
+function assertStep(customer: Customer, allowed: OnboardingStep[], doing: string): void {
+  assertPending(customer, 'onboarding');
+  const step = onboardingStep(customer);
+  if (!allowed.includes(step)) throw conflict(`Cannot ${doing} now: the next onboarding step of ${customer.displayName} is to ${STEP_LABEL[step]}.`);
+}
+
+/** Step 1; repeating it before finishing changes nothing. */
+export function acceptAgreement(customer: Customer, actor: string, now: Date): Customer {
+  assertPending(customer, 'onboarding');
+  if (customer.onboarding?.legalAgreement) return customer;
+  const at = now.toISOString();
+  return { ...customer, onboarding: { ...customer.onboarding, method: 'managed', legalAgreement: { acceptedAt: at, acceptedBy: actor } }, updatedAt: at };
+}
+
+/** Step 2: Flex options and a device code; may be repeated (a new code) until the tenant is confirmed. */
+export function connectFlex(customer: Customer, input: ConnectInput, userCode: string, now: Date): Customer {
+  assertStep(customer, ['connect', 'confirm-tenant'], 'connect to Flex');
+  const at = now.toISOString();
+  const deviceCode = { userCode, verificationUri: DEVICE_LOGIN_URL, issuedAt: at, expiresAt: new Date(now.getTime() + DEVICE_CODE_TTL_MS).toISOString() };
+  return {
+    ...customer,
+    onboarding: { ...customer.onboarding, connection: { storageRegion: input.storageRegion, retention: input.retention, services: input.services, deviceCode } },
+    updatedAt: at,
+  };
+}
+
+/** Step 3: the Global Administrator signed in with the device code; the tenant is connected. */
+export function confirmTenant(customer: Customer, tenantDomain: string, now: Date): Customer {
+  assertStep(customer, ['confirm-tenant'], 'confirm the tenant');
+  const code = customer.onboarding!.connection!.deviceCode;
+  if (Date.parse(code.expiresAt) < now.getTime()) {
+    throw conflict(`The device code ${code.userCode} expired at ${code.expiresAt}; connect to Flex again to get a new code.`);
+  }
+  const at = now.toISOString();
+  return { ...customer, tenantDomain, onboarding: { ...customer.onboarding, tenantConnectedAt: at }, updatedAt: at };
+}
+
+/** Step 4: the customer becomes active on a month-to-month contract from today. */
+export function finishOnboarding(customer: Customer, policies: PolicyChoice, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
+  assertStep(customer, ['finish'], 'finish onboarding');
+  const connection = customer.onboarding!.connection!;
+  return activate({ ...customer, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
+}
+
+/** Self-service: the invited person signed up and connected the tenant themselves. */
+export function acceptInvite(
+  customer: Customer,
+  input: { email: string; tenantDomain: string; storageRegion: Customer['storageRegion'] & string; services: ConnectInput['services'] },
+  ids: { veeamAccountId: string; subscriptionId: string },
+  now: Date,
+): Customer {
+  assertPending(customer, 'accepting an invite');
+  const invite = pendingInvites(customer).find((i) => i.email === input.email);
+  if (!invite) throw rule(`${input.email} has no pending invite for ${customer.displayName}.`, [{ field: 'email', message: 'has no pending invite' }]);
+  const at = now.toISOString();
+  const invites = customer.invites.map((i) => (i.email === input.email ? { ...i, acceptedAt: at } : i));
+  const policies: PolicyChoice = DEFAULT_SETTINGS.autoCreatePolicies ? 'recommended' : 'manual';
+  return activate(
+    {
+      ...customer,
+      invites,
+      tenantDomain: input.tenantDomain,
+      onboarding: { method: 'self-service', tenantConnectedAt: at, policies, connection: undefined },
+    },
+    input.storageRegion,
+    ids,
+    now,
+  );
+}
+
+function activate(customer: Customer, storageRegion: NonNullable<Customer['storageRegion']>, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
+  const at = now.toISOString();
+  return {
+    ...customer,
+    status: 'active',
+    contractType: 'Month to month',
+    activationDate: day(now),
+    storageRegion,
+    veeamAccountId: customer.veeamAccountId ?? ids.veeamAccountId,
+    subscriptionIds: customer.subscriptionIds.length > 0 ? customer.subscriptionIds : [ids.subscriptionId],
+    settings: customer.settings ?? DEFAULT_SETTINGS,
+    onboarding: { ...customer.onboarding, finishedAt: at },
+    updatedAt: at,
+  };
+}
+
+// ---- settings ----
+
+export function applySettings(customer: Customer, update: SettingsUpdate, now: Date): Customer {
+  assertActive(customer, 'changing settings');
+  const { storageRegion, ...rest } = update;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<CustomerSettingsRecord>;
+  const settings: CustomerSettingsRecord = { ...DEFAULT_SETTINGS, ...customer.settings, ...defined };
+  const seen = new Set<string>();
+  for (const [index, range] of settings.ipRanges.entries()) {
+    const key = `${range.start.toLowerCase()}-${range.end.toLowerCase()}`;
+    if (seen.has(key)) throw rule(`The IP range ${range.start}-${range.end} is listed twice.`, [{ field: `ipRanges.${index}`, message: 'is listed twice' }]);
+    seen.add(key);
+  }
+  if (settings.restrictToIpRanges && settings.ipRanges.length === 0) {
+    throw rule('Restricting access to IP ranges needs at least one IP range.', [{ field: 'restrictToIpRanges', message: 'needs at least one IP range' }]);
+  }
+  return { ...customer, settings, ...(storageRegion && { storageRegion }), updatedAt: now.toISOString() };
+}
+
+// ---- offboarding ----
+
+export function requestOffboarding(customer: Customer, input: OffboardingRequestInput, actor: string, now: Date): Customer {
+  assertProvisioned(customer, 'offboarding');
+  const open = customer.offboardingRequest;
+  if (open && (open.status === 'requested' || open.status === 'approved')) {
+    throw conflict(`An offboarding request for ${customer.displayName} is already ${open.status} (requested ${open.requestedAt.slice(0, 10)} for ${open.date}).`);
+  }
+  if (input.date < day(now)) throw rule(`The offboarding date ${input.date} is in the past.`, [{ field: 'date', message: 'must be today or later' }]);
+  const at = now.toISOString();
+  return {
+    ...customer,
+    offboardingRequest: { status: 'requested', date: input.date, reason: input.reason, licenseCount: input.licenseCount, requestedAt: at, requestedBy: actor },
+    updatedAt: at,
+  };
+}
+
+function openRequest(customer: Customer, doing: string) {
+  assertProvisioned(customer, doing);
+  const request = customer.offboardingRequest;
+  if (!request || request.status !== 'requested') {
+    throw conflict(`${customer.displayName} has no offboarding request waiting for a decision${request ? ` (the last one was ${request.status})` : ''}.`);
+  }
+  return request;
+}
+
+/**
+ * Support approves: on or after the requested date the customer is deleted at once (a tombstone
+ * keeps the month's last counts for usage reporting); before it, the deletion is scheduled.
+ */
+export function approveOffboarding(customer: Customer, approver: { name: string; userId?: string | null | undefined }, note: string | undefined, now: Date): Customer {
+  const request = openRequest(customer, 'approving offboarding');
+  const at = now.toISOString();
+  const decided = {
+    ...request,
+    status: 'approved' as const,
+    decidedAt: at,
+    decidedBy: approver.name,
+    ...(approver.userId && { decidedByUserId: approver.userId }),
+    ...(note && { note }),
+  };
+  const approved = { ...customer, offboardingRequest: decided, updatedAt: at };
+  return isOffboardingDue(approved, now) ? completeOffboarding(approved, now) : approved;
+}
+
+export function rejectOffboarding(customer: Customer, approver: { name: string; userId?: string | null | undefined }, reason: string, now: Date): Customer {
+  const request = openRequest(customer, 'rejecting offboarding');
+  const at = now.toISOString();
+  return {
+    ...customer,
+    offboardingRequest: { ...request, status: 'rejected', decidedAt: at, decidedBy: approver.name, ...(approver.userId && { decidedByUserId: approver.userId }), note: reason },
+    updatedAt: at,
+  };
+}
+
+export function isOffboardingDue(customer: Customer, now: Date): boolean {
+  return customer.status !== 'offboarded' && customer.offboardingRequest?.status === 'approved' && customer.offboardingRequest.date <= day(now);
+}
+
+/** The tombstone: no access any more (admins and invites gone), the month's counts kept. */
+export function completeOffboarding(customer: Customer, now: Date): Customer {
+  const at = now.toISOString();
+  return {
+    ...customer,
+    status: 'offboarded',
+    offboardedAt: at,
+    offboardingRequest: { ...customer.offboardingRequest!, status: 'completed' },
+    invites: [],
+    admins: [],
+    updatedAt: at,
+  };
+}
