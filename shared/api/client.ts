@@ -2,6 +2,7 @@ import { accessApi } from './access.js';
 import { customersApi } from './customers.js';
 import { usageApi } from './usage.js';
 import { portalApi } from './portal.js';
+import { teamsApi } from './teams.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
 
 export { ApiError, type ApiClientOptions } from './request.js';
@@ -20,6 +21,7 @@ export function createApiClient(options: ApiClientOptions) {
     ...customersApi(request, raw),
     ...usageApi(request, raw),
     ...portalApi(request),
+    ...teamsApi(request),
   };
 }
 

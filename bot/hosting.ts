@@ -1,0 +1,165 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
+
+/**
+ * The only file that knows how Bot Framework requests are hosted (botbuilder's CloudAdapter
+ * inside Hono). Moving to the Microsoft 365 Agents SDK means rewriting this file alone: the bot
+ * sees a `TurnContext`-shaped turn and the rest of the hub sees `handle` and `continueConversation`.
+ */
+
+export interface BotCredentials {
+  appId: string;
+  password?: string | undefined;
+  tenantId?: string | undefined;
+  /** `MultiTenant` (default), `SingleTenant` (needs tenantId) or `UserAssignedMSI`. */
+  appType?: string | undefined;
+}
+
+/** Reads MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD / MICROSOFT_APP_TENANT_ID / MICROSOFT_APP_TYPE (or the MicrosoftApp* names). */
+export function botCredentialsFromEnv(env: Record<string, string | undefined>): BotCredentials | null {
+  const appId = (env.MICROSOFT_APP_ID ?? env.MicrosoftAppId)?.trim();
+  if (!appId) return null;
+  const tenantId = (env.MICROSOFT_APP_TENANT_ID ?? env.MicrosoftAppTenantId)?.trim() || undefined;
+  return {
+    appId,
+    password: env.MICROSOFT_APP_PASSWORD ?? env.MicrosoftAppPassword,
+    tenantId,
+    appType: (env.MICROSOFT_APP_TYPE ?? env.MicrosoftAppType)?.trim() || (tenantId ? 'SingleTenant' : 'MultiTenant'),
+  };
+}
+
+export type TurnLogic = (turn: TurnContext) => Promise<void>;
+
+export interface BotHostingOptions {
+  credentials: BotCredentials | null;
+  /**
+   * Overrides of the Bot Framework authentication settings (token issuer, OpenID metadata URL),
+   * used by tests to validate tokens against a local key set instead of Microsoft's.
+   */
+  authOverrides?: Record<string, string>;
+  /** Called when a turn throws past the bot's own error handling. */
+  onTurnError?: (turn: TurnContext, error: unknown) => Promise<void>;
+  /** Largest accepted activity; Teams' own limit is far below this. */
+  maxBodyBytes?: number;
+}
+
+export interface BotHosting {
+  /** True when requests must carry a valid Bot Framework token. */
+  readonly authenticated: boolean;
+  readonly appId: string;
+  /** Runs one incoming Bot Framework request. `remoteAddress` is the TCP peer, if known. */
+  handle(request: Request, remoteAddress: string | undefined, logic: TurnLogic): Promise<Response>;
+  /** Opens a turn in a conversation the bot was in before (proactive messages). */
+  continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void>;
+}
+
+export function createBotHosting(options: BotHostingOptions): BotHosting {
+  const { credentials } = options;
+  const settings = {
+    MicrosoftAppId: credentials?.appId ?? '',
+    MicrosoftAppPassword: credentials?.password ?? '',
+    MicrosoftAppType: credentials?.appType ?? 'MultiTenant',
+    MicrosoftAppTenantId: credentials?.tenantId ?? '',
+  };
+  const auth = new ConfigurationBotFrameworkAuthentication({ ...settings, ...options.authOverrides }, new ConfigurationServiceClientCredentialFactory(settings));
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (turn, error) => {
+    console.error('bot turn failed:', error);
+    await options.onTurnError?.(turn, error);
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const appId = credentials?.appId ?? '';
+
+  return {
+    authenticated: credentials !== null,
+    appId,
+    async handle(request, remoteAddress, logic) {
+      if (!credentials && !isLoopbackCaller(request, remoteAddress)) {
+        return problem(403, 'forbidden', 'The bot has no Microsoft app credentials configured, so it only accepts requests from this machine (loopback). Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to accept Bot Framework requests.');
+      }
+      if (request.method !== 'POST') return problem(405, 'invalid_input', 'Bot Framework activities are POSTed.');
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBodyBytes) return problem(413, 'too_large', `The activity is larger than ${maxBodyBytes} bytes.`);
+      const text = await request.text();
+      if (text.length > maxBodyBytes) return problem(413, 'too_large', `The activity is larger than ${maxBodyBytes} bytes.`);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return problem(400, 'invalid_input', 'The request body is not a JSON activity.');
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'invalid_input', 'The request body is not a JSON activity.');
+
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, key) => (headers[key] = value));
+      const res = new CollectedResponse();
+      await adapter.process({ method: 'POST', headers, body: body as Record<string, unknown> }, res, logic);
+      return res.toResponse();
+    },
+    continueConversation(reference, logic) {
+      return adapter.continueConversationAsync(appId, reference, logic);
+    },
+  };
+}
+
+/**
+ * Without credentials nothing proves who is calling, so only this machine may. A request that
+ * came through a proxy (Forwarded / X-Forwarded-For) counts as the original caller.
+ */
+export function isLoopbackCaller(request: Request, remoteAddress: string | undefined): boolean {
+  if (!remoteAddress || !isLoopbackAddress(remoteAddress)) return false;
+  const forwarded = request.headers.get('x-forwarded-for') ?? request.headers.get('forwarded');
+  if (!forwarded) return true;
+  const first = forwarded.includes('for=') ? /for="?\[?([^\]";,]+)/i.exec(forwarded)?.[1] : forwarded.split(',')[0];
+  return !!first && isLoopbackAddress(first.trim());
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.replace(/^::ffff:/i, '');
+  return a === '::1' || a === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+function problem(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** The Express-like response CloudAdapter.process writes to, collected into a Web Response. */
+class CollectedResponse {
+  socket = null;
+  private code = 200;
+  private readonly headers = new Headers();
+  private body: unknown;
+
+  status(code: number) {
+    this.code = code;
+    return this;
+  }
+  header(name: string, value: unknown) {
+    this.headers.set(name, String(value));
+    return this;
+  }
+  send(body: unknown) {
+    this.body = body;
+    return this;
+  }
+  end() {
+    return this;
+  }
+
+  toResponse(): Response {
+    if (this.code >= 500) {
+      // botbuilder puts the raw error message in the body; the logs have it, the caller gets the hub's error shape.
+      return problem(this.code, 'internal', 'The bot could not process this activity; the error has been logged.');
+    }
+    if (this.code === 401) return problem(401, 'unauthorized', 'The request does not carry a valid Bot Framework token.');
+    if (this.body === undefined || this.body === null || this.body === '') return new Response(null, { status: this.code, headers: this.headers });
+    if (typeof this.body === 'string') return new Response(this.body, { status: this.code, headers: this.headers });
+    this.headers.set('content-type', 'application/json');
+    return new Response(JSON.stringify(this.body), { status: this.code, headers: this.headers });
+  }
+}
