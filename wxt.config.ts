@@ -17,6 +17,9 @@ export default defineConfig({
     host_permissions: [...DEFAULT_SITE_PATTERNS, ...LOOPBACK_PATTERNS],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'SP Hub' },
+    // The overlay's stylesheet is loaded into its shadow roots on whatever site the user added;
+    // the dynamic URL changes every session, so pages cannot use it to detect the extension.
+    web_accessible_resources: [{ resources: ['content-scripts/overlay.css'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }],
     browser_specific_settings: {
       gecko: {
         id: 'sp-hub@sphub.extension',

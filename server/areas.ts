@@ -4,6 +4,7 @@ import { customersArea } from './routes/customers.js';
 import { usageArea } from './routes/usage-reports.js';
 import { supportArea } from './routes/support.js';
 import { statusArea } from './routes/status.js';
+import { demoPagesArea } from './routes/demo-pages.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
-export const areas: Area[] = [accessArea, customersArea, usageArea, supportArea, statusArea];
+export const areas: Area[] = [accessArea, customersArea, usageArea, supportArea, statusArea, demoPagesArea];

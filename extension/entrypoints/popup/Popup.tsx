@@ -120,6 +120,12 @@ export function Popup({ ask }: { ask: Ask }) {
         </div>
       )}
 
+      {!stop && failure && (
+        <div className="banner bad" data-testid="error" role="alert">
+          {failure.message}
+        </div>
+      )}
+
       {degraded.length > 0 && (
         <div className="banner warn" data-testid="degraded" role="status">
           <strong>Service status:</strong>{' '}

@@ -16,8 +16,14 @@ export function hubClient(settings: HubSettings, fetchImpl: typeof fetch = fetch
   return createApiClient({ baseUrl: settings.hubUrl, apiKey: settings.apiKey, fetch: timed, headers: { ...EXTENSION_HEADERS } });
 }
 
+/** A request from a page that the worker refuses before calling the hub. */
+export class BadRequest extends Error {
+  override name = 'BadRequest';
+}
+
 /** Turns whatever a hub call threw into something a person can act on. */
 export function toFailure(error: unknown, hubUrl?: string): HubFailure {
+  if (error instanceof BadRequest) return { kind: 'invalid', message: error.message };
   if (error instanceof ApiError) {
     const base = { message: error.message, status: error.status, ...(error.details.length > 0 && { details: error.details }) };
     switch (error.status) {

@@ -3,7 +3,9 @@ import type { Alert, CustomerHealth, HealthAnswer } from '../../../shared/schema
 import type { PolicyView } from '../../../shared/schemas/backup.js';
 import type { Customer, InvitesResult } from '../../../shared/schemas/customers.js';
 import type { Page } from '../../../shared/schemas/common.js';
+import type { UsageReport } from '../../../shared/schemas/usage.js';
 import type { HubRequest, PolicyAction, RequestOf } from '../protocol.js';
+import { BadRequest } from './hub-connection.js';
 import { DEFAULT_PORTAL_URL, type HubSettings } from '../settings.js';
 
 /** A customer as the popup lists it: the record's columns with its health. */
@@ -90,7 +92,8 @@ export const hubOperations = {
     const r = request as RequestOf<'customers.search'>;
     const response = await api.raw('GET', '/customers', { query: { q: String(r.q ?? '').slice(0, 200), pageSize: Math.min(Math.max(r.pageSize ?? 20, 1), 50) } });
     const page = (await response.json()) as Page<Customer>;
-    const answer = await health(api, { ids: page.items.map((c) => c.id) });
+    // The list is still useful without health (an older hub, a health hiccup): chips are then left out.
+    const answer = await health(api, { ids: page.items.map((c) => c.id) }).catch(() => ({ items: [], unmatched: [] }) as HealthAnswer);
     const byId = new Map(answer.items.map((h) => [h.id, h]));
     return { items: page.items.map((c) => summary(c, byId.get(c.id) ?? null)), total: page.total };
   },
@@ -134,7 +137,7 @@ export const hubOperations = {
   async 'policy.action'(api: ApiClient, request: HubRequest): Promise<PolicyView> {
     const r = request as RequestOf<'policy.action'>;
     const action: PolicyAction = r.action;
-    if (!['start', 'stop', 'enable', 'disable'].includes(action)) throw new TypeError('unknown action');
+    if (!['start', 'stop', 'enable', 'disable'].includes(action)) throw new BadRequest(`Unknown policy action ${String(action)}.`);
     const response = await api.raw('POST', `/policies/${encodeURIComponent(r.policyId)}/${action}`);
     return (await response.json()) as PolicyView;
   },
@@ -148,10 +151,10 @@ export const hubOperations = {
     const response = await api.raw('POST', `/customers/${encodeURIComponent(r.customerId)}/invites/resend`, { body: {} });
     return (await response.json()) as InvitesResult;
   },
-  async 'usage.report'(api: ApiClient, request: HubRequest): Promise<unknown> {
+  async 'usage.report'(api: ApiClient, request: HubRequest): Promise<UsageReport> {
     const r = request as RequestOf<'usage.report'>;
-    const response = await api.raw('GET', `/usage-reports/${encodeURIComponent(r.month)}`);
-    return response.json();
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest('The month must be given as YYYY-MM.');
+    return api.usageReport(r.month);
   },
   async status(api: ApiClient): Promise<unknown> {
     const response = await api.raw('GET', '/status');

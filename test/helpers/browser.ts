@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { serve, type ServerType } from '@hono/node-server';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { createApp, type HubApp } from '../../server/app.js';
+import type { Clock } from '../../shared/domain/clock.js';
+
+const run = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CHROME_EXTENSION_DIR = join(ROOT, '.output/chrome-mv3');
+
+/**
+ * Builds the Chrome extension (WXT production build), unless a build newer than every source
+ * file is already there. Takes a few seconds; tests and the benchmark call it once.
+ */
+export async function buildExtension(options: { force?: boolean } = {}): Promise<string> {
+  if (!options.force && existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json')) && process.env.SPHUB_EXTENSION_PREBUILT === '1') return CHROME_EXTENSION_DIR;
+  await run('npx', ['wxt', 'build'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 });
+  await stat(join(CHROME_EXTENSION_DIR, 'content-scripts/overlay.js'));
+  return CHROME_EXTENSION_DIR;
+}
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  /** chrome-extension://<id>/<path> */
+  url(path: string): string;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with the built extension loaded, in a fresh profile. */
+export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): Promise<ExtensionBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'sphub-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    enableExtensions: [extensionDir],
+    headless: true,
+    pipe: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1400,900'],
+    defaultViewport: { width: 1400, height: 900 },
+    userDataDir,
+  });
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
+  const extensionId = new URL(worker.url()).host;
+  return {
+    browser,
+    extensionId,
+    url: (path) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
+    newPage: () => browser.newPage(),
+    async close() {
+      await browser.close().catch(() => undefined);
+      await rm(userDataDir, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
+
+export interface LoopbackHub {
+  hub: HubApp;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  adminKey: string;
+  /** Stops listening (the hub is then "down" for the extension). */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const E2E_ADMIN_KEY = 'sph_e2e_administrator_key_00000000000000';
+
+/** A real hub (createApp, in memory, demo data and demo pages) listening on a loopback port. */
+export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean; port?: number } = {}): Promise<LoopbackHub> {
+  const hub = await createApp({
+    ...(options.clock && { clock: options.clock }),
+    config: { dataDir: null, demo: true, adminKey: E2E_ADMIN_KEY, provisioningMs: 60_000 },
+  });
+  if (options.seed !== false) await hub.seedDemo();
+  let server: ServerType | null = null;
+  const port = await new Promise<number>((resolvePort) => {
+    server = serve({ fetch: hub.app.fetch, hostname: '127.0.0.1', port: options.port ?? 0 }, (info: AddressInfo) => resolvePort(info.port));
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (!server) return done();
+      const s = server;
+      server = null;
+      (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      s.close(() => done());
+    });
+  return {
+    hub,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    adminKey: E2E_ADMIN_KEY,
+    stop,
+    async close() {
+      await stop();
+      await hub.close();
+    },
+  };
+}
