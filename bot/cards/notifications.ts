@@ -79,7 +79,7 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         actions: ctx.interactive
           ? compactActions(
               button(t(lang, 'action.retryPolicy'), { verb: 'policy.retry', policyId: view.policy.id, customerId: view.customer.id, ...(view.sessionId && { sessionId: view.sessionId }) }, 'positive'),
-              button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', key: `failed:${view.policy.id}`, customerId: view.customer.id }),
+              view.alertId ? button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', alertId: view.alertId, customerId: view.customer.id }) : null,
             )
           : [],
       });
@@ -118,6 +118,7 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         facts: rows([
           [t(lang, 'fact.customer'), view.customer.name],
           [t(lang, 'fact.kind'), kind],
+          [t(lang, 'fact.item'), view.item ?? ''],
           [t(lang, 'fact.status'), restoreStatus],
           [t(lang, 'fact.requestedBy'), view.requestedBy ?? ''],
           [t(lang, 'fact.items'), view.items !== undefined ? formatNumber(lang, view.items) : ''],
@@ -147,7 +148,7 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         ]),
         nextStep: t(lang, 'card.licenseThreshold.nextStep'),
         links: compactLinks(portal),
-        actions: ctx.interactive ? compactActions(button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', key: `license:${view.customer.id}`, customerId: view.customer.id })) : [],
+        actions: ctx.interactive && view.alertId ? compactActions(button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', alertId: view.alertId, customerId: view.customer.id })) : [],
       });
     }
     case 'licenseChange': {
@@ -187,7 +188,7 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         actions: ctx.interactive
           ? compactActions(
               button(t(lang, 'action.startPolicy'), { verb: 'policy.start', policyId: view.policy.id, customerId: view.customer.id }, 'positive'),
-              button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', key: `stale:${view.policy.id}`, customerId: view.customer.id }),
+              view.alertId ? button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', alertId: view.alertId, customerId: view.customer.id }) : null,
             )
           : [],
       });
@@ -216,18 +217,27 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
       });
     }
     case 'serviceStatus': {
-      const serviceStatus = tOr(lang, `service.status.${view.status}`, view.status);
-      const title = t(lang, 'card.serviceStatus.title', { region: view.region });
+      const state = (value: string) => tOr(lang, `service.status.${value}`, value);
+      const regions = [...new Set(view.changes.map((c) => c.region))];
+      const first = view.changes[0]!;
+      const worst = view.changes.some((c) => c.status === 'outage') ? 'attention' : view.changes.every((c) => c.status === 'operational') ? 'good' : 'warning';
+      const title = regions.length === 1 ? t(lang, 'card.serviceStatus.title', { region: regions[0]! }) : t(lang, 'card.serviceStatus.titleMany');
+      const lines = view.changes.map((c) => `${t(lang, 'card.serviceStatus.intro', { service: c.service, region: c.region, status: state(c.status) })}${c.message ? ` ${c.message}` : ''}`);
       return doc({
-        summary: `${title} – ${clean(view.service, 80)}: ${serviceStatus}`,
+        summary: view.changes.length === 1 ? `${title} – ${clean(first.service, 80)}: ${state(first.status)}` : `${title}: ${regions.join(', ')}`,
         title,
-        tone: view.status === 'operational' ? 'good' : view.status === 'outage' ? 'attention' : 'warning',
-        paragraphs: [t(lang, 'card.serviceStatus.intro', { service: view.service, region: view.region, status: serviceStatus }), ...(view.message ? [view.message] : [])],
-        facts: rows([
-          [t(lang, 'fact.region'), view.region],
-          [t(lang, 'fact.service'), view.service],
-          [t(lang, 'fact.status'), serviceStatus],
-        ]),
+        tone: worst,
+        paragraphs: lines.slice(0, DIGEST_LINES),
+        facts:
+          view.changes.length === 1
+            ? rows([
+                [t(lang, 'fact.region'), first.region],
+                [t(lang, 'fact.service'), first.service],
+                [t(lang, 'fact.status'), state(first.status)],
+                [t(lang, 'fact.previous'), first.previous ? state(first.previous) : ''],
+                [t(lang, 'fact.since'), when(first.since)],
+              ])
+            : [],
         links: compactLinks(portal),
       });
     }

@@ -19,8 +19,8 @@ export const CardAction = z.discriminatedUnion('verb', [
   /** Runs a bot command as if it had been typed (help buttons, "did you mean" answers). */
   z.object({ verb: z.literal('command'), text: z.string().min(1).max(500) }),
   z.object({ verb: z.literal('customer.status'), customerId: Id }),
-  /** Marks an alert seen (`key` names it, such as `stale:<policyId>` or `license:<customerId>`). */
-  z.object({ verb: z.literal('alert.acknowledge'), key: z.string().min(1).max(200), customerId: Id.optional() }),
+  /** Acknowledges an open alert by its id (`<kind>.<subject id>`, such as `staleProtection.pol_…`). */
+  z.object({ verb: z.literal('alert.acknowledge'), alertId: Id, customerId: Id.optional() }),
 ]);
 export type CardAction = z.infer<typeof CardAction>;
 export type CardVerb = CardAction['verb'];
@@ -45,6 +45,8 @@ export const BackupFailedView = z.object({
   message: z.string().optional(),
   failingSince: Iso.optional(),
   consecutiveFailures: z.number().int().optional(),
+  /** The monitoring alert for this condition, for an Acknowledge button. */
+  alertId: z.string().optional(),
 });
 
 export const BackupCompletedView = z.object({
@@ -67,6 +69,9 @@ export const RestoreView = z.object({
   restoreId: z.string(),
   /** mailItem, oneDriveFile, sharePointItem, teamsItem (or the source's own words). */
   restoreKind: z.string(),
+  /** What is restored (a mail folder, a file path...). */
+  item: z.string().optional(),
+  /** requested, running, completed, failed. */
   status: z.string(),
   requestedBy: z.string().optional(),
   items: z.number().optional(),
@@ -80,6 +85,7 @@ export const LicenseThresholdView = z.object({
   used: z.number(),
   licensed: z.number(),
   thresholdPercent: z.number(),
+  alertId: z.string().optional(),
 });
 
 export const LicenseChangeView = z.object({
@@ -96,6 +102,7 @@ export const StaleProtectionView = z.object({
   policy: Ref,
   lastSuccessAt: Iso.nullable(),
   thresholdHours: z.number(),
+  alertId: z.string().optional(),
 });
 
 export const UsageReportDueView = z.object({
@@ -110,13 +117,24 @@ export const UsageReportDueView = z.object({
 
 export const ServiceStatusView = z.object({
   kind: z.literal('serviceStatus'),
-  region: z.string(),
-  service: z.string(),
-  status: z.string(),
-  message: z.string().optional(),
+  /** What moved: each service of a region whose state changed. */
+  changes: z
+    .array(
+      z.object({
+        region: z.string(),
+        service: z.string(),
+        /** operational, degraded, outage, maintenance. */
+        status: z.string(),
+        previous: z.string().optional(),
+        since: Iso.optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .min(1),
 });
 
-const DigestPolicyLine = z.object({ customer: Ref, policy: Ref, status: z.string(), at: Iso.optional() });
+/** A policy (or, for a lost Microsoft 365 connection, the whole customer) needing attention. */
+const DigestPolicyLine = z.object({ customer: Ref, policy: Ref.optional(), status: z.string(), at: Iso.optional() });
 export const DigestView = z.object({
   kind: z.literal('digest'),
   /** The local day the summary is for, YYYY-MM-DD. */

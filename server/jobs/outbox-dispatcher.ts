@@ -1,0 +1,342 @@
+import { seededRandom } from '../../shared/domain/random.js';
+import type { DeliveryError } from '../../shared/schemas/notifications.js';
+import type { Job } from '../area.js';
+import type { HubContext } from '../context.js';
+import { postWebhook, sendMail, type SendResult } from '../services/notifications/delivery.js';
+import type { OutboxOptions } from '../services/notifications/options.js';
+import { historyFile, outboxMessages, publicMessage, type OutboxRecord } from '../services/notifications/outbox.js';
+import { RateLimiter } from '../services/notifications/rate-limit.js';
+import { retryDelay } from '../services/notifications/retry.js';
+import type { NotificationService } from '../services/notifications/service.js';
+
+const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
+const PRUNE_BATCH = 2000;
+
+/**
+ * Delivers the outbox. Each due message (pending, or failed-retrying whose time has come) is
+ * marked sending, sent, and marked delivered, failed-retrying (backoff with jitter, or the
+ * receiver's Retry-After), or dead (after `maxAttempts`, or when retrying cannot help). At most
+ * `concurrency` sends run at once, each destination gets one request at a time and at most
+ * about 4 a second, and a 404/410 from a Teams webhook marks the contact broken and stops all
+ * sending to it. State lives in the store, so a restart resumes where it stopped.
+ *
+ * Running, it polls on a timer; tests leave it stopped and drive it with `tick()` / `drain()`
+ * on a fake clock.
+ */
+export class OutboxDispatcher implements Job {
+  readonly name = 'outbox-dispatcher';
+  /** Message id -> when it is due (ms), for messages that are pending or failed-retrying. */
+  private readonly due = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly limiter: RateLimiter;
+  private readonly random: () => number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private recovering: Promise<void> | null = null;
+  private pumping = false;
+  private stopping = false;
+  private lastHousekeeping = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly service: NotificationService,
+    private readonly options: OutboxOptions,
+  ) {
+    this.random = seededRandom(options.seed);
+    this.limiter = new RateLimiter((key) => (key.startsWith('webhook:') ? options.webhookPerSecond : key === 'smtp' ? options.smtpPerSecond : options.channelPerSecond));
+    ctx.store.onChange(outboxMessages, (before, after) => {
+      if (after && (after.state === 'pending' || after.state === 'failed-retrying') && after.nextAttemptAt) this.due.set(after.id, Date.parse(after.nextAttemptAt));
+      else this.due.delete((after ?? before)!.id);
+    });
+    service.onEnqueued(() => this.kick());
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.recover();
+    this.timer = setInterval(() => void this.pump(), this.options.pollMs);
+    this.timer.unref?.();
+    void this.pump();
+  }
+
+  /** Stops polling and waits for sends in flight (each is bounded by the request timeout). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Starts what is due now, waits for those sends, and tidies up; returns how many were sent. */
+  async tick(): Promise<number> {
+    await this.service.flush();
+    await this.recover();
+    const launched = this.launch();
+    await Promise.allSettled(launched);
+    await this.housekeeping();
+    return launched.length;
+  }
+
+  /** Ticks until nothing is due at the current time and nothing is in flight. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.tick();
+      total += sent;
+      if (sent === 0) {
+        if (this.inFlight.size === 0) return total;
+        await Promise.allSettled([...this.inFlight.values()]);
+      }
+    }
+  }
+
+  /** When the next message becomes sendable (its retry time, or its destination's pacing), or null. */
+  nextWakeAt(): Date | null {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, at] of this.due) {
+      if (this.inFlight.has(id)) continue;
+      const record = this.ctx.store.get(outboxMessages, id);
+      const readyAt = record ? (this.limiter.readyAt(this.rateKey(record)) ?? 0) : 0;
+      next = Math.min(next, Math.max(at, readyAt));
+    }
+    return Number.isFinite(next) ? new Date(next) : null;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  private kick(): void {
+    if (this.timer) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.stopping) return;
+    this.pumping = true;
+    try {
+      await this.recover();
+      this.launch();
+      if (this.ctx.clock.now().getTime() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) await this.housekeeping();
+    } catch (error) {
+      console.error('outbox: dispatching failed:', error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /**
+   * Once per start: a message left `sending` by a stop in the middle of a send is retried (it may
+   * have arrived: delivery is at least once across a crash, exactly once otherwise); mail waiting
+   * for SMTP goes out if SMTP is configured now, and mail waits if it no longer is.
+   */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      const now = this.ctx.clock.now().toISOString();
+      const smtp = this.service.mail !== null;
+      const changes: OutboxRecord[] = [];
+      for (const record of this.ctx.store.all(outboxMessages)) {
+        if (record.state === 'sending') {
+          changes.push({ ...record, state: 'failed-retrying', nextAttemptAt: now, updatedAt: now, lastError: { at: now, message: 'the hub stopped during this attempt; it may or may not have arrived' } });
+        } else if (record.state === 'undeliverable-no-smtp' && smtp) {
+          changes.push({ ...record, state: 'pending', nextAttemptAt: now, updatedAt: now });
+        } else if (record.recipient.type === 'email' && !smtp && (record.state === 'pending' || record.state === 'failed-retrying')) {
+          changes.push({ ...record, state: 'undeliverable-no-smtp', nextAttemptAt: null, updatedAt: now });
+        }
+      }
+      if (changes.length) await this.ctx.store.write((tx) => changes.forEach((c) => tx.put(outboxMessages, c)));
+    })();
+    return this.recovering;
+  }
+
+  private launch(): Promise<void>[] {
+    if (this.stopping) return [];
+    const now = this.ctx.clock.now().getTime();
+    const candidates = [...this.due].filter(([id, at]) => at <= now && !this.inFlight.has(id)).sort((a, b) => a[1] - b[1]);
+    const launched: Promise<void>[] = [];
+    for (const [id] of candidates) {
+      if (this.inFlight.size >= this.options.concurrency) break;
+      const record = this.ctx.store.get(outboxMessages, id);
+      if (!record) {
+        this.due.delete(id);
+        continue;
+      }
+      const key = this.rateKey(record);
+      if (!this.limiter.ready(key, now)) continue;
+      this.limiter.begin(key, now);
+      const done = this.deliver(record, key)
+        .catch((error) => console.error(`outbox: delivering ${id} failed unexpectedly:`, error))
+        .finally(() => {
+          this.limiter.end(key);
+          this.inFlight.delete(id);
+          this.kick();
+        });
+      this.inFlight.set(id, done);
+      launched.push(done);
+    }
+    return launched;
+  }
+
+  /** Pacing is per destination: each webhook URL, each channel subscriber, and the SMTP server as one. */
+  private rateKey(record: OutboxRecord): string {
+    const r = record.recipient;
+    if (r.scope === 'channel') return `channel:${r.channel}:${r.contactId}`;
+    if (r.type === 'email') return 'smtp';
+    const resolved = this.service.settings.resolve(r);
+    return resolved?.contact.type === 'teams' ? `webhook:${resolved.contact.webhookUrl}` : `message:${record.id}`;
+  }
+
+  private async deliver(record: OutboxRecord, key: string): Promise<void> {
+    const blocked = this.blocker(record);
+    if (blocked) {
+      await this.update(record.id, (r) => (blocked.state === 'undeliverable-no-smtp' ? { ...r, state: blocked.state, nextAttemptAt: null } : this.dead(r, { message: blocked.message })));
+      return;
+    }
+    const startedAt = this.ctx.clock.now().toISOString();
+    const claimed = await this.update(record.id, (r) =>
+      r.state === 'pending' || r.state === 'failed-retrying' ? { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: startedAt, nextAttemptAt: null } : null,
+    );
+    if (!claimed) return;
+    const result = await this.send(claimed).catch((error: unknown): SendResult => ({ outcome: 'retry', message: `sending failed: ${error instanceof Error ? error.message : String(error)}` }));
+    await this.settle(claimed, key, result);
+  }
+
+  /** Why a message cannot go out at all now, checked before each attempt. */
+  private blocker(record: OutboxRecord): { state: 'dead' | 'undeliverable-no-smtp'; message: string } | null {
+    const r = record.recipient;
+    if (!record.payload) return { state: 'dead', message: 'the message has no content to send' };
+    if (r.scope === 'channel') return null; // an unregistered channel is retried (the bot may come back)
+    const resolved = this.service.settings.resolve(r);
+    if (!resolved) return { state: 'dead', message: 'the contact was removed from the notification settings' };
+    const { contact } = resolved;
+    if (contact.example) return { state: 'dead', message: 'the contact is an example and is never sent to' };
+    if (contact.broken) return { state: 'dead', message: `the contact is marked broken: ${contact.broken.reason}` };
+    if (!contact.enabled) return { state: 'dead', message: 'the contact is disabled' };
+    if (r.scope === 'customer' && r.customerId && !this.service.settings.customerAllowed(r.customerId)) return { state: 'dead', message: 'notifications to this customer are turned off' };
+    if (contact.type === 'email' && !this.service.mail) return { state: 'undeliverable-no-smtp', message: 'no SMTP server is configured' };
+    return null;
+  }
+
+  private async send(record: OutboxRecord): Promise<SendResult> {
+    const payload = record.payload!;
+    const r = record.recipient;
+    if (payload.type === 'channel') {
+      const channel = this.service.channels.get(r.channel ?? '');
+      if (!channel) return { outcome: 'retry', message: `the ${r.channel} channel is not available in this hub` };
+      return channel.send(r.contactId, payload.card as never, { messageId: record.id, topic: record.topic });
+    }
+    const resolved = this.service.settings.resolve(r);
+    if (!resolved) return { outcome: 'failed', message: 'the contact was removed from the notification settings' };
+    if (payload.type === 'teams' && resolved.contact.type === 'teams') {
+      return postWebhook(resolved.contact.webhookUrl, payload.body, { timeoutMs: this.options.timeoutMs, messageId: record.id, now: () => this.ctx.clock.now() });
+    }
+    if (payload.type === 'email' && resolved.contact.type === 'email' && this.service.mail) {
+      const { transport, from } = this.service.mail;
+      return sendMail(transport, { from, to: resolved.contact.email, subject: payload.subject, text: payload.text, html: payload.html, messageId: record.id });
+    }
+    return { outcome: 'failed', message: 'the contact changed kind since the message was written' };
+  }
+
+  private async settle(record: OutboxRecord, key: string, result: SendResult): Promise<void> {
+    const now = this.ctx.clock.now();
+    const at = now.toISOString();
+    if (result.outcome === 'delivered') {
+      await this.update(record.id, (r) => ({ ...r, state: 'delivered', deliveredAt: at, nextAttemptAt: null, lastError: null, payload: null }));
+      return;
+    }
+    const error: DeliveryError = { at, message: result.message, ...(result.status !== undefined && { status: result.status }) };
+    if (result.outcome === 'retry') {
+      if (result.retryAfterMs !== undefined) this.limiter.holdUntil(key, now.getTime() + result.retryAfterMs);
+      await this.update(record.id, (r) => {
+        if (r.attempts >= this.options.maxAttempts) return this.dead(r, { ...error, message: `${error.message} (gave up after ${r.attempts} attempts)` });
+        const delay = retryDelay(r.attempts, result.retryAfterMs, this.options, this.random);
+        return { ...r, state: 'failed-retrying', nextAttemptAt: new Date(now.getTime() + delay).toISOString(), lastError: error };
+      });
+      return;
+    }
+    await this.update(record.id, (r) => this.dead(r, error));
+    if (result.outcome === 'gone') await this.markGone(record, error);
+  }
+
+  /** The destination no longer exists: mark it, and dead-letter everything else waiting for it. */
+  private async markGone(record: OutboxRecord, error: DeliveryError): Promise<void> {
+    const r = record.recipient;
+    if (r.scope === 'channel') {
+      const channel = this.service.channels.get(r.channel ?? '');
+      await Promise.resolve(channel?.gone?.(r.contactId, error.message)).catch((e) => console.error('outbox: the channel could not forget a subscriber:', e));
+    } else {
+      await this.service.settings.setBroken(r, { reason: error.message, at: error.at, ...(error.status !== undefined && { status: error.status }) });
+    }
+    const sameDestination = (m: OutboxRecord) =>
+      m.id !== record.id &&
+      !this.inFlight.has(m.id) &&
+      (m.state === 'pending' || m.state === 'failed-retrying') &&
+      m.recipient.scope === r.scope &&
+      m.recipient.contactId === r.contactId &&
+      m.recipient.customerId === r.customerId &&
+      m.recipient.channel === r.channel;
+    const others = [...this.ctx.store.all(outboxMessages)].filter(sameDestination);
+    if (others.length === 0) return;
+    const message = r.scope === 'channel' ? `the conversation is gone: ${error.message}` : `the contact is marked broken: ${error.message}`;
+    await this.ctx.store.write((tx) => {
+      for (const m of others) {
+        const current = tx.get(outboxMessages, m.id);
+        if (current && sameDestination(current)) tx.put(outboxMessages, this.dead(current, { at: error.at, message }));
+      }
+    });
+  }
+
+  private dead(r: OutboxRecord, error: Omit<DeliveryError, 'at'> & { at?: string }): OutboxRecord {
+    const at = error.at ?? this.ctx.clock.now().toISOString();
+    return { ...r, state: 'dead', nextAttemptAt: null, lastError: { ...error, at } };
+  }
+
+  /** Applies a change to the stored message (null leaves it as is); returns the new record. */
+  private async update(id: string, change: (record: OutboxRecord) => OutboxRecord | null): Promise<OutboxRecord | null> {
+    try {
+      return await this.ctx.store.write((tx) => {
+        const current = tx.get(outboxMessages, id);
+        if (!current) return null;
+        const next = change(current);
+        if (!next) return null;
+        const stamped = { ...next, updatedAt: this.ctx.clock.now().toISOString() };
+        tx.put(outboxMessages, stamped);
+        return stamped;
+      });
+    } catch (error) {
+      console.error(`outbox: could not save the state of ${id}:`, error);
+      return null;
+    }
+  }
+
+  /**
+   * Keeps the collection small: delivered messages older than the retention (and dead ones after
+   * 30 days) move to the append-only history file of the day they ended, then leave the store.
+   */
+  async housekeeping(): Promise<number> {
+    const now = this.ctx.clock.now().getTime();
+    this.lastHousekeeping = now;
+    this.limiter.sweep(now);
+    const old: OutboxRecord[] = [];
+    for (const record of this.ctx.store.all(outboxMessages)) {
+      if (old.length >= PRUNE_BATCH) break;
+      const endedAt = record.state === 'delivered' ? record.deliveredAt : record.state === 'dead' ? record.updatedAt : null;
+      if (!endedAt) continue;
+      const retain = record.state === 'delivered' ? this.options.retainDeliveredMs : this.options.retainDeadMs;
+      if (now - Date.parse(endedAt) > retain) old.push(record);
+    }
+    if (old.length === 0) return 0;
+    const byDay = new Map<string, ReturnType<typeof publicMessage>[]>();
+    for (const record of old) {
+      const day = (record.deliveredAt ?? record.updatedAt).slice(0, 10);
+      byDay.set(day, [...(byDay.get(day) ?? []), publicMessage(record)]);
+    }
+    // History first: a crash in between leaves a message in both places, never in neither.
+    for (const [day, records] of byDay) await this.ctx.logs.append(historyFile(day), records);
+    await this.ctx.store.write((tx) => {
+      for (const record of old) {
+        const current = tx.get(outboxMessages, record.id);
+        if (current && current.state === record.state && current.updatedAt === record.updatedAt) tx.delete(outboxMessages, record.id);
+      }
+    });
+    return old.length;
+  }
+}
