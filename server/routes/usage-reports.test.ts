@@ -429,7 +429,8 @@ describe('deadlines and suspension', () => {
     expect(dec.licenseManagementSuspended).toBe(true);
     expect(dec.warnings[0]).toMatch(/November 2026 and December 2026/);
     const alerts = t.hub.ctx.services.usage.alerts();
-    expect(alerts[0]).toMatchObject({ kind: 'licenseManagementSuspended', severity: 'critical', since: '2027-01-04T00:00:00.000Z' });
+    expect(alerts[0]).toMatchObject({ id: 'licenseManagementSuspended.2026-12', kind: 'licenseManagementSuspended', severity: 'critical', since: '2027-01-04T00:00:00.000Z', customerId: null });
+    expect(alerts.slice(1).map((a) => a.id)).toEqual(['usageReportOverdue.2026-11', 'usageReportOverdue.2026-12']);
     expect((await tick()).notices).toEqual([]); // announced once
 
     // Catching up on December lifts the suspension; November stays overdue.

@@ -18,7 +18,7 @@ import {
 import type { Area } from '../area.js';
 import { UsageScheduler } from '../jobs/usage-scheduler.js';
 import { seedUsage } from '../seed/usage.js';
-import { UsageService } from '../services/usage/usage-service.js';
+import { usageAlertProvider, UsageService } from '../services/usage/usage-service.js';
 
 declare module '../context.js' {
   interface HubServices {
@@ -40,6 +40,9 @@ export const usageArea: Area = {
     const minutes = Number(ctx.config.env.SPHUB_USAGE_TICK_MINUTES);
     const scheduler = new UsageScheduler(usage, ctx.clock, Number.isFinite(minutes) && minutes >= 1 ? minutes * MINUTE : 60 * MINUTE);
     ctx.services.usageScheduler = scheduler;
+    // The monitoring alerts registry of the backup area (set up before this one) lists our alerts beside its own.
+    const registry = (ctx.services as { alerts?: { register?: (provider: ReturnType<typeof usageAlertProvider>) => void } }).alerts;
+    registry?.register?.(usageAlertProvider(usage));
 
     const routes = router()
       .get('/', { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList }, ({ query }) =>

@@ -291,15 +291,3 @@ export const DailyCountsView = z.object({
 });
 export type DailyCountsView = z.infer<typeof DailyCountsView>;
 
-/** What the usage area tells the monitoring alerts: reports due, overdue, and a suspension. */
-export const UsageAlert = z.object({
-  id: z.string(),
-  kind: z.enum(['usageReportDue', 'usageReportOverdue', 'licenseManagementSuspended']),
-  severity: z.enum(['info', 'warning', 'critical']),
-  title: z.string(),
-  message: z.string(),
-  usageMonth: Month.nullable(),
-  since: IsoDateTime,
-  topic: z.literal('usageReportDue'),
-});
-export type UsageAlert = z.infer<typeof UsageAlert>;

@@ -1,4 +1,5 @@
 import { dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
+import type { AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { MonthlyCustomerUsage } from '../../../shared/domain/usage-counts.js';
 import { FLEX_POINTS_PER_UNIT, FLEX_PRODUCT, FLEX_UNIT, formatPoints, linePoints, reportTotals, toDecimal } from '../../../shared/domain/usage-points.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
@@ -8,7 +9,6 @@ import {
   UsageSettings,
   type DailyCountsView,
   type SaasUsageDetail,
-  type UsageAlert,
   type UsageLine,
   type UsageLineRecord,
   type UsageReport,
@@ -751,44 +751,61 @@ export class UsageService {
 
   // ---- alerts ----
 
-  /** Reports due or overdue and a suspension, for the monitoring alerts. */
-  alerts(now = this.ctx.clock.now()): UsageAlert[] {
+  /**
+   * Reports due or overdue and a suspension, as alerts of the monitoring registry. They concern
+   * the partner account, not one customer (customerId null).
+   */
+  alerts(now = this.ctx.clock.now()): AlertDraft[] {
     const suspension = this.suspension(now);
-    const alerts: UsageAlert[] = [];
+    const alerts: AlertDraft[] = [];
+    const open = (month: string) => ({ type: 'openUsageReport', label: 'Review, submit and confirm the report', usageMonth: month });
     if (suspension.suspended) {
+      const month = suspension.cause![1];
       alerts.push({
-        id: 'usage:license-management-suspended',
+        id: `licenseManagementSuspended.${month}`,
         kind: 'licenseManagementSuspended',
         severity: 'critical',
-        title: 'License management suspended',
-        message: suspendedWarning(suspension),
-        usageMonth: suspension.cause?.[1] ?? null,
-        since: suspension.since ?? now.toISOString(),
-        topic: TOPIC,
+        customerId: null,
+        customerName: null,
+        subject: { type: 'usageReport', id: month, name: `Usage reports ${suspension.cause!.map(monthLabel).join(' and ')}` },
+        reason: suspendedWarning(suspension),
+        since: suspension.since,
+        action: open(suspension.cause![0]),
       });
     }
     for (const report of this.allReports()) {
       if (report.status === SUBMITTED) continue;
       const overdue = isOverdue(timing(report), now);
+      const kind = overdue ? 'usageReportOverdue' : 'usageReportDue';
       alerts.push({
-        id: `usage:${overdue ? 'overdue' : 'due'}:${report.id}`,
-        kind: overdue ? 'usageReportOverdue' : 'usageReportDue',
+        id: `${kind}.${report.id}`,
+        kind,
         severity: overdue ? 'warning' : 'info',
-        title: overdue ? `Usage report ${monthLabel(report.id)} overdue` : `Usage report ${monthLabel(report.id)} due by ${dueDate(report.id)}`,
-        message: overdue
+        customerId: null,
+        customerName: null,
+        subject: { type: 'usageReport', id: report.id, name: `${report.number} (${monthLabel(report.id)})` },
+        reason: overdue
           ? `The ${monthLabel(report.id)} usage report (${report.number}) was due by ${dueDate(report.id)} and is ${report.status}. Submit and confirm it; two consecutive overdue months suspend license management.`
           : `The ${monthLabel(report.id)} usage report (${report.number}) is ${report.status}; submit and confirm it by ${dueDate(report.id)}.`,
-        usageMonth: report.id,
         since: overdue ? deadline(report.id).toISOString() : report.generatedAt,
-        topic: TOPIC,
+        action: open(report.id),
       });
     }
     return alerts;
   }
 }
 
-/** The usage area's alert provider for the monitoring alerts registry. */
-export const usageAlertProvider = (usage: UsageService) => () => usage.alerts();
+/**
+ * The usage area's provider for the monitoring alerts registry (`ctx.services.alerts.register`):
+ * account-level alerts, so none when one customer's alerts are asked for.
+ */
+export function usageAlertProvider(usage: UsageService) {
+  return {
+    name: 'usage-reports',
+    kinds: ['usageReportDue', 'usageReportOverdue', 'licenseManagementSuspended'] as const,
+    list: (input: { now: Date; customerId?: string }): AlertDraft[] => (input.customerId ? [] : usage.alerts(input.now)),
+  };
+}
 
 function timing(report: UsageReportRecord) {
   return { month: report.id, submitted: report.status === SUBMITTED, submittedAt: report.submittedAt };
