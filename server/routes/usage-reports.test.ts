@@ -329,7 +329,7 @@ describe('review, submit, confirm, reject', () => {
   it('hand-added products count as software; daily-count lines cannot be removed', async () => {
     await novemberReport();
     const added = await t.admin.updateUsageReport('2026-11', {
-      addLines: [{ product: 'Veeam Backup & Replication Enterprise Plus', unit: 'Server', licensed: 1, currentMonthUsage: 1, pointsPerUnit: 11 }],
+      addLines: [{ product: 'Veeam Backup & Replication Enterprise Plus', unit: 'Server', licensed: 1, currentMonthUsage: 1, pointsPerUnit: '11' }],
     });
     const sw = added.lines.find((l) => l.kind === 'software')!;
     expect(sw).toMatchObject({ id: 'sw:1', points: '11.0', pointsPerUnit: '11.0', unit: 'Server' });
@@ -357,6 +357,7 @@ describe('review, submit, confirm, reject', () => {
     await expectError(t.admin.updateUsageReport('2026-10', { comment: 'x' }), 404);
     await expectError(t.admin.updateUsageSettings({ minimumCommit: '-5' }), 400);
     await expectError(t.admin.updateUsageSettings({ rentalAgreementNumber: 'RA-1' }), 400);
+    await expectError(t.admin.raw('PUT', '/usage-reports/settings', { body: { minimumCommit: 200 } }), 400);
     expect(await t.admin.usageReport('2026-11')).toEqual(before);
   });
 

@@ -12,9 +12,11 @@ export type UsageReportStatus = z.infer<typeof UsageReportStatus>;
 /** A points amount in canonical form. */
 export const Points = z.string().regex(/^\d+\.\d+$/);
 
-/** An amount as input: "2.5", "35", 2.5; stored and answered in canonical form ("2.5", "35.0"). */
+/** An amount as input, always a string ("2.5", "35"); stored and answered in canonical form ("2.5", "35.0"). */
 export const DecimalAmount = z
-  .preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), z.string().trim().regex(DECIMAL_PATTERN, 'must be a decimal amount such as 2.5 (up to 4 decimals)'))
+  .string()
+  .trim()
+  .regex(DECIMAL_PATTERN, 'must be a decimal amount as a string, such as "2.5" (up to 4 decimals)')
   .transform((v) => formatPoints(v));
 
 /** Units of a line (users, servers...). */
