@@ -84,7 +84,7 @@ export const notInReport = (what: string): ChipView => ({ tone: 'muted', label: 
 /** The report's deadline and suspension state, as lines for the status bar. */
 export function reportWarnings(report: UsageReport): { tone: 'ok' | 'warn' | 'bad'; text: string }[] {
   const lines: { tone: 'ok' | 'warn' | 'bad'; text: string }[] = [];
-  const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   if (report.status === 'Submitted') lines.push({ tone: 'ok', text: `Submitted${report.late ? ' late' : ''}.` });
   else if (report.overdue) lines.push({ tone: 'bad', text: `Overdue: it was due by ${due}.` });
   else lines.push({ tone: 'warn', text: `Due by ${due}.` });

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { hubPermissionPattern, normalizeHubUrl, toOriginPattern } from './origins.js';
+
+describe('sites the user adds', () => {
+  it.each([
+    ['127.0.0.1:3978', 'http://127.0.0.1:3978/*'],
+    ['http://127.0.0.1:3978/demo/vdc/customers', 'http://127.0.0.1:3978/*'],
+    ['portal.example.com', 'https://portal.example.com/*'],
+    ['HTTPS://Portal.Example.com/app', 'https://portal.example.com/*'],
+    ['*.example.com', 'https://*.example.com/*'],
+    ['localhost:8080', 'http://localhost:8080/*'],
+  ])('%s becomes %s', (input, pattern) => {
+    expect(toOriginPattern(input)).toEqual({ ok: true, pattern });
+  });
+
+  it.each(['', 'javascript:alert(1)', 'ftp://example.com', 'https://*', 'https://exa mple.com', 'https://example.com:99999'])('refuses %j', (input) => {
+    expect(toOriginPattern(input).ok).toBe(false);
+  });
+});
+
+describe('the hub URL', () => {
+  it('is kept without a trailing slash or the API prefix', () => {
+    expect(normalizeHubUrl('http://127.0.0.1:3978/')).toEqual({ ok: true, url: 'http://127.0.0.1:3978' });
+    expect(normalizeHubUrl('https://hub.example.com/sphub/api/v1')).toEqual({ ok: true, url: 'https://hub.example.com/sphub' });
+  });
+  it('must be http(s) without credentials', () => {
+    expect(normalizeHubUrl('file:///etc/passwd').ok).toBe(false);
+    expect(normalizeHubUrl('https://user:pw@hub.example.com').ok).toBe(false);
+    expect(normalizeHubUrl('not a url').ok).toBe(false);
+  });
+  it('asks for a permission on its host (any port)', () => {
+    expect(hubPermissionPattern('https://hub.example.com:8443/x')).toBe('https://hub.example.com/*');
+  });
+});
