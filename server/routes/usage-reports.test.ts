@@ -444,6 +444,19 @@ describe('deadlines and suspension', () => {
     expect(suspended.data).toMatchObject({ cause: ['2026-11', '2026-12'], topic: 'usageReportDue' });
   });
 
+  it('catches up on a month whose 1st the hub missed; that report is already overdue', async () => {
+    await hubAt('2026-10-20T08:00:00Z');
+    await putCustomer('cus_a', 'Test A', 14);
+    await tick();
+    // The hub was down from Oct 21 to Dec 2.
+    t.clock.set('2026-12-02T08:00:00Z');
+    const run = await tick();
+    expect(run.generated).toBe('2026-10');
+    expect(run.notices).toEqual(['usage-report.overdue:2026-10']);
+    expect((await t.admin.usageReport('2026-10')).overdue).toBe(true);
+    await expectError(t.admin.usageReport('2026-11'), 404);
+  });
+
   it('a report rejected after its deadline becomes overdue again', async () => {
     await novemberReport();
     await t.admin.submitUsageReport('2026-11');

@@ -1,4 +1,4 @@
-import { dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
+import { addMonths, dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
 import type { AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { MonthlyCustomerUsage } from '../../../shared/domain/usage-counts.js';
 import { FLEX_POINTS_PER_UNIT, FLEX_PRODUCT, FLEX_UNIT, formatPoints, linePoints, reportTotals, toDecimal } from '../../../shared/domain/usage-points.js';
@@ -184,16 +184,17 @@ export class UsageService {
 
   /**
    * One pass of the scheduler: record today's counts, generate the previous month's report when it
-   * is missing (from the 1st on; only for a month with counts), then announce what is due,
-   * overdue or suspended. Safe to run as often as wanted.
+   * is missing (from the 1st on; only for a month with counts; the month before too if the hub
+   * missed its 1st), then announce what is due, overdue or suspended. Safe to run as often as wanted.
    */
   async runScheduled(now = this.ctx.clock.now()): Promise<ScheduledRun> {
     const { day, recorded } = await this.recordDailyCounts(now);
     let generated: string | null = null;
-    const previous = previousMonth(monthOf(now));
-    if (!this.ctx.store.get(usageReports, previous) && (await this.daily.hasMonth(previous))) {
-      await this.generate(previous, systemPrincipal());
-      generated = previous;
+    // The previous month, and the one before when the hub was down over its 1st.
+    for (const month of [addMonths(monthOf(now), -2), previousMonth(monthOf(now))]) {
+      if (this.ctx.store.get(usageReports, month) || !(await this.daily.hasMonth(month))) continue;
+      await this.generate(month, systemPrincipal());
+      generated = month;
     }
     const notices = await this.announce(now);
     return { day, recorded, generated, notices };
