@@ -1,8 +1,10 @@
 import { accessApi } from './access.js';
+import { backupApi } from './backup.js';
 import { customersApi } from './customers.js';
 import { usageApi } from './usage.js';
 import { portalApi } from './portal.js';
 import { teamsApi } from './teams.js';
+import { notificationsApi } from './notifications.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
 
 export { ApiError, type ApiClientOptions } from './request.js';
@@ -19,9 +21,11 @@ export function createApiClient(options: ApiClientOptions) {
     health: () => request<{ status: string; version: string; time: string }>('GET', '/health'),
     ...accessApi(request),
     ...customersApi(request, raw),
+    ...backupApi(request, raw),
     ...usageApi(request, raw),
     ...portalApi(request),
     ...teamsApi(request),
+    ...notificationsApi(request),
   };
 }
 

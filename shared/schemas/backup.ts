@@ -228,6 +228,9 @@ export const LogQuery = z.object({
 });
 export type LogQuery = z.infer<typeof LogQuery>;
 
+export const SessionLogs = z.object({ session: Session, items: z.array(LogRecord) });
+export type SessionLogs = z.infer<typeof SessionLogs>;
+
 export const SessionExportQuery = z.object({ month: Month });
 
 // ---- tenant connection ----
@@ -318,8 +321,6 @@ export const BACKUP_EVENT_TYPES = [
   'policy.deleted',
   'policy.enabled',
   'policy.disabled',
-  'policy.started',
-  'policy.stopped',
   'session.started',
   'session.finished',
   'restore.requested',

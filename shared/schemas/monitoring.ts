@@ -168,3 +168,14 @@ export const DailyFigures = z.object({
   licenses: z.number().int().nullable(),
 });
 export type DailyFigures = z.infer<typeof DailyFigures>;
+
+// ---- the event stream ----
+
+export const EventStreamQuery = z.object({
+  /** Event types to receive; a trailing `*` matches a prefix (`session.*`). All when absent. */
+  types: listOf(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+\*?$/, 'must be an event type, optionally ending in *')).optional(),
+  customerId: Id.optional(),
+  /** Resume after this event id (the same as the Last-Event-ID header). */
+  lastEventId: z.coerce.number().int().min(0).optional(),
+});
+export type EventStreamQuery = z.infer<typeof EventStreamQuery>;
