@@ -432,6 +432,13 @@ describe('deadlines and suspension', () => {
     const alerts = t.hub.ctx.services.usage.alerts();
     expect(alerts[0]).toMatchObject({ id: 'licenseManagementSuspended.2026-12', kind: 'licenseManagementSuspended', severity: 'critical', since: '2027-01-04T00:00:00.000Z', customerId: null });
     expect(alerts.slice(1).map((a) => a.id)).toEqual(['usageReportOverdue.2026-11', 'usageReportOverdue.2026-12']);
+    // The same alerts in the monitoring alerts list, account-level (no customer).
+    const listed = await t.admin.alerts({ kind: ['licenseManagementSuspended', 'usageReportOverdue'] });
+    expect(listed.items.map((a) => [a.id, a.source, a.customerId])).toEqual([
+      ['licenseManagementSuspended.2026-12', 'usage-reports', null],
+      ['usageReportOverdue.2026-11', 'usage-reports', null],
+      ['usageReportOverdue.2026-12', 'usage-reports', null],
+    ]);
     expect((await tick()).notices).toEqual([]); // announced once
 
     // Catching up on December lifts the suspension; November stays overdue.

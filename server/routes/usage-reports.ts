@@ -40,9 +40,8 @@ export const usageArea: Area = {
     const minutes = Number(ctx.config.env.SPHUB_USAGE_TICK_MINUTES);
     const scheduler = new UsageScheduler(usage, ctx.clock, Number.isFinite(minutes) && minutes >= 1 ? minutes * MINUTE : 60 * MINUTE);
     ctx.services.usageScheduler = scheduler;
-    // The monitoring alerts registry of the backup area (set up before this one) lists our alerts beside its own.
-    const registry = (ctx.services as { alerts?: { register?: (provider: ReturnType<typeof usageAlertProvider>) => void } }).alerts;
-    registry?.register?.(usageAlertProvider(usage));
+    // The monitoring alerts registry (backup area, set up before this one) lists our alerts beside its own.
+    ctx.services.alerts?.register(usageAlertProvider(usage));
 
     const routes = router()
       .get('/', { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList }, ({ query }) =>
