@@ -224,7 +224,7 @@ export class CustomerService {
 
   async update(principal: Principal, id: string, input: CustomerUpdate): Promise<Customer> {
     const { after, before } = await this.mutate(id, (c) => {
-      assertProvisioned(c, 'editing');
+      if (c.status === 'offboarded') throw conflict(`${c.displayName} was offboarded on ${c.offboardedAt}; it can no longer be edited.`);
       let next: Customer = { ...c, updatedAt: this.ctx.clock.now().toISOString() };
       if (input.displayName !== undefined) next.displayName = input.displayName;
       if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
