@@ -1,12 +1,12 @@
 import type {
   ConnectInput,
   Customer,
+  CustomerSettings,
   CustomerSettingsRecord,
   Invite,
   OffboardingRequestInput,
   OnboardingStep,
   PolicyChoice,
-  SettingsUpdate,
 } from '../schemas/customers.js';
 
 /**
@@ -228,7 +228,7 @@ function activate(customer: Customer, storageRegion: NonNullable<Customer['stora
 
 // ---- settings ----
 
-export function applySettings(customer: Customer, update: SettingsUpdate, now: Date): Customer {
+export function applySettings(customer: Customer, update: Partial<CustomerSettings>, now: Date): Customer {
   assertActive(customer, 'changing settings');
   const { storageRegion, ...rest } = update;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<CustomerSettingsRecord>;
