@@ -257,6 +257,43 @@ describe('points', () => {
   });
 });
 
+describe('listing', () => {
+  it('filters by month range, status, overdue and text; sorts and pages', async () => {
+    await hubAt('2026-09-10T08:00:00Z');
+    await putCustomer('cus_a', 'Alpha Ltd', 10);
+    await tick();
+    t.clock.set('2026-10-01T06:00:00Z');
+    await tick(); // September
+    await putCustomer('cus_b', 'Beta GmbH', 30);
+    await tick();
+    t.clock.set('2026-11-01T06:00:00Z');
+    await tick(); // October
+    t.clock.set('2026-12-01T06:00:00Z');
+    await tick(); // November
+    await t.admin.submitUsageReport('2026-09');
+    await t.admin.confirmUsageReport('2026-09');
+
+    const months = async (query: Parameters<typeof t.admin.usageReports>[0]) => (await t.admin.usageReports(query)).items.map((i) => i.usageMonth);
+    expect(await months({})).toEqual(['2026-11', '2026-10', '2026-09']);
+    expect(await months({ sort: 'month' })).toEqual(['2026-09', '2026-10', '2026-11']);
+    expect(await months({ sort: '-totalPoints' })).toEqual(['2026-11', '2026-10', '2026-09']);
+    expect(await months({ from: '2026-10' })).toEqual(['2026-11', '2026-10']);
+    expect(await months({ to: '2026-10', from: '2026-10' })).toEqual(['2026-10']);
+    expect(await months({ status: ['Pending Service Provider Review'] })).toEqual(['2026-11', '2026-10']);
+    expect(await months({ overdue: true })).toEqual(['2026-10']);
+    expect(await months({ overdue: false })).toEqual(['2026-11', '2026-09']);
+    expect(await months({ q: 'beta' })).toEqual(['2026-11', '2026-10']);
+    expect(await months({ q: 'MU-00000001' })).toEqual(['2026-09']);
+    const page = await t.admin.usageReports({ page: 2, pageSize: 2 });
+    expect(page).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    expect(page.items.map((i) => i.usageMonth)).toEqual(['2026-09']);
+    expect(page.items[0]).toMatchObject({ number: 'MU-00000001', status: 'Submitted', totalPoints: '25.0', customers: 1, nextStep: 'none' });
+    await expectError(t.admin.raw('GET', '/usage-reports', { query: { status: 'Done' } }), 400);
+    await expectError(t.admin.raw('GET', '/usage-reports', { query: { pageSize: 1000 } }), 400);
+    await expectError(t.admin.raw('GET', '/usage-reports', { query: { from: '2026-1' } }), 400);
+  });
+});
+
 describe('review, submit, confirm, reject', () => {
   it('edits save the report; Submit Usage then Confirm to Submit sends it; a submitted report is frozen', async () => {
     await novemberReport();
