@@ -207,12 +207,11 @@ export class SimulatedRunner implements BackupRunner {
     const plan = planSession(job, this.options);
     const startedAt = control.now();
     control.log('Info', startedMessage(startedAt));
-    let elapsed = 0;
     let processingStartedAt = startedAt.getTime();
     let current = { processedObjects: 0, transferredBytes: 0 };
     for (const step of plan.steps) {
-      await control.wait((step.at - elapsed) / this.speed);
-      elapsed = step.at;
+      // Aim at the step's time on the session's own timeline, so late wake-ups do not add up.
+      await control.wait(startedAt.getTime() + step.at / this.speed - control.now().getTime());
       // Stopped: the hub has already ended the session as Stopped and ignores what we return.
       if (control.signal.aborted) return { status: 'Failed', summary: 'stopped before the end' };
       if (step.kind === 'scope') {

@@ -356,6 +356,7 @@ export class BackupService {
       action: 'session.started',
       target: { type: 'policy', id, name: started.name },
       customerId: customer.id,
+      details: { sessionId: session.id, trigger },
       data: { policyId: id, policyName: started.name, sessionId: session.id, trigger, startedBy: session.startedBy, runner: session.runner },
     });
     this.launch(active, started, customer);
@@ -636,6 +637,7 @@ export class BackupService {
       action: 'session.finished',
       target: { type: 'policy', id: session.policyId, name: policyName },
       customerId: session.customerId,
+      details: { sessionId: session.id, status: result, summary },
       data: {
         policyId: session.policyId,
         policyName,

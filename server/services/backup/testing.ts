@@ -83,3 +83,11 @@ export class ScriptedRunner implements BackupRunner {
     return { status: script.status, summary: script.summary ?? null };
   }
 }
+
+/** Moves the fake clock in steps, letting running sessions catch up after each. */
+export async function advance(hub: HubApp, clock: { advance(ms: number): Date }, ms: number, step = 10_000): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    clock.advance(Math.min(step, ms - done));
+    await hub.ctx.services.backup.settle();
+  }
+}
