@@ -1,9 +1,11 @@
 import nodemailer from 'nodemailer';
+import type { DigestJob } from '../../jobs/digest.js';
+import type { OutboxDispatcher } from '../../jobs/outbox-dispatcher.js';
 import { z } from 'zod';
 import type { Language } from '../../../shared/i18n/index.js';
 import type { NotificationView } from '../../../shared/schemas/cards.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
-import { DEFAULT_MONITORING_SETTINGS, MonitoringSettings } from '../../../shared/schemas/monitoring.js';
+import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import type { OutboxTopic, Recipient, TestSendResult, Topic } from '../../../shared/schemas/notifications.js';
 import { requirePermission, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
@@ -55,6 +57,8 @@ export class NotificationService {
   readonly outbox: Outbox;
   readonly channels = new Map<string, DeliveryChannel>();
   readonly mail: { transport: MailTransport; from: string; describe: string } | null;
+  /** The dispatcher and digest jobs, set by the area (tests drive them with tick/drain). */
+  jobs: { dispatcher: OutboxDispatcher; digest: DigestJob } | null = null;
   private queue: Promise<void> = Promise.resolve();
   private cursor = { eventId: 0, at: '' };
   private persistedEventId = 0;
@@ -179,7 +183,7 @@ export class NotificationService {
 
   /** Renders and persists messages (one write, with whatever else must commit with them). */
   async enqueue(addressed: readonly Addressed[], meta: { eventId: number | null; eventType: string | null; customerId?: string | undefined }, alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
-    const cache = new Map<string, Rendered>();
+    const cache = new Map<NotificationView, Map<string, Rendered>>();
     const drafts: MessageDraft[] = addressed.map((a) => {
       const rendered = this.render(a, cache);
       return {
@@ -200,14 +204,17 @@ export class NotificationService {
     return added;
   }
 
-  private render(a: Addressed, cache: Map<string, Rendered>): Rendered {
+  /** Teams and channel cards are the same for every recipient of one view in one language: rendered once. */
+  private render(a: Addressed, cache: Map<NotificationView, Map<string, Rendered>>): Rendered {
     const rc = this.renderContext(a.language);
     if (a.recipient.type === 'email') return renderEmail(a.view, rc, a.topics); // the footer names the contact's topics
-    const cacheKey = `${a.recipient.type}:${a.language}:${a.view.kind}`;
-    let rendered = cache.get(cacheKey);
+    let byKind = cache.get(a.view);
+    if (!byKind) cache.set(a.view, (byKind = new Map()));
+    const key = `${a.recipient.type}:${a.language}`;
+    let rendered = byKind.get(key);
     if (!rendered) {
       rendered = a.recipient.type === 'teams' ? renderTeams(a.view, rc) : renderChannel(a.view, rc);
-      cache.set(cacheKey, rendered);
+      byKind.set(key, rendered);
     }
     return rendered;
   }
@@ -246,12 +253,10 @@ export class NotificationService {
     };
   }
 
-  /** The monitoring area's thresholds when it has saved some, else the documented defaults. */
+  /** The monitoring area's thresholds (its defaults when that area is not part of this hub). */
   monitoringThresholds(): MonitoringSettings {
-    const collection = collectionNamed('monitoringSettings');
-    const saved = collection ? this.ctx.store.get(collection, 'monitoring') : undefined;
-    const parsed = MonitoringSettings.safeParse(saved);
-    return parsed.success ? parsed.data : DEFAULT_MONITORING_SETTINGS;
+    const alerts = this.ctx.services.alerts as HubContext['services']['alerts'] | undefined;
+    return alerts?.settings() ?? DEFAULT_MONITORING_SETTINGS;
   }
 
   private putCursor(tx: WriteBatch): void {

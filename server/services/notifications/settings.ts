@@ -225,9 +225,19 @@ export class NotificationSettings {
     return out;
   }
 
-  /** Customers with saved settings (the only ones whose contacts can differ from the defaults). */
-  customersWithSettings(): string[] {
-    return [...this.ctx.store.all(customerSettings)].map((s) => s.id);
+  /** Contacts that prefer the daily digest: the partner's, and those of customers that saved their own settings. */
+  digestRecipients(): (ResolvedContact & { customer?: { id: string; name: string } })[] {
+    const out: (ResolvedContact & { customer?: { id: string; name: string } })[] = this.recipients(undefined).filter((r) => r.contact.delivery === 'digest');
+    if (!this.partner().allowCustomerNotifications) return out;
+    for (const own of this.ctx.store.all(customerSettings)) {
+      const customer = this.ctx.store.get(customers, own.id);
+      if (!customer || !own.allowSystemNotifications) continue;
+      for (const contact of own.contacts) {
+        if (!sendable(contact) || contact.delivery !== 'digest') continue;
+        out.push({ recipient: recipientOf(contact, 'customer', own.id), contact, language: own.language, destination: targetOf(contact), customer: { id: customer.id, name: customer.displayName } });
+      }
+    }
+    return out;
   }
 
   /** The contact a message was addressed to, as it is now (null once removed). */
