@@ -58,6 +58,7 @@ export interface ScheduledRun {
 export class UsageService {
   readonly daily: DailyCounts;
   private readonly licensedUsersOf: (customer: Customer) => number;
+  private announcing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: HubContext,
@@ -246,7 +247,14 @@ export class UsageService {
   }
 
   /** Announces, once each: a report due, a report overdue, a suspension and its lifting. */
-  async announce(now = this.ctx.clock.now()): Promise<string[]> {
+  announce(now = this.ctx.clock.now()): Promise<string[]> {
+    // One pass at a time, so a scheduler pass and a confirmation never announce the same thing twice.
+    const run = this.announcing.then(() => this.announceNow(now));
+    this.announcing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async announceNow(now: Date): Promise<string[]> {
     const notices: string[] = [];
     for (const report of this.allReports()) {
       if (report.status === SUBMITTED) continue;
