@@ -52,8 +52,9 @@ describe('usage scheduler', () => {
     const t = await createTestHub({ clock: new FakeClock('2026-11-05T10:00:00Z') });
     hubs.push(t);
     await t.hub.ctx.store.write((tx) => tx.put(customers, customer('c1', 7, t.clock.now().toISOString())));
-    await t.hub.start();
-    await t.hub.ctx.services.usageScheduler.stop();
+    const scheduler = t.hub.ctx.services.usageScheduler;
+    scheduler.start();
+    await scheduler.stop();
     expect(await t.hub.ctx.logs.read(fileOf('2026-11'))).toHaveLength(1);
   });
 
