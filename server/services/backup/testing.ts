@@ -2,7 +2,9 @@ import type { Customer } from '../../../shared/schemas/customers.js';
 import type { LogStatus } from '../../../shared/schemas/backup.js';
 import type { HubApp } from '../../app.js';
 import type { BackupJob, BackupRunner, RunResult, SessionControl } from '../../jobs/runner.js';
+import { samplePolicy } from '../../../shared/domain/testing.js';
 import { customers } from '../customer-collection.js';
+import { policies, tenantConnections } from './collections.js';
 
 // Fixtures for the backup area's tests (not used by the running hub).
 
@@ -90,4 +92,29 @@ export async function advance(hub: HubApp, clock: { advance(ms: number): Date },
     clock.advance(Math.min(step, ms - done));
     await hub.ctx.services.backup.settle();
   }
+}
+
+export const MORNING = '2026-11-24T09:00:00Z';
+
+/**
+ * The morning of 24 November 2026 (MORNING): Acme has a failed, stale policy, 85 % of its
+ * licenses and 95 % of its storage quota in use; Bravo a warning, a stale policy and a disabled
+ * failed one; Charlie a broken tenant connection.
+ */
+export async function putMorning(hub: HubApp): Promise<{ acme: Customer; bravo: Customer; charlie: Customer }> {
+  const acme = testCustomer({ id: 'cus_acme', displayName: 'Acme Corp', domain: 'acme.com', licenses: 100, backedUpAccounts: 85, storageQuotaGb: 1000, storageConsumedGb: 950 });
+  const bravo = testCustomer({ id: 'cus_bravo', displayName: 'Bravo Ltd', domain: 'bravo.io', licenses: 100, backedUpAccounts: 50 });
+  const charlie = testCustomer({ id: 'cus_charlie', displayName: 'Charlie GmbH', domain: 'charlie.de', tenantDomain: 'charlie.onmicrosoft.com' });
+  await putCustomers(hub, acme, bravo, charlie);
+  const base = { createdAt: '2026-11-01T00:00:00.000Z', nextRun: '2026-11-25T01:30:00.000Z' };
+  await hub.ctx.store.write((tx) => {
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_acme_mail', customerId: acme.id, name: 'Mail', lastRun: '2026-11-24T01:30:00.000Z', lastStatus: 'Failed', lastResult: 'Failed', lastMessage: 'throttled', failingSince: '2026-11-23T01:40:00.000Z', lastSuccessAt: '2026-11-22T01:45:00.000Z' }));
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_acme_sites', customerId: acme.id, name: 'Sites', lastStatus: 'Success', lastResult: 'Success', lastSuccessAt: '2026-11-24T01:50:00.000Z' }));
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_all', customerId: bravo.id, name: 'All', lastStatus: 'Warning', lastResult: 'Warning', failingSince: '2026-11-24T02:00:00.000Z', lastSuccessAt: '2026-11-24T02:00:00.000Z' }));
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_teams', customerId: bravo.id, name: 'Teams', lastStatus: 'Success', lastResult: 'Success', lastSuccessAt: '2026-11-22T08:00:00.000Z' }));
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_off', customerId: bravo.id, name: 'Off', enabled: false, nextRun: null, lastStatus: 'Failed', lastResult: 'Failed', failingSince: '2026-11-20T00:00:00.000Z' }));
+    tx.put(policies, samplePolicy({ ...base, id: 'pol_charlie', customerId: charlie.id, name: 'All', lastStatus: 'Disconnected', lastResult: 'Disconnected', failingSince: '2026-11-23T02:00:00.000Z', lastSuccessAt: '2026-11-22T00:00:00.000Z' }));
+    tx.put(tenantConnections, { id: charlie.id, customerId: charlie.id, status: 'broken', reason: 'consent revoked', since: '2026-11-23T01:00:00.000Z' });
+  });
+  return { acme, bravo, charlie };
 }
