@@ -1,0 +1,57 @@
+import { t, type Language, type MessageKey, type Params } from '../../shared/i18n/index.js';
+import type { CardAction } from '../../shared/schemas/cards.js';
+import type { BotLinks } from '../context.js';
+import { container, execute, heading, openUrl, text, type CardButton, type CardElement, type ContainerStyle } from './kit.js';
+
+/** Shared pieces of the bot's own cards (answers to commands and buttons). */
+
+export type Tone = 'default' | 'good' | 'warning' | 'attention' | 'accent';
+const STYLE: Record<Tone, ContainerStyle> = { default: 'emphasis', good: 'good', warning: 'warning', attention: 'attention', accent: 'accent' };
+
+/** The coloured band at the top of a card: title and an optional line under it. */
+export function banner(title: string, subtitle?: string, tone: Tone = 'default'): CardElement {
+  return container([heading(title, { size: 'Medium' }), subtitle ? text(subtitle, { isSubtle: true, spacing: 'None' }) : null], { style: STYLE[tone], bleed: true });
+}
+
+/** A one-line outcome of what the user just did, above the refreshed card. */
+export function outcome(message: string, tone: Tone): CardElement {
+  return container([text(message, { weight: 'Bolder', max: 400 })], { style: STYLE[tone], spacing: 'Medium' });
+}
+
+export const button = (title: string, action: CardAction, style?: 'positive' | 'destructive') => execute(title, action, style ? { style } : {});
+
+/** A button that runs a chat command as if it had been typed. */
+export const commandButton = (title: string, commandText: string) => execute(title, { verb: 'command', text: commandText });
+
+/** "Open in portal" / "Open in SP Hub", only for https addresses (cards may not link elsewhere). */
+export function linkButton(lang: Language, where: 'portal' | 'hub', links: BotLinks, path = ''): CardButton | null {
+  const base = links[where];
+  if (!base || !/^https:\/\/[^\s]+$/.test(base)) return null;
+  return openUrl(t(lang, where === 'portal' ? 'action.openPortal' : 'action.openHub'), `${base.replace(/\/+$/, '')}${path}`);
+}
+
+/** A translator bound to one language, for builders with many strings. */
+export const translator = (lang: Language) => (key: MessageKey, params?: Params) => t(lang, key, params);
+
+/** A quoted argument for a command button, so names with spaces stay one argument. */
+export function quoteArg(value: string): string {
+  return `"${value.replace(/"/g, "'")}"`;
+}
+
+/**
+ * A list row: its lines of text with one button on the right, or with several buttons under the
+ * text (side by side they would squeeze the text in a narrow chat).
+ */
+export function row(lines: (CardElement | null)[], buttons: CardButton[], options: { separator?: boolean } = {}): CardElement {
+  const items = lines.filter((l): l is CardElement => l !== null);
+  const spacing = { spacing: 'Medium', ...(options.separator && { separator: true }) };
+  if (buttons.length > 1) return { type: 'Container', ...spacing, items: [...items, { type: 'ActionSet', spacing: 'Small', actions: buttons }] };
+  return {
+    type: 'ColumnSet',
+    ...spacing,
+    columns: [
+      { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items },
+      ...(buttons.length ? [{ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'ActionSet', actions: buttons }] }] : []),
+    ],
+  };
+}

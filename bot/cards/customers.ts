@@ -1,0 +1,51 @@
+import { formatNumber, type Language } from '../../shared/i18n/index.js';
+import type { Customer } from '../../shared/schemas/customers.js';
+import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
+import { banner, button, commandButton, quoteArg, row, translator } from './common.js';
+import { card, compact, text, type AdaptiveCard } from './kit.js';
+
+/** Rows per answer: enough to find someone, small enough for a chat. */
+export const CUSTOMER_ROWS = 10;
+
+/** What one line says about a customer's health: last result, stale, licenses, alerts. */
+export function healthLine(lang: Language, health: CustomerHealth | undefined): string | null {
+  if (!health) return null;
+  const tr = translator(lang);
+  const parts = [
+    health.policies ? tr('bot.health.lastResult', { status: tr(`status.${health.lastResult}`) }) : tr('bot.health.noPolicies'),
+    health.running ? tr('bot.health.running', { count: health.running }) : null,
+    health.stale ? tr('bot.health.stale') : null,
+    health.licensePercent !== null ? tr('bot.health.licenses', { percent: formatNumber(lang, health.licensePercent, 1) }) : null,
+    health.pendingInvite ? tr('bot.health.pendingInvite') : null,
+    health.alerts ? tr('bot.health.alerts', { count: health.alerts }) : null,
+  ];
+  return compact(parts).join(' · ');
+}
+
+/** `customers [text]`: matching customers with a Status button each. */
+export function customersCard(lang: Language, input: { query?: string | undefined; items: Customer[]; total: number; health: Map<string, CustomerHealth> }): AdaptiveCard {
+  const tr = translator(lang);
+  const title = input.query ? tr('bot.customers.titleSearch', { query: input.query }) : tr('bot.customers.title');
+  const subtitle = tr('bot.customers.count', { shown: Math.min(input.items.length, CUSTOMER_ROWS), total: input.total });
+  const rows = input.items.slice(0, CUSTOMER_ROWS).map((c, i) =>
+    row(
+      [
+        text(c.displayName, { weight: 'Bolder' }),
+        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.contractType, tr('bot.customers.licenses', { count: c.licenses })]).join(' · '), { isSubtle: true, spacing: 'None' }),
+        healthLine(lang, input.health.get(c.id)) ? text(healthLine(lang, input.health.get(c.id)), { spacing: 'None', size: 'Small' }) : null,
+      ],
+      [button(tr('bot.button.status'), { verb: 'customer.status', customerId: c.id })],
+      { separator: i > 0 },
+    ),
+  );
+  return card(
+    [
+      banner(title, subtitle),
+      ...(rows.length ? rows : [text(input.query ? tr('bot.customers.none', { query: input.query }) : tr('bot.customers.empty'))]),
+      input.total > CUSTOMER_ROWS ? text(tr('bot.customers.narrow'), { isSubtle: true, spacing: 'Medium' }) : null,
+    ],
+    input.items.length === 0 && input.query ? [commandButton(tr('bot.button.customers'), 'customers')] : [],
+    { fallbackText: title },
+  );
+}
+

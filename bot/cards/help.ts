@@ -1,0 +1,28 @@
+import type { Language } from '../../shared/i18n/index.js';
+import type { Command, CommandGroup } from '../context.js';
+import { banner, commandButton, translator } from './common.js';
+import { card, container, facts, text, type AdaptiveCard } from './kit.js';
+
+const GROUPS: CommandGroup[] = ['monitoring', 'actions', 'conversation'];
+
+/** The help card, written from the command registry so it can never list a command that is not there. */
+export function helpCard(lang: Language, commands: readonly Command[], options: { linked: boolean | null; intro?: string } = { linked: null }): AdaptiveCard {
+  const tr = translator(lang);
+  const sections = GROUPS.map((group) => {
+    const inGroup = commands.filter((c) => c.group === group);
+    if (inGroup.length === 0) return null;
+    return container([text(tr(`bot.help.group.${group}`), { weight: 'Bolder' }), facts(inGroup.map((c) => [tr(c.syntax), tr(c.summary)] as const), { spacing: 'Small' })], { spacing: 'Medium' });
+  });
+  const quick = commands.filter((c) => c.quick).map((c) => commandButton(c.quick!, c.quick!));
+  return card(
+    [
+      banner(tr('bot.help.title'), tr('bot.help.subtitle'), 'accent'),
+      options.intro ? text(options.intro, { max: 600 }) : null,
+      ...sections,
+      text(tr('bot.help.tips'), { isSubtle: true, spacing: 'Medium', max: 600 }),
+      options.linked === false ? text(tr('bot.help.notLinked'), { color: 'Warning', spacing: 'Small', max: 400 }) : null,
+    ],
+    [...quick.slice(0, 4), ...(options.linked === false ? [commandButton(tr('bot.button.link'), 'link')] : [])],
+    { fallbackText: tr('bot.help.title') },
+  );
+}

@@ -1,0 +1,44 @@
+import { ApiError } from '../shared/api/client.js';
+import type { Language } from '../shared/i18n/index.js';
+import { commandButton, translator } from './cards/common.js';
+import { forbiddenCard, notLinkedCard, problemCard } from './cards/messages.js';
+import type { AdaptiveCard } from './cards/kit.js';
+import type { BotLinks } from './context.js';
+
+/** The permission named in the API's 403 message ("This needs the "backupManagement" permission..."). */
+export function missingPermission(message: string): string | null {
+  return /"([A-Za-z]+)" permission/.exec(message)?.[1] ?? null;
+}
+
+/**
+ * What went wrong, as a card: the hub's own message (it says what was wrong and is safe to show),
+ * under a heading in the user's language. Unexpected errors are logged and stay generic.
+ */
+export function errorCard(error: unknown, lang: Language, links: BotLinks): AdaptiveCard {
+  const tr = translator(lang);
+  const help = commandButton(tr('bot.button.help'), 'help');
+  if (!(error instanceof ApiError)) {
+    console.error('bot: unexpected error:', error);
+    return problemCard(lang, { title: tr('bot.error.unexpected.title'), message: tr('bot.error.unexpected.message'), buttons: [help] });
+  }
+  const details = error.details.map((d) => `${d.field}: ${d.message}`);
+  switch (error.status) {
+    case 401:
+      return notLinkedCard(lang, links);
+    case 403:
+      return forbiddenCard(lang, missingPermission(error.message), error.message);
+    case 404:
+      return problemCard(lang, { title: tr('bot.error.notFound'), message: error.message, tone: 'warning', buttons: [help] });
+    case 409:
+      return problemCard(lang, { title: tr('bot.error.conflict'), message: error.message, tone: 'warning' });
+    case 400:
+    case 413:
+    case 422:
+      return problemCard(lang, { title: tr('bot.error.rejected'), message: error.message, details, tone: 'warning' });
+    case 429:
+      return problemCard(lang, { title: tr('bot.error.busy'), message: error.message, tone: 'warning' });
+    default:
+      console.error(`bot: the hub answered ${error.status}: ${error.message}`);
+      return problemCard(lang, { title: tr('bot.error.unavailable.title'), message: tr('bot.error.unavailable.message') });
+  }
+}

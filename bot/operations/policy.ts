@@ -1,0 +1,31 @@
+import { ApiError } from '../../shared/api/client.js';
+import type { PolicyView } from '../../shared/schemas/backup.js';
+import { translator } from '../cards/common.js';
+import type { AdaptiveCard } from '../cards/kit.js';
+import { confirmPolicyCard, policyCard, type PolicyVerb } from '../cards/policies.js';
+import type { BotTurn } from '../context.js';
+
+/**
+ * Starts, retries, stops, enables or disables a policy, then shows it as it is now. Stop and
+ * disable without `confirmed` only ask. A conflict (already running, disabled) is shown on the
+ * policy's card with the buttons that fit its real state, rather than as a bare error.
+ */
+export async function policyAction(turn: BotTurn, verb: PolicyVerb, policyOrId: PolicyView | string, options: { confirmed?: boolean | undefined } = {}): Promise<AdaptiveCard> {
+  const tr = translator(turn.language);
+  const policy = typeof policyOrId === 'string' ? await turn.api.policy(policyOrId) : policyOrId;
+  if ((verb === 'stop' || verb === 'disable') && !options.confirmed) return confirmPolicyCard(turn.language, policy, verb);
+  const by = turn.user.name ?? '';
+  try {
+    if (verb === 'start' || verb === 'retry') await turn.api.startPolicy(policy.id);
+    else if (verb === 'stop') await turn.api.stopPolicy(policy.id);
+    else if (verb === 'enable') await turn.api.enablePolicy(policy.id);
+    else await turn.api.disablePolicy(policy.id);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 409 || error.status === 422)) {
+      return policyCard(turn.language, await turn.api.policy(policy.id), { links: turn.links, outcome: { message: error.message, tone: 'warning' } });
+    }
+    throw error;
+  }
+  const now = await turn.api.policy(policy.id);
+  return policyCard(turn.language, now, { links: turn.links, outcome: { message: tr(`bot.policy.done.${verb}`, { policy: policy.name, name: by }), tone: verb === 'stop' || verb === 'disable' ? 'default' : 'good' } });
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { Me } from '../../shared/schemas/access.js';
+import { Id } from '../../shared/schemas/common.js';
+import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../../shared/schemas/teams.js';
+import { createBotApi } from '../../bot/api.js';
+import { createBot, type SpHubBot } from '../../bot/bot.js';
+import { botCredentialsFromEnv, createBotHosting, type BotHosting } from '../../bot/hosting.js';
+import { TeamsLinkService } from '../../bot/identity/link-codes.js';
+import { ConversationService } from '../../bot/notify/conversations.js';
+import { BOT_CHANNEL, createChannelSender, type ChannelSender } from '../../bot/notify/channel-sender.js';
+import type { Area } from '../area.js';
+import { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from '../auth/authenticate.js';
+import { HubError } from '../http/errors.js';
+
+const ById = z.object({ id: Id });
+
+export interface BotServices {
+  links: TeamsLinkService;
+  conversations: ConversationService;
+  /** Set once the app is mounted (the bot calls the app in process). */
+  hosting: BotHosting | null;
+  bot: SpHubBot | null;
+  /** Posts a card to every conversation subscribed to a topic (the outbox's `bot` channel). */
+  sender: ChannelSender | null;
+}
+
+/**
+ * The Teams bot: `POST /api/messages` (Bot Framework), linking Teams users to hub users, and the
+ * conversations the bot posts notifications to. Set up last: the bot uses every other area
+ * through the typed API client.
+ */
+export const botArea: Area = {
+  name: 'bot',
+  setup(ctx, { router }) {
+    const links = new TeamsLinkService(ctx);
+    const conversations = new ConversationService(ctx);
+    const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null };
+    ctx.services.bot = services;
+    const credentials = botCredentialsFromEnv(ctx.config.env);
+
+    const me = router().post(
+      '/teams-link-code',
+      { summary: 'A one-time code (10 minutes, single use) that links your Teams account: say "link <code>" to the bot', permission: 'monitoring', response: LinkCode, status: 201, tags: ['teams'] },
+      ({ principal }) => links.issue(principal),
+    );
+
+    const teams = router()
+      .post(
+        '/link',
+        { summary: 'Redeem a link code for a Teams user (the in-process bot only)', permission: 'public', body: TeamsLinkInput, response: Me },
+        ({ c, body }) => {
+          const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+          if (!token || token !== ctx.services.access.internalToken) throw new HubError('unauthorized', 'Only the SP Hub bot redeems link codes: say "link <code>" to it in Teams.');
+          const teamsUserId = c.req.header(TEAMS_USER_HEADER);
+          if (!teamsUserId) throw new HubError('invalid_input', 'The Teams user is missing.', [{ field: TEAMS_USER_HEADER, message: 'is required' }]);
+          return links.redeem(teamsUserId, c.req.header(TEAMS_NAME_HEADER), body.code);
+        },
+      )
+      .get('/conversations', { summary: 'Teams conversations the bot can post to, with their topics', permission: 'monitoring', response: z.array(TeamsConversation) }, () => conversations.list())
+      .get('/conversations/:id', { summary: 'One Teams conversation', permission: 'monitoring', params: ById, response: TeamsConversation }, ({ params }) => conversations.get(params.id))
+      .post(
+        '/conversations/:id/subscribe',
+        { summary: 'Subscribe a conversation to topics (channels and group chats need siteSettings)', permission: 'monitoring', params: ById, body: ConversationTopicsInput, response: TeamsConversation },
+        ({ principal, params, body }) => conversations.subscribe(principal, params.id, body.topics),
+      )
+      .post(
+        '/conversations/:id/unsubscribe',
+        { summary: 'Unsubscribe a conversation from topics (all when none are given)', permission: 'monitoring', params: ById, body: ConversationUnsubscribeInput, response: TeamsConversation },
+        ({ principal, params, body }) => conversations.unsubscribe(principal, params.id, body.topics),
+      )
+      .delete('/conversations/:id', { summary: 'Forget a conversation (the bot stops posting there)', permission: 'siteSettings', params: ById, status: 204 }, ({ principal, params }) =>
+        conversations.remove(principal, params.id),
+      );
+
+    return {
+      routes: [
+        { prefix: '/me', router: me },
+        { prefix: '/teams', router: teams },
+      ],
+      mount(app) {
+        const hosting = createBotHosting({ credentials });
+        const api = createBotApi({
+          fetch: ((input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
+          internalToken: ctx.services.access.internalToken,
+        });
+        const bot = createBot({ api, conversations, clock: ctx.clock, links: { portal: ctx.config.portalUrl, hub: ctx.config.publicUrl } });
+        services.hosting = hosting;
+        services.bot = bot;
+        services.sender = createChannelSender({ hosting, conversations });
+        // Notification cards reach subscribed conversations through the durable outbox.
+        ctx.services.notifications?.registerChannel(BOT_CHANNEL, services.sender);
+        app.post('/api/messages', (c) => {
+          const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+          return hosting.handle(c.req.raw, env?.incoming?.socket?.remoteAddress, (turn) => bot.run(turn));
+        });
+        app.all('/api/messages', (c) => c.json({ error: { code: 'invalid_input', message: 'Bot Framework activities are POSTed to /api/messages.' } }, 405));
+      },
+      banner: (base) =>
+        credentials
+          ? `  Teams bot ${base}/api/messages   (Bot Framework authentication on, app ${credentials.appId})`
+          : `  Teams bot ${base}/api/messages   (no Microsoft app credentials: only callers on this machine are accepted; chat with it: npm run playground)`,
+    };
+  },
+};
+
+declare module '../context.js' {
+  interface HubServices {
+    bot: BotServices;
+  }
+}
