@@ -63,7 +63,7 @@ export const customersArea: Area = {
 
     const r = router()
       .get('/', { summary: 'List customers: search (q), filters, sort, pages', permission: 'monitoring', query: CustomerListQuery, response: Page(Customer) }, ({ query }) =>
-        service.list(query),
+        new Response(service.listJson(query), { headers: { 'content-type': 'application/json' } }),
       )
       .post('/', { summary: 'Create a customer (provisioning, then pending)', permission: 'customerManagement', body: CustomerInput, response: Customer, status: 201 }, ({ principal, body }) =>
         service.create(principal, body),

@@ -162,6 +162,11 @@ export class CustomerService {
     return { items, total, page: query.page, pageSize: query.pageSize };
   }
 
+  /** The list page as JSON text, joined from per-customer cached JSON (the list is the hub's hottest read). */
+  listJson(query: CustomerListQuery): string {
+    return this.index.searchJson(query, query.page, query.pageSize);
+  }
+
   /** Customers matching the filters (all live ones by default) as RFC 4180 CSV. */
   exportCsv(filters: CustomerFilters): string {
     return toCsv(CUSTOMER_CSV_COLUMNS, this.index.searchAll(filters));

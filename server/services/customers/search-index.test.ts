@@ -173,6 +173,28 @@ describe('customer search index', () => {
     expect(idx.size).toBe(live.size);
   });
 
+  test('changes made before the first text search are all found by it', () => {
+    const list = all.slice(0, 300);
+    const idx = indexOf(list);
+    const renamed = list.slice(0, 100).map((c, i) => ({ ...c, displayName: `Zyxwv Holdings ${i}`, tenantDomain: `zyxwv${i}.onmicrosoft.com` }));
+    list.slice(0, 100).forEach((c, i) => idx.update(c, renamed[i]));
+    for (const c of list.slice(100, 150)) idx.update(c, undefined);
+    const live = [...renamed, ...list.slice(150)];
+    for (const q of ['zyxwv', 'holdings 4', list[120]!.displayName, list[200]!.domain]) {
+      expect(ids(idx.searchAll({ q, sort: 'displayName' })), q).toEqual(ids(bruteForce(live, { q, sort: 'displayName' })));
+    }
+  });
+
+  test('the JSON page equals the page, and follows changes to a customer', () => {
+    const idx = indexOf(all.slice(0, 200));
+    const query: CustomerSearch = { q: 'a', sort: '-licenses' };
+    expect(JSON.parse(idx.searchJson(query, 2, 10))).toEqual({ ...idx.search(query, 2, 10), page: 2, pageSize: 10 });
+    const first = idx.search({ sort: 'displayName' }, 1, 1).items[0]!;
+    idx.searchJson({ sort: 'displayName' }, 1, 1);
+    idx.update(first, { ...first, licenses: 4242 });
+    expect(JSON.parse(idx.searchJson({ sort: 'displayName' }, 1, 1)).items[0].licenses).toBe(4242);
+  });
+
   test('a bulk change (many customers at once) is picked up by every order', () => {
     const idx = indexOf(all);
     idx.search({ sort: 'licenses' }, 1, 10);

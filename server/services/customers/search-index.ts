@@ -88,18 +88,31 @@ const codeOf = (text: string, i: number) => {
 };
 const GRAM_SPACE = 64 * 64 * 64;
 
-/** Calls `fn` once for every distinct gram of the fields. */
+/** Calls `fn` once for every distinct gram of the fields (no allocation per character: this runs for every customer at start). */
 function forEachGram(fields: readonly string[], seen: Int32Array, stamp: number, fn: (gram: number) => void): void {
   for (const field of fields) {
-    for (let i = 0; i < field.length; i++) {
-      const a = codeOf(field, i);
-      const b = i + 1 < field.length ? codeOf(field, i + 1) : 0;
-      const c = i + 2 < field.length ? codeOf(field, i + 2) : 0;
-      const grams = [a, b ? a + b * 64 : 0, b && c ? a + b * 64 + c * 4096 : 0];
-      for (const gram of grams) {
-        if (gram === 0 || seen[gram] === stamp) continue;
-        seen[gram] = stamp;
-        fn(gram);
+    const length = field.length;
+    let b = length > 0 ? codeOf(field, 0) : 0;
+    let c = length > 1 ? codeOf(field, 1) : 0;
+    for (let i = 0; i < length; i++) {
+      const a = b;
+      b = c;
+      c = i + 2 < length ? codeOf(field, i + 2) : 0;
+      if (seen[a] !== stamp) {
+        seen[a] = stamp;
+        fn(a);
+      }
+      if (b === 0) continue;
+      const two = a + b * 64;
+      if (seen[two] !== stamp) {
+        seen[two] = stamp;
+        fn(two);
+      }
+      if (c === 0) continue;
+      const three = two + c * 4096;
+      if (seen[three] !== stamp) {
+        seen[three] = stamp;
+        fn(three);
       }
     }
   }
@@ -220,14 +233,19 @@ export class CustomerSearchIndex {
   private readonly docs: (Customer | undefined)[] = [];
   private readonly texts: string[] = [];
   private readonly rows: (SortRow | undefined)[] = [];
+  /** Each customer's JSON text, made on first use: a page is then joined, not serialized. */
+  private readonly json: (string | undefined)[] = [];
   /** Per slot, bit numbers of status, source type and contract type (0 = empty slot), for filtering without touching records. */
   private readonly statusBit: number[] = [];
   private readonly sourceBit: number[] = [];
   private readonly contractBit: number[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly postings: (Posting | undefined)[] = new Array(GRAM_SPACE);
+  // Filled with null so the array stays packed: reading a hole would walk the prototype chain.
+  private readonly postings: (Posting | null)[] = new Array<Posting | null>(GRAM_SPACE).fill(null);
   private readonly seen = new Int32Array(GRAM_SPACE);
   private stamp = 0;
+  /** Posting lists are built on the first text search, so starting the hub does not wait for them. */
+  private posted = false;
   private readonly orders = new Map<CustomerSortKey, SortOrder>();
   private readonly statusCounts = new Map<CustomerStatus, number>();
   /** Text matches of recent queries, valid while no customer's search text changes. */
@@ -248,21 +266,16 @@ export class CustomerSearchIndex {
       this.slotById.set(after.id, slot);
     }
     this.docs[slot] = after;
+    this.json[slot] = undefined;
     this.statusBit[slot] = 1 << STATUS_CODES.indexOf(after.status);
     this.sourceBit[slot] = 1 << SOURCE_CODES.indexOf(after.sourceType);
     this.contractBit[slot] = 1 << CONTRACT_CODES.indexOf(after.contractType);
     const fields = searchFields(after);
     const text = fields.join(SEP);
     if (isNew || this.texts[slot] !== text) {
-      if (!isNew) this.unpost(slot);
+      if (this.posted && !isNew) this.unpost(slot);
       this.texts[slot] = text;
-      const capacity = this.docs.length;
-      const target = slot;
-      forEachGram(fields, this.seen, ++this.stamp, (gram) => {
-        let posting = this.postings[gram];
-        if (!posting) this.postings[gram] = posting = new Posting();
-        posting.add(target, capacity);
-      });
+      if (this.posted) this.post(slot, fields);
       this.matchCache.clear();
     }
     const row = sortRow(after);
@@ -282,6 +295,14 @@ export class CustomerSearchIndex {
     const start = (page - 1) * pageSize;
     const { slots, total } = this.run(query, start, start + pageSize);
     return { items: slots.map((s) => this.docs[s]!), total };
+  }
+
+  /** The same page as `search`, already as the JSON text of `{ items, total, page, pageSize }`. */
+  searchJson(query: CustomerSearch, page: number, pageSize: number): string {
+    const start = (page - 1) * pageSize;
+    const { slots, total } = this.run(query, start, start + pageSize);
+    const items = slots.map((s) => (this.json[s] ??= JSON.stringify(this.docs[s])));
+    return `{"items":[${items.join(',')}],"total":${total},"page":${page},"pageSize":${pageSize}}`;
   }
 
   /** Every match in order (the CSV export). */
@@ -355,6 +376,7 @@ export class CustomerSearchIndex {
     if (needle === '') return null;
     const cached = this.matchCache.get(needle);
     if (cached) return cached;
+    if (!this.posted) this.postAll();
     const result = this.computeMatch(needle);
     if (this.matchCache.size >= CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value!);
     this.matchCache.set(needle, result);
@@ -414,6 +436,24 @@ export class CustomerSearchIndex {
     return { kind: 'bits', bits, count };
   }
 
+  private post(slot: number, fields: readonly string[]): void {
+    const capacity = this.docs.length;
+    const postings = this.postings;
+    forEachGram(fields, this.seen, ++this.stamp, (gram) => {
+      let posting = postings[gram]!;
+      if (posting === null) postings[gram] = posting = new Posting();
+      posting.add(slot, capacity);
+    });
+  }
+
+  private postAll(): void {
+    this.posted = true;
+    for (let slot = 0; slot < this.docs.length; slot++) {
+      const text = this.texts[slot];
+      if (this.docs[slot] !== undefined && text) this.post(slot, text.split(SEP));
+    }
+  }
+
   private unpost(slot: number): void {
     const old = this.texts[slot];
     if (!old) return;
@@ -423,9 +463,10 @@ export class CustomerSearchIndex {
   private remove(id: string): void {
     const slot = this.slotById.get(id);
     if (slot === undefined) return;
-    this.unpost(slot);
+    if (this.posted) this.unpost(slot);
     this.slotById.delete(id);
     this.docs[slot] = undefined;
+    this.json[slot] = undefined;
     this.statusBit[slot] = 0;
     this.sourceBit[slot] = 0;
     this.contractBit[slot] = 0;
