@@ -38,6 +38,7 @@ export function searchFields(c: Customer): string[] {
 /** Case- and accent-insensitive text for sorting by code unit (fast and the same everywhere). */
 export function sortText(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
+  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
@@ -278,12 +279,9 @@ export class CustomerSearchIndex {
       if (this.posted) this.post(slot, fields);
       this.matchCache.clear();
     }
-    const row = sortRow(after);
-    const old = this.rows[slot];
-    this.rows[slot] = row;
-    for (const [key, order] of this.orders) {
-      if (isNew || !old || old[key] !== row[key] || old.displayName !== row.displayName) order.dirty.add(slot);
-    }
+    // Sort values are worked out when an order needs them; every built order re-places this customer on its next use.
+    this.rows[slot] = undefined;
+    for (const order of this.orders.values()) order.dirty.add(slot);
   }
 
   get size(): number {
@@ -477,12 +475,15 @@ export class CustomerSearchIndex {
     for (const order of this.orders.values()) order.dirty.add(slot);
   }
 
+  private row(slot: number): SortRow {
+    return (this.rows[slot] ??= sortRow(this.docs[slot]!));
+  }
+
   private compare(key: CustomerSortKey): (a: number, b: number) => number {
-    const rows = this.rows;
     const docs = this.docs;
     return (a, b) => {
-      const ra = rows[a]!;
-      const rb = rows[b]!;
+      const ra = this.row(a);
+      const rb = this.row(b);
       const va = ra[key];
       const vb = rb[key];
       if (va !== vb) {
@@ -553,7 +554,7 @@ export class CustomerSearchIndex {
     let hi = slots.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.rows[slots[mid]!]![key] !== undefined) lo = mid + 1;
+      if (this.row(slots[mid]!)[key] !== undefined) lo = mid + 1;
       else hi = mid;
     }
     return lo;
