@@ -168,6 +168,13 @@ function buildHistory(
   return { policy, sessions, logs };
 }
 
+/** The first of `days` daily slots at `phase` (ms after midnight UTC) that have ended by `now`. */
+function firstSlotOf(now: number, phase: number, days: number): number {
+  let last = Date.parse(`${dayOf(now)}T00:00:00Z`) + phase;
+  if (last + 45 * MINUTE >= now) last -= DAY;
+  return last - (days - 1) * DAY;
+}
+
 function basePolicy(customer: Customer, template: PolicyTemplate, createdAt: number, schedule: number): Policy {
   const tenant = tenantName(customer);
   const at = new Date(createdAt).toISOString();
@@ -248,7 +255,7 @@ export async function seedBackupDemo(ctx: HubContext, parts: BackupParts): Promi
     templates.forEach((template, p) => {
       const phase = (1 + ((i + p) % 5)) * HOUR + 30 * MINUTE;
       const createdAt = day(now - 31 * DAY) + intBetween(random, 1, 20) * HOUR;
-      const firstSlot = day(now - 30 * DAY) + phase;
+      const firstSlot = firstSlotOf(now, phase, 30);
       const target = p === 0 || scenario === 'disconnected';
       const outcome = (_slot: number, index: number, total: number): SessionResult | 'random' => {
         const fromEnd = total - index;
@@ -371,7 +378,7 @@ export async function generateBackupHistory(options: GenerateOptions): Promise<{
     for (let p = 0; p < perCustomer; p++) {
       const template = TEMPLATES[(n + p) % TEMPLATES.length]!;
       const phase = intBetween(random, 0, 23) * HOUR + intBetween(random, 0, 59) * MINUTE;
-      const firstSlot = Date.parse(`${dayOf(now - days * DAY)}T00:00:00Z`) + phase;
+      const firstSlot = firstSlotOf(now, phase, days);
       const base = { ...basePolicy(customer, template, firstSlot - HOUR, 24), name: p < TEMPLATES.length ? template.name : `${template.name} ${p + 1}` };
       const result = buildHistory(base, customer, { now, firstSlot, seed: options.seed ?? 7, outcome: () => 'random', includeLogs: withLogs });
       const lines = [...result.logs.map((l) => JSON.stringify(logLine(l))), ...result.sessions.map((s) => JSON.stringify(sessionLine(s)))];
