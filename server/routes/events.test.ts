@@ -23,7 +23,7 @@ interface Message {
 /** Opens the stream in process and reads it message by message. */
 async function connect(path = '/api/v1/events', headers: Record<string, string> = {}) {
   const response = await t.hub.app.request(path, { headers: { authorization: `Bearer ${ADMIN_KEY}`, ...headers } });
-  if (!response.ok) return { response, next: async () => null as Message | null, events: async () => [] as { id: number; type: string }[], close: async () => undefined };
+  if (!response.ok) return { response, next: async () => null as Message | null, events: async () => [] as { id: number; type: string; customerId?: string }[], close: async () => undefined };
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
