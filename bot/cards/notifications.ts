@@ -308,16 +308,16 @@ function describeDigest(
   if (on.has('activity') && view.activity) {
     const a = view.activity;
     add(t(lang, 'digest.section.activity'), [
-      tn(lang, 'digest.activity.completed', a.completed),
-      tn(lang, 'digest.activity.failed', a.failed),
-      tn(lang, 'digest.activity.restores', a.restores),
+      ...(a.completed !== null ? [tn(lang, 'digest.activity.completed', a.completed)] : []),
+      ...(a.failed !== null ? [tn(lang, 'digest.activity.failed', a.failed)] : []),
+      ...(a.restores !== null ? [tn(lang, 'digest.activity.restores', a.restores)] : []),
     ]);
   }
   const title = t(lang, 'digest.title', { date: day });
   const counts = [
-    view.failed.length && on.has('failed') ? `${view.failed.length} ${t(lang, 'status.Failed')}` : '',
-    view.warning.length && on.has('warning') ? `${view.warning.length} ${t(lang, 'status.Warning')}` : '',
-    view.stale.length && on.has('stale') ? `${view.stale.length} ${t(lang, 'topic.staleProtection')}` : '',
+    view.failed.length && on.has('failed') ? t(lang, 'digest.count.failed', { count: view.failed.length }) : '',
+    view.warning.length && on.has('warning') ? t(lang, 'digest.count.warning', { count: view.warning.length }) : '',
+    view.stale.length && on.has('stale') ? t(lang, 'digest.count.stale', { count: view.stale.length }) : '',
   ].filter(Boolean);
   const scope = view.customer?.name ?? view.accountName;
   return {

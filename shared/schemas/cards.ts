@@ -152,7 +152,8 @@ export const DigestView = z.object({
   license: z.array(z.object({ customer: Ref, used: z.number(), licensed: z.number() })),
   invites: z.array(z.object({ customer: Ref, email: z.string(), invitedAt: Iso })),
   reports: z.array(z.object({ month: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean() })),
-  activity: z.object({ completed: z.number().int(), failed: z.number().int(), restores: z.number().int() }).nullable(),
+  /** Counts of the last 24 hours; a count is null when the recipient does not follow its topic. */
+  activity: z.object({ completed: z.number().int().nullable(), failed: z.number().int().nullable(), restores: z.number().int().nullable() }).nullable(),
 });
 
 export const TestView = z.object({

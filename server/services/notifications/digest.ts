@@ -163,7 +163,7 @@ export function digestView(
     invites: input.customer ? [] : facts.invites,
     reports: input.customer ? [] : facts.reports,
     activity: input.sections.includes('activity')
-      ? { completed: wants('backupComplete') ? counts.completed : 0, failed: wants('backupFailed') ? counts.failed : 0, restores: wants('restoreActivity') ? counts.restores : 0 }
+      ? { completed: wants('backupComplete') ? counts.completed : null, failed: wants('backupFailed') ? counts.failed : null, restores: wants('restoreActivity') ? counts.restores : null }
       : null,
   };
 }
