@@ -22,6 +22,7 @@ import { commands as defaultCommands } from './commands/registry.js';
 import type { BotLinks, BotTurn, Command } from './context.js';
 import { runCommandText } from './dispatch.js';
 import { errorCard } from './errors.js';
+import { whoAmI } from './operations/identity.js';
 import { conversationKey, type ConversationService } from './notify/conversations.js';
 
 export interface BotDeps {
@@ -136,10 +137,23 @@ export class SpHubBot extends TeamsActivityHandler {
     await turn.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(final)));
   }
 
-  /** The bot was added to a conversation: remember it and say hello. */
+  /**
+   * The bot was added to a conversation: remember it and say hello, once (Teams announces an
+   * installation both as installationUpdate and as conversationUpdate).
+   */
   private async arrive(turn: TurnContext): Promise<void> {
+    const known = this.deps.conversations.find(conversationKey(turn.activity.conversation.id));
     await this.remember(turn);
-    await this.reply(turn, welcomeCard(languageOf(turn.activity), conversationKind(turn.activity)));
+    if (known) return;
+    const bot = this.turn(turn, turn.activity.id ?? randomUUID());
+    let linkedAs: string | null = null;
+    try {
+      const me = await whoAmI(bot);
+      linkedAs = me ? `${me.user.firstName} ${me.user.lastName}` : null;
+    } catch (error) {
+      console.error('bot: could not check the link on arrival:', error);
+    }
+    await this.reply(turn, welcomeCard(bot.language, bot.conversation.kind, linkedAs));
   }
 
   /** Keeps the conversation reference fresh; a failure here never stops the answer. */

@@ -2,6 +2,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
+  type Activity,
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
@@ -58,6 +59,17 @@ export interface BotHosting {
   continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void>;
 }
 
+/** Bot Framework's public-cloud endpoints (botframework-connector's AuthenticationConstants). */
+const PUBLIC_CLOUD: Record<string, string> = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+};
+
 export function createBotHosting(options: BotHostingOptions): BotHosting {
   const { credentials } = options;
   const settings = {
@@ -66,7 +78,9 @@ export function createBotHosting(options: BotHostingOptions): BotHosting {
     MicrosoftAppType: credentials?.appType ?? 'MultiTenant',
     MicrosoftAppTenantId: credentials?.tenantId ?? '',
   };
-  const auth = new ConfigurationBotFrameworkAuthentication({ ...settings, ...options.authOverrides }, new ConfigurationServiceClientCredentialFactory(settings));
+  // Overriding any endpoint makes botbuilder take the whole set from us, so start from the public cloud's.
+  const endpoints = options.authOverrides ? { ...PUBLIC_CLOUD, ...options.authOverrides } : {};
+  const auth = new ConfigurationBotFrameworkAuthentication({ ...settings, ...endpoints }, new ConfigurationServiceClientCredentialFactory(settings));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (turn, error) => {
     console.error('bot turn failed:', error);
@@ -94,11 +108,26 @@ export function createBotHosting(options: BotHostingOptions): BotHosting {
         return problem(400, 'invalid_input', 'The request body is not a JSON activity.');
       }
       if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'invalid_input', 'The request body is not a JSON activity.');
+      if (typeof (body as { type?: unknown }).type !== 'string') return problem(400, 'invalid_input', 'The activity has no type.');
 
       const headers: Record<string, string> = {};
       request.headers.forEach((value, key) => (headers[key] = value));
+      if (credentials) {
+        // botbuilder answers some bad tokens (a wrong signature) with 500; checking first makes every one a 401.
+        try {
+          await auth.authenticateRequest(body as Activity, headers.authorization ?? '');
+        } catch {
+          return problem(401, 'unauthorized', 'The request does not carry a valid Bot Framework token.');
+        }
+      }
       const res = new CollectedResponse();
-      await adapter.process({ method: 'POST', headers, body: body as Record<string, unknown> }, res, logic);
+      try {
+        await adapter.process({ method: 'POST', headers, body: body as Record<string, unknown> }, res, logic);
+      } catch (error) {
+        // botbuilder refuses activities it cannot read by throwing: that is bad input, not our failure.
+        console.error('bot: activity refused:', error instanceof Error ? error.message : error);
+        return problem(400, 'invalid_input', 'The activity could not be read.');
+      }
       return res.toResponse();
     },
     continueConversation(reference, logic) {

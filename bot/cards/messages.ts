@@ -89,15 +89,16 @@ export function ambiguousCard(lang: Language, kind: NameKind, typed: string, can
 }
 
 /** Posted when the bot is added to a chat, team or channel. */
-export function welcomeCard(lang: Language, kind: 'personal' | 'groupChat' | 'channel'): AdaptiveCard {
+export function welcomeCard(lang: Language, kind: 'personal' | 'groupChat' | 'channel', linkedAs: string | null): AdaptiveCard {
   const tr = translator(lang);
   return card(
     [
       banner(tr('bot.welcome.title'), tr('bot.welcome.subtitle'), 'accent'),
       text(tr('bot.welcome.intro'), { max: 600 }),
-      text(tr(kind === 'personal' ? 'bot.welcome.personal' : 'bot.welcome.channel'), { max: 600 }),
+      text(linkedAs ? tr('bot.welcome.linked', { name: linkedAs }) : tr('bot.welcome.personal'), { max: 600 }),
+      kind === 'personal' ? null : text(tr('bot.welcome.channel'), { max: 600 }),
     ],
-    [commandButton(tr('bot.button.help'), 'help'), commandButton(tr('bot.button.link'), 'link')],
+    compact([commandButton(tr('bot.button.help'), 'help'), linkedAs ? commandButton(tr('bot.button.failed'), 'failed') : commandButton(tr('bot.button.link'), 'link')]),
     { fallbackText: tr('bot.welcome.title') },
   );
 }

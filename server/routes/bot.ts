@@ -78,7 +78,13 @@ export const botArea: Area = {
         { prefix: '/teams', router: teams },
       ],
       mount(app) {
-        const hosting = createBotHosting({ credentials });
+        const openIdMetadataUrl = ctx.config.env.SPHUB_BOT_OPENID_METADATA_URL;
+        const hosting = createBotHosting({
+          credentials,
+          // Where Bot Framework publishes its token signing keys; Microsoft's unless set (tests use a local one).
+          ...(openIdMetadataUrl && { authOverrides: { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } }),
+          onTurnError: (turn) => services.bot?.apologize(turn) ?? Promise.resolve(),
+        });
         const api = createBotApi({
           fetch: ((input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
           internalToken: ctx.services.access.internalToken,

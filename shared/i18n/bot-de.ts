@@ -117,6 +117,7 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.welcome.subtitle': 'Microsoft 365-Sicherungsbetrieb für Ihre Kunden',
   'bot.welcome.intro': 'Fragen Sie mich nach einem Kunden (status Contoso), nach Fehlschlägen (failed) oder nach Richtlinien ohne aktuelle Sicherung (stale), starten oder stoppen Sie Richtlinien, senden Sie Onboarding-Einladungen und prüfen Sie den monatlichen Nutzungsbericht.',
   'bot.welcome.personal': 'Verknüpfen Sie zuerst Ihr Teams-Konto mit Ihrem SP Hub-Benutzer: Sagen Sie link.',
+  'bot.welcome.linked': 'Sie sind in SP Hub als {name} verknüpft: Fragen Sie einfach.',
   'bot.welcome.channel': 'Um Benachrichtigungskarten in dieser Unterhaltung zu erhalten, sagen Sie subscribe und die Themen, etwa subscribe backupFailed staleProtection.',
 
   'bot.subscribe.title': 'Benachrichtigungen in dieser Unterhaltung',
