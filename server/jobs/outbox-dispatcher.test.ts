@@ -9,6 +9,7 @@ import { always, perMessage, runOutbox, startWebhookReceiver, type WebhookReceiv
 import type { DeliveryChannel, SendResult } from '../services/notifications/delivery.js';
 import { historyFile, outboxMessages, type OutboxRecord } from '../services/notifications/outbox.js';
 import { notificationState } from '../services/notifications/service.js';
+import { customers } from '../services/customer-collection.js';
 import { AppendLog } from '../store/append-log.js';
 import { JournalStore } from '../store/journal-store.js';
 
@@ -292,6 +293,14 @@ describe('who gets a message', () => {
     expect(recipients.sort()).toEqual([`customer:${(await t.admin.customerNotifications(fab.id)).contacts[0]!.id}:${fab.id}`, `partner:${saved[0]!.id}:${con.id}`, `partner:${saved[0]!.id}:${fab.id}`].sort());
     // The customer's contact reads German.
     expect(messages(t).find((m) => m.recipient.scope === 'customer')!.summary).toMatch(/^Sicherung fehlgeschlagen: Fabrikam/);
+
+    // An offboarded customer's contacts get nothing more.
+    const fabRecord = t.hub.ctx.store.get(customers, fab.id)!;
+    await t.hub.ctx.store.write((tx) => tx.put(customers, { ...fabRecord, status: 'offboarded' }));
+    const beforeOffboarded = messages(t).length;
+    await failures(t, 1, fab.id);
+    expect(messages(t).slice(beforeOffboarded).map((m) => m.recipient.scope)).toEqual(['partner']);
+    await t.hub.ctx.store.write((tx) => tx.put(customers, fabRecord));
 
     // Customer notifications turned off by the partner: only partner contacts.
     await contacts(t, [teams(hook('who-failed-2'))], { allowCustomerNotifications: false });

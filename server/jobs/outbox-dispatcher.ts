@@ -308,8 +308,9 @@ export class OutboxDispatcher implements Job {
   }
 
   /**
-   * Keeps the collection small: delivered messages older than the retention (and dead ones after
-   * 30 days) move to the append-only history file of the day they ended, then leave the store.
+   * Keeps the collection small: delivered messages older than the retention (dead ones, and mail
+   * still waiting for SMTP, after 30 days) move to the append-only history file of the day they
+   * ended, then leave the store.
    */
   async housekeeping(): Promise<number> {
     const now = this.ctx.clock.now().getTime();
@@ -318,7 +319,8 @@ export class OutboxDispatcher implements Job {
     const old: OutboxRecord[] = [];
     for (const record of this.ctx.store.all(outboxMessages)) {
       if (old.length >= PRUNE_BATCH) break;
-      const endedAt = record.state === 'delivered' ? record.deliveredAt : record.state === 'dead' ? record.updatedAt : null;
+      // Mail that never found an SMTP server goes after as long as dead messages do.
+      const endedAt = record.state === 'delivered' ? record.deliveredAt : record.state === 'dead' ? record.updatedAt : record.state === 'undeliverable-no-smtp' ? record.createdAt : null;
       if (!endedAt) continue;
       const retain = record.state === 'delivered' ? this.options.retainDeliveredMs : this.options.retainDeadMs;
       if (now - Date.parse(endedAt) > retain) old.push(record);

@@ -60,6 +60,7 @@ export class NotificationService {
   /** The dispatcher and digest jobs, set by the area (tests drive them with tick/drain). */
   jobs: { dispatcher: OutboxDispatcher; digest: DigestJob } | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
   private cursor = { eventId: 0, at: '' };
   private persistedEventId = 0;
   private readonly wakers = new Set<() => void>();
@@ -101,7 +102,7 @@ export class NotificationService {
       backlog = this.ctx.events.lastId >= saved.eventId ? this.ctx.events.since(saved.eventId) : this.ctx.events.since(0).filter((e) => e.at > (saved.at ?? ''));
     }
     for (const event of backlog) this.enqueueEvent(event);
-    this.ctx.events.subscribe((event) => this.enqueueEvent(event));
+    this.unsubscribe = this.ctx.events.subscribe((event) => this.enqueueEvent(event));
     await this.flush();
   }
 
@@ -122,7 +123,10 @@ export class NotificationService {
     return () => this.wakers.delete(wake);
   }
 
+  /** Stops listening (events after this are picked up from the log at the next start) and saves where it got to. */
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     await this.flush();
     if (this.cursor.eventId !== this.persistedEventId) await this.persistCursor().catch(() => undefined);
     this.mail?.transport.close?.();

@@ -214,7 +214,7 @@ export class NotificationSettings {
       language: partner.language,
       destination: targetOf(contact),
     }));
-    if (customerId && partner.allowCustomerNotifications && this.ctx.store.get(customers, customerId)) {
+    if (customerId && partner.allowCustomerNotifications && this.receivesNotifications(customerId)) {
       const own = this.ctx.store.get(customerSettings, customerId) ?? this.inherited(customerId);
       if (own.allowSystemNotifications) {
         for (const contact of own.contacts.filter(sendable)) {
@@ -231,7 +231,7 @@ export class NotificationSettings {
     if (!this.partner().allowCustomerNotifications) return out;
     for (const own of this.ctx.store.all(customerSettings)) {
       const customer = this.ctx.store.get(customers, own.id);
-      if (!customer || !own.allowSystemNotifications) continue;
+      if (!customer || customer.status === 'offboarded' || !own.allowSystemNotifications) continue;
       for (const contact of own.contacts) {
         if (!sendable(contact) || contact.delivery !== 'digest') continue;
         out.push({ recipient: recipientOf(contact, 'customer', own.id), contact, language: own.language, destination: targetOf(contact), customer: { id: customer.id, name: customer.displayName } });
@@ -256,9 +256,15 @@ export class NotificationSettings {
     return null;
   }
 
+  /** An offboarded (or unknown) customer's contacts get nothing more. */
+  private receivesNotifications(customerId: string): boolean {
+    const customer = this.ctx.store.get(customers, customerId);
+    return customer !== undefined && customer.status !== 'offboarded';
+  }
+
   /** Whether customer-scope messages may still go out (the partner or customer may have turned them off). */
   customerAllowed(customerId: string): boolean {
-    if (!this.partner().allowCustomerNotifications) return false;
+    if (!this.partner().allowCustomerNotifications || !this.receivesNotifications(customerId)) return false;
     const own = this.ctx.store.get(customerSettings, customerId) ?? this.inherited(customerId);
     return own.allowSystemNotifications;
   }
