@@ -13,7 +13,11 @@ import type { BotTurn } from '../context.js';
 export async function policyAction(turn: BotTurn, verb: PolicyVerb, policyOrId: PolicyView | string, options: { confirmed?: boolean | undefined } = {}): Promise<AdaptiveCard> {
   const tr = translator(turn.language);
   const policy = typeof policyOrId === 'string' ? await turn.api.policy(policyOrId) : policyOrId;
-  if ((verb === 'stop' || verb === 'disable') && !options.confirmed) return confirmPolicyCard(turn.language, policy, verb);
+  // Only a real change asks first: stopping what is not running, or disabling what is off, goes
+  // straight to the hub, which says why it cannot.
+  const running = policy.running !== null || policy.lastStatus === 'Running';
+  const asks = (verb === 'stop' && running) || (verb === 'disable' && policy.enabled);
+  if (asks && !options.confirmed) return confirmPolicyCard(turn.language, policy, verb as 'stop' | 'disable');
   const by = turn.user.name ?? '';
   try {
     if (verb === 'start' || verb === 'retry') await turn.api.startPolicy(policy.id);
