@@ -153,6 +153,13 @@ export class CustomerService {
     return customer;
   }
 
+  /** The customer as JSON text, from the index's cache. */
+  getJson(id: string): string {
+    const json = this.index.jsonOf(id);
+    if (json === undefined) throw notFound('Customer', id);
+    return json;
+  }
+
   find(id: string): Customer | undefined {
     return this.ctx.store.get(customers, id);
   }

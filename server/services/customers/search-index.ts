@@ -220,7 +220,10 @@ interface SortOrder {
   present: number;
 }
 
-const CACHE_SIZE = 64;
+/** Recent text matches kept (a bitset of 1/8 byte per customer at most each). */
+const CACHE_SIZE = 1024;
+/** Pages kept as JSON text (about 40 KB each for 25 customers). */
+const PAGE_CACHE_SIZE = 256;
 
 /**
  * The in-memory index behind the customer list: n-gram posting lists (every 1-3 character
@@ -249,11 +252,16 @@ export class CustomerSearchIndex {
   private posted = false;
   private readonly orders = new Map<CustomerSortKey, SortOrder>();
   private readonly statusCounts = new Map<CustomerStatus, number>();
+  /** Bumped by every change: cached pages of an older version are stale. */
+  private version = 0;
+  /** Recently answered pages as JSON text (repeated searches, paging back, a toolbar polling). */
+  private readonly pageCache = new Map<string, { version: number; json: string }>();
   /** Text matches of recent queries, valid while no customer's search text changes. */
   private readonly matchCache = new Map<string, Matches>();
 
   /** Feed from `store.onChange(customers, ...)`. */
   update(before: Customer | undefined, after: Customer | undefined): void {
+    this.version++;
     if (before) this.statusCounts.set(before.status, (this.statusCounts.get(before.status) ?? 1) - 1);
     if (after) this.statusCounts.set(after.status, (this.statusCounts.get(after.status) ?? 0) + 1);
     if (!after) {
@@ -297,10 +305,27 @@ export class CustomerSearchIndex {
 
   /** The same page as `search`, already as the JSON text of `{ items, total, page, pageSize }`. */
   searchJson(query: CustomerSearch, page: number, pageSize: number): string {
+    const key = [query.q ?? '', query.status?.join(',') ?? '', query.sourceType?.join(',') ?? '', query.contractType?.join(',') ?? '', query.sort, page, pageSize].join('\u0000');
+    const cached = this.pageCache.get(key);
+    if (cached !== undefined && cached.version === this.version) return cached.json;
+    const json = this.buildJson(query, page, pageSize);
+    if (this.pageCache.size >= PAGE_CACHE_SIZE) this.pageCache.delete(this.pageCache.keys().next().value!);
+    this.pageCache.set(key, { version: this.version, json });
+    return json;
+  }
+
+  private buildJson(query: CustomerSearch, page: number, pageSize: number): string {
     const start = (page - 1) * pageSize;
     const { slots, total } = this.run(query, start, start + pageSize);
     const items = slots.map((s) => (this.json[s] ??= JSON.stringify(this.docs[s])));
     return `{"items":[${items.join(',')}],"total":${total},"page":${page},"pageSize":${pageSize}}`;
+  }
+
+  /** One customer's JSON text (cached until it changes), or undefined when unknown. */
+  jsonOf(id: string): string | undefined {
+    const slot = this.slotById.get(id);
+    if (slot === undefined) return undefined;
+    return (this.json[slot] ??= JSON.stringify(this.docs[slot]));
   }
 
   /** Every match in order (the CSV export). */
