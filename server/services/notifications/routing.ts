@@ -186,6 +186,11 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
 
 const ROUTES_BY_TYPE = new Map(EVENT_ROUTES.flatMap((rule) => rule.types.map((type) => [type, rule] as const)));
 
+/** Whether any rule handles this event type (most events, such as audit-only changes, do not). */
+export function isRoutedType(type: string): boolean {
+  return ROUTES_BY_TYPE.has(type);
+}
+
 /** The topic and card view of an event, or null when it notifies nobody. */
 export function routeEvent(event: DomainEvent, lookup: RouteLookup): Routed | null {
   const rule = ROUTES_BY_TYPE.get(event.type);

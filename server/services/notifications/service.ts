@@ -18,7 +18,7 @@ import { postWebhook, sendMail, type DeliveryChannel, type MailTransport, type S
 import type { NotificationOptions } from './options.js';
 import { Outbox, publicMessage, type MessageDraft, type OutboxRecord } from './outbox.js';
 import { renderChannel, renderEmail, renderTeams, type RenderContext, type Rendered } from './render.js';
-import { routeEvent, type RouteLookup } from './routing.js';
+import { isRoutedType, routeEvent, type RouteLookup } from './routing.js';
 import { NotificationSettings, type ResolvedContact } from './settings.js';
 
 /** Where event processing got to (so a restart picks up events that were logged but not yet turned into messages). */
@@ -139,7 +139,7 @@ export class NotificationService {
   }
 
   private async handleEvent(event: DomainEvent): Promise<void> {
-    const routed = routeEvent(event, this.lookup());
+    const routed = isRoutedType(event.type) ? routeEvent(event, this.lookup()) : null;
     const cursor = { eventId: Math.max(this.cursor.eventId, event.id), at: event.at > this.cursor.at ? event.at : this.cursor.at };
     const key = `evt:${event.id}@${event.at}`;
     const addressed = routed ? await this.addressees(routed.topic, event.customerId, key, routed.view) : [];
