@@ -25,9 +25,9 @@ export interface BotWorld extends TestHub {
   /** Says something; returns the cards the bot answered with. */
   say(text: string, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<AdaptiveCard[]>;
   /** Clicks an Action.Execute button (an adaptiveCard/action invoke); returns the card that replaces it. */
-  click(card: AdaptiveCard, title: string | RegExp, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<AdaptiveCard>;
+  click(card: AdaptiveCard, title: ButtonQuery, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<AdaptiveCard>;
   /** Clicks the Action.Submit fallback of a button; returns the cards the bot answered with. */
-  submit(card: AdaptiveCard, title: string | RegExp, options?: { user?: TeamsUser; conversation?: Conversation }): Promise<AdaptiveCard[]>;
+  submit(card: AdaptiveCard, title: ButtonQuery, options?: { user?: TeamsUser; conversation?: Conversation }): Promise<AdaptiveCard[]>;
   /** Sends any activity; returns everything the bot sent back. */
   send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
   /** Links a Teams user to a new hub user with these permissions (or the administrator), through the real link flow. */
@@ -115,9 +115,13 @@ export function buttonsOf(card: unknown): (CardButton & { id?: string; verb?: st
   return found;
 }
 
-export function findButton(card: unknown, title: string | RegExp) {
+type Button = ReturnType<typeof buttonsOf>[number];
+/** A button by its exact title, a pattern, or a test (several buttons may share a title). */
+export type ButtonQuery = string | RegExp | ((button: Button) => boolean);
+
+export function findButton(card: unknown, title: ButtonQuery) {
   const buttons = buttonsOf(card);
-  const button = buttons.find((b) => (typeof title === 'string' ? b.title === title : title.test(b.title)));
+  const button = buttons.find((b) => (typeof title === 'string' ? b.title === title : title instanceof RegExp ? title.test(b.title) : title(b)));
   if (!button) throw new Error(`no button ${String(title)} on the card; buttons: ${buttons.map((b) => b.title).join(', ')}`);
   return button;
 }
