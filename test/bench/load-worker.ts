@@ -1,5 +1,5 @@
 /** Runs one autocannon load in its own process and prints {rps, p50, p95, p99, ...} as JSON. */
-import autocannon from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
 
 interface Args {
   url: string;
@@ -28,7 +28,7 @@ const instance = autocannon(
     ...((args.paths || args.bodies) && {
       requests: [
         {
-          setupRequest: (req: Record<string, unknown>) => {
+          setupRequest: (req: Request) => {
             const i = next++;
             if (args.paths) req.path = args.paths[i % args.paths.length];
             if (args.bodies) req.body = args.bodies[i % args.bodies.length];
