@@ -137,6 +137,17 @@ export class SpHubBot extends TeamsActivityHandler {
     await turn.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(final)));
   }
 
+  /** Last resort when a turn failed outside the bot's own handling: say so, without details. */
+  async apologize(turn: TurnContext): Promise<void> {
+    const lang = languageOf(turn.activity);
+    const tr = translator(lang);
+    try {
+      await this.reply(turn, problemCard(lang, { title: tr('bot.error.unexpected.title'), message: tr('bot.error.unexpected.message') }));
+    } catch (error) {
+      console.error('bot: could not tell the user about a failed turn:', error);
+    }
+  }
+
   /**
    * The bot was added to a conversation: remember it and say hello, once (Teams announces an
    * installation both as installationUpdate and as conversationUpdate).
