@@ -22,7 +22,8 @@ export function customerHealthRouter({ health, backup }: BackupParts, router: Ro
         response: HealthAnswer,
         tags: ['health'],
       },
-      ({ body }) => health.batch(body),
+      // Sent as built: the health service keeps each customer's answer serialized.
+      ({ body }) => new Response(health.batchJson(body), { headers: { 'content-type': 'application/json' } }),
     )
     .get('/:id/tenant-connection', { summary: "The customer's Microsoft 365 organization connection", permission: 'monitoring', params: ById, response: TenantConnection, tags: ['policies'] }, ({ params }) =>
       backup.tenantConnection(params.id),

@@ -103,7 +103,7 @@ export const backupArea: Area = {
     const restores = new RestoreService(ctx, directory);
     await restores.load();
     const dashboard = new DashboardService(ctx, { index, directory });
-    const health = new HealthService(ctx, { directory, index, alerts });
+    const health = new HealthService(ctx, { directory, alerts });
     const scheduler = new BackupScheduler(ctx.clock, { backup, timers, alerts, dashboard }, { timer: env.SPHUB_SCHEDULER?.toLowerCase() !== 'off' });
     const parts: BackupParts = { runner, timers, directory, index, history, backup, restores, alerts, health, dashboard, scheduler };
     Object.assign(ctx.services, { runner, backup, restores, alerts, customerHealth: health, dashboard, backupScheduler: scheduler });

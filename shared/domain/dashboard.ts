@@ -1,6 +1,6 @@
 import type { DailyFigures, Dashboard } from '../schemas/monitoring.js';
 import { DAY } from './clock.js';
-import { dayOf, monthOf, previousMonth } from './units.js';
+import { compareText, dayOf, monthOf, previousMonth } from './units.js';
 
 // The three dashboard widgets from small daily counters: no session or restore is read.
 
@@ -63,7 +63,7 @@ export function computeDashboard(input: DashboardInput): Dashboard {
 
   // Customers and licenses per day: the last figure seen that day, carried forward over days
   // without one; today is the live figure.
-  const known = [...input.daily].filter((d) => d.customers !== null && d.licenses !== null).sort((a, b) => a.id.localeCompare(b.id));
+  const known = [...input.daily].filter((d) => d.customers !== null && d.licenses !== null).sort((a, b) => compareText(a.id, b.id));
   const figureOn = (date: string): { customers: number; licenses: number } | null => {
     if (date === today) return input.current;
     let found: DailyFigures | undefined;

@@ -120,7 +120,7 @@ export function applyFinish(
     lastSessionId: end.sessionId,
     lastSuccessAt: isProtectingResult(end.result) ? end.endedAt : policy.lastSuccessAt,
     failingSince: end.result === 'Success' ? null : end.result === 'Stopped' ? policy.failingSince : (policy.failingSince ?? end.endedAt),
-    averageProcessMs: timed ? (policy.averageProcessMs * policy.timedRuns + duration) / (policy.timedRuns + 1) : policy.averageProcessMs,
+    averageProcessMs: timed ? Math.round((policy.averageProcessMs * policy.timedRuns + duration) / (policy.timedRuns + 1)) : policy.averageProcessMs,
     timedRuns: timed ? policy.timedRuns + 1 : policy.timedRuns,
     updatedAt: end.endedAt,
   };

@@ -1,3 +1,4 @@
+import { compareText } from '../../../shared/domain/units.js';
 import {
   acknowledgementCovers,
   licenseAlert,
@@ -114,7 +115,7 @@ export class AlertService {
     for (const provider of this.providers) {
       for (const draft of provider.list({ now, settings, ...(customerId && { customerId }) })) out.push(this.complete(draft, provider.name, now));
     }
-    return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.since.localeCompare(b.since) || a.id.localeCompare(b.id));
+    return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.since, b.since) || compareText(a.id, b.id));
   }
 
   list(query: AlertQuery): Page<Alert> {

@@ -75,11 +75,20 @@ export class BackupService {
   private readonly active = new Map<string, ActiveSession>();
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  /** Policy ids by customer name, then policy name: the list's default order, rebuilt only after a rename, creation or deletion. */
+  private byCustomerName: string[] | null = null;
 
   constructor(
     private readonly ctx: HubContext,
     private readonly deps: BackupServiceDeps,
-  ) {}
+  ) {
+    deps.index.onChange((before, after) => {
+      if (!before || !after || before.name !== after.name || before.customerId !== after.customerId) this.byCustomerName = null;
+    });
+    deps.directory.onChange((_id, before, after) => {
+      if (before?.displayName !== after?.displayName) this.byCustomerName = null;
+    });
+  }
 
   // ---- policies: reading ----
 
@@ -93,17 +102,30 @@ export class BackupService {
       if (name === undefined) names.set(id, (name = this.deps.directory.get(id)?.displayName ?? ''));
       return name;
     };
-    const matches: Policy[] = [];
-    for (const p of source) {
-      if (statuses && !statuses.has(p.lastStatus)) continue;
-      if (query.enabled !== undefined && p.enabled !== query.enabled) continue;
-      if (query.backupType && p.backupType !== query.backupType) continue;
-      if (q && !p.name.toLowerCase().includes(q) && !customerName(p.customerId).toLowerCase().includes(q)) continue;
-      matches.push(p);
-    }
+    const matchesQuery = (p: Policy) =>
+      (!statuses || statuses.has(p.lastStatus)) &&
+      (query.enabled === undefined || p.enabled === query.enabled) &&
+      (!query.backupType || p.backupType === query.backupType) &&
+      (!q || p.name.toLowerCase().includes(q) || customerName(p.customerId).toLowerCase().includes(q));
     const sort = query.sort ?? 'customer';
     const desc = sort.startsWith('-');
     const key = sort.replace(/^-/, '');
+    const start = (query.page - 1) * query.pageSize;
+    if (key === 'customer' && !query.customerId) {
+      // The default order is kept ready: one filtering pass, and only the page is built.
+      const order = this.defaultOrder();
+      const items: PolicyView[] = [];
+      let total = 0;
+      for (let i = 0; i < order.length; i++) {
+        const p = this.deps.index.get(order[desc ? order.length - 1 - i : i]!);
+        if (!p || !matchesQuery(p)) continue;
+        if (total >= start && items.length < query.pageSize) items.push(this.view(p));
+        total += 1;
+      }
+      return { items, total, page: query.page, pageSize: query.pageSize };
+    }
+    const matches: Policy[] = [];
+    for (const p of source) if (matchesQuery(p)) matches.push(p);
     const keyOf = (p: Policy): string | number => {
       switch (key) {
         case 'name':
@@ -124,8 +146,22 @@ export class BackupService {
     };
     const keyed = matches.map((p) => [keyOf(p), p] as const);
     keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].id < b[1].id ? -1 : 1) * (desc ? -1 : 1));
-    const start = (query.page - 1) * query.pageSize;
     return { items: keyed.slice(start, start + query.pageSize).map(([, p]) => this.view(p)), total: matches.length, page: query.page, pageSize: query.pageSize };
+  }
+
+  private defaultOrder(): string[] {
+    if (!this.byCustomerName) {
+      const names = new Map<string, string>();
+      const keyed: [string, string][] = [];
+      for (const p of this.deps.index.all()) {
+        let name = names.get(p.customerId);
+        if (name === undefined) names.set(p.customerId, (name = (this.deps.directory.get(p.customerId)?.displayName ?? '').toLowerCase()));
+        keyed.push([`${name}\u0000${p.name.toLowerCase()}\u0000${p.id}`, p.id]);
+      }
+      keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      this.byCustomerName = keyed.map(([, id]) => id);
+    }
+    return this.byCustomerName;
   }
 
   policy(id: string): PolicyView {

@@ -1,31 +1,70 @@
 import { HOUR } from '../../../shared/domain/clock.js';
-import { licensePercent, staleAt, worstResult } from '../../../shared/domain/health.js';
+import { licensePercent, worstResult } from '../../../shared/domain/health.js';
+import type { PolicyResult } from '../../../shared/schemas/backup.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
 import type { CustomerHealth, HealthAnswer, HealthRequest } from '../../../shared/schemas/monitoring.js';
 import type { HubContext } from '../../context.js';
 import type { AlertService } from './alert-service.js';
+import { monitoringSettings, policies } from './collections.js';
 import { hasPendingInvite, type CustomerDirectory } from './customer-directory.js';
-import type { PolicyIndex } from './policy-index.js';
+
+/** What the health of one customer needs from its policies, kept up to date by store.onChange. */
+interface PolicyAggregate {
+  results: Map<string, PolicyResult>;
+  running: Set<string>;
+  /** Enabled policies: their last protecting session (or creation), ms. */
+  anchors: Map<string, number>;
+}
 
 /**
  * The health of many customers in one call (the extension annotates a whole table with it).
- * Each customer costs a few map lookups: its handful of policies from the index, its alert
- * count from the alert service's cache; no policy is scanned per request.
+ * Per-customer aggregates of their policies are kept in memory as policies change, and each
+ * customer's answer is kept serialized until something about it changes (its policies, the
+ * customer, the thresholds, or the moment a policy turns stale); only the alert count, cached by
+ * the alert service, is added per request. So a request costs a map lookup or two per customer.
  */
 export class HealthService {
+  private readonly aggregates = new Map<string, PolicyAggregate>();
+  private readonly fragments = new Map<string, { prefix: string; validUntil: number }>();
+
   constructor(
     private readonly ctx: HubContext,
-    private readonly deps: { directory: CustomerDirectory; index: PolicyIndex; alerts: AlertService },
-  ) {}
+    private readonly deps: { directory: CustomerDirectory; alerts: AlertService },
+  ) {
+    ctx.store.onChange(policies, (before, after) => {
+      if (before) {
+        const aggregate = this.aggregates.get(before.customerId);
+        if (aggregate) {
+          aggregate.results.delete(before.id);
+          aggregate.running.delete(before.id);
+          aggregate.anchors.delete(before.id);
+          if (aggregate.results.size === 0) this.aggregates.delete(before.customerId);
+        }
+        this.fragments.delete(before.customerId);
+      }
+      if (after) {
+        let aggregate = this.aggregates.get(after.customerId);
+        if (!aggregate) this.aggregates.set(after.customerId, (aggregate = { results: new Map(), running: new Set(), anchors: new Map() }));
+        aggregate.results.set(after.id, after.lastResult);
+        if (after.runningSessionId) aggregate.running.add(after.id);
+        if (after.enabled) aggregate.anchors.set(after.id, Date.parse(after.lastSuccessAt ?? after.createdAt));
+        this.fragments.delete(after.customerId);
+      }
+    });
+    deps.directory.onChange((customerId) => this.fragments.delete(customerId));
+    ctx.store.onChange(monitoringSettings, () => this.fragments.clear());
+  }
 
-  batch(request: HealthRequest): HealthAnswer {
-    const items: CustomerHealth[] = [];
+  /** The answer as JSON text, built from cached pieces (what the route sends). */
+  batchJson(request: HealthRequest): string {
+    const now = this.ctx.clock.now().getTime();
+    const items: string[] = [];
     const unmatched: string[] = [];
     const done = new Set<string>();
     const add = (customer: Customer) => {
       if (done.has(customer.id)) return;
       done.add(customer.id);
-      items.push(this.of(customer));
+      items.push(`${this.prefix(customer, now)}${this.deps.alerts.countOpen(customer.id)}}`);
     };
     for (const id of request.ids) {
       const customer = this.deps.directory.get(id);
@@ -34,41 +73,61 @@ export class HealthService {
     }
     for (const name of request.names) {
       const ids = this.deps.directory.byNameOrDomain(name);
-      if (ids.size === 0) {
-        unmatched.push(name);
-        continue;
-      }
+      if (ids.size === 0) unmatched.push(name);
       for (const id of ids) {
         const customer = this.deps.directory.get(id);
         if (customer) add(customer);
       }
     }
-    return { items, unmatched };
+    return `{"items":[${items.join(',')}],"unmatched":${JSON.stringify(unmatched)}}`;
+  }
+
+  batch(request: HealthRequest): HealthAnswer {
+    return JSON.parse(this.batchJson(request)) as HealthAnswer;
   }
 
   of(customer: Customer): CustomerHealth {
     const now = this.ctx.clock.now().getTime();
+    return { ...this.build(customer, now).item, alerts: this.deps.alerts.countOpen(customer.id) };
+  }
+
+  /** The serialized answer for a customer up to its alert count: `{"id":…,"pendingInvite":…,"alerts":`. */
+  private prefix(customer: Customer, now: number): string {
+    const cached = this.fragments.get(customer.id);
+    if (cached && cached.validUntil > now) return cached.prefix;
+    const { item, validUntil } = this.build(customer, now);
+    const prefix = `${JSON.stringify(item).slice(0, -1)},"alerts":`;
+    this.fragments.set(customer.id, { prefix, validUntil });
+    return prefix;
+  }
+
+  /** Everything but the alert count, and until when it holds (the next policy to turn stale). */
+  private build(customer: Customer, now: number): { item: Omit<CustomerHealth, 'alerts'>; validUntil: number } {
+    const aggregate = this.aggregates.get(customer.id);
     const staleAfterMs = this.deps.alerts.settings().staleAfterHours * HOUR;
-    const policies = this.deps.index.ofCustomer(customer.id);
-    let running = 0;
     let staleSince: number | null = null;
-    for (const p of policies) {
-      if (p.runningSessionId) running += 1;
-      const at = customer.status === 'active' ? staleAt(p, staleAfterMs) : null;
-      if (at !== null && at <= now && (staleSince === null || at < staleSince)) staleSince = at;
+    let validUntil = Infinity;
+    if (aggregate && customer.status === 'active') {
+      for (const anchor of aggregate.anchors.values()) {
+        const at = anchor + staleAfterMs;
+        if (at <= now) staleSince = staleSince === null ? at : Math.min(staleSince, at);
+        else validUntil = Math.min(validUntil, at);
+      }
     }
     return {
-      id: customer.id,
-      displayName: customer.displayName,
-      status: customer.status,
-      lastResult: worstResult(policies.map((p) => p.lastResult)),
-      policies: policies.length,
-      running,
-      stale: staleSince !== null,
-      staleSince: staleSince === null ? null : new Date(staleSince).toISOString(),
-      licensePercent: licensePercent(customer),
-      pendingInvite: hasPendingInvite(customer),
-      alerts: this.deps.alerts.countOpen(customer.id),
+      item: {
+        id: customer.id,
+        displayName: customer.displayName,
+        status: customer.status,
+        lastResult: aggregate ? worstResult(aggregate.results.values()) : 'Never',
+        policies: aggregate?.results.size ?? 0,
+        running: aggregate?.running.size ?? 0,
+        stale: staleSince !== null,
+        staleSince: staleSince === null ? null : new Date(staleSince).toISOString(),
+        licensePercent: licensePercent(customer),
+        pendingInvite: hasPendingInvite(customer),
+      },
+      validUntil,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { compareText } from '../../../shared/domain/units.js';
 import type { Policy, PolicyResult } from '../../../shared/schemas/backup.js';
 import type { HubContext } from '../../context.js';
 import { policies } from './collections.js';
@@ -55,7 +56,7 @@ export class PolicyIndex {
       const policy = this.ctx.store.get(policies, id);
       if (policy) out.push(policy);
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
   }
 
   countOfCustomer(customerId: string): number {

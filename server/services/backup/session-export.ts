@@ -1,5 +1,5 @@
 import { strToU8, zipSync } from 'fflate';
-import { formatBytes, formatDuration } from '../../../shared/domain/units.js';
+import { compareText, formatBytes, formatDuration } from '../../../shared/domain/units.js';
 import type { LogRecord, Session } from '../../../shared/schemas/backup.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
 import type { HubContext } from '../../context.js';
@@ -61,8 +61,8 @@ export async function customerMonthZip(
       logs.push(...(history.logs.get(s.id) ?? []));
     }
   }
-  sessions.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
-  logs.sort((a, b) => a.at.localeCompare(b.at));
+  sessions.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.id, b.id));
+  logs.sort((a, b) => compareText(a.at, b.at));
   const sessionsCsv = toCsv(SESSION_COLUMNS, sessions.map((s) => sessionRow(s, customer.displayName)));
   const logsCsv = toCsv(LOG_COLUMNS, logs.map((l) => [l.sessionId, names.get(l.sessionId) ?? '', l.at, l.status, l.message]));
   const zip = zipSync({ [`sessions-${month}.csv`]: strToU8(sessionsCsv), [`session-logs-${month}.csv`]: strToU8(logsCsv) }, { level: 6 });

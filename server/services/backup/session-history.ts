@@ -1,3 +1,4 @@
+import { compareText } from '../../../shared/domain/units.js';
 import type { LogRecord, Session } from '../../../shared/schemas/backup.js';
 import type { AppendLog } from '../../store/append-log.js';
 
@@ -51,7 +52,7 @@ export class SessionHistory {
         list.push({ sessionId: line.s, at: line.t, status: line.st, message: line.m });
       }
     }
-    const ordered = [...sessions.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : b.id.localeCompare(a.id)));
+    const ordered = [...sessions.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : compareText(b.id, a.id)));
     return { sessions: ordered, logs };
   }
 
