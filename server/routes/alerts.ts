@@ -6,7 +6,7 @@ import type { BackupParts } from '../services/backup/parts.js';
 
 const ById = z.object({ id: Id });
 /** The note is optional, and so is the whole body. */
-const AcknowledgeBody = z.preprocess((v) => v ?? {}, AlertAcknowledgeInput);
+const AcknowledgeBody = z.preprocess((v) => (v === undefined ? {} : v), AlertAcknowledgeInput);
 
 /** `/alerts`: what needs attention, with the action that fixes it. */
 export function alertsRouter({ alerts }: BackupParts, router: Router): Router {

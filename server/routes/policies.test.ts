@@ -219,4 +219,21 @@ describe('policies', () => {
     const audit = await t.admin.audit({ action: 'policy.created', channel: 'scheduler' });
     expect(audit.total).toBe(2);
   });
+
+  it('gets the recommended policies from a managed onboarding through the customers API', async () => {
+    t = await createTestHub({ services: { runner: new ScriptedRunner([{ status: 'Success' }]) } });
+    const created = await t.admin.createCustomer({ displayName: 'Fabrikam Legal LLP', domain: 'fabrikam-legal.com', contact: { firstName: 'Anna', lastName: 'Smith', email: 'anna.smith@fabrikam-legal.com' } });
+    t.clock.advance(1000);
+    await t.hub.ctx.services.customerLifecycle.tick();
+    await t.admin.acceptAgreement(created.id);
+    await t.admin.connectFlex(created.id, { storageRegion: 'EMEA', retention: 7, services: ['Exchange Online', 'Teams'] });
+    await t.admin.confirmTenant(created.id, 'fabrikamlegal.onmicrosoft.com');
+    await t.admin.finishOnboarding(created.id, 'recommended');
+    await t.hub.ctx.services.backup.settle();
+    const policies = await t.admin.policies({ customerId: created.id });
+    expect(policies.items.map((p) => [p.name, p.services, p.enabled])).toEqual([
+      ['Exchange Online - Entire organization', ['Exchange Online'], true],
+      ['Teams - Entire organization', ['Teams'], true],
+    ]);
+  });
 });
