@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type HubApp } from '../server/app.js';
+import { createApiClient, type ApiClient } from '../shared/api/client.js';
 import { configFromEnv, type HubConfigInput } from '../server/config.js';
 
 /**
@@ -32,6 +33,8 @@ export interface PlaygroundOptions {
 export interface RunningPlayground {
   hub: HubApp;
   hubUrl: string;
+  /** The hub's API as its administrator, over loopback. */
+  admin: ApiClient;
   playgroundUrl: string;
   stop(): Promise<void>;
 }
@@ -71,9 +74,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   await waitForPlayground(child, playgroundUrl, options.verbose ?? false);
 
   let stopped = false;
+  const adminKey = hub.bootstrapKey ?? options.config?.adminKey;
   return {
     hub,
     hubUrl,
+    admin: createApiClient({ baseUrl: hubUrl, ...(adminKey && { apiKey: adminKey }) }),
     playgroundUrl,
     async stop() {
       if (stopped) return;

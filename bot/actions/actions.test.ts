@@ -179,6 +179,6 @@ describe('buttons on notification cards', () => {
       ctx,
     );
     const acknowledged = valid(await world.click(staleCard, 'Acknowledge', { user: OPERATOR }));
-    expect(textOf(acknowledged)).toContain(`Acknowledged: ${alert.subject.name}`);
+    expect(textOf(acknowledged)).toContain(`Acknowledged: ${alert.customerName}: ${alert.subject.name} (Adele Vance).`);
   });
 });

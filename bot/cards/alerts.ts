@@ -1,6 +1,6 @@
-import { formatDateTime, type Language } from '../../shared/i18n/index.js';
+import type { Language } from '../../shared/i18n/index.js';
 import type { Alert } from '../../shared/schemas/monitoring.js';
-import { banner, button, commandButton, row, translator } from './common.js';
+import { banner, button, commandButton, outcome, row, shortDateTime, translator } from './common.js';
 import { card, compact, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 export const ALERT_ROWS = 10;
@@ -34,18 +34,18 @@ export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], 
         text(compact([a.customerName, a.subject.type === 'policy' ? a.subject.name : null]).join(': '), { weight: 'Bolder' }),
         text(a.reason, { spacing: 'None', size: 'Small', max: 300 }),
         text(
-          compact([tr('bot.alert.since', { time: formatDateTime(lang, a.since) }), a.acknowledged ? tr('bot.alert.acknowledged', { name: a.acknowledged.by, time: formatDateTime(lang, a.acknowledged.at) }) : null]).join(' · '),
+          compact([tr('bot.alert.since', { time: `${shortDateTime(lang, a.since)} UTC` }), a.acknowledged ? tr('bot.alert.acknowledged', { name: a.acknowledged.by, time: `${shortDateTime(lang, a.acknowledged.at)} UTC` }) : null]).join(' · '),
           { isSubtle: true, spacing: 'None', size: 'Small' },
         ),
       ],
       alertButtons(lang, a),
-      { separator: i > 0 },
+      { separator: i > 0, stacked: true },
     ),
   );
   return card(
     [
       banner(title, total ? tr('bot.alerts.count', { shown: Math.min(total, ALERT_ROWS), total }) : tr('bot.alerts.none'), total ? (list === 'failed' ? 'attention' : 'warning') : 'good'),
-      outcomeLine ? text(outcomeLine, { weight: 'Bolder', color: 'Good' }) : null,
+      outcomeLine ? outcome(outcomeLine, 'good') : null,
       ...(rows.length ? rows : [text(tr(list === 'failed' ? 'bot.failed.none' : 'bot.stale.none'))]),
       total > ALERT_ROWS ? text(tr('bot.alerts.more', { count: total - ALERT_ROWS }), { isSubtle: true, spacing: 'Medium' }) : null,
     ],

@@ -30,6 +30,16 @@ export function linkButton(lang: Language, where: 'portal' | 'hub', links: BotLi
   return openUrl(t(lang, where === 'portal' ? 'action.openPortal' : 'action.openHub'), `${base.replace(/\/+$/, '')}${path}`);
 }
 
+/**
+ * A short moment for list rows, where last and next runs are days apart: "24 Nov, 01:30" /
+ * "24. Nov., 01:30", in UTC (cards say so once). Full dates stay in the facts.
+ */
+export function shortDateTime(lang: Language, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
+}
+
 /** A translator bound to one language, for builders with many strings. */
 export const translator = (lang: Language) => (key: MessageKey, params?: Params) => t(lang, key, params);
 
@@ -42,10 +52,10 @@ export function quoteArg(value: string): string {
  * A list row: its lines of text with one button on the right, or with several buttons under the
  * text (side by side they would squeeze the text in a narrow chat).
  */
-export function row(lines: (CardElement | null)[], buttons: CardButton[], options: { separator?: boolean } = {}): CardElement {
+export function row(lines: (CardElement | null)[], buttons: CardButton[], options: { separator?: boolean; stacked?: boolean } = {}): CardElement {
   const items = lines.filter((l): l is CardElement => l !== null);
   const spacing = { spacing: 'Medium', ...(options.separator && { separator: true }) };
-  if (buttons.length > 1) return { type: 'Container', ...spacing, items: [...items, { type: 'ActionSet', spacing: 'Small', actions: buttons }] };
+  if (buttons.length > 1 || (options.stacked && buttons.length > 0)) return { type: 'Container', ...spacing, items: [...items, { type: 'ActionSet', spacing: 'Small', actions: buttons }] };
   return {
     type: 'ColumnSet',
     ...spacing,

@@ -1,7 +1,7 @@
 import { formatDateTime, formatNumber, t, type Language, type MessageKey } from '../../shared/i18n/index.js';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import type { BotLinks } from '../context.js';
-import { banner, button, linkButton, outcome, translator, type Tone } from './common.js';
+import { banner, button, linkButton, outcome, shortDateTime, translator, type Tone } from './common.js';
 import { card, compact, facts, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 export type PolicyVerb = 'start' | 'retry' | 'stop' | 'enable' | 'disable';
@@ -10,17 +10,22 @@ const STATUS_TONE: Record<string, Tone> = { Success: 'good', Warning: 'warning',
 
 export const statusName = (lang: Language, status: string) => t(lang, `status.${status}` as MessageKey);
 
-/** One line on where a policy stands: running with progress, or its last result and when. */
-export function policyLine(lang: Language, p: PolicyView): string {
+/**
+ * One line on where a policy stands: running with progress, or its last result and when, and the
+ * next run. `short` is for list rows (times without the year, UTC said once at the end).
+ */
+export function policyLine(lang: Language, p: PolicyView, options: { short?: boolean } = {}): string {
   const tr = translator(lang);
+  const when = (iso: string) => (options.short ? shortDateTime(lang, iso) : formatDateTime(lang, iso));
   const parts: string[] = [];
-  if (p.running) parts.push(tr('bot.policy.runningProgress', { progress: formatNumber(lang, p.running.progress), since: formatDateTime(lang, p.running.startedAt) }));
-  else if (p.lastRun) parts.push(tr('bot.policy.last', { status: statusName(lang, p.lastResult), time: formatDateTime(lang, p.lastRun) }));
+  if (p.running) parts.push(tr('bot.policy.runningProgress', { progress: formatNumber(lang, p.running.progress), since: when(p.running.startedAt) }));
+  else if (p.lastRun) parts.push(tr('bot.policy.last', { status: statusName(lang, p.lastResult), time: when(p.lastRun) }));
   else parts.push(statusName(lang, 'Never'));
   if (!p.enabled) parts.push(tr('bot.policy.disabled'));
-  else if (p.nextRun && !p.running) parts.push(tr('bot.policy.next', { time: formatDateTime(lang, p.nextRun) }));
+  else if (p.nextRun && !p.running) parts.push(tr('bot.policy.next', { time: when(p.nextRun) }));
   if (p.stale) parts.push(tr('bot.policy.stale'));
-  return parts.join(' · ');
+  const line = parts.join(' · ');
+  return options.short && (p.running || p.lastRun || p.nextRun) ? `${line} (UTC)` : line;
 }
 
 /**

@@ -11,5 +11,5 @@ export async function acknowledgeAlert(turn: BotTurn, alertId: string): Promise<
   const list = STALE_KINDS.includes(alert.kind) ? 'stale' : 'failed';
   const page = await turn.api.alerts({ kind: list === 'stale' ? STALE_KINDS : FAILED_KINDS, pageSize: ALERT_ROWS });
   const tr = translator(turn.language);
-  return alertListCard(turn.language, list, page.items, page.total, tr('bot.alert.acknowledgedNow', { subject: alert.subject.name, name: turn.user.name ?? alert.acknowledged?.by ?? '' }));
+  return alertListCard(turn.language, list, page.items, page.total, tr('bot.alert.acknowledgedNow', { subject: alert.customerName && alert.subject.type !== 'customer' ? `${alert.customerName}: ${alert.subject.name}` : alert.subject.name, name: turn.user.name ?? alert.acknowledged?.by ?? '' }));
 }
