@@ -102,6 +102,21 @@ describe('the simulated tenant and its sessions', () => {
     expect(messages.find((m) => m.startsWith('Transferred: '))).toMatch(/^Transferred: [\d.]+ (KB|MB|GB) \([\d,]+ items\) at [\d.]+ (KB|MB) ?\/s \([\d,]+ items\/s\)$/);
     expect(logs.at(-1)).toMatchObject({ status: 'Success', message: `Job finished at ${new Date(endedAt).toISOString().slice(0, 19).replace('T', ' ')} UTC with status Success` });
     expect(logs.map((l) => l.at)).toEqual([...logs.map((l) => l.at)].sort());
+    expect(logs.filter((l) => l.status === 'Failed' || l.status === 'Warning')).toEqual([]);
+  });
+
+  it('logs warnings only for Warning sessions and one failure, at its point, for Failed ones', () => {
+    for (let i = 1; i <= 200; i++) {
+      const plan = planSession(job(`ses_${i}.pol_1`), { seed: 2 });
+      const levels = plan.steps.flatMap((s) => (s.kind === 'log' ? [s.status] : []));
+      if (plan.status === 'Success') expect(levels.every((l) => l === 'Info')).toBe(true);
+      if (plan.status === 'Warning') expect(levels.filter((l) => l === 'Warning').length).toBeGreaterThan(0);
+      if (plan.status === 'Warning') expect(levels).not.toContain('Failed');
+      if (plan.status === 'Failed') {
+        expect(levels.filter((l) => l === 'Failed')).toHaveLength(1);
+        expect(plan.processedObjects).toBeLessThan(plan.totalObjects);
+      }
+    }
   });
 });
 

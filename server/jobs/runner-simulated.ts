@@ -170,7 +170,7 @@ export function planSession(job: BackupJob, options: { seed?: number; warningRat
       warnings += 1;
       log('Warning', `${objectName(job, tenant, random)}: ${pick(random, WARNINGS)(intBetween(random, 1, 12))}`);
     }
-    if (fraction >= failAt) {
+    if (status === 'Failed' && fraction >= failAt) {
       failure = `${objectName(job, tenant, random)}: ${pick(random, FAILURES)}`;
       log('Failed', failure);
       break;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY, FakeClock, HOUR, MINUTE } from '../../shared/domain/clock.js';
+import { DAY, FakeClock, HOUR, MINUTE, systemClock } from '../../shared/domain/clock.js';
 import { samplePolicy } from '../../shared/domain/testing.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { policies } from '../services/backup/collections.js';
@@ -70,10 +70,10 @@ describe('the backup scheduler', () => {
     const policy = await t.admin.createPolicy({ customerId: acme.id, name: 'Mail', backupType: 'EntireOrganization', services: ['Exchange Online'] });
     await t.hub.ctx.services.backupScheduler.tick();
     // Realistic sessions of 10-20 minutes run 30 times faster by default.
-    await advance(t.hub, clock, 2 * MINUTE, 5_000);
+    await advance(t.hub, clock, 2 * MINUTE, 1_000);
     const [session] = (await t.admin.policySessions(policy.id)).items;
     expect(session).toMatchObject({ runner: 'SimulatedRunner', status: expect.stringMatching(/^(Success|Warning|Failed)$/) });
-    expect(session!.durationMs).toBeGreaterThan(5_000);
+    expect(session!.durationMs).toBeGreaterThan(2_000);
     const logs = (await t.admin.sessionLogs(session!.id)).items.map((l) => l.message);
     expect(logs[0]).toMatch(/^Job started at .* by SimulatedRunner/);
     expect(logs).toContain('Found 0 excluded objects');
@@ -161,5 +161,25 @@ describe('the backup scheduler', () => {
     expect((await t.admin.session(session.id)).status).toBe('Stopped');
     clock.advance(2 * DAY);
     expect((await t.hub.ctx.services.backupScheduler.tick()).started).toBe(0);
+  });
+});
+
+describe('the backup scheduler on a real clock', () => {
+  it('starts due policies and moves sessions along by itself once started', async () => {
+    const t = await createTestHub({ clock: systemClock, config: { env: { SPHUB_RUNNER_SPEED: '600' } } });
+    hubs.push(t);
+    await putCustomers(t.hub, acme);
+    const policy = await t.admin.createPolicy({ customerId: acme.id, name: 'Mail', backupType: 'SelectedItems', services: ['Exchange Online'], selected: { users: ['ann@acme.com'] } });
+    await t.hub.start();
+    // 1 object: 3 minutes of simulated processing at most, 600 times faster is well under 2 s.
+    const deadline = Date.now() + 10_000;
+    let status = 'Never';
+    while (Date.now() < deadline) {
+      status = (await t.admin.policy(policy.id)).lastStatus;
+      if (status !== 'Never' && status !== 'Running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(['Success', 'Warning', 'Failed']).toContain(status);
+    expect((await t.admin.policySessions(policy.id)).items[0]).toMatchObject({ trigger: 'schedule', runner: 'SimulatedRunner' });
   });
 });

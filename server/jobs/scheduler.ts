@@ -93,7 +93,7 @@ export class BackupScheduler implements Job {
 
   private pulse(): Promise<void> {
     if (this.busy) return this.busy;
-    this.busy = (async () => {
+    const run = async () => {
       try {
         this.deps.timers.fire();
         const now = this.clock.now().getTime();
@@ -109,10 +109,12 @@ export class BackupScheduler implements Job {
         }
       } catch (error) {
         console.error('backup scheduler:', error);
-      } finally {
-        this.busy = null;
       }
-    })();
+    };
+    // Cleared in a later turn, after `busy` is set, even when the pass finishes without waiting.
+    this.busy = run().finally(() => {
+      this.busy = null;
+    });
     return this.busy;
   }
 
