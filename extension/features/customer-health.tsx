@@ -3,10 +3,13 @@ import { createChip, paintChip, type ChipHost } from '../components/chip.js';
 import { CustomerActions } from '../components/CustomerActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { customerChip, errorChip, LICENSE_WARN_PERCENT, loadingChip, unknownChip } from '../lib/health-view.js';
-import { createRowAnnotator, type ChipState } from '../lib/row-annotator.js';
+import { createRowAnnotator, createRowCache, type ChipState } from '../lib/row-annotator.js';
 import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcCustomersTable } from '../selectors/vdc.js';
-import type { OverlayDeps } from './deps.js';
+import { deferredBar, type OverlayDeps } from './deps.js';
+
+/** Kept across restarts of the feature (the portal re-mounts its table on sorting and navigation). */
+const cache = createRowCache<CustomerHealth>();
 
 /**
  * VDC portal, Customers list: a health chip beside each display name (last result, stale,
@@ -15,8 +18,8 @@ import type { OverlayDeps } from './deps.js';
 export const customerHealth: Feature<FoundTable, OverlayDeps> = {
   id: 'customer-health',
   detect: (document) => findTable(document, vdcCustomersTable),
-  async init(table, { signal, document, guard }, { ask, ui, report }) {
-    const bar = await ui.statusBar(table.element, signal);
+  init(table, { signal, document, guard }, { ask, ui, report }) {
+    const bar = deferredBar(ui.statusBar(table.element, signal));
     const paint = (host: ChipHost, state: ChipState<CustomerHealth>) => {
       if (state.kind === 'ready') paintChip(host, customerChip(state.value));
       else if (state.kind === 'unknown') paintChip(host, unknownChip('customer'));
@@ -37,6 +40,7 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
     const annotator = createRowAnnotator<CustomerHealth>({
       table,
       signal,
+      cache,
       key: (row) => row.cell('displayName')?.text || null,
       cell: (row) => row.cell('displayName')?.element ?? null,
       async load(names) {

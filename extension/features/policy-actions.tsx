@@ -3,10 +3,13 @@ import { createChip, paintChip, type ChipHost } from '../components/chip.js';
 import { PolicyActions } from '../components/PolicyActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { errorChip, loadingChip, policyChip, unknownChip } from '../lib/health-view.js';
-import { createRowAnnotator, type ChipState } from '../lib/row-annotator.js';
+import { createRowAnnotator, createRowCache, type ChipState } from '../lib/row-annotator.js';
 import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcPoliciesTable } from '../selectors/vdc.js';
-import type { OverlayDeps } from './deps.js';
+import { deferredBar, type OverlayDeps } from './deps.js';
+
+/** Kept across restarts of the feature (the portal re-mounts its grid on navigation). */
+const cache = createRowCache<PolicyView>();
 
 const SEPARATOR = '\u0000';
 const keyOf = (customer: string, policy: string) => `${customer}${SEPARATOR}${policy}`;
@@ -18,8 +21,8 @@ const keyOf = (customer: string, policy: string) => `${customer}${SEPARATOR}${po
 export const policyActions: Feature<FoundTable, OverlayDeps> = {
   id: 'policy-actions',
   detect: (document) => findTable(document, vdcPoliciesTable),
-  async init(table, { signal, document, guard }, { ask, ui, report }) {
-    const bar = await ui.statusBar(table.element, signal);
+  init(table, { signal, document, guard }, { ask, ui, report }) {
+    const bar = deferredBar(ui.statusBar(table.element, signal));
     const paint = (host: ChipHost, state: ChipState<PolicyView>) => {
       if (state.kind === 'ready') paintChip(host, policyChip(state.value));
       else if (state.kind === 'unknown') paintChip(host, unknownChip('policy'));
@@ -29,6 +32,7 @@ export const policyActions: Feature<FoundTable, OverlayDeps> = {
     const annotator = createRowAnnotator<PolicyView>({
       table,
       signal,
+      cache,
       key: (row) => {
         const name = row.cell('name')?.text;
         const customer = row.cell('customer')?.text;

@@ -6,7 +6,7 @@ import type { HubFailure } from '../lib/result.js';
 import { createRowAnnotator, type ChipState } from '../lib/row-annotator.js';
 import { reportWarnings, type PageLine } from '../lib/usage-compare.js';
 import type { FoundTable, TableRow } from '../selectors/table.js';
-import type { OverlayDeps } from './deps.js';
+import { deferredBar, type OverlayDeps } from './deps.js';
 
 const SEP = '\u0000';
 
@@ -26,7 +26,7 @@ export async function annotateUsageTable(options: {
   notFound: ChipView;
 }) {
   const { table, context, deps } = options;
-  const bar = await deps.ui.statusBar(table.element, context.signal);
+  const bar = deferredBar(deps.ui.statusBar(table.element, context.signal));
   if (!options.month) {
     bar.set({ tone: 'muted', text: 'The usage month could not be read on this page, so nothing is compared.' });
     return;

@@ -145,7 +145,11 @@ export function createFeatureManager<D>(options: FeatureManagerOptions<D>) {
             !isOwn(record.target) &&
             [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => !isOwn(node)),
         );
-        if (relevant) schedule();
+        if (!relevant) return;
+        // A running feature's anchor was replaced (a re-mounted view): re-check now, in the same
+        // task as the page's change, so its UI is back before the next frame.
+        if ([...running.values()].some((r) => !r.anchor.element.isConnected)) evaluate();
+        else schedule();
       });
       observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
       signal?.addEventListener(

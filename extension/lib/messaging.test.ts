@@ -7,7 +7,7 @@ describe('asking the background worker', () => {
 
   it('sends the request and returns the worker\u2019s answer', async () => {
     const seen: unknown[] = [];
-    fakeBrowser.runtime.onMessage.addListener((message) => {
+    fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
       seen.push(message);
       return Promise.resolve({ ok: true, data: { items: [], unmatched: ['Contoso'] } });
     });

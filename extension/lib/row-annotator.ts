@@ -25,6 +25,11 @@ export interface RowAnnotatorOptions<V> {
   onReady?(): void;
   /** Values older than this are fetched again on the next render (shown meanwhile). */
   ttlMs?: number;
+  /**
+   * Where values are kept. Pass one that outlives the annotator (module level) so a table the page
+   * replaces whole (a re-mounted view) gets its chips back at once, without a new request.
+   */
+  cache?: RowCache<V>;
   debounceMs?: number;
   now?: () => number;
 }
@@ -36,11 +41,27 @@ interface Cached<V> {
   at: number;
 }
 
+export type RowCache<V> = Map<string, Cached<V>>;
+
+/** A cache for createRowAnnotator that a feature keeps across its restarts. */
+export function createRowCache<V>(limit = 5000): RowCache<V> {
+  const map: RowCache<V> = new Map();
+  const set = map.set.bind(map);
+  // Oldest entries go first once the limit is reached (a long session paging through thousands).
+  map.set = (key, value) => {
+    map.delete(key);
+    set(key, value);
+    if (map.size > limit) map.delete(map.keys().next().value as string);
+    return map;
+  };
+  return map;
+}
+
 export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
   const { table, signal } = options;
   const now = options.now ?? (() => performance.now());
   const ttl = options.ttlMs ?? 60_000;
-  const cache = new Map<string, Cached<V>>();
+  const cache = options.cache ?? createRowCache<V>();
   const inFlight = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let hosts = new Map<string, ChipHost[]>();

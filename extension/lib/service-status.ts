@@ -1,29 +1,21 @@
+import type { ServiceStatusView } from '../../shared/schemas/portal.js';
+
 /** A service of a region that is not operational, for the popup's banner. */
 export interface DegradedService {
   region: string;
   service: string;
   state: string;
+  message: string | null;
 }
 
-/**
- * Reads the hub's service status answer (GET /api/v1/status) defensively: any service whose state
- * is not operational is listed. An answer of another shape yields nothing rather than an error.
- */
-export function degradedServices(status: unknown): DegradedService[] {
+/** The services not operational now (degraded, outage, maintenance), worst first. */
+export function degradedServices(status: ServiceStatusView | null | undefined): DegradedService[] {
+  const rank: Record<string, number> = { outage: 0, degraded: 1, maintenance: 2 };
   const out: DegradedService[] = [];
-  const visit = (value: unknown, region: string | null) => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item, region);
-      return;
+  for (const region of status?.regions ?? []) {
+    for (const service of region.services) {
+      if (service.state in rank) out.push({ region: region.region, service: service.name, state: service.state, message: service.message });
     }
-    if (!value || typeof value !== 'object') return;
-    const record = value as Record<string, unknown>;
-    const here = typeof record.region === 'string' ? record.region : region;
-    const state = typeof record.state === 'string' ? record.state : typeof record.status === 'string' ? record.status : null;
-    const name = typeof record.service === 'string' ? record.service : typeof record.name === 'string' ? record.name : null;
-    if (state && name && here && state.toLowerCase() !== 'operational') out.push({ region: here, service: name, state });
-    for (const [key, child] of Object.entries(record)) if (child && typeof child === 'object' && key !== 'maintenance') visit(child, here);
-  };
-  visit(status, null);
-  return out;
+  }
+  return out.sort((a, b) => rank[a.state]! - rank[b.state]!);
 }

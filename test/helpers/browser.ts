@@ -14,13 +14,12 @@ const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROME_EXTENSION_DIR = join(ROOT, '.output/chrome-mv3');
 
-/**
- * Builds the Chrome extension (WXT production build), unless a build newer than every source
- * file is already there. Takes a few seconds; tests and the benchmark call it once.
- */
+/** Builds the Chrome extension (WXT production build, a few seconds); tests and the benchmark call it once. */
 export async function buildExtension(options: { force?: boolean } = {}): Promise<string> {
+  // SPHUB_EXTENSION_PREBUILT=1 reuses .output/chrome-mv3 (after `npm run build:ext`).
   if (!options.force && existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json')) && process.env.SPHUB_EXTENSION_PREBUILT === '1') return CHROME_EXTENSION_DIR;
-  await run('npx', ['wxt', 'build'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 });
+  // Vitest sets NODE_ENV=test, which would make Vite emit React's development JSX calls.
+  await run('npx', ['wxt', 'build'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 });
   await stat(join(CHROME_EXTENSION_DIR, 'content-scripts/overlay.js'));
   return CHROME_EXTENSION_DIR;
 }
@@ -66,8 +65,12 @@ export interface LoopbackHub {
   url: string;
   port: number;
   adminKey: string;
+  /** Every request the hub answered, as "METHOD /path?query" (to count the extension's calls). */
+  requests: string[];
   /** Stops listening (the hub is then "down" for the extension). */
   stop(): Promise<void>;
+  /** Listens again on the same port after stop(). */
+  listen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,9 +84,17 @@ export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean;
   });
   if (options.seed !== false) await hub.seedDemo();
   let server: ServerType | null = null;
-  const port = await new Promise<number>((resolvePort) => {
-    server = serve({ fetch: hub.app.fetch, hostname: '127.0.0.1', port: options.port ?? 0 }, (info: AddressInfo) => resolvePort(info.port));
-  });
+  const requests: string[] = [];
+  const fetch = (request: Request) => {
+    const url = new URL(request.url);
+    requests.push(`${request.method} ${url.pathname}${url.search}`);
+    return hub.app.fetch(request);
+  };
+  const listenOn = (port: number) =>
+    new Promise<number>((resolvePort) => {
+      server = serve({ fetch, hostname: '127.0.0.1', port }, (info: AddressInfo) => resolvePort(info.port));
+    });
+  const port = await listenOn(options.port ?? 0);
   const stop = () =>
     new Promise<void>((done) => {
       if (!server) return done();
@@ -97,7 +108,11 @@ export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean;
     url: `http://127.0.0.1:${port}`,
     port,
     adminKey: E2E_ADMIN_KEY,
+    requests,
     stop,
+    async listen() {
+      if (!server) await listenOn(port);
+    },
     async close() {
       await stop();
       await hub.close();

@@ -2,7 +2,7 @@ import type { ApiClient } from '../../../shared/api/client.js';
 import type { Alert, CustomerHealth, HealthAnswer } from '../../../shared/schemas/monitoring.js';
 import type { PolicyView } from '../../../shared/schemas/backup.js';
 import type { Customer, InvitesResult } from '../../../shared/schemas/customers.js';
-import type { Page } from '../../../shared/schemas/common.js';
+import type { ServiceStatusView } from '../../../shared/schemas/portal.js';
 import type { UsageReport } from '../../../shared/schemas/usage.js';
 import type { HubRequest, PolicyAction, RequestOf } from '../protocol.js';
 import { BadRequest } from './hub-connection.js';
@@ -63,13 +63,11 @@ async function health(api: ApiClient, input: { ids?: string[]; names?: string[] 
   const ids = [...new Set(input.ids ?? [])].slice(0, MAX_BATCH);
   const names = [...new Set((input.names ?? []).map((n) => n.trim()).filter(Boolean))].slice(0, MAX_BATCH - ids.length);
   if (ids.length + names.length === 0) return { items: [], unmatched: [] };
-  const response = await api.raw('POST', '/customers/health', { body: { ids, names } });
-  return (await response.json()) as HealthAnswer;
+  return api.customersHealth({ ids, names });
 }
 
-async function alerts(api: ApiClient, query: Record<string, string | number | undefined> = {}): Promise<Alert[]> {
-  const response = await api.raw('GET', '/alerts', { query: { acknowledged: 'false', pageSize: 500, ...query } });
-  return ((await response.json()) as Page<Alert>).items;
+async function openAlerts(api: ApiClient, query: { customerId?: string } = {}): Promise<Alert[]> {
+  return (await api.alerts({ acknowledged: false, pageSize: 500, ...query })).items;
 }
 
 /** Alerts that count as failed for the badge: failed or disconnected backups. */
@@ -82,7 +80,7 @@ export function portalLink(portalBase: string | null, customerId: string): strin
 /** One function per request type the hub answers; each goes through the typed API client. */
 export const hubOperations = {
   async failedCount(api: ApiClient): Promise<number> {
-    return (await alerts(api)).filter(isFailed).length;
+    return (await openAlerts(api)).filter(isFailed).length;
   },
   async health(api: ApiClient, request: HubRequest): Promise<HealthAnswer> {
     const r = request as RequestOf<'health'>;
@@ -90,8 +88,7 @@ export const hubOperations = {
   },
   async 'customers.search'(api: ApiClient, request: HubRequest): Promise<{ items: CustomerSummary[]; total: number }> {
     const r = request as RequestOf<'customers.search'>;
-    const response = await api.raw('GET', '/customers', { query: { q: String(r.q ?? '').slice(0, 200), pageSize: Math.min(Math.max(r.pageSize ?? 20, 1), 50) } });
-    const page = (await response.json()) as Page<Customer>;
+    const page = await api.customers({ q: String(r.q ?? '').trim().slice(0, 200) || undefined, pageSize: Math.min(Math.max(Number(r.pageSize) || 20, 1), 50) });
     // The list is still useful without health (an older hub, a health hiccup): chips are then left out.
     const answer = await health(api, { ids: page.items.map((c) => c.id) }).catch(() => ({ items: [], unmatched: [] }) as HealthAnswer);
     const byId = new Map(answer.items.map((h) => [h.id, h]));
@@ -101,15 +98,15 @@ export const hubOperations = {
     const r = request as RequestOf<'customer.detail'>;
     const id = String(r.customerId);
     const [customer, answer, policies, open] = await Promise.all([
-      api.raw('GET', `/customers/${encodeURIComponent(id)}`).then((res) => res.json() as Promise<Customer>),
+      api.customer(id),
       health(api, { ids: [id] }),
-      api.raw('GET', '/policies', { query: { customerId: id, pageSize: 200 } }).then((res) => res.json() as Promise<Page<PolicyView>>),
-      alerts(api, { customerId: id }),
+      api.policies({ customerId: id, pageSize: 200 }),
+      openAlerts(api, { customerId: id }),
     ]);
     return { customer: summary(customer, answer.items[0] ?? null), policies: policies.items, alerts: open, portalUrl: portalLink(settings.portalUrl ?? DEFAULT_PORTAL_URL, id) };
   },
   async alerts(api: ApiClient): Promise<AlertsSummary> {
-    const items = await alerts(api);
+    const items = await openAlerts(api);
     return {
       failed: items.filter(isFailed).length,
       warning: items.filter((a) => a.kind === 'backupWarning').length,
@@ -128,8 +125,7 @@ export const hubOperations = {
     const found = new Map<string, PolicyView>();
     await Promise.all(
       [...new Set(idByName.values())].map(async (customerId) => {
-        const response = await api.raw('GET', '/policies', { query: { customerId, pageSize: 200 } });
-        for (const policy of ((await response.json()) as Page<PolicyView>).items) found.set(`${policy.customerName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
+        for (const policy of (await api.policies({ customerId, pageSize: 200 })).items) found.set(`${policy.customerName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
       }),
     );
     return rows.map((row) => ({ ...row, match: found.get(`${row.customer.toLowerCase()}\u0000${row.policy.toLowerCase()}`) ?? null }));
@@ -138,27 +134,31 @@ export const hubOperations = {
     const r = request as RequestOf<'policy.action'>;
     const action: PolicyAction = r.action;
     if (!['start', 'stop', 'enable', 'disable'].includes(action)) throw new BadRequest(`Unknown policy action ${String(action)}.`);
-    const response = await api.raw('POST', `/policies/${encodeURIComponent(r.policyId)}/${action}`);
-    return (await response.json()) as PolicyView;
+    const id = String(r.policyId);
+    if (action === 'start') await api.startPolicy(id);
+    else if (action === 'stop') await api.stopPolicy(id);
+    else if (action === 'enable') return api.enablePolicy(id);
+    else return api.disablePolicy(id);
+    // Start and stop answer with the session; the caller wants the policy as it is now.
+    return api.policy(id);
   },
   async 'invite.send'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
     const r = request as RequestOf<'invite.send'>;
-    const response = await api.raw('POST', `/customers/${encodeURIComponent(r.customerId)}/invites`, { body: { emails: r.emails } });
-    return (await response.json()) as InvitesResult;
+    const emails = (Array.isArray(r.emails) ? r.emails : []).map(String).filter(Boolean);
+    if (emails.length === 0) throw new BadRequest('Type at least one email address inside the customer\u2019s domain.');
+    return api.sendInvites(String(r.customerId), emails);
   },
   async 'invite.resend'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
     const r = request as RequestOf<'invite.resend'>;
-    const response = await api.raw('POST', `/customers/${encodeURIComponent(r.customerId)}/invites/resend`, { body: {} });
-    return (await response.json()) as InvitesResult;
+    return api.resendInvites(String(r.customerId));
   },
   async 'usage.report'(api: ApiClient, request: HubRequest): Promise<UsageReport> {
     const r = request as RequestOf<'usage.report'>;
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest('The month must be given as YYYY-MM.');
     return api.usageReport(r.month);
   },
-  async status(api: ApiClient): Promise<unknown> {
-    const response = await api.raw('GET', '/status');
-    return response.json();
+  async status(api: ApiClient): Promise<ServiceStatusView> {
+    return api.serviceStatus();
   },
 };
 

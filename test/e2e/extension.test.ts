@@ -1,0 +1,395 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page, WebWorker } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient, type ApiClient } from '../../shared/api/client.js';
+import { buildExtension, launchWithExtension, ROOT, startLoopbackHub, type ExtensionBrowser, type LoopbackHub } from '../helpers/browser.js';
+
+// The built extension in Debian's Chromium against a real hub (createApp, demo data) on a
+// loopback port, which also serves the fixture pages under /demo/. One browser and one hub for
+// the whole file; the tests run in order and build on each other (configure first, then use).
+
+const SHOTS = join(ROOT, 'test/e2e/screenshots');
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let hub: LoopbackHub;
+let ext: ExtensionBrowser;
+let admin: ApiClient;
+let worker: WebWorker;
+const dialogs: string[] = [];
+
+async function shot(page: Page, name: string, fullPage = false) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** A new tab that records any alert/confirm (the XSS test needs none) and accepts confirms. */
+async function tab(): Promise<Page> {
+  const page = await ext.newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.accept();
+  });
+  return page;
+}
+
+type ChromeApi = { action: { getBadgeText(details: object): Promise<string> }; storage: { local: { get(key: string): Promise<Record<string, unknown>> } } };
+const badgeText = () => worker.evaluate(() => (globalThis as unknown as { chrome: ChromeApi }).chrome.action.getBadgeText({}));
+const storedHub = () => worker.evaluate(() => (globalThis as unknown as { chrome: ChromeApi }).chrome.storage.local.get('hub'));
+const healthCalls = () => hub.requests.filter((r) => r === 'POST /api/v1/customers/health').length;
+const chipLabels = (page: Page) => page.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot?.querySelector('.label')?.textContent ?? ''));
+const barText = (page: Page) => page.$eval('sphub-bar', (host) => host.shadowRoot?.querySelector('.sphub-bar')?.textContent ?? '').catch(() => '');
+
+async function waitForChips(page: Page, count: number) {
+  try {
+    await page.waitForFunction(
+      (n) => {
+        const hosts = [...document.querySelectorAll('sphub-chip')];
+        return hosts.length === n && hosts.every((h) => (h.shadowRoot?.querySelector('.label')?.textContent ?? '\u2026') !== '\u2026');
+      },
+      { timeout: 10_000 },
+      count,
+    );
+  } catch (error) {
+    const labels = await chipLabels(page);
+    throw new Error(`expected ${count} painted chips, found ${labels.length}: ${JSON.stringify(labels.slice(0, 5))}; bar: ${await barText(page)}`, { cause: error });
+  }
+}
+
+/** Text of the open overlay menu (its own shadow root). */
+const menuText = (page: Page) => page.$eval('sphub-menu', (host) => host.shadowRoot?.querySelector('.sphub-panel')?.textContent ?? '').catch(() => '');
+async function clickInMenu(page: Page, selector: string) {
+  await page.waitForFunction((s) => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector(s), { timeout: 10_000 }, selector);
+  await page.evaluate((s) => (document.querySelector('sphub-menu')!.shadowRoot!.querySelector(s) as HTMLElement).click(), selector);
+}
+
+async function openChipOf(page: Page, rowText: string) {
+  await page.evaluate((text) => {
+    const row = [...document.querySelectorAll('tr, [role="row"]')].find((r) => r.textContent?.includes(text));
+    (row?.querySelector('sphub-chip')?.shadowRoot?.querySelector('button') as HTMLButtonElement).click();
+  }, rowText);
+  await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel'), { timeout: 10_000 });
+}
+
+describe.sequential('the SP Hub extension in Chromium', () => {
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    const [dir, started] = await Promise.all([buildExtension(), startLoopbackHub()]);
+    hub = started;
+    // The test's own calls go in process, so hub.requests holds only the extension's.
+    admin = createApiClient({ baseUrl: 'http://hub.test', apiKey: hub.adminKey, fetch: ((input: string, init?: RequestInit) => hub.hub.app.request(input, init)) as typeof fetch });
+    ext = await launchWithExtension(dir);
+    const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${ext.extensionId}/`));
+    worker = (await target.worker())!;
+  }, 120_000);
+
+  afterAll(async () => {
+    await ext?.close();
+    await hub?.close();
+  });
+
+  it('options: refuses a wrong key, then connects with a real one and shows the user and permissions', async () => {
+    const page = await tab();
+    await page.goto(ext.url('options.html'));
+    await page.waitForSelector('[data-testid="connection"]');
+    expect(await page.$eval('[data-testid="connection"]', (e) => e.textContent)).toMatch(/Not connected yet/);
+
+    await page.$eval('#hub-url', (input) => ((input as HTMLInputElement).value = ''));
+    await page.type('#hub-url', hub.url);
+    await page.type('#api-key', 'sph_definitely_not_a_valid_key_0000000');
+    await page.click('[data-action="save"]');
+    await page.waitForFunction(() => /refused/.test(document.querySelector('[data-testid="message"]')?.textContent ?? ''));
+
+    await page.$eval('#api-key', (input) => ((input as HTMLInputElement).value = ''));
+    await page.type('#api-key', hub.adminKey);
+    await page.click('[data-action="save"]');
+    await page.waitForFunction(() => /Connected to/.test(document.querySelector('[data-testid="message"]')?.textContent ?? ''));
+    expect(await page.$eval('[data-testid="connection"]', (e) => e.textContent)).toContain('as Hub Administrator');
+    expect(await page.$eval('[data-testid="permissions"]', (e) => e.textContent)).toMatch(/monitoring.*backupManagement/);
+    // The page never got the key back.
+    expect(await page.content()).not.toContain(hub.adminKey);
+
+    await page.type('input[aria-label="Site to add"]', hub.url);
+    await page.click('[data-action="add-site"]');
+    await page.waitForFunction(() => /Added/.test(document.querySelector('[data-testid="site-message"]')?.textContent ?? ''));
+    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toContain(`${hub.url}/*`);
+    await shot(page, 'options');
+
+    // The key is in the extension's storage, not in the page; the badge shows the failed count.
+    const stored = (await storedHub()) as { hub: { apiKey: string } };
+    expect(stored.hub.apiKey).toBe(hub.adminKey);
+    const failed = (await admin.alerts({ acknowledged: false, pageSize: 500 })).items.filter((a) => a.kind === 'backupFailed' || a.kind === 'tenantDisconnected').length;
+    expect(await badgeText()).toBe(failed ? String(failed) : '');
+    await page.close();
+  });
+
+  it('customers overlay: a health chip per row from one batch request, kept through re-renders and paging', async () => {
+    const before = healthCalls();
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/vdc/customers`);
+    await waitForChips(page, 20);
+    expect(healthCalls() - before).toBe(1);
+
+    // The chips say what the hub says.
+    const names = await page.$$eval('td.name a', (links) => links.map((a) => a.textContent ?? ''));
+    const truth = await admin.customersHealth({ names });
+    const labels = await chipLabels(page);
+    for (const [i, name] of names.entries()) {
+      const health = truth.items.find((h) => h.displayName === name)!;
+      expect(labels[i], name).toContain(health.policies === 0 ? '' : health.lastResult === 'Never' ? 'Not run yet' : health.lastResult);
+      if (health.licensePercent !== null) expect(labels[i]).toContain('%');
+    }
+    expect(await barText(page)).toMatch(/20 of 20 customers on this page are in the hub/);
+    await shot(page, 'customers-overlay');
+
+    // Sorting re-mounts the whole table: every row keeps a chip in the same frame (no flicker, no
+    // layout jump); the other end of the list is new data, fetched in one batch.
+    const sortAndCount = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            (document.querySelector('th[data-sort="displayName"]') as HTMLElement).click();
+            requestAnimationFrame(() => resolve(document.querySelectorAll('table.data tbody tr sphub-chip').length));
+          }),
+      );
+    expect(await sortAndCount()).toBe(20);
+    await waitForChips(page, 20);
+    await settle(200);
+    expect(healthCalls() - before).toBe(2);
+    // Back to the first order: the same customers as at first, painted from what is known, no request.
+    expect(await sortAndCount()).toBe(20);
+    expect((await chipLabels(page)).filter((label) => label === '\u2026')).toEqual([]);
+    await settle(300);
+    expect(healthCalls() - before).toBe(2);
+    // The Refresh button re-renders the rows in place: still nothing to ask.
+    await page.click('button[data-action="refresh"]');
+    await settle(300);
+    expect(await page.$$('table.data tbody sphub-chip')).toHaveLength(20);
+    expect(healthCalls() - before).toBe(2);
+
+    // The next page has other customers: one more batch.
+    await page.click('button[aria-label="Next page"]');
+    await waitForChips(page, 20);
+    await settle(200);
+    expect(healthCalls() - before).toBe(3);
+
+    // The layout is the page's own: rows are as tall as without the extension (an incognito tab has none).
+    const heights = await page.$$eval('table.data tbody tr', (rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    const plain = await ext.browser.createBrowserContext();
+    const bare = await plain.newPage();
+    await bare.setViewport({ width: 1400, height: 900 });
+    await bare.goto(`${hub.url}/demo/vdc/customers`);
+    await bare.click('button[aria-label="Next page"]');
+    const bareHeights = await bare.$$eval('table.data tbody tr', (rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    expect(await bare.$$('sphub-chip')).toHaveLength(0);
+    expect(heights).toEqual(bareHeights);
+    await plain.close();
+    await page.close();
+  });
+
+  it('customers overlay: the quick-action menu starts a policy and the hub runs it', async () => {
+    const { items } = await admin.customers({ q: 'Adatum Accounting' });
+    const customer = items[0]!;
+    const policies = (await admin.policies({ customerId: customer.id })).items;
+    const idle = policies.find((p) => p.enabled && !p.runningSessionId)!;
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/vdc/customers`);
+    await waitForChips(page, 20);
+    await openChipOf(page, customer.displayName);
+    await page.waitForFunction(() => /Policies/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
+    expect(await menuText(page)).toContain(idle.name);
+    await shot(page, 'customers-menu');
+    const index = policies.indexOf(idle);
+    await page.evaluate((i) => {
+      const rows = document.querySelector('sphub-menu')!.shadowRoot!.querySelectorAll('.policy');
+      (rows[i]!.querySelector('[data-action="start"]') as HTMLButtonElement).click();
+    }, index);
+    await page.waitForFunction(() => /Start: done/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
+    const after = await admin.policy(idle.id);
+    expect(after.runningSessionId ?? after.lastSessionId).not.toBe(idle.lastSessionId);
+    const audit = await admin.audit({ targetId: idle.id, pageSize: 5 });
+    expect(audit.items[0]?.actor.channel).toBe('extension');
+    await page.close();
+  });
+
+  it('policies overlay after single-page navigation: last result per row; stop, disable and enable change the hub', async () => {
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/vdc/customers`);
+    await waitForChips(page, 20);
+    await page.click('a[data-nav="policies"]');
+    await page.waitForFunction(() => location.pathname.endsWith('/policies'));
+    await page.waitForFunction(() => document.querySelectorAll('[role="grid"] sphub-chip').length === 30, { timeout: 10_000 });
+    await waitForChips(page, 30);
+    expect(await barText(page)).toMatch(/30 of 30 policies on this page are in the hub/);
+    await shot(page, 'policies-overlay');
+
+    // The policy the previous test started: find it on its customer's filtered list and stop it.
+    const customer = (await admin.customers({ q: 'Adatum Accounting' })).items[0]!;
+    const running = (await admin.policies({ customerId: customer.id })).items.find((p) => p.runningSessionId);
+    await page.type('input[aria-label="Customer"]', 'Adatum Accounting');
+    await page.waitForFunction(() => document.querySelectorAll('[role="grid"] [role="row"][data-body]').length > 0 && document.querySelectorAll('[role="grid"] [role="row"][data-body]').length === document.querySelectorAll('sphub-chip').length);
+    await waitForChips(page, await page.$$eval('[role="row"][data-body]', (rows) => rows.length));
+    const target = running ?? (await admin.policies({ customerId: customer.id })).items[0]!;
+    await openChipOf(page, target.name);
+    if (running) {
+      await clickInMenu(page, '[data-action="stop"]');
+      await page.waitForFunction(() => /Stop: done/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
+      expect((await admin.policy(target.id)).runningSessionId).toBeNull();
+    }
+    await clickInMenu(page, '[data-action="disable"]');
+    await page.waitForFunction(() => /Disable: done/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
+    expect((await admin.policy(target.id)).enabled).toBe(false);
+    expect(dialogs.some((d) => d.startsWith('confirm:'))).toBe(true);
+    await clickInMenu(page, '[data-action="enable"]');
+    await page.waitForFunction(() => /Enable: done/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
+    expect((await admin.policy(target.id)).enabled).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+
+  it('Pulse pages: the hub\u2019s units and points beside each line, differences and the deadline flagged', async () => {
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/pulse/monthly-usage`);
+    const rows = await page.$$eval('#lines tbody tr', (r) => r.length);
+    await waitForChips(page, rows);
+    const labels = await chipLabels(page);
+    expect(labels.filter((l) => l === 'Not in hub')).toHaveLength(2); // the two software products
+    expect(labels.filter((l) => l.startsWith('Hub ✓'))).toHaveLength(rows - 3);
+    expect(labels.filter((l) => /^Hub \d+ \(\+2\)/.test(l))).toHaveLength(1); // the line the demo page changed on purpose
+    const bar = await barText(page);
+    expect(bar).toMatch(/1 differs from the hub/);
+    expect(bar).toMatch(/Due by|Overdue|Submitted/);
+    await shot(page, 'pulse-monthly-usage');
+
+    // Editing a usage re-renders the table: the line now matches (or differs) as typed.
+    const edited = await page.evaluate(() => {
+      const input = document.querySelector('#lines tbody tr:nth-child(4) input') as HTMLInputElement;
+      input.value = String(Number(input.value) + 5);
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      return input.closest('tr')!.children[1]!.textContent;
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('sphub-chip')].filter((h) => /\(\+\d+\)/.test(h.shadowRoot?.querySelector('.label')?.textContent ?? '')).length === 2, { timeout: 10_000 });
+    expect(edited).toBeTruthy();
+
+    await page.goto(`${hub.url}/demo/pulse/saas-usage`);
+    const saasRows = await page.$$eval('#saas tbody tr', (r) => r.length);
+    await waitForChips(page, saasRows);
+    const saasLabels = await chipLabels(page);
+    expect(saasLabels.filter((l) => l.startsWith('Hub ✓'))).toHaveLength(saasRows - 1);
+    await shot(page, 'pulse-saas-usage');
+    await page.close();
+  }, 40_000);
+
+  it('leaves a page it does not recognise untouched', async () => {
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/`);
+    const before = await page.evaluate(() => document.documentElement.outerHTML);
+    await settle(1200);
+    expect(await page.$$('sphub-chip, sphub-bar, sphub-menu')).toHaveLength(0);
+    expect(await page.evaluate(() => document.documentElement.outerHTML)).toBe(before);
+    await page.close();
+  });
+
+  it('shows a customer named like markup as text, in the overlay and the popup', async () => {
+    const created = await admin.createCustomer({
+      displayName: XSS_NAME,
+      domain: 'xss-example.com',
+      contact: { firstName: 'Eve', lastName: 'Tester', email: 'eve@xss-example.com' },
+    });
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/vdc/customers`);
+    await waitForChips(page, 20);
+    await page.evaluate((name) => {
+      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({ displayName: name, m365Account: '', externalId: '', contractType: 'Pending', licenses: 0, licenseModel: 'Variable', sourceType: 'VCSP Pulse' });
+    }, XSS_NAME);
+    // Sorted by name, "<img ..." comes first.
+    await page.waitForFunction((name) => document.querySelector('td.name a')?.textContent === name, {}, XSS_NAME);
+    await waitForChips(page, 20);
+    await openChipOf(page, XSS_NAME);
+    await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel-title'));
+    expect(await page.$eval('sphub-menu', (h) => h.shadowRoot!.querySelector('.sphub-panel-title')!.textContent)).toBe(XSS_NAME);
+    const images = await page.evaluate(() => [document, ...[...document.querySelectorAll('sphub-chip, sphub-menu, sphub-bar')].map((h) => h.shadowRoot!)].reduce((n, root) => n + root.querySelectorAll('img').length, 0));
+    expect(images).toBe(0);
+    await shot(page, 'xss-overlay');
+    await page.close();
+
+    const popup = await tab();
+    await popup.goto(ext.url('popup.html'));
+    await popup.type('input[type="search"]', 'img src');
+    await popup.waitForFunction((id) => !!document.querySelector(`[data-customer="${id}"]`), { timeout: 10_000 }, created.id);
+    expect(await popup.$eval(`[data-customer="${created.id}"] .name`, (e) => e.textContent)).toBe(XSS_NAME);
+    expect(await popup.$$('img')).toHaveLength(0);
+    expect(dialogs.filter((d) => d.startsWith('alert'))).toEqual([]);
+    await popup.close();
+  });
+
+  it('popup: alerts at a glance, customer search, and an invite sent from it reaches the hub', async () => {
+    const popup = await tab();
+    await popup.setViewport({ width: 400, height: 640 });
+    await popup.goto(ext.url('popup.html'));
+    await popup.waitForSelector('[data-tile="failed"]');
+    const summary = (await admin.alerts({ acknowledged: false, pageSize: 500 })).items;
+    const failed = summary.filter((a) => a.kind === 'backupFailed' || a.kind === 'tenantDisconnected').length;
+    expect(await popup.$eval('[data-tile="failed"] .count', (e) => e.textContent)).toBe(String(failed));
+    await popup.click('[data-tile="failed"]');
+    await popup.waitForSelector('[data-testid="alert-list"]');
+    await shot(popup, 'popup-alerts');
+
+    const pending = (await admin.customers({ q: 'Coho Winery' })).items[0]!;
+    await popup.click('[data-tile="failed"]');
+    await popup.type('input[type="search"]', 'Coho Winery');
+    await popup.waitForSelector(`[data-customer="${pending.id}"] button.result`, { timeout: 10_000 });
+    await popup.click(`[data-customer="${pending.id}"] button.result`);
+    await popup.waitForSelector('input[aria-label="Emails to invite"]', { timeout: 10_000 });
+    await popup.type('input[aria-label="Emails to invite"]', `it.admin@${pending.domain}`);
+    await popup.click('[data-action="send-invite"]');
+    await popup.waitForFunction(() => /Invitation sent/.test(document.body.textContent ?? ''), { timeout: 10_000 });
+    expect((await admin.invites(pending.id)).map((i) => i.email)).toContain(`it.admin@${pending.domain}`);
+    await shot(popup, 'popup-invite');
+
+    // An address outside the customer's domain: the hub's rule, shown as the hub says it.
+    await popup.type('input[aria-label="Emails to invite"]', 'someone@gmail.com');
+    await popup.click('[data-action="send-invite"]');
+    await popup.waitForFunction(() => document.querySelectorAll('.message.bad').length > 0, { timeout: 10_000 });
+    expect((await admin.invites(pending.id)).map((i) => i.email)).not.toContain('someone@gmail.com');
+    await popup.close();
+  });
+
+  it('popup: a revoked key and a hub that is down are each said plainly', async () => {
+    const user = await admin.createUser({ email: 'extension.tester@northwind-msp.com', firstName: 'Ext', lastName: 'Tester', roleIds: ['role_administrator'] });
+    const key = await admin.createApiKey({ name: 'extension e2e', userId: user.id });
+    const options = await tab();
+    await options.goto(ext.url('options.html'));
+    await options.waitForSelector('#api-key');
+    await options.type('#api-key', key.secret);
+    await options.click('[data-action="save"]');
+    await options.waitForFunction(() => /as Ext Tester/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+    await admin.revokeApiKey(key.id);
+
+    const popup = await tab();
+    await popup.setViewport({ width: 400, height: 420 });
+    await popup.goto(ext.url('popup.html'));
+    await popup.waitForSelector('[data-testid="blocker"]', { timeout: 10_000 });
+    expect(await popup.$eval('[data-testid="blocker"]', (e) => e.textContent)).toMatch(/API key refused/);
+    await shot(popup, 'popup-key-revoked');
+
+    // Back to the administrator's key, then the hub goes away.
+    await options.bringToFront();
+    await options.$eval('#api-key', (input) => ((input as HTMLInputElement).value = ''));
+    await options.type('#api-key', hub.adminKey);
+    await options.click('[data-action="save"]');
+    await options.waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+    await hub.stop();
+    await popup.bringToFront();
+    await popup.reload();
+    await popup.waitForSelector('[data-testid="blocker"]', { timeout: 15_000 });
+    expect(await popup.$eval('[data-testid="blocker"]', (e) => e.textContent)).toMatch(/Hub unreachable/);
+    await shot(popup, 'popup-hub-down');
+    expect(await badgeText()).toBe('!');
+    await hub.listen();
+    await popup.click('[data-action="retry"]');
+    await popup.waitForFunction(() => !document.querySelector('[data-testid="blocker"]'), { timeout: 15_000 });
+    await options.close();
+    await popup.close();
+  }, 60_000);
+});
