@@ -115,14 +115,14 @@ describe('other buttons', () => {
     const margie = (await world.admin.customers({ q: 'Margie' })).items[0]!;
     const [status] = await world.say('status margie', { user: OPERATOR });
     const resent = valid(await world.click(status!, 'Resend invite', { user: OPERATOR }));
-    expect(textOf(resent)).toContain('Sent again to');
+    expect(textOf(resent)).toMatch(/Sent the invite again to .+ \(Adele Vance\)\./);
     const wingtip = (await world.admin.customers({ q: 'Wingtip' })).items[0]!;
     await world.admin.updateCustomer(wingtip.id, { primaryAdminEmail: `lena.jansen@${wingtip.domain}` });
     const [pending] = await world.say('status wingtip', { user: OPERATOR });
     const send = findButton(pending, `Send invite to lena.jansen@${wingtip.domain}`);
     expect(send.data).toMatchObject({ verb: 'invite.send', customerId: wingtip.id, emails: [`lena.jansen@${wingtip.domain}`] });
     const sent = valid(await world.click(pending!, send.title, { user: OPERATOR }));
-    expect(textOf(sent)).toContain(`Invited lena.jansen@${wingtip.domain}.`);
+    expect(textOf(sent)).toContain(`Invited lena.jansen@${wingtip.domain} (Adele Vance).`);
     expect((await world.admin.invites(wingtip.id)).map((i) => i.email)).toEqual([`lena.jansen@${wingtip.domain}`]);
     expect(margie.invites.length).toBeGreaterThan(0);
   });

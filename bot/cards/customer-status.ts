@@ -45,7 +45,7 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
         : null;
   return card(
     [
-      banner(c.displayName, compact([tr(`bot.customerStatus.${c.status}`), c.contractType, c.tenantDomain ?? c.domain]).join(' · '), toneOf(health)),
+      banner(c.displayName, compact([tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, c.tenantDomain ?? c.domain]).join(' · '), toneOf(health)),
       view.outcome ? outcome(view.outcome.message, view.outcome.tone) : null,
       healthLine(lang, health) ? text(healthLine(lang, health), { weight: 'Bolder', spacing: 'Small' }) : null,
       facts([

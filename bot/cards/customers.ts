@@ -15,7 +15,7 @@ export function healthLine(lang: Language, health: CustomerHealth | undefined): 
     health.policies ? tr('bot.health.lastResult', { status: tr(`status.${health.lastResult}`) }) : tr('bot.health.noPolicies'),
     health.running ? tr('bot.health.running', { count: health.running }) : null,
     health.stale ? tr('bot.health.stale') : null,
-    health.licensePercent !== null ? tr('bot.health.licenses', { percent: formatNumber(lang, health.licensePercent, 1) }) : null,
+    health.licensePercent !== null ? tr('bot.health.licenses', { percent: formatNumber(lang, health.licensePercent) }) : null,
     health.pendingInvite ? tr('bot.health.pendingInvite') : null,
     health.alerts ? tr('bot.health.alerts', { count: health.alerts }) : null,
   ];
@@ -31,7 +31,7 @@ export function customersCard(lang: Language, input: { query?: string | undefine
     row(
       [
         text(c.displayName, { weight: 'Bolder' }),
-        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.contractType, tr('bot.customers.licenses', { count: c.licenses })]).join(' · '), { isSubtle: true, spacing: 'None' }),
+        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, tr('bot.customers.licenses', { count: c.licenses })]).join(' · '), { isSubtle: true, spacing: 'None' }),
         healthLine(lang, input.health.get(c.id)) ? text(healthLine(lang, input.health.get(c.id)), { spacing: 'None', size: 'Small' }) : null,
       ],
       [button(tr('bot.button.status'), { verb: 'customer.status', customerId: c.id })],

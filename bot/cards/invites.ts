@@ -7,17 +7,18 @@ import { card, compact, facts, type AdaptiveCard } from './kit.js';
 const SHOWN = 15;
 
 /** After `send invite` / `resend invite` (or their buttons): who was invited and every invite's state. */
-export function invitesCard(lang: Language, customer: Customer, result: InvitesResult, links: BotLinks, by?: string): AdaptiveCard {
+/** `by` names who sent them (the Teams user). */
+export function invitesCard(lang: Language, customer: Customer, result: InvitesResult, links: BotLinks, by: string): AdaptiveCard {
   const tr = translator(lang);
   const lines = [
-    result.invited.length ? tr('bot.invite.invited', { emails: result.invited.join(', ') }) : null,
-    result.resent.length ? tr('bot.invite.resent', { emails: result.resent.join(', ') }) : null,
+    result.invited.length ? tr('bot.invite.invited', { emails: result.invited.join(', '), name: by }) : null,
+    result.resent.length ? tr('bot.invite.resent', { emails: result.resent.join(', '), name: by }) : null,
   ].filter((l): l is string => l !== null);
   const invites = [...result.invites].sort((a, b) => b.lastSentAt.localeCompare(a.lastSentAt));
   return card(
     [
       banner(tr('bot.invite.title'), customer.displayName, 'good'),
-      lines.length ? outcome(`${lines.join(' ')}${by ? ` ${tr('bot.by', { name: by })}` : ''}`, 'good') : null,
+      lines.length ? outcome(lines.join(' '), 'good') : null,
       facts(
         invites.slice(0, SHOWN).map((i) => [
           i.email,

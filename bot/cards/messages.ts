@@ -78,11 +78,13 @@ export function didYouMeanCard(lang: Language, kind: NameKind, typed: string, su
 }
 
 /** Several items fit the typed name equally well: let the user pick. */
-export function ambiguousCard(lang: Language, kind: NameKind, typed: string, candidates: { label: string; commandText: string }[]): AdaptiveCard {
+export function ambiguousCard(lang: Language, kind: NameKind, typed: string, candidates: { label: string; commandText: string }[], total = candidates.length): AdaptiveCard {
   const tr = translator(lang);
+  const more = total - Math.min(5, candidates.length);
   return problemCard(lang, {
     title: tr(kind === 'customer' ? 'bot.ambiguous.customer' : 'bot.ambiguous.policy', { name: typed }),
     message: tr('bot.ambiguous.pick'),
+    details: more > 0 ? [tr(kind === 'policy' ? 'bot.ambiguous.more' : 'bot.more', { count: more })] : [],
     tone: 'accent',
     buttons: candidates.slice(0, 5).map((c) => commandButton(c.label, c.commandText)),
   });

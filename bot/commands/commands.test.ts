@@ -219,6 +219,9 @@ describe('policy commands', () => {
   it('asks which customer when a policy name repeats', async () => {
     const card = await say('start policy executives', MEGAN);
     expect(textOf(card)).toContain('Several policies match “executives”');
+    const all = (await world.admin.policies({ q: 'executives', pageSize: 200 })).items.filter((p) => p.name === 'Executives');
+    expect(buttonsOf(card)).toHaveLength(5);
+    expect(textOf(card)).toContain(`${all.length - 5} more match: add “for ‹customer›” to the command to narrow it down.`);
     const first = buttonsOf(card)[0]!;
     expect(first.title).toMatch(/^Executives \(.+\)$/);
     expect(first.data).toMatchObject({ verb: 'command', text: expect.stringMatching(/^start policy "Executives" for ".+"$/) });
@@ -237,7 +240,7 @@ describe('invites', () => {
     const coho = (await world.admin.customers({ q: 'Coho Winery' })).items[0]!;
     const card = await say(`send invite coho winery it@${coho.domain}, Owner@${coho.domain.toUpperCase()}`, MEGAN);
     const text = textOf(card);
-    expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain}.`);
+    expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain} (Megan Bowen).`);
     expect(findButton(card, 'Resend invite').data).toMatchObject({ verb: 'invite.resend', customerId: coho.id });
     expect((await world.admin.invites(coho.id)).map((i) => i.email).sort()).toEqual([`it@${coho.domain}`, `owner@${coho.domain}`]);
   });
@@ -252,7 +255,7 @@ describe('invites', () => {
     const margie = (await world.admin.customers({ q: 'Margie' })).items[0]!;
     const before = await world.admin.invites(margie.id);
     const card = await say('resend invite margie', MEGAN);
-    expect(textOf(card)).toContain(`Sent again to ${before.map((i) => i.email).join(', ')}.`);
+    expect(textOf(card)).toContain(`Sent the invite again to ${before.map((i) => i.email).join(', ')} (Megan Bowen).`);
     const after = await world.admin.invites(margie.id);
     expect(after[0]!.sendCount).toBe(before[0]!.sendCount + 1);
   });

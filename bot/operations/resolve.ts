@@ -24,7 +24,7 @@ export async function resolveCustomer(turn: BotTurn, typed: string, rerun: (name
     if (result.kind === 'match') return { item: result.item };
     if (found.total === 1) return { item: found.items[0]! };
     const candidates = result.kind === 'ambiguous' ? result.candidates : found.items;
-    return { card: ambiguousCard(turn.language, 'customer', name, candidates.slice(0, 5).map((c) => ({ label: c.displayName, commandText: rerun(quoteArg(c.displayName)) }))) };
+    return { card: ambiguousCard(turn.language, 'customer', name, candidates.slice(0, 5).map((c) => ({ label: c.displayName, commandText: rerun(quoteArg(c.displayName)) })), Math.max(candidates.length, found.total)) };
   }
   const candidates = await nearbyCustomers(turn, name);
   const result = resolveName(name, candidates, customerNames);
@@ -75,8 +75,10 @@ export async function resolvePolicy(turn: BotTurn, typedPolicy: string, typedCus
     const result = resolveName(name, pool, policyNames);
     if (result.kind === 'match') return { item: result.item };
     if (pool.length === 1) return { item: pool[0]! };
-    const candidates = result.kind === 'ambiguous' ? result.candidates : pool;
-    return { card: ambiguousCard(turn.language, 'policy', name, candidates.slice(0, 5).map((p) => ({ label: label(p), commandText: again(p) }))) };
+    const candidates = result.kind === 'ambiguous' ? pool.filter((p) => normalizeName(p.name).includes(normalizeName(name))) : pool;
+    // More than one page matched: the page's count is a floor, the search's total the best estimate.
+    const total = found.total > found.items.length ? Math.max(candidates.length, found.total) : candidates.length;
+    return { card: ambiguousCard(turn.language, 'policy', name, candidates.slice(0, 5).map((p) => ({ label: label(p), commandText: again(p) })), total) };
   }
   // Nothing by that name: a typo. Suggest from the customer's policies, or from a few searches.
   const nearby = customerId ? (await turn.api.policies({ customerId, pageSize: 200 })).items : await nearbyPolicies(turn, name);

@@ -80,6 +80,7 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.ambiguous.customer': 'Mehrere Kunden passen zu „{name}“',
   'bot.ambiguous.policy': 'Mehrere Richtlinien passen zu „{name}“',
   'bot.ambiguous.pick': 'Welche meinen Sie?',
+  'bot.ambiguous.more': '{count} weitere passen: Ergänzen Sie „for ‹Kunde›“, um einzugrenzen.',
   'bot.more': 'und {count} weitere',
 
   'bot.link.needed.title': 'Teams-Konto verknüpfen',
@@ -151,11 +152,10 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.fact.overage': 'Mehrverbrauch',
   'bot.fact.nextStep': 'Nächster Schritt',
   'bot.invite.title': 'Onboarding-Einladungen',
-  'bot.invite.invited': 'Eingeladen: {emails}.',
-  'bot.invite.resent': 'Erneut gesendet an {emails}.',
+  'bot.invite.invited': 'Eingeladen: {emails} ({name}).',
+  'bot.invite.resent': 'Einladung erneut gesendet an {emails} ({name}).',
   'bot.invite.accepted': 'angenommen {time}',
   'bot.invite.pending': 'gesendet {time} ({count}×), noch nicht angenommen',
-  'bot.by': '(von {name})',
 
   'bot.status.title': 'Dienststatus: {state}',
   'bot.status.since': 'seit {time}',

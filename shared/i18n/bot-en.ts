@@ -85,6 +85,7 @@ export const botEn = {
   'bot.ambiguous.customer': 'Several customers match “{name}”',
   'bot.ambiguous.policy': 'Several policies match “{name}”',
   'bot.ambiguous.pick': 'Which one do you mean?',
+  'bot.ambiguous.more': '{count} more match: add “for ‹customer›” to the command to narrow it down.',
   'bot.more': 'and {count} more',
 
   // ---- identity ----
@@ -162,11 +163,10 @@ export const botEn = {
   'bot.fact.nextStep': 'Next step',
   // ---- invites ----
   'bot.invite.title': 'Onboarding invites',
-  'bot.invite.invited': 'Invited {emails}.',
-  'bot.invite.resent': 'Sent again to {emails}.',
+  'bot.invite.invited': 'Invited {emails} ({name}).',
+  'bot.invite.resent': 'Sent the invite again to {emails} ({name}).',
   'bot.invite.accepted': 'accepted {time}',
   'bot.invite.pending': 'sent {time} ({count}×), not accepted yet',
-  'bot.by': '(by {name})',
 
   // ---- service status ----
   'bot.status.title': 'Service status: {state}',
