@@ -13,8 +13,8 @@ export interface SimulatedRunnerOptions {
   /** Mixed into every session's seed: the same seed gives the same sessions. */
   seed?: number;
   /**
-   * How many times faster than real a session runs. Realistic sessions take 10-30 minutes;
-   * 30 (the default) makes them 20 s to a minute for demos. `Infinity` runs them at once.
+   * How many times faster than real a session runs. Realistic sessions take 3 to 27 minutes;
+   * 30 (the default) makes them 6 s to a minute for demos. `Infinity` runs them at once.
    */
   speed?: number;
   /** Outcome odds for a reachable tenant (the rest is Success). */
@@ -137,7 +137,7 @@ export function planSession(job: BackupJob, options: { seed?: number; warningRat
     return { status: 'Disconnected', summary, totalObjects: 0, excludedObjects: 0, processedObjects: 0, transferredBytes: 0, items: 0, processingStartsAt: t, durationMs: t, steps };
   }
   log('Info', `Connected to Microsoft 365 organization ${tenant.domain}`);
-  t += intBetween(random, 10_000, 40_000) + total * 20;
+  t += intBetween(random, 10_000, 40_000) + Math.min(total * 20, 60_000);
   steps.push({ at: t, kind: 'scope', totalObjects: total, excludedObjects: excluded });
   log('Info', `Found ${total.toLocaleString('en-US')} objects`);
   log('Info', `Found ${excluded.toLocaleString('en-US')} excluded objects`);
@@ -150,7 +150,8 @@ export function planSession(job: BackupJob, options: { seed?: number; warningRat
   // Incremental data per object (mail, files, list items), and a realistic pace per object.
   const meanBytes = intBetween(random, 2, 24) * 1024 * 1024;
   const plannedBytes = Math.round(total * meanBytes * (0.7 + random() * 0.6));
-  const processing = Math.min(2 * 3_600_000, Math.max(3 * 60_000, Math.round(total * (2_000 + random() * 2_000))));
+  // Objects are processed in parallel: big tenants take longer, but not hours for an incremental run.
+  const processing = Math.min(25 * 60_000, Math.max(3 * 60_000, Math.round(total * (2_000 + random() * 2_000))));
   const failAt = status === 'Failed' ? 0.3 + random() * 0.6 : 1;
   const chunks = 10;
   const warningChunks = new Set<number>();

@@ -85,6 +85,9 @@ describe('the benchmark generator', () => {
       const finished = dashboard.jobs.history.reduce((n, d) => n + d.Success + d.Warning + d.Failed, 0);
       expect(finished).toBe(result.sessions);
       expect((await api.startPolicy(policies.items[0]!.id)).status).toBe('Running');
+      // The alerts the history leaves open were recorded: the first monitor pass raises none.
+      expect((await hub.ctx.services.alerts.monitor()).raised).toBe(0);
+      expect((await api.alerts()).total).toBeGreaterThan(0);
       await putCustomers(hub, testCustomer());
     } finally {
       await hub.close();

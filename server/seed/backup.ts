@@ -23,6 +23,9 @@ import { newId } from '../ids.js';
 import type { BackupJob } from '../jobs/runner.js';
 import { planSession, renderPlan, SIMULATED_RUNNER_NAME, type SessionPlan } from '../jobs/runner-simulated.js';
 import { customers as customersCollection } from '../services/customer-collection.js';
+import { AlertService } from '../services/backup/alert-service.js';
+import { CustomerDirectory } from '../services/backup/customer-directory.js';
+import { PolicyIndex } from '../services/backup/policy-index.js';
 import { dailyFigures, policies as policiesCollection, tenantConnections } from '../services/backup/collections.js';
 import { emptyDay } from '../services/backup/daily-figures.js';
 import type { BackupParts } from '../services/backup/parts.js';
@@ -403,5 +406,11 @@ export async function generateBackupHistory(options: GenerateOptions): Promise<{
   await options.store.write((tx) => {
     for (const d of daily.values()) tx.put(dailyFigures, d);
   });
+  // Record the alerts this history leaves open, as the monitor would have, so the first start
+  // of a hub on it does not announce thousands of "new" alerts at once.
+  const ctx = { store: options.store, clock: { now: () => new Date(now) }, events: { emit: async () => undefined } } as unknown as HubContext;
+  const index = new PolicyIndex(ctx);
+  const directory = new CustomerDirectory(ctx);
+  await new AlertService(ctx, { index, directory }).monitor();
   return { policies: customers.length * perCustomer, sessions, logRecords };
 }
