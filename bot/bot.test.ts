@@ -1,6 +1,7 @@
 import { TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALEX, CHANNEL, createBotWorld, PERSONAL, textOf, type BotWorld } from '../test/helpers/bot.js';
+import { ALEX, buttonsOf, CHANNEL, createBotWorld, PERSONAL, textOf, type BotWorld } from '../test/helpers/bot.js';
+import { notLinkedCard } from './cards/messages.js';
 import { createBotApi } from './api.js';
 import { createBot, languageOf, teamsIdentity } from './bot.js';
 import { card, text, type AdaptiveCard } from './cards/kit.js';
@@ -106,6 +107,24 @@ describe('answers', () => {
     // Markdown is escaped: Teams shows the characters, never a link or bold text.
     expect(echoed).toContain('\\*\\*bold\\*\\* \\[x\\](https://evil.example)');
     expect(textOf(answer)).toContain('**bold** [x](https://evil.example)');
+  });
+});
+
+describe('links and failures', () => {
+  it('links to the hub only over https', () => {
+    expect(buttonsOf(notLinkedCard('en', { hub: 'https://sphub.example.com/' })).map((b) => [b.title, b.url])).toEqual([
+      ['Open in SP Hub', 'https://sphub.example.com/api/v1/docs'],
+      ['Help', undefined],
+    ]);
+    expect(buttonsOf(notLinkedCard('en', { hub: 'http://127.0.0.1:3978' })).map((b) => b.title)).toEqual(['Help']);
+  });
+
+  it('apologizes without details when a turn fails outside its own handling', async () => {
+    const bot = world.hub.ctx.services.bot.bot!;
+    const adapter = new TestAdapter(async (turn) => bot.apologize(turn));
+    await adapter.processActivity({ ...base(), type: 'message', text: 'anything', locale: 'en-US' });
+    const [answer] = cardsIn(adapter.activeQueue.splice(0));
+    expect(textOf(answer)).toContain('Something went wrong');
   });
 });
 

@@ -34,7 +34,7 @@ export function notLinkedCard(lang: Language, links: BotLinks): AdaptiveCard {
       text(tr('bot.link.why')),
       ...bullets([tr('bot.link.step1'), tr('bot.link.step2'), tr('bot.link.step3')], { max: 400 }),
     ],
-    compact([linkButton(lang, 'hub', links), commandButton(tr('bot.button.help'), 'help')]),
+    compact([linkButton(lang, 'hub', links, '/api/v1/docs'), commandButton(tr('bot.button.help'), 'help')]),
     { fallbackText: tr('bot.link.needed.title') },
   );
 }

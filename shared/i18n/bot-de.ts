@@ -86,7 +86,7 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.link.needed.title': 'Teams-Konto verknüpfen',
   'bot.link.needed.subtitle': 'Ich handle mit Ihren SP Hub-Berechtigungen',
   'bot.link.why': 'Bevor ich etwas zeigen oder ändern kann, muss ich wissen, welcher SP Hub-Benutzer Sie sind. Zum Verknüpfen brauchen Sie einen Einmal-Code aus SP Hub:',
-  'bot.link.step1': 'Fordern Sie in SP Hub einen Verknüpfungscode an: in den Optionen der Browser-Erweiterung oder mit Ihrem API-Schlüssel: POST /api/v1/me/teams-link-code.',
+  'bot.link.step1': 'Fordern Sie in SP Hub mit Ihrem API-Schlüssel einen Verknüpfungscode an: POST /api/v1/me/teams-link-code (in der API-Dokumentation unter /api/v1/docs öffnen und Try it out wählen).',
   'bot.link.step2': 'Sagen Sie hier innerhalb von 10 Minuten link und den Code, etwa link ABCD-2345.',
   'bot.link.step3': 'Ab dann läuft alles, was Sie hier tun, mit Ihren SP Hub-Berechtigungen und wird mit Ihrem Namen protokolliert.',
   'bot.link.done.title': 'Ihr Teams-Konto ist verknüpft',

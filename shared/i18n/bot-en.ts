@@ -92,7 +92,7 @@ export const botEn = {
   'bot.link.needed.title': 'Link your Teams account',
   'bot.link.needed.subtitle': 'I act with your SP Hub permissions',
   'bot.link.why': 'Before I can show or change anything, I need to know which SP Hub user you are. Linking takes a one-time code from SP Hub:',
-  'bot.link.step1': 'In SP Hub, ask for a link code: in the browser extension’s options, or with your API key: POST /api/v1/me/teams-link-code.',
+  'bot.link.step1': 'In SP Hub, ask for a link code with your API key: POST /api/v1/me/teams-link-code (in the API docs at /api/v1/docs, open it and choose Try it out).',
   'bot.link.step2': 'Within 10 minutes, say link followed by the code here, such as link ABCD-2345.',
   'bot.link.step3': 'From then on, what you do here runs with your SP Hub permissions and is audited with your name.',
   'bot.link.done.title': 'Your Teams account is linked',
