@@ -69,16 +69,19 @@ export class HubTimers {
     if (signal?.aborted) return Promise.resolve();
     if (!(ms > 0)) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const entry = { due: this.clock.now().getTime() + ms, resolve: () => resolve() };
-      this.waiting.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.waiting = this.waiting.filter((w) => w !== entry);
+      const onAbort = () => {
+        this.waiting = this.waiting.filter((w) => w !== entry);
+        resolve();
+      };
+      const entry = {
+        due: this.clock.now().getTime() + ms,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.waiting.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
