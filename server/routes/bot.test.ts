@@ -188,6 +188,10 @@ describe('Teams conversations', () => {
     expect(await hub.admin.teamsConversations()).toEqual([]);
   });
 
+  it('is a delivery channel of the notifications outbox', async () => {
+    expect((await hub.admin.notificationSettings()).delivery.channels).toContain('bot');
+  });
+
   it('writes only when something changed', async () => {
     const first = await remember('a:personal', 'personal');
     hub.clock.advance(MINUTE);

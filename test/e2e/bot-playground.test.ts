@@ -136,6 +136,25 @@ describe('the bot in Microsoft 365 Agents Playground', () => {
     expect(audit.items.every((e) => e.actor.teamsUserId === PLAYGROUND_USER.aadObjectId)).toBe(true);
   });
 
+  it('posts a notification card proactively to a subscribed chat, and its button works', async () => {
+    await type('subscribe backupFailed');
+    await waitForCard('Subscribed to: Backup failed.');
+    const policy = (await playground.admin.policies({ q: 'Litware Architects' })).items.find((p) => p.enabled && !p.running)!;
+    // A failed session, as the runner would report it; the outbox posts the card through the bot.
+    await playground.hub.ctx.events.emit({
+      type: 'session.finished',
+      customerId: policy.customerId,
+      subject: { type: 'policy', id: policy.id, name: policy.name },
+      data: { policyId: policy.id, policyName: policy.name, status: 'Failed', summary: 'Mailbox finance@litware-architects.fr: processing failed: the backup storage did not answer in time' },
+    });
+    const failure = await waitForCard(`${policy.name} of Litware Architects SAS did not complete`, 60_000);
+    await shot('9-proactive-failure', failure);
+    await clickButton(failure, 'Retry policy');
+    const retried = await waitForCard(`Started ${policy.name} again (Alex Wilber).`);
+    await shot('10-proactive-retried', retried);
+    expect((await playground.admin.policy(policy.id)).running).not.toBeNull();
+  });
+
   it('lists failed backups and acknowledges one from the list', async () => {
     const open = await playground.admin.alerts({ kind: ['backupFailed', 'backupWarning', 'tenantDisconnected'], acknowledged: false });
     await type('failed');
