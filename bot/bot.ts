@@ -1,13 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CardFactory,
-  MessageFactory,
-  TeamsActivityHandler,
-  TurnContext,
-  type Activity,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-} from 'botbuilder';
 import type { Clock } from '../shared/domain/clock.js';
 import type { Language } from '../shared/i18n/index.js';
 import { CardAction } from '../shared/schemas/cards.js';
@@ -22,6 +13,7 @@ import { commands as defaultCommands } from './commands/registry.js';
 import type { BotLinks, BotTurn, Command } from './context.js';
 import { runCommandText } from './dispatch.js';
 import { errorCard } from './errors.js';
+import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from './hosting.js';
 import { whoAmI } from './operations/identity.js';
 import { conversationKey, type ConversationService } from './notify/conversations.js';
 

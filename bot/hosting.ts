@@ -9,9 +9,13 @@ import {
 
 /**
  * The only file that knows how Bot Framework requests are hosted (botbuilder's CloudAdapter
- * inside Hono). Moving to the Microsoft 365 Agents SDK means rewriting this file alone: the bot
- * sees a `TurnContext`-shaped turn and the rest of the hub sees `handle` and `continueConversation`.
+ * inside Hono), and the only production file importing botbuilder: the bot takes its activity
+ * handler, turn context and card helpers from here. Moving to the Microsoft 365 Agents SDK means
+ * rewriting this file: its AgentApplication/ActivityHandler, TurnContext, MessageFactory and
+ * CardFactory have the same shapes, and the rest of the hub sees `handle` and `continueConversation`.
  */
+export { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
+export type { Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 
 export interface BotCredentials {
   appId: string;

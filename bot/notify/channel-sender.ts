@@ -1,7 +1,6 @@
-import { CardFactory, MessageFactory } from 'botbuilder';
 import type { ChannelSubscriber, DeliveryChannel, SendResult } from '../../server/services/notifications/delivery.js';
 import { Topic } from '../../shared/schemas/notifications.js';
-import type { BotHosting } from '../hosting.js';
+import { CardFactory, MessageFactory, type BotHosting } from '../hosting.js';
 import { stampActionIds } from '../cards/stamp.js';
 import type { ConversationService } from './conversations.js';
 
