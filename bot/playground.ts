@@ -46,17 +46,48 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const host = hub.ctx.config.host;
   const server = await listen(hub, host, hub.ctx.config.port);
   const hubUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
-
   await linkPlaygroundUser(hub);
 
+  let playground: PlaygroundProcess;
+  try {
+    playground = await startPlaygroundProcess({ endpoint: `${hubUrl}/api/messages`, ...options });
+  } catch (error) {
+    await new Promise<void>((done) => server.close(() => done()));
+    await hub.close();
+    throw error;
+  }
+  const adminKey = hub.bootstrapKey ?? options.config?.adminKey;
+  let stopped = false;
+  return {
+    hub,
+    hubUrl,
+    admin: createApiClient({ baseUrl: hubUrl, ...(adminKey && { apiKey: adminKey }) }),
+    playgroundUrl: playground.url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await playground.stop();
+      await new Promise<void>((done) => server.close(() => done()));
+      await hub.close();
+    },
+  };
+}
+
+export interface PlaygroundProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the Agents Playground CLI pointed at a bot endpoint (this hub's, or one already running). */
+export async function startPlaygroundProcess(options: { endpoint: string; playgroundPort?: number | undefined; workDir?: string | undefined; verbose?: boolean | undefined }): Promise<PlaygroundProcess> {
   const workDir = options.workDir ?? join(tmpdir(), 'sphub-playground');
   await mkdir(workDir, { recursive: true });
   const configPath = join(workDir, '.m365agentsplayground.yml');
   await writeFile(configPath, playgroundConfig());
-  const playgroundPort = options.playgroundPort ?? (await freePort(host));
+  const playgroundPort = options.playgroundPort ?? (await freePort('127.0.0.1'));
   const child = spawn(
     resolve('node_modules/.bin/agentsplayground'),
-    ['--app-endpoint', `${hubUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(playgroundPort), '--disable-telemetry', '--conversation-id', 'personal-chat-sphub'],
+    ['--app-endpoint', options.endpoint, '--channel-id', 'msteams', '--port', String(playgroundPort), '--disable-telemetry', '--conversation-id', 'personal-chat-sphub'],
     {
       cwd: workDir,
       env: {
@@ -70,23 +101,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const playgroundUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : 'localhost'}:${playgroundPort}`;
-  await waitForPlayground(child, playgroundUrl, options.verbose ?? false);
-
-  let stopped = false;
-  const adminKey = hub.bootstrapKey ?? options.config?.adminKey;
+  const url = `http://localhost:${playgroundPort}`;
+  await waitForPlayground(child, url, options.verbose ?? false);
   return {
-    hub,
-    hubUrl,
-    admin: createApiClient({ baseUrl: hubUrl, ...(adminKey && { apiKey: adminKey }) }),
-    playgroundUrl,
+    url,
     async stop() {
-      if (stopped) return;
-      stopped = true;
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
       child.kill('SIGTERM');
-      await new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())));
-      await new Promise<void>((done) => server.close(() => done()));
-      await hub.close();
+      await exited;
     },
   };
 }
@@ -188,30 +211,48 @@ function playgroundConfig(): string {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!existsSync('node_modules/.bin/agentsplayground')) {
-    console.error('Agents Playground is not installed: run npm install (it is a devDependency).');
-    process.exit(1);
+/** `npx tsx bot/playground.ts`: a demo hub and the Playground; with SPHUB_URL, the Playground for a hub already running. */
+async function main(): Promise<void> {
+  if (!existsSync('node_modules/.bin/agentsplayground')) throw new Error('Agents Playground is not installed: run npm install (it is a devDependency).');
+  const verbose = !!process.env.DEBUG;
+  const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
+  const attachTo = process.env.SPHUB_URL?.replace(/\/+$/, '');
+  let stop: () => Promise<void>;
+  if (attachTo) {
+    const playground = await startPlaygroundProcess({ endpoint: `${attachTo}/api/messages`, playgroundPort, verbose });
+    stop = () => playground.stop();
+    const lines = ['', `Agents Playground ${playground.url}   (open it in your browser) -> bot ${attachTo}/api/messages`];
+    const key = process.env.SPHUB_ADMIN_KEY ?? process.env.SPHUB_API_KEY;
+    if (key) {
+      const { code } = await createApiClient({ baseUrl: attachTo, apiKey: key }).createTeamsLinkCode();
+      lines.push(`In the Playground, say:  link ${code}   (valid 10 minutes) to act as the owner of that API key`);
+    } else {
+      lines.push('To act as a hub user, get a link code (POST /api/v1/me/teams-link-code with your API key) and say: link <code>');
+    }
+    console.log(lines.join('\n'));
+  } else {
+    const env = configFromEnv();
+    const running = await startPlayground({ config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: env.env }, playgroundPort, verbose });
+    stop = () => running.stop();
+    console.log(
+      [
+        '',
+        `SP Hub (demo data, in memory) ${running.hubUrl}/api/v1`,
+        ...running.hub.banner(running.hubUrl),
+        `Agents Playground ${running.playgroundUrl}   (open it in your browser; you are ${PLAYGROUND_USER.name}, linked to the hub administrator)`,
+        running.hub.bootstrapKey ? `Administrator API key: ${running.hub.bootstrapKey}` : '',
+        'Try: help, status contoso, failed, start policy executives for contoso, usage. Ctrl+C stops.',
+      ].join('\n'),
+    );
   }
-  const env = configFromEnv();
-  startPlayground({ config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: env.env }, verbose: !!process.env.DEBUG })
-    .then((running) => {
-      console.log(
-        [
-          '',
-          `SP Hub (demo data, in memory) ${running.hubUrl}/api/v1   bot ${running.hubUrl}/api/messages`,
-          ...running.hub.banner(running.hubUrl),
-          `Agents Playground ${running.playgroundUrl}   (open it in your browser; you are ${PLAYGROUND_USER.name}, linked to the hub administrator)`,
-          running.hub.bootstrapKey ? `Administrator API key: ${running.hub.bootstrapKey}` : '',
-          'Try: help, status contoso, failed, start policy …, usage. Ctrl+C stops both.',
-        ].join('\n'),
-      );
-      const stop = () => void running.stop().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    })
-    .catch((error) => {
-      console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    });
+  const shutdown = () => void stop().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 }
