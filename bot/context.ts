@@ -1,10 +1,9 @@
 import type { ApiClient } from '../shared/api/client.js';
-import type { Language } from '../shared/i18n/index.js';
+import type { Language, MessageKey } from '../shared/i18n/index.js';
 import type { ConversationKind } from '../shared/schemas/teams.js';
 import type { TeamsIdentity } from './api.js';
 import type { AdaptiveCard } from './cards/kit.js';
 import type { ArgGrammar, CommandArgs } from './parse.js';
-import type { MessageKey } from '../shared/i18n/index.js';
 
 /** Where "open" buttons go; only https links end up on cards. */
 export interface BotLinks {

@@ -1,7 +1,7 @@
 import { formatNumber, type Language } from '../../shared/i18n/index.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
-import { banner, button, commandButton, quoteArg, row, translator } from './common.js';
+import { banner, button, commandButton, row, translator } from './common.js';
 import { card, compact, text, type AdaptiveCard } from './kit.js';
 
 /** Rows per answer: enough to find someone, small enough for a chat. */

@@ -5,7 +5,7 @@ import { bullets, card, compact, text, type AdaptiveCard, type CardButton } from
 
 /** Short answers: problems, refusals, "did you mean", the link instructions, the welcome. */
 
-export function problemCard(lang: Language, input: { title: string; message?: string; details?: string[]; tone?: Tone; buttons?: (CardButton | null)[] }): AdaptiveCard {
+export function problemCard(_lang: Language, input: { title: string; message?: string; details?: string[]; tone?: Tone; buttons?: (CardButton | null)[] }): AdaptiveCard {
   const tone = input.tone ?? 'attention';
   return card(
     [banner(input.title, undefined, tone), input.message ? text(input.message, { max: 600 }) : null, ...bullets(input.details ?? [])],
