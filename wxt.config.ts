@@ -8,7 +8,7 @@ export default defineConfig({
   outDir: '.output',
   manifestVersion: 3,
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'SP Hub',
     description: 'Customer health and quick actions for Microsoft 365 backup service providers, on the VDC portal and Pulse.',
     permissions: ['storage', 'alarms', 'scripting'],
@@ -20,13 +20,16 @@ export default defineConfig({
     // The overlay's stylesheet is loaded into its shadow roots on whatever site the user added;
     // the dynamic URL changes every session, so pages cannot use it to detect the extension.
     web_accessible_resources: [{ resources: ['content-scripts/overlay.css'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }],
-    browser_specific_settings: {
-      gecko: {
-        id: 'sp-hub@sphub.extension',
-        strict_min_version: '128.0',
-        // Customer names read from the page go only to the hub the user configured.
-        data_collection_permissions: { required: ['none'] },
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'sp-hub@sphub.extension',
+          // Firefox 128 is the first with optional host permissions and the scripting API under MV3.
+          strict_min_version: '128.0',
+          // Names read from the page go only to the hub the user configured, never to a third party.
+          data_collection_permissions: { required: ['none'] },
+        },
       },
-    },
-  },
+    }),
+  }),
 });

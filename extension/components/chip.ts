@@ -9,7 +9,7 @@ export const CHIP_TAG = 'sphub-chip';
 export const OWN_ATTRIBUTE = 'data-sphub';
 
 const CHIP_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin-left: 6px; line-height: 1; }
+:host { all: initial; display: inline-block; vertical-align: middle; margin-left: 6px; line-height: 1; contain: layout style; }
 button { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 4px; cursor: pointer;
   font: 600 11px/16px system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; padding: 1px 7px; border-radius: 9px;
   white-space: nowrap; max-width: 260px; overflow: hidden; text-overflow: ellipsis; border: 1px solid transparent; }
@@ -27,10 +27,38 @@ export interface ChipHost extends HTMLElement {
   sphubKey?: string;
 }
 
-function ownStyle(document: Document): HTMLStyleElement {
-  const style = document.createElement('style');
-  style.textContent = CHIP_CSS;
-  return style;
+/** One parsed stylesheet shared by every chip of a document (a <style> per chip where sharing is not possible). */
+const sheets = new WeakMap<Document, CSSStyleSheet | null>();
+function sharedSheet(document: Document): CSSStyleSheet | null {
+  if (!sheets.has(document)) {
+    let sheet: CSSStyleSheet | null = null;
+    try {
+      const Sheet = (document.defaultView?.CSSStyleSheet ?? globalThis.CSSStyleSheet) as typeof CSSStyleSheet | undefined;
+      if (Sheet && 'replaceSync' in Sheet.prototype) {
+        sheet = new Sheet();
+        sheet.replaceSync(CHIP_CSS);
+      }
+    } catch {
+      sheet = null;
+    }
+    sheets.set(document, sheet);
+  }
+  return sheets.get(document) ?? null;
+}
+
+function style(document: Document, shadow: ShadowRoot): void {
+  const sheet = sharedSheet(document);
+  if (sheet) {
+    try {
+      shadow.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // Some content-script worlds refuse adopting; fall back to a <style> element.
+    }
+  }
+  const element = document.createElement('style');
+  element.textContent = CHIP_CSS;
+  shadow.append(element);
 }
 
 export function createChip(document: Document, onActivate?: (host: ChipHost) => void): ChipHost {
@@ -44,7 +72,8 @@ export function createChip(document: Document, onActivate?: (host: ChipHost) => 
   const label = document.createElement('span');
   label.className = 'label';
   button.append(dot, label);
-  shadow.append(ownStyle(document), button);
+  style(document, shadow);
+  shadow.append(button);
   if (onActivate) {
     button.addEventListener('click', (event) => {
       event.preventDefault();

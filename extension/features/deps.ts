@@ -1,4 +1,5 @@
 import type { Ask } from '../lib/messaging.js';
+import type { BatchInfo } from '../lib/row-annotator.js';
 import type { OverlayUi, StatusBar, StatusBarView } from '../lib/overlay-ui.js';
 
 /** What every page feature gets besides its own context: the hub (through the background) and the UI kit. */
@@ -6,7 +7,7 @@ export interface OverlayDeps {
   ask: Ask;
   ui: OverlayUi;
   /** Told when a table finished a batch (the benchmark and tests read it). */
-  report?: (featureId: string, info: { keys: number; paintMs: number; rows: number }) => void;
+  report?: (featureId: string, info: BatchInfo) => void;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface RowAnnotatorOptions<V> {
   createChip(): ChipHost;
   paint(host: ChipHost, state: ChipState<V>): void;
   /** Told after each batch: how many keys, and how long painting took once the data arrived. */
-  onBatch?(info: { keys: number; paintMs: number; rows: number }): void;
+  onBatch?(info: BatchInfo): void;
   onError?(error: HubFailure): void;
   onReady?(): void;
   /** Values older than this are fetched again on the next render (shown meanwhile). */
@@ -32,6 +32,14 @@ export interface RowAnnotatorOptions<V> {
   cache?: RowCache<V>;
   debounceMs?: number;
   now?: () => number;
+}
+
+/** One batch: keys asked for, rows painted, when the data arrived and how long painting took (ms, performance.now). */
+export interface BatchInfo {
+  keys: number;
+  rows: number;
+  arrivedAt: number;
+  paintMs: number;
 }
 
 export type ChipState<V> = { kind: 'loading' } | { kind: 'ready'; value: V } | { kind: 'unknown' } | { kind: 'error'; error: HubFailure };
@@ -134,7 +142,7 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
         painted++;
       }
     }
-    options.onBatch?.({ keys: keys.length, paintMs: now() - started, rows: painted });
+    options.onBatch?.({ keys: keys.length, rows: painted, arrivedAt: started, paintMs: now() - started });
   }
 
   const observer = new MutationObserver((records) => {
@@ -158,7 +166,9 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     { once: true },
   );
 
-  sync();
+  // Everything already known (a re-mounted table): the summary is due now, not after a fetch.
+  // (In a microtask: the caller holds the annotator only once this function returned.)
+  if (sync().length === 0 && hosts.size > 0) queueMicrotask(() => signal.aborted || options.onReady?.());
 
   return {
     sync,
