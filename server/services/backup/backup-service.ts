@@ -170,11 +170,13 @@ export class BackupService {
 
   view(policy: Policy): PolicyView {
     const live = policy.runningSessionId ? this.active.get(policy.runningSessionId)?.session : undefined;
+    const customer = this.deps.directory.get(policy.customerId);
     return {
       ...policy,
-      customerName: this.deps.directory.get(policy.customerId)?.displayName ?? '',
+      customerName: customer?.displayName ?? '',
       averageProcessTime: formatDuration(policy.averageProcessMs),
-      stale: isStale(policy, this.ctx.clock.now(), this.deps.settings().staleAfterHours * HOUR),
+      // As the stale-protection alert sees it: only an active customer's protection can go stale.
+      stale: customer?.status === 'active' && isStale(policy, this.ctx.clock.now(), this.deps.settings().staleAfterHours * HOUR),
       running: policy.runningSessionId
         ? {
             sessionId: policy.runningSessionId,
