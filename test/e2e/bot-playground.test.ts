@@ -85,7 +85,8 @@ async function shot(name: string, card: ElementHandle): Promise<void> {
   await page.setViewport({ width: 1400, height: 1000 });
 }
 
-describe('the bot in Microsoft 365 Agents Playground', () => {
+// A real browser and a second process on a shared machine: generous time per step.
+describe('the bot in Microsoft 365 Agents Playground', { timeout: 120_000 }, () => {
   it('welcomes the user when installed', async () => {
     const welcome = await waitForCard('Hello from SP Hub');
     expect(await cardText(welcome)).toContain('You are linked as Hub Administrator');
