@@ -379,7 +379,23 @@ describe.sequential('the SP Hub extension in Chromium', () => {
     await options.type('#api-key', hub.adminKey);
     await options.click('[data-action="save"]');
     await options.waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+    const portal = await tab();
+    await portal.goto(`${hub.url}/demo/vdc/customers`);
+    await waitForChips(portal, 20);
     await hub.stop();
+
+    // The page learns of a new customer while the hub is down: its chip and the bar say so; the
+    // chips already shown keep what they knew.
+    await portal.evaluate(() => {
+      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({ displayName: 'Aardvark Newcomer Ltd', m365Account: '', externalId: '', contractType: 'Pending', licenses: 0, licenseModel: 'Variable', sourceType: 'Direct' });
+    });
+    await portal.waitForFunction(() => /cannot be reached/.test(document.querySelector('sphub-bar')?.shadowRoot?.textContent ?? ''), { timeout: 15_000 });
+    const downLabels = await chipLabels(portal);
+    expect(downLabels.filter((l) => l === 'SP Hub ?')).toHaveLength(1);
+    expect(downLabels.filter((l) => /Success|Warning|Failed|Pending|Provisioning|No policy|Stopped|Not run/.test(l)).length).toBeGreaterThan(15);
+    await shot(portal, 'customers-hub-down');
+    await portal.close();
+
     await popup.bringToFront();
     await popup.reload();
     await popup.waitForSelector('[data-testid="blocker"]', { timeout: 15_000 });

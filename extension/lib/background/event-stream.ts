@@ -1,3 +1,4 @@
+import { ApiError, createApiClient } from '../../../shared/api/client.js';
 import type { HubSettings } from '../settings.js';
 import { EXTENSION_HEADERS } from './hub-connection.js';
 
@@ -10,7 +11,8 @@ const RELEVANT = /^(session\.finished|policy\.|alert\.|customer\.|tenant\.)/;
  * Reconnects with Last-Event-ID after a drop, backing off up to a minute.
  */
 export function followEvents(settings: HubSettings, onChange: () => void, options: { fetch?: typeof fetch; signal: AbortSignal }) {
-  const doFetch = options.fetch ?? fetch;
+  // No request timeout here (unlike hubClient): the stream stays open for as long as it can.
+  const api = createApiClient({ baseUrl: settings.hubUrl, apiKey: settings.apiKey, fetch: options.fetch ?? fetch, headers: { ...EXTENSION_HEADERS } });
   let lastId: string | null = null;
   let delay = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -25,11 +27,8 @@ export function followEvents(settings: HubSettings, onChange: () => void, option
   async function connect(): Promise<void> {
     while (!options.signal.aborted) {
       try {
-        const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${settings.apiKey}`, ...EXTENSION_HEADERS };
-        if (lastId) headers['last-event-id'] = lastId;
-        const response = await doFetch(`${settings.hubUrl}/api/v1/events`, { headers, signal: options.signal });
-        if (response.status === 401 || response.status === 403) return; // the alarm reports a refused key
-        if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
+        const response = await api.events(lastId ? { lastEventId: Number(lastId) } : {}, options.signal);
+        if (!response.body) throw new Error('the event stream has no body');
         delay = 1000;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
@@ -56,8 +55,10 @@ export function followEvents(settings: HubSettings, onChange: () => void, option
             if (RELEVANT.test(type)) changed();
           }
         }
-      } catch {
+      } catch (error) {
         if (options.signal.aborted) return;
+        // A refused key is for the alarm to report; following again would only be refused again.
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return;
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 60_000);

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../../shared/api/client.js';
+import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
+import { hubClient } from './hub-connection.js';
+import { hubOperations } from './hub-operations.js';
+
+// The worker's hub calls against the real app with the demo data, in process.
+describe('what the background worker asks the hub', () => {
+  let hub: TestHub;
+  let api: ApiClient;
+  beforeAll(async () => {
+    hub = await createTestHub({ seed: true });
+    api = hubClient({ hubUrl: 'http://hub.test', apiKey: hub.hub.ctx.config.adminKey! }, hub.fetch);
+  });
+  afterAll(() => hub.close());
+
+  it('batch health by display name, case-insensitively, in one call', async () => {
+    const answer = await hubOperations.health(api, { type: 'health', names: ['contoso pharmaceuticals ag', 'Nobody At All'] });
+    expect(answer.items.map((h) => h.displayName)).toEqual(['Contoso Pharmaceuticals AG']);
+    expect(answer.unmatched).toEqual(['Nobody At All']);
+  });
+
+  it('customer search comes with each customer\u2019s health', async () => {
+    const answer = await hubOperations['customers.search'](api, { type: 'customers.search', q: 'Contoso' });
+    expect(answer.items[0]).toMatchObject({ displayName: 'Contoso Pharmaceuticals AG', health: { licensePercent: expect.any(Number) } });
+  });
+
+  it('finds the policies of a table\u2019s rows by customer and policy name', async () => {
+    const { items } = await hub.admin.policies({ pageSize: 3 });
+    const rows = [...items.map((p) => ({ policy: p.name, customer: p.customerName })), { policy: 'No such policy', customer: items[0]!.customerName }];
+    const matches = await hubOperations['policies.lookup'](api, { type: 'policies.lookup', rows });
+    expect(matches.slice(0, 3).map((m) => m.match?.id)).toEqual(items.map((p) => p.id));
+    expect(matches[3]!.match).toBeNull();
+  });
+
+  it('a policy action answers with the policy as it is after it', async () => {
+    const policy = (await hub.admin.policies({ enabled: true, pageSize: 1 })).items[0]!;
+    const disabled = await hubOperations['policy.action'](api, { type: 'policy.action', policyId: policy.id, action: 'disable' });
+    expect(disabled).toMatchObject({ id: policy.id, enabled: false });
+    const enabled = await hubOperations['policy.action'](api, { type: 'policy.action', policyId: policy.id, action: 'enable' });
+    expect(enabled.enabled).toBe(true);
+    await expect(hubOperations['policy.action'](api, { type: 'policy.action', policyId: policy.id, action: 'explode' as 'start' })).rejects.toThrow(/Unknown policy action/);
+  });
+
+  it('the alerts summary counts what the badge and the popup show', async () => {
+    const summary = await hubOperations.alerts(api);
+    const open = (await hub.admin.alerts({ acknowledged: false, pageSize: 500 })).items;
+    expect(summary.total).toBe(open.length);
+    expect(summary.failed).toBe(open.filter((a) => a.kind === 'backupFailed' || a.kind === 'tenantDisconnected').length);
+    expect(await hubOperations.failedCount(api)).toBe(summary.failed);
+  });
+
+  it('customer detail: policies, open alerts and the portal link', async () => {
+    const customer = (await hub.admin.customers({ q: 'Contoso Pharmaceuticals' })).items[0]!;
+    const detail = await hubOperations['customer.detail'](api, { type: 'customer.detail', customerId: customer.id }, { hubUrl: 'http://hub.test', apiKey: 'x', portalUrl: 'https://portal.example.com' });
+    expect(detail.customer.id).toBe(customer.id);
+    expect(detail.policies.every((p) => p.customerId === customer.id)).toBe(true);
+    expect(detail.portalUrl).toBe(`https://portal.example.com/customers/${customer.id}`);
+  });
+
+  it('the usage report of a month, and a clear refusal of a malformed month', async () => {
+    const month = hub.hub.ctx.services.usage.reportingState().nextDue!.usageMonth;
+    const report = await hubOperations['usage.report'](api, { type: 'usage.report', month });
+    expect(report.usageMonth).toBe(month);
+    await expect(hubOperations['usage.report'](api, { type: 'usage.report', month: '../../x' })).rejects.toThrow(/YYYY-MM/);
+  });
+});
