@@ -72,5 +72,11 @@ describe('comparing with the hub', () => {
     const lines = reportWarnings(overdue);
     expect(lines[0]).toMatchObject({ tone: 'bad', text: expect.stringMatching(/^Overdue/) });
     expect(lines[1]).toMatchObject({ tone: 'bad', text: expect.stringMatching(/suspended/) });
+    // The hub's own words take the place of the generic ones.
+    const worded = { ...overdue, warnings: ['This report is overdue.', 'License management is suspended since 2025-05-04.'] } as UsageReport;
+    expect(reportWarnings(worded)).toEqual([
+      { tone: 'bad', text: 'This report is overdue.' },
+      { tone: 'bad', text: 'License management is suspended since 2025-05-04.' },
+    ]);
   });
 });

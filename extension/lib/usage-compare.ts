@@ -81,14 +81,15 @@ export function compareSaasRow(page: PageLine, report: UsageReport): LineCompari
 
 export const notInReport = (what: string): ChipView => ({ tone: 'muted', label: 'Not in hub', details: [`The hub's report has no ${what} for this line (not a VDC product, or a customer the hub does not know).`] });
 
-/** The report's deadline and suspension state, as lines for the status bar. */
+/** The report's deadline and suspension state, as lines for the status bar (the hub's own warnings first). */
 export function reportWarnings(report: UsageReport): { tone: 'ok' | 'warn' | 'bad'; text: string }[] {
   const lines: { tone: 'ok' | 'warn' | 'bad'; text: string }[] = [];
   const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   if (report.status === 'Submitted') lines.push({ tone: 'ok', text: `Submitted${report.late ? ' late' : ''}.` });
-  else if (report.overdue) lines.push({ tone: 'bad', text: `Overdue: it was due by ${due}.` });
-  else lines.push({ tone: 'warn', text: `Due by ${due}.` });
-  if (report.licenseManagementSuspended) lines.push({ tone: 'bad', text: 'License management is suspended: two consecutive monthly reports were late.' });
-  for (const warning of report.warnings) if (!lines.some((l) => l.text === warning)) lines.push({ tone: /suspend/i.test(warning) ? 'bad' : 'warn', text: warning });
+  for (const warning of report.warnings) lines.push({ tone: report.overdue || /suspend|overdue/i.test(warning) ? 'bad' : 'warn', text: warning });
+  if (report.status !== 'Submitted' && report.warnings.length === 0) lines.push({ tone: report.overdue ? 'bad' : 'warn', text: report.overdue ? `Overdue: it was due by ${due}.` : `Due by ${due}.` });
+  if (report.licenseManagementSuspended && !lines.some((l) => /suspend/i.test(l.text))) {
+    lines.push({ tone: 'bad', text: 'License management is suspended: two consecutive monthly reports were late.' });
+  }
   return lines;
 }
