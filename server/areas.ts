@@ -10,4 +10,4 @@ import { notificationsArea } from './routes/notifications.js';
 import { botArea } from './routes/bot.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
-export const areas: Area[] = [accessArea, customersArea, backupArea, usageArea, supportArea, statusArea, demoPagesArea, notificationsArea, botArea];
+export const areas: Area[] = [accessArea, customersArea, backupArea, usageArea, supportArea, statusArea, notificationsArea, botArea, demoPagesArea];
