@@ -12,7 +12,7 @@ import { stampActionIds } from './cards/stamp.js';
 import { commands as defaultCommands } from './commands/registry.js';
 import type { BotLinks, BotTurn, Command } from './context.js';
 import { runCommandText } from './dispatch.js';
-import { errorCard } from './errors.js';
+import { errorCard, errorMessage } from './errors.js';
 import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from './hosting.js';
 import { whoAmI } from './operations/identity.js';
 import { conversationKey, type ConversationService } from './notify/conversations.js';
@@ -57,12 +57,18 @@ export class SpHubBot extends TeamsActivityHandler {
     });
   }
 
-  /** Adaptive Card Universal Action (`Action.Execute`): answer with the card that replaces it. */
+  /**
+   * Adaptive Card Universal Action (`Action.Execute`): answer with the card that replaces it. A
+   * refusal or a failure is told to the person who clicked, as a message, and leaves the card as
+   * it was: in a channel everyone shares that card.
+   */
   protected override async onAdaptiveCardInvoke(turn: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     await this.remember(turn);
     const data = (invoke.action?.data ?? {}) as Record<string, unknown>;
     const operationId = stringOr(data.actionId) ?? stringOr(invoke.action?.id) ?? turn.activity.id ?? randomUUID();
-    const card = this.finish(await this.act(turn, data, operationId), languageOf(turn.activity));
+    const outcome = await this.act(turn, data, operationId);
+    if (outcome.problem) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.problem as unknown as Record<string, unknown> };
+    const card = this.finish(outcome.card, languageOf(turn.activity));
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
   }
 
@@ -72,7 +78,7 @@ export class SpHubBot extends TeamsActivityHandler {
     // Action.Submit (the fallback of our buttons) arrives as a message carrying the button's data.
     if (value && typeof value === 'object' && typeof value.verb === 'string' && !activity.text?.trim()) {
       const operationId = stringOr(value.actionId) ?? activity.id ?? randomUUID();
-      await this.reply(turn, await this.act(turn, value, operationId));
+      await this.reply(turn, (await this.act(turn, value, operationId)).card);
       return;
     }
     const text = activity.text ?? '';
@@ -86,18 +92,21 @@ export class SpHubBot extends TeamsActivityHandler {
     await this.reply(turn, card);
   }
 
-  /** Runs a button's action; a malformed one gets an explanation, never an exception. */
-  private async act(turn: TurnContext, data: Record<string, unknown>, operationId: string): Promise<AdaptiveCard> {
+  /**
+   * Runs a button's action: the card to show, or for a refusal or failure also a one-line
+   * `problem`. A malformed action gets an explanation, never an exception.
+   */
+  private async act(turn: TurnContext, data: Record<string, unknown>, operationId: string): Promise<{ card: AdaptiveCard; problem?: string }> {
     const bot = this.turn(turn, operationId);
     const parsed = CardAction.safeParse(data);
     if (!parsed.success) {
       const tr = translator(bot.language);
-      return problemCard(bot.language, { title: tr('bot.action.invalid.title'), message: tr('bot.action.invalid.message') });
+      return { card: problemCard(bot.language, { title: tr('bot.action.invalid.title'), message: tr('bot.action.invalid.message') }), problem: `${tr('bot.action.invalid.title')}: ${tr('bot.action.invalid.message')}` };
     }
     try {
-      return await runAction(bot, parsed.data);
+      return { card: await runAction(bot, parsed.data) };
     } catch (error) {
-      return errorCard(error, bot.language, this.deps.links);
+      return { card: errorCard(error, bot.language, this.deps.links), problem: errorMessage(error, bot.language) };
     }
   }
 

@@ -42,3 +42,29 @@ export function errorCard(error: unknown, lang: Language, links: BotLinks): Adap
       return problemCard(lang, { title: tr('bot.error.unavailable.title'), message: tr('bot.error.unavailable.message') });
   }
 }
+
+/** The same, in one line of plain text: what the person who clicked a shared card is told. */
+export function errorMessage(error: unknown, lang: Language): string {
+  const tr = translator(lang);
+  if (!(error instanceof ApiError)) return `${tr('bot.error.unexpected.title')}: ${tr('bot.error.unexpected.message')}`;
+  switch (error.status) {
+    case 401:
+      return tr('bot.link.needed.short');
+    case 403: {
+      const permission = missingPermission(error.message);
+      return `${tr('bot.forbidden.title')}: ${permission ? tr('bot.forbidden.permission', { permission }) : error.message}`;
+    }
+    case 404:
+      return `${tr('bot.error.notFound')}: ${error.message}`;
+    case 409:
+      return `${tr('bot.error.conflict')}: ${error.message}`;
+    case 400:
+    case 413:
+    case 422:
+      return `${tr('bot.error.rejected')}: ${error.message}`;
+    case 429:
+      return `${tr('bot.error.busy')}: ${error.message}`;
+    default:
+      return `${tr('bot.error.unavailable.title')}: ${tr('bot.error.unavailable.message')}`;
+  }
+}

@@ -97,9 +97,13 @@ describe('policy buttons (Action.Execute, the card is replaced in place)', () =>
     const policy = await idlePolicy('Proseware Engineering');
     const [status] = await world.say(`status "${policy.customerName}"`, { user: READER });
     const start = buttonsOf(status).find((b) => b.data?.policyId === policy.id && /^(Start|Retry)$/.test(b.title))!;
-    const refused = valid(await world.click(status!, (b) => b.id === start.id, { user: READER }));
-    expect(textOf(refused)).toContain('This needs the “backupManagement” permission');
+    // Told to the one who clicked; the card (shared in a channel) stays as it was.
+    const refused = await world.press(status!, (b) => b.id === start.id, { user: READER });
+    expect(refused).toEqual({ type: 'application/vnd.microsoft.activity.message', value: 'Sorry, you can’t do that from here: This needs the “backupManagement” permission, which your SP Hub user does not have.' });
     expect((await world.admin.policy(policy.id)).running).toBeNull();
+    // With the Action.Submit fallback there is no card to keep: the refusal comes as a card.
+    const [card] = await world.submit(status!, (b) => b.id === start.id, { user: READER });
+    expect(textOf(valid(card))).toContain('This needs the “backupManagement” permission');
   });
 });
 
@@ -145,8 +149,9 @@ describe('other buttons', () => {
 
   it('answers a button it does not know with an explanation', async () => {
     const stale: AdaptiveCard = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body: [{ type: 'TextBlock', text: 'old' }], actions: [{ type: 'Action.Execute', title: 'Old', verb: 'policy.explode', data: { verb: 'policy.explode', policyId: 'x' } }] };
-    const card = valid(await world.click(stale, 'Old', { user: READER }));
-    expect(textOf(card)).toContain('This button no longer works');
+    expect(await world.press(stale, 'Old', { user: READER })).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('This button no longer works') });
+    const [card] = await world.submit({ ...stale, actions: [{ ...stale.actions![0]!, fallback: { type: 'Action.Submit', title: 'Old', data: { verb: 'policy.explode' } } }] }, 'Old', { user: READER });
+    expect(textOf(valid(card))).toContain('This button no longer works');
   });
 });
 

@@ -84,6 +84,7 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.more': 'und {count} weitere',
 
   'bot.link.needed.title': 'Teams-Konto verknüpfen',
+  'bot.link.needed.short': 'Ihr Teams-Konto ist noch nicht mit einem SP Hub-Benutzer verknüpft: Sagen Sie mir link, um es zu verbinden.',
   'bot.link.needed.subtitle': 'Ich handle mit Ihren SP Hub-Berechtigungen',
   'bot.link.why': 'Bevor ich etwas zeigen oder ändern kann, muss ich wissen, welcher SP Hub-Benutzer Sie sind. Zum Verknüpfen brauchen Sie einen Einmal-Code aus SP Hub:',
   'bot.link.step1': 'Fordern Sie in SP Hub mit Ihrem API-Schlüssel einen Verknüpfungscode an: POST /api/v1/me/teams-link-code (in der API-Dokumentation unter /api/v1/docs öffnen und Try it out wählen).',

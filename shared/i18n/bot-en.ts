@@ -90,6 +90,7 @@ export const botEn = {
 
   // ---- identity ----
   'bot.link.needed.title': 'Link your Teams account',
+  'bot.link.needed.short': 'Your Teams account is not linked to an SP Hub user yet: say link to me to connect it.',
   'bot.link.needed.subtitle': 'I act with your SP Hub permissions',
   'bot.link.why': 'Before I can show or change anything, I need to know which SP Hub user you are. Linking takes a one-time code from SP Hub:',
   'bot.link.step1': 'In SP Hub, ask for a link code with your API key: POST /api/v1/me/teams-link-code (in the API docs at /api/v1/docs, open it and choose Try it out).',

@@ -26,6 +26,8 @@ export interface BotWorld extends TestHub {
   say(text: string, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<AdaptiveCard[]>;
   /** Clicks an Action.Execute button (an adaptiveCard/action invoke); returns the card that replaces it. */
   click(card: AdaptiveCard, title: ButtonQuery, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<AdaptiveCard>;
+  /** Clicks an Action.Execute button; returns the invoke answer as it is (a card, or a message for the clicker). */
+  press(card: AdaptiveCard, title: ButtonQuery, options?: { user?: TeamsUser; conversation?: Conversation; locale?: string }): Promise<{ type: string; value: unknown }>;
   /** Clicks the Action.Submit fallback of a button; returns the cards the bot answered with. */
   submit(card: AdaptiveCard, title: ButtonQuery, options?: { user?: TeamsUser; conversation?: Conversation }): Promise<AdaptiveCard[]>;
   /** Sends any activity; returns everything the bot sent back. */
@@ -68,15 +70,20 @@ export async function createBotWorld(options: { seed?: boolean } = {}): Promise<
       return cardsOf(await send(activityFor({ type: 'message', text }, o.user, o.conversation, o.locale)));
     },
     async click(card, title, o = {}) {
+      const answer = await world.press(card, title, o);
+      if (answer.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`the click was answered with ${answer.type}: ${JSON.stringify(answer.value)}`);
+      return answer.value as AdaptiveCard;
+    },
+    async press(card, title, o = {}) {
       const button = findButton(card, title);
       const replies = await send(
         activityFor({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: button.id, verb: button.verb, data: button.data }, trigger: 'manual' } }, o.user, o.conversation, o.locale),
       );
       const invoke = replies.find((a) => a.type === 'invokeResponse');
-      const value = invoke?.value as { status: number; body: { statusCode: number; type: string; value: AdaptiveCard } } | undefined;
+      const value = invoke?.value as { status: number; body: { statusCode: number; type: string; value: unknown } } | undefined;
       if (!value) throw new Error(`no invoke response; the bot sent ${JSON.stringify(replies)}`);
-      if (value.status !== 200 || value.body.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`unexpected invoke response ${JSON.stringify(value)}`);
-      return value.body.value;
+      if (value.status !== 200) throw new Error(`unexpected invoke response ${JSON.stringify(value)}`);
+      return { type: value.body.type, value: value.body.value };
     },
     async submit(card, title, o = {}) {
       const button = findButton(card, title);
