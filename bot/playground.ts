@@ -232,7 +232,9 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
   } else {
     const env = configFromEnv();
-    const running = await startPlayground({ config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: env.env }, playgroundPort, verbose });
+    // The Playground sends no Bot Framework token: this local demo hub runs its bot without credentials.
+    const local = { ...env.env, MICROSOFT_APP_ID: undefined, MicrosoftAppId: undefined };
+    const running = await startPlayground({ config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: local }, playgroundPort, verbose });
     stop = () => running.stop();
     console.log(
       [
