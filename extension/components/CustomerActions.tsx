@@ -3,6 +3,7 @@ import type { CustomerDetail } from '../lib/background/hub-operations.js';
 import { customerChip, policyChip } from '../lib/health-view.js';
 import type { Ask } from '../lib/messaging.js';
 import type { HubFailure } from '../lib/result.js';
+import { byPerson } from './by-person.js';
 import { PolicyActions } from './PolicyActions.js';
 import { StatusPill } from './StatusPill.js';
 
@@ -113,11 +114,11 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
               aria-label="Emails to invite"
               onChange={(event) => setEmails(event.target.value)}
             />
-            <button type="button" className="primary" disabled={sending || parseEmails(emails).length === 0} onClick={() => void invite(false)} data-action="send-invite">
+            <button type="button" className="primary" disabled={sending || parseEmails(emails).length === 0} onClick={(event) => byPerson(event) && void invite(false)} data-action="send-invite">
               Send invite
             </button>
             {invited.length > 0 && (
-              <button type="button" disabled={sending} onClick={() => void invite(true)} data-action="resend-invite">
+              <button type="button" disabled={sending} onClick={(event) => byPerson(event) && void invite(true)} data-action="resend-invite">
                 Resend invite
               </button>
             )}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import type { Ask } from '../lib/messaging.js';
 import type { PolicyAction } from '../lib/protocol.js';
+import { byPerson } from './by-person.js';
 
 const LABELS: Record<PolicyAction, string> = { start: 'Start', stop: 'Stop', enable: 'Enable', disable: 'Disable' };
 
@@ -40,7 +41,7 @@ export function PolicyActions(props: { policy: PolicyView; ask: Ask; onChanged?:
     <div className="policy-actions">
       <div className="button-row">
         {availableActions(policy).map((action) => (
-          <button key={action} type="button" className={action === 'start' ? 'primary' : ''} disabled={busy !== null} onClick={() => void run(action)} data-action={action}>
+          <button key={action} type="button" className={action === 'start' ? 'primary' : ''} disabled={busy !== null} onClick={(event) => byPerson(event) && void run(action)} data-action={action}>
             {busy === action ? `${LABELS[action]}…` : LABELS[action]}
           </button>
         ))}

@@ -58,9 +58,10 @@ async function waitForChips(page: Page, count: number) {
 
 /** Text of the open overlay menu (its own shadow root). */
 const menuText = (page: Page) => page.$eval('sphub-menu', (host) => host.shadowRoot?.querySelector('.sphub-panel')?.textContent ?? '').catch(() => '');
+/** A real (trusted) click on a button in the menu: the overlay ignores clicks made by scripts. */
 async function clickInMenu(page: Page, selector: string) {
   await page.waitForFunction((s) => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector(s), { timeout: 10_000 }, selector);
-  await page.evaluate((s) => (document.querySelector('sphub-menu')!.shadowRoot!.querySelector(s) as HTMLElement).click(), selector);
+  await page.click(`sphub-menu >>> ${selector}`);
 }
 
 async function openChipOf(page: Page, rowText: string) {
@@ -199,11 +200,13 @@ describe.sequential('the SP Hub extension in Chromium', () => {
     await page.waitForFunction(() => /Policies/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
     expect(await menuText(page)).toContain(idle.name);
     await shot(page, 'customers-menu');
-    const index = policies.indexOf(idle);
-    await page.evaluate((i) => {
-      const rows = document.querySelector('sphub-menu')!.shadowRoot!.querySelectorAll('.policy');
-      (rows[i]!.querySelector('[data-action="start"]') as HTMLButtonElement).click();
-    }, index);
+    // A script on the page cannot act for the user: its click is ignored, nothing starts.
+    await page.evaluate(() => (document.querySelector('sphub-menu')!.shadowRoot!.querySelector('[data-action="start"]') as HTMLButtonElement).click());
+    await settle(500);
+    expect((await admin.policies({ customerId: customer.id })).items.filter((p) => p.runningSessionId)).toHaveLength(policies.filter((p) => p.runningSessionId).length);
+    const index = policies.filter((p) => p.enabled && !p.runningSessionId).indexOf(idle);
+    const startButtons = await page.$$('sphub-menu >>> [data-action="start"]');
+    await startButtons[index]!.click();
     await page.waitForFunction(() => /Start: done/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''), { timeout: 10_000 });
     const after = await admin.policy(idle.id);
     expect(after.runningSessionId ?? after.lastSessionId).not.toBe(idle.lastSessionId);

@@ -55,7 +55,7 @@ describe('what the background worker asks the hub', () => {
     const detail = await hubOperations['customer.detail'](api, { type: 'customer.detail', customerId: customer.id }, { hubUrl: 'http://hub.test', apiKey: 'x', portalUrl: 'https://portal.example.com' });
     expect(detail.customer.id).toBe(customer.id);
     expect(detail.policies.every((p) => p.customerId === customer.id)).toBe(true);
-    expect(detail.portalUrl).toBe(`https://portal.example.com/customers/${customer.id}`);
+    expect(detail.portalUrl).toBe(`https://portal.example.com/customers?search=${encodeURIComponent(customer.tenantDomain ?? customer.displayName)}`);
   });
 
   it('the usage report of a month, and a clear refusal of a malformed month', async () => {

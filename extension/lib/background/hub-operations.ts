@@ -73,8 +73,13 @@ async function openAlerts(api: ApiClient, query: { customerId?: string } = {}): 
 /** Alerts that count as failed for the badge: failed or disconnected backups. */
 const isFailed = (alert: Alert) => alert.kind === 'backupFailed' || alert.kind === 'tenantDisconnected';
 
-export function portalLink(portalBase: string | null, customerId: string): string | null {
-  return portalBase ? `${portalBase.replace(/\/+$/, '')}/customers/${encodeURIComponent(customerId)}` : null;
+/**
+ * Where "open in portal" goes: the portal's Customers list searching for the customer's name (the
+ * hub's ids are not the portal's, and the list's search covers name, M365 account and ids).
+ */
+export function portalLink(portalBase: string | null, customer: { displayName: string; tenantDomain?: string | undefined }): string | null {
+  if (!portalBase) return null;
+  return `${portalBase.replace(/\/+$/, '')}/customers?search=${encodeURIComponent(customer.tenantDomain ?? customer.displayName)}`;
 }
 
 /** One function per request type the hub answers; each goes through the typed API client. */
@@ -103,7 +108,7 @@ export const hubOperations = {
       api.policies({ customerId: id, pageSize: 200 }),
       openAlerts(api, { customerId: id }),
     ]);
-    return { customer: summary(customer, answer.items[0] ?? null), policies: policies.items, alerts: open, portalUrl: portalLink(settings.portalUrl ?? DEFAULT_PORTAL_URL, id) };
+    return { customer: summary(customer, answer.items[0] ?? null), policies: policies.items, alerts: open, portalUrl: portalLink(settings.portalUrl ?? DEFAULT_PORTAL_URL, customer) };
   },
   async alerts(api: ApiClient): Promise<AlertsSummary> {
     const items = await openAlerts(api);
