@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
+import SummaryReporter from './test/helpers/summary-reporter.js';
 
 const exclude = ['node_modules', '.output', '.wxt', 'data'];
 
@@ -8,6 +9,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', new SummaryReporter()],
     // Extension unit tests run with WXT's plugin (fake `browser`, auto-imports); everything else without it.
     projects: [
       { extends: true, test: { name: 'hub', include: ['{shared,server,bot,test}/**/*.test.{ts,tsx}'], exclude } },
