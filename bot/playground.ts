@@ -13,7 +13,7 @@ import { configFromEnv, type HubConfigInput } from '../server/config.js';
  * Chat with the bot locally in Microsoft 365 Agents Playground (a Teams-like web chat that runs
  * on this machine, no Microsoft account needed): starts a demo hub on loopback, links the
  * Playground's signed-in test user to the hub's administrator, and starts the Playground pointed
- * at the hub's /api/messages. `npx tsx bot/playground.ts` (proposed as `npm run playground`).
+ * at the hub's /api/messages. `npm run playground`.
  */
 
 /** The Playground's signed-in test user (its config below), linked to the hub administrator. */
@@ -211,7 +211,7 @@ function playgroundConfig(): string {
   ].join('\n');
 }
 
-/** `npx tsx bot/playground.ts`: a demo hub and the Playground; with SPHUB_URL, the Playground for a hub already running. */
+/** `npm run playground`: a demo hub and the Playground; with SPHUB_URL, the Playground for a hub already running. */
 async function main(): Promise<void> {
   if (!existsSync('node_modules/.bin/agentsplayground')) throw new Error('Agents Playground is not installed: run npm install (it is a devDependency).');
   const verbose = !!process.env.DEBUG;

@@ -11,6 +11,20 @@ async function main(): Promise<void> {
   if (hub.bootstrapKey && config.demo) await hub.seedDemo();
   await hub.start();
 
+  // Written before listening so the banner can say where it is.
+  let keyNote: string[] = [];
+  if (hub.bootstrapKey) {
+    keyNote = ['', 'Administrator API key (shown once, keep it safe):', `  ${hub.bootstrapKey}`];
+    if (hub.ctx.store.dir && !config.adminKey) {
+      const file = join(hub.ctx.store.dir, 'admin-api-key.txt');
+      await writeFile(file, hub.bootstrapKey + '\n', { mode: 0o600 });
+      await chmod(file, 0o600);
+      keyNote.push(`  (also saved to ${resolve(file)}; delete that file once you have stored the key)`);
+    }
+  } else if (!config.adminKey) {
+    keyNote = ['', `Use the administrator API key printed at first start (saved in ${resolve(config.dataDir ?? '.', 'admin-api-key.txt')} unless you deleted it).`];
+  }
+
   const server = serve({ fetch: hub.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const base = `http://${config.host}:${info.port}`;
     const lines = [
@@ -18,22 +32,11 @@ async function main(): Promise<void> {
       `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : 'in memory'})`,
       `  API      ${base}/api/v1   (try ${base}/api/v1/health)`,
       `  API docs ${base}/api/v1/docs`,
+      ...hub.banner(base),
+      ...keyNote,
     ];
-    lines.push(...hub.banner(base));
     console.log(lines.join('\n'));
   });
-
-  if (hub.bootstrapKey) {
-    console.log(`\nAdministrator API key (shown once, keep it safe):\n  ${hub.bootstrapKey}`);
-    if (hub.ctx.store.dir && !config.adminKey) {
-      const file = join(hub.ctx.store.dir, 'admin-api-key.txt');
-      await writeFile(file, hub.bootstrapKey + '\n', { mode: 0o600 });
-      await chmod(file, 0o600);
-      console.log(`  (also saved to ${resolve(file)}; delete that file once you have stored the key)`);
-    }
-  } else if (!config.adminKey) {
-    console.log(`\nUse the administrator API key printed at first start (saved in ${resolve(config.dataDir ?? '.', 'admin-api-key.txt')} unless you deleted it).`);
-  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -104,7 +104,7 @@ export const botArea: Area = {
       banner: (base) =>
         credentials
           ? `  Teams bot ${base}/api/messages   (Bot Framework authentication on, app ${credentials.appId})`
-          : `  Teams bot ${base}/api/messages   (no Microsoft app credentials: only callers on this machine are accepted; chat with it locally: npx tsx bot/playground.ts)`,
+          : `  Teams bot ${base}/api/messages   (no Microsoft app credentials: only callers on this machine are accepted; chat with it locally: npm run playground)`,
     };
   },
 };
