@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError, type ApiClient } from '../../shared/api/client.js';
 import { FakeClock, MINUTE } from '../../shared/domain/clock.js';
-import { parseCsv } from '../../shared/domain/customer-csv.js';
+import { parseCsv } from '../../shared/domain/csv.js';
 import type { Customer, CustomerInputRaw } from '../../shared/schemas/customers.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { systemPrincipal } from '../auth/principal.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api/client.js';
 import { FakeClock, HOUR, MINUTE } from '../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
-import { parseCsv } from '../services/backup/csv.js';
+import { parseCsv } from '../../shared/domain/csv.js';
 import { SESSION_COLUMNS } from '../services/backup/session-export.js';
 import { advance, putCustomers, ScriptedRunner, testCustomer, type ScriptedSession } from '../services/backup/testing.js';
 

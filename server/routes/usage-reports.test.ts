@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { Customer } from '../../shared/schemas/customers.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { customers } from '../services/customer-collection.js';
-import { parseCsv } from '../services/usage/csv.js';
+import { parseCsv } from '../../shared/domain/csv.js';
 import { fileOf } from '../services/usage/daily-counts.js';
 import { usageReports } from '../services/usage/usage-service.js';
 import { seedUsage } from '../seed/usage.js';

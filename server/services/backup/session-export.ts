@@ -4,7 +4,7 @@ import type { LogRecord, Session } from '../../../shared/schemas/backup.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
 import type { HubContext } from '../../context.js';
 import { deletedPolicies } from './collections.js';
-import { toCsv } from './csv.js';
+import { csvTable } from '../../../shared/domain/csv.js';
 import type { PolicyIndex } from './policy-index.js';
 import type { SessionHistory } from './session-history.js';
 
@@ -34,7 +34,7 @@ export function sessionRow(s: Session, customerName: string): (string | number |
 
 /** One session's log records as CSV (Time, Status, Message), as "Download logs" gives them. */
 export function sessionLogsCsv(records: readonly LogRecord[]): string {
-  return toCsv(['Time', 'Status', 'Message'], records.map((r) => [r.at, r.status, r.message]));
+  return csvTable(['Time', 'Status', 'Message'], records.map((r) => [r.at, r.status, r.message]), { bom: true });
 }
 
 /**
@@ -63,8 +63,8 @@ export async function customerMonthZip(
   }
   sessions.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.id, b.id));
   logs.sort((a, b) => compareText(a.at, b.at));
-  const sessionsCsv = toCsv(SESSION_COLUMNS, sessions.map((s) => sessionRow(s, customer.displayName)));
-  const logsCsv = toCsv(LOG_COLUMNS, logs.map((l) => [l.sessionId, names.get(l.sessionId) ?? '', l.at, l.status, l.message]));
+  const sessionsCsv = csvTable(SESSION_COLUMNS, sessions.map((s) => sessionRow(s, customer.displayName)), { bom: true });
+  const logsCsv = csvTable(LOG_COLUMNS, logs.map((l) => [l.sessionId, names.get(l.sessionId) ?? '', l.at, l.status, l.message]), { bom: true });
   const zip = zipSync({ [`sessions-${month}.csv`]: strToU8(sessionsCsv), [`session-logs-${month}.csv`]: strToU8(logsCsv) }, { level: 6 });
   const slug = customer.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || customer.id;
   return { zip, sessions: sessions.length, fileName: `sessions-${slug}-${month}.zip` };

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { toCsv, type CsvValue } from '../../../shared/domain/customer-csv.js';
+import { toCsv, type CsvValue } from '../../../shared/domain/csv.js';
 import { checkCustomerDomain, isInsideDomain } from '../../../shared/domain/customer-domain.js';
 import { checkAdminUpn, checkInviteEmails } from '../../../shared/domain/customer-emails.js';
 import {

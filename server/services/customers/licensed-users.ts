@@ -1,4 +1,4 @@
-import { toCsv, type CsvValue } from '../../../shared/domain/customer-csv.js';
+import { toCsv, type CsvValue } from '../../../shared/domain/csv.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import {
   LicensedUserList,

@@ -26,7 +26,7 @@ import { businessRule, conflict, invalid, notFound, type FieldError } from '../.
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
-import { toCsv, type CsvCell } from './csv.js';
+import { csvTable, type CsvValue as CsvCell } from '../../../shared/domain/csv.js';
 import { DailyCounts, type DailyCountInput } from './daily-counts.js';
 
 export const usageReports = defineCollection('usageReports', UsageReportRecord);
@@ -431,7 +431,7 @@ export class UsageService {
       );
     }
     const filename = report.number ? `usage-report-${report.usageMonth}-${report.number}.csv` : `usage-snapshot-${report.usageMonth}.csv`;
-    return { filename, body: toCsv(header, rows) };
+    return { filename, body: csvTable(header, rows) };
   }
 
   // ---- changing a report ----

@@ -1,3 +1,6 @@
+// CSV as spreadsheets read it (RFC 4180), for every export of the hub: customers, licensed
+// users, session logs, usage reports.
+
 /** A value for one CSV cell; numbers and booleans are written as they are. */
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -26,8 +29,19 @@ export function toCsv<T>(columns: readonly { header: string; value: (row: T) => 
   return out.join('');
 }
 
-/** Parses RFC 4180 text back into rows (for tests and for reading exports); quotes may span lines. */
-export function parseCsv(text: string): string[][] {
+/**
+ * A header and rows of cells. `bom` starts the text with a UTF-8 byte order mark, so Excel keeps
+ * accents when the file is opened directly.
+ */
+export function csvTable(header: readonly string[], rows: Iterable<readonly CsvValue[]>, options: { bom?: boolean } = {}): string {
+  const out = [options.bom ? '\uFEFF' : '', csvRow(header)];
+  for (const row of rows) out.push(csvRow(row));
+  return out.join('');
+}
+
+/** Parses RFC 4180 text back into rows (tests, imports); quotes may span lines; a BOM is skipped. */
+export function parseCsv(input: string): string[][] {
+  const text = input.replace(/^\uFEFF/, '');
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -44,9 +58,8 @@ export function parseCsv(text: string): string[][] {
     else if (ch === ',') {
       row.push(cell);
       cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      // the \n ends the row
-    } else if (ch === '\n') {
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(cell);
       rows.push(row);
       row = [];

@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { csvCell, parseCsv, toCsv } from './customer-csv.js';
+import { describe, expect, it, test } from 'vitest';
+import { csvCell, csvTable, parseCsv, toCsv } from './csv.js';
 
 describe('CSV cells', () => {
   test.each([
@@ -50,5 +50,33 @@ describe('CSV cells', () => {
       ['Fabrikam, Inc.', 'line one\r\nline two', '3'],
       ['\'=cmd|" /C calc"!A0', 'quote " inside', '-1'],
     ]);
+  });
+});
+
+describe('csvTable', () => {
+  it('quotes what needs quoting and reads back the same cells', () => {
+    const rows = [
+      ['Contoso, Ltd.', 'say "hi"', 'two\nlines', 14, '35.0'],
+      ['plain', '', null, 0, '0.0'],
+    ];
+    const text = csvTable(['a', 'b', 'c', 'd', 'e'], rows);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parseCsv(text)).toEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['Contoso, Ltd.', 'say "hi"', 'two\nlines', '14', '35.0'],
+      ['plain', '', '', '0', '0.0'],
+    ]);
+  });
+
+  it('starts with a byte order mark when asked, which parsing skips', () => {
+    const text = csvTable(['Zürich'], [['Genève']], { bom: true });
+    expect(text.startsWith('\uFEFFZürich\r\n')).toBe(true);
+    expect(parseCsv(text)).toEqual([['Zürich'], ['Genève']]);
+  });
+
+  it('never lets a text cell become a spreadsheet formula, but keeps negative numbers', () => {
+    const [, row] = parseCsv(csvTable(['name'], [['=HYPERLINK("http://evil")'], ['@SUM(A1)'], ['-1+2']]));
+    expect(row).toEqual([`'=HYPERLINK("http://evil")`]);
+    expect(parseCsv(csvTable(['n'], [[-5]]))[1]).toEqual(['-5']);
   });
 });
