@@ -22,7 +22,7 @@ import {
 } from '../../../shared/schemas/usage.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, invalid, notFound, type FieldError } from '../../http/errors.js';
+import { businessRule, conflict, HubError, invalid, type FieldError } from '../../http/errors.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -624,12 +624,12 @@ export class UsageService {
   }
 
   private noReport(month: string, now: Date) {
-    if (month > monthOf(now)) return notFound(`There is no usage for ${monthLabel(month)} yet`);
-    return notFound(`No usage report for ${monthLabel(month)}: reports are generated on the 1st of the following month for months with recorded usage`);
+    if (month > monthOf(now)) return new HubError('not_found', `There is no usage for ${monthLabel(month)} yet.`);
+    return new HubError('not_found', `No usage report for ${monthLabel(month)}: reports are generated on the 1st of the following month for months with recorded usage.`);
   }
 
   private assertNotFuture(month: string): void {
-    if (month > monthOf(this.ctx.clock.now())) throw notFound(`There is no usage for ${monthLabel(month)} yet`);
+    if (month > monthOf(this.ctx.clock.now())) throw new HubError('not_found', `There is no usage for ${monthLabel(month)} yet.`);
   }
 
   // ---- views ----
