@@ -7,7 +7,7 @@ import type { ConversationService } from './conversations.js';
 export type ChannelSender = DeliveryChannel;
 
 /** The outbox channel name the bot registers under. */
-export const BOT_CHANNEL = 'bot';
+export { BOT_CHANNEL } from './channel-name.js';
 
 /**
  * The notifications outbox's channel for conversations the bot is in: who is subscribed to a

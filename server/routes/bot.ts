@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { Me } from '../../shared/schemas/access.js';
 import { Id } from '../../shared/schemas/common.js';
 import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../../shared/schemas/teams.js';
-import { createBotApi } from '../../bot/api.js';
-import { createBot, type SpHubBot } from '../../bot/bot.js';
-import { botCredentialsFromEnv, createBotHosting, type BotHosting } from '../../bot/hosting.js';
+import type { SpHubBot } from '../../bot/bot.js';
+import { botCredentialsFromEnv } from '../../bot/credentials.js';
+import type { BotHosting } from '../../bot/hosting.js';
 import { TeamsLinkService } from '../../bot/identity/link-codes.js';
 import { ConversationService } from '../../bot/notify/conversations.js';
-import { BOT_CHANNEL, createChannelSender, type ChannelSender } from '../../bot/notify/channel-sender.js';
+import { BOT_CHANNEL } from '../../bot/notify/channel-name.js';
+import type { ChannelSender } from '../../bot/notify/channel-sender.js';
 import type { Area } from '../area.js';
 import { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from '../auth/authenticate.js';
 import { HubError } from '../http/errors.js';
@@ -22,6 +23,8 @@ export interface BotServices {
   bot: SpHubBot | null;
   /** Posts a card to every conversation subscribed to a topic (the outbox's `bot` channel). */
   sender: ChannelSender | null;
+  /** Resolves once botbuilder is loaded and the fields above are set. */
+  ready: Promise<void>;
 }
 
 /**
@@ -34,7 +37,7 @@ export const botArea: Area = {
   setup(ctx, { router }) {
     const links = new TeamsLinkService(ctx);
     const conversations = new ConversationService(ctx);
-    const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null };
+    const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null, ready: Promise.resolve() };
     ctx.services.bot = services;
     const credentials = botCredentialsFromEnv(ctx.config.env);
 
@@ -78,24 +81,41 @@ export const botArea: Area = {
         { prefix: '/teams', router: teams },
       ],
       mount(app) {
-        const openIdMetadataUrl = ctx.config.env.SPHUB_BOT_OPENID_METADATA_URL;
-        const hosting = createBotHosting({
-          credentials,
-          // Where Bot Framework publishes its token signing keys; Microsoft's unless set (tests use a local one).
-          ...(openIdMetadataUrl && { authOverrides: { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } }),
-          onTurnError: (turn) => services.bot?.apologize(turn) ?? Promise.resolve(),
-        });
-        const api = createBotApi({
-          fetch: ((input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
-          internalToken: ctx.services.access.internalToken,
-        });
-        const bot = createBot({ api, conversations, clock: ctx.clock, links: { portal: ctx.config.portalUrl, hub: ctx.config.publicUrl } });
-        services.hosting = hosting;
-        services.bot = bot;
-        services.sender = createChannelSender({ hosting, conversations });
+        // botbuilder takes over a second to load: load it once the hub is up, so start-up does not
+        // wait for it; the bot's endpoint and outbox channel wait for it instead.
+        const runtime = (async () => {
+          const [{ createBotHosting }, { createBotApi }, { createBot }, { createChannelSender }] = await Promise.all([
+            import('../../bot/hosting.js'),
+            import('../../bot/api.js'),
+            import('../../bot/bot.js'),
+            import('../../bot/notify/channel-sender.js'),
+          ]);
+          const openIdMetadataUrl = ctx.config.env.SPHUB_BOT_OPENID_METADATA_URL;
+          const hosting = createBotHosting({
+            credentials,
+            // Where Bot Framework publishes its token signing keys; Microsoft's unless set (tests use a local one).
+            ...(openIdMetadataUrl && { authOverrides: { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } }),
+            onTurnError: (turn) => services.bot?.apologize(turn) ?? Promise.resolve(),
+          });
+          const api = createBotApi({
+            fetch: ((input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
+            internalToken: ctx.services.access.internalToken,
+          });
+          const bot = createBot({ api, conversations, clock: ctx.clock, links: { portal: ctx.config.portalUrl, hub: ctx.config.publicUrl } });
+          const sender = createChannelSender({ hosting, conversations });
+          Object.assign(services, { hosting, bot, sender });
+          return { hosting, bot, sender };
+        })();
+        services.ready = runtime.then(() => undefined);
+        runtime.catch((error: unknown) => console.error('The Teams bot could not be loaded:', error));
         // Notification cards reach subscribed conversations through the durable outbox.
-        ctx.services.notifications?.registerChannel(BOT_CHANNEL, services.sender);
-        app.post('/api/messages', (c) => {
+        ctx.services.notifications?.registerChannel(BOT_CHANNEL, {
+          subscribers: async (topic, scope) => (await runtime).sender.subscribers(topic, scope),
+          send: async (subscriberId, card, info) => (await runtime).sender.send(subscriberId, card, info),
+          gone: async (subscriberId, reason) => (await runtime).sender.gone?.(subscriberId, reason),
+        });
+        app.post('/api/messages', async (c) => {
+          const { hosting, bot } = await runtime;
           const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
           return hosting.handle(c.req.raw, env?.incoming?.socket?.remoteAddress, (turn) => bot.run(turn));
         });
