@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, FakeClock } from '../../shared/domain/clock.js';
+import { DAY, FakeClock, systemClock } from '../../shared/domain/clock.js';
 import type { ContactInput } from '../../shared/schemas/notifications.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
+import { systemPrincipal } from '../auth/principal.js';
 import { always, perMessage, runOutbox, startWebhookReceiver, type WebhookReceiver } from '../../test/helpers/receivers.js';
 import type { DeliveryChannel, SendResult } from '../services/notifications/delivery.js';
 import { historyFile, outboxMessages, type OutboxRecord } from '../services/notifications/outbox.js';
@@ -188,6 +189,35 @@ describe('outbox delivery to real webhooks', () => {
     expect(messages(t).every((m) => m.state === 'delivered')).toBe(true);
     expect(receiver.maxInFlight).toBeLessThanOrEqual(Math.max(3, started));
     expect(receiver.maxInFlight).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('a fast destination', () => {
+  it('gets several requests answering at the same time within its pace, on the real clock', async () => {
+    const own = await startWebhookReceiver(systemClock);
+    const t = await createTestHub({ clock: systemClock, config: { env: { ...ENV, SPHUB_OUTBOX_TIMEOUT_SECONDS: '5', SPHUB_WEBHOOK_RATE_PER_SECOND: '40', SPHUB_OUTBOX_CONCURRENCY: '8' } } });
+    try {
+      own.on('/fast', always(202, { delayMs: 150 }));
+      await t.hub.ctx.services.notifications.settings.updatePartner(systemPrincipal(), {
+        language: 'en',
+        allowCustomerNotifications: true,
+        contacts: [{ type: 'teams', webhookUrl: own.url('/fast'), topics: ['backupFailed'], delivery: 'immediate', enabled: true }],
+      });
+      await t.hub.start();
+      await failures(t, 12);
+      const deadline = Date.now() + 20_000;
+      const settled = () => own.acceptedCounts('/fast').size >= 12 && messages(t).every((m) => m.state === 'delivered');
+      while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(own.acceptedCounts('/fast').size).toBe(12);
+      expect([...own.acceptedCounts('/fast').values()].every((n) => n === 1)).toBe(true);
+      // One at a time, each answer taking 150 ms, would allow only one; half the concurrency may overlap.
+      expect(own.maxInFlight).toBeGreaterThanOrEqual(2);
+      expect(own.maxInFlight).toBeLessThanOrEqual(4);
+      expect(messages(t).every((m) => m.state === 'delivered')).toBe(true);
+    } finally {
+      await t.close();
+      await own.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import type { Job } from '../area.js';
 import type { HubContext } from '../context.js';
 import { postWebhook, sendMail, type SendResult } from '../services/notifications/delivery.js';
 import type { OutboxOptions } from '../services/notifications/options.js';
+import { DueQueue } from '../services/notifications/due-queue.js';
 import { historyFile, outboxMessages, publicMessage, type OutboxRecord } from '../services/notifications/outbox.js';
 import { RateLimiter } from '../services/notifications/rate-limit.js';
 import { retryDelay } from '../services/notifications/retry.js';
@@ -16,24 +17,35 @@ const PRUNE_BATCH = 2000;
  * Delivers the outbox. Each due message (pending, or failed-retrying whose time has come) is
  * marked sending, sent, and marked delivered, failed-retrying (backoff with jitter, or the
  * receiver's Retry-After), or dead (after `maxAttempts`, or when retrying cannot help). At most
- * `concurrency` sends run at once, each destination gets one request at a time and at most
- * about 4 a second, and a 404/410 from a Teams webhook marks the contact broken and stops all
- * sending to it. State lives in the store, so a restart resumes where it stopped.
+ * `concurrency` sends run at once; each destination gets its requests spaced at its pace (about
+ * 4 a second for Teams, see RateLimiter), with up to half of `concurrency` of them answering at
+ * the same time, so a destination is limited by its pace rather than by the round trip; a
+ * 404/410 from a Teams webhook marks the contact broken and stops all sending to it. State lives
+ * in the store, so a restart resumes where it stopped. The state changes of sends running side
+ * by side are issued without waiting for each other, so the store saves them with one flush.
  *
- * Running, it polls on a timer; tests leave it stopped and drive it with `tick()` / `drain()`
- * on a fake clock.
+ * Running, it wakes when messages are added, when a send ends, when a destination's pace allows
+ * the next request, and on a polling timer; tests leave it stopped and drive it with `tick()` /
+ * `drain()` on a fake clock.
  */
 export class OutboxDispatcher implements Job {
   readonly name = 'outbox-dispatcher';
-  /** Message id -> when it is due (ms), for messages that are pending or failed-retrying. */
-  private readonly due = new Map<string, number>();
+  /** Messages that are pending or failed-retrying, by destination, with when each is due (ms). */
+  private readonly due = new DueQueue();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly limiter: RateLimiter;
   private readonly random: () => number;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** A wake-up before the next poll, for a destination whose pace allows its next request sooner. */
+  private wake: { at: number; handle: ReturnType<typeof setTimeout> } | null = null;
   private recovering: Promise<void> | null = null;
   private pumping = false;
+  private pumpAgain = false;
   private stopping = false;
+  /** Attempts started so far, counted to tell which were under way when a destination was found gone. */
+  private attemptsStarted = 0;
+  /** Per destination found gone, the attempts started by then: their gone answers are not told again. */
+  private readonly goneAfter = new Map<string, number>();
   private lastHousekeeping = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -42,9 +54,13 @@ export class OutboxDispatcher implements Job {
     private readonly options: OutboxOptions,
   ) {
     this.random = seededRandom(options.seed);
-    this.limiter = new RateLimiter((key) => (key.startsWith('webhook:') ? options.webhookPerSecond : key === 'smtp' ? options.smtpPerSecond : options.channelPerSecond));
+    const perDestination = Math.max(1, Math.floor(options.concurrency / 2));
+    this.limiter = new RateLimiter(
+      (key) => (key.startsWith('webhook:') ? options.webhookPerSecond : key === 'smtp' ? options.smtpPerSecond : options.channelPerSecond),
+      () => perDestination,
+    );
     ctx.store.onChange(outboxMessages, (before, after) => {
-      if (after && (after.state === 'pending' || after.state === 'failed-retrying') && after.nextAttemptAt) this.due.set(after.id, Date.parse(after.nextAttemptAt));
+      if (after && (after.state === 'pending' || after.state === 'failed-retrying') && after.nextAttemptAt) this.due.set(after.id, destinationOf(after), Date.parse(after.nextAttemptAt));
       else this.due.delete((after ?? before)!.id);
     });
     service.onEnqueued(() => this.kick());
@@ -63,6 +79,8 @@ export class OutboxDispatcher implements Job {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.wake) clearTimeout(this.wake.handle);
+    this.wake = null;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -70,7 +88,7 @@ export class OutboxDispatcher implements Job {
   async tick(): Promise<number> {
     await this.service.flush();
     await this.recover();
-    const launched = this.launch();
+    const { launched } = this.launch();
     await Promise.allSettled(launched);
     await this.housekeeping();
     return launched.length;
@@ -92,7 +110,7 @@ export class OutboxDispatcher implements Job {
   /** When the next message becomes sendable (its retry time, or its destination's pacing), or null. */
   nextWakeAt(): Date | null {
     let next = Number.POSITIVE_INFINITY;
-    for (const [id, at] of this.due) {
+    for (const { id, at } of this.due.heads()) {
       if (this.inFlight.has(id)) continue;
       const record = this.ctx.store.get(outboxMessages, id);
       const readyAt = record ? (this.limiter.readyAt(this.rateKey(record)) ?? 0) : 0;
@@ -110,17 +128,40 @@ export class OutboxDispatcher implements Job {
   }
 
   private async pump(): Promise<void> {
-    if (this.pumping || this.stopping) return;
+    if (this.stopping) return;
+    if (this.pumping) {
+      // Woken while busy (a send ended meanwhile): look again right after.
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     try {
-      await this.recover();
-      this.launch();
-      if (this.ctx.clock.now().getTime() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) await this.housekeeping();
+      do {
+        this.pumpAgain = false;
+        await this.recover();
+        const { wakeAt } = this.launch();
+        this.wakeAt(wakeAt);
+        if (this.ctx.clock.now().getTime() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) await this.housekeeping();
+      } while (this.pumpAgain && !this.stopping);
     } catch (error) {
       console.error('outbox: dispatching failed:', error);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Running: pumps at `at` when that comes before the next poll (a pace of more than 4 a second needs it). */
+  private wakeAt(at: number): void {
+    if (!this.timer || this.stopping || !Number.isFinite(at)) return;
+    const delay = at - this.ctx.clock.now().getTime();
+    if (delay >= this.options.pollMs || (this.wake && this.wake.at <= at)) return;
+    if (this.wake) clearTimeout(this.wake.handle);
+    const handle = setTimeout(() => {
+      this.wake = null;
+      void this.pump();
+    }, Math.max(1, delay));
+    handle.unref?.();
+    this.wake = { at, handle };
   }
 
   /**
@@ -147,32 +188,64 @@ export class OutboxDispatcher implements Job {
     return this.recovering;
   }
 
-  private launch(): Promise<void>[] {
-    if (this.stopping) return [];
-    const now = this.ctx.clock.now().getTime();
-    const candidates = [...this.due].filter(([id, at]) => at <= now && !this.inFlight.has(id)).sort((a, b) => a[1] - b[1]);
+  /**
+   * Starts the due messages whose destination is ready, earliest first, up to the concurrency.
+   * Returns the sends started and when a destination waiting for its pace or its next message
+   * could go next.
+   */
+  private launch(): { launched: Promise<void>[]; wakeAt: number } {
     const launched: Promise<void>[] = [];
-    for (const [id] of candidates) {
-      if (this.inFlight.size >= this.options.concurrency) break;
-      const record = this.ctx.store.get(outboxMessages, id);
-      if (!record) {
-        this.due.delete(id);
-        continue;
+    let wakeAt = Number.POSITIVE_INFINITY;
+    if (this.stopping) return { launched, wakeAt };
+    const now = this.ctx.clock.now().getTime();
+    for (const { group } of this.due.heads()) {
+      for (;;) {
+        if (this.inFlight.size >= this.options.concurrency) return { launched, wakeAt };
+        const head = this.due.head(group);
+        if (!head) break;
+        if (head.at > now) {
+          wakeAt = Math.min(wakeAt, head.at);
+          break;
+        }
+        if (this.inFlight.has(head.id)) break; // retrying already while its last send winds up: it ends soon and wakes us
+        const record = this.ctx.store.get(outboxMessages, head.id);
+        if (!record) {
+          this.due.delete(head.id);
+          continue;
+        }
+        const key = this.rateKey(record);
+        if (!this.limiter.ready(key, now)) {
+          const readyAt = this.limiter.readyAt(key);
+          if (readyAt !== null) wakeAt = Math.min(wakeAt, readyAt);
+          break;
+        }
+        launched.push(this.dispatch(record, key, now));
+        // The claim has taken it out of the queue; if saving the claim failed, it stays at the head.
+        if (this.due.has(head.id)) break;
       }
-      const key = this.rateKey(record);
-      if (!this.limiter.ready(key, now)) continue;
-      this.limiter.begin(key, now);
-      const done = this.deliver(record, key)
-        .catch((error) => console.error(`outbox: delivering ${id} failed unexpectedly:`, error))
-        .finally(() => {
-          this.limiter.end(key);
-          this.inFlight.delete(id);
-          this.kick();
-        });
-      this.inFlight.set(id, done);
-      launched.push(done);
     }
-    return launched;
+    return { launched, wakeAt };
+  }
+
+  private dispatch(record: OutboxRecord, key: string, now: number): Promise<void> {
+    this.limiter.begin(key, now);
+    let released = false;
+    // The destination is free again once its answer is in, before the outcome is saved.
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.limiter.end(key);
+      this.kick();
+    };
+    const done = this.deliver(record, key, release, ++this.attemptsStarted)
+      .catch((error) => console.error(`outbox: delivering ${record.id} failed unexpectedly:`, error))
+      .finally(() => {
+        this.inFlight.delete(record.id);
+        release();
+        this.kick();
+      });
+    this.inFlight.set(record.id, done);
+    return done;
   }
 
   /** Pacing is per destination: each webhook URL, each channel subscriber, and the SMTP server as one. */
@@ -184,9 +257,10 @@ export class OutboxDispatcher implements Job {
     return resolved?.contact.type === 'teams' ? `webhook:${resolved.contact.webhookUrl}` : `message:${record.id}`;
   }
 
-  private async deliver(record: OutboxRecord, key: string): Promise<void> {
+  private async deliver(record: OutboxRecord, key: string, release: () => void, attempt: number): Promise<void> {
     const blocked = this.blocker(record);
     if (blocked) {
+      release();
       await this.update(record.id, (r) => (blocked.state === 'undeliverable-no-smtp' ? { ...r, state: blocked.state, nextAttemptAt: null } : this.dead(r, { message: blocked.message })));
       return;
     }
@@ -194,9 +268,16 @@ export class OutboxDispatcher implements Job {
     const claimed = await this.update(record.id, (r) =>
       r.state === 'pending' || r.state === 'failed-retrying' ? { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: startedAt, nextAttemptAt: null } : null,
     );
-    if (!claimed) return;
+    if (!claimed) {
+      // Still waiting: the claim could not be saved (the store refuses writes). Not again at once.
+      if (this.due.has(record.id)) this.limiter.holdUntil(key, this.ctx.clock.now().getTime() + 1000);
+      release();
+      return;
+    }
     const result = await this.send(claimed).catch((error: unknown): SendResult => ({ outcome: 'retry', message: `sending failed: ${error instanceof Error ? error.message : String(error)}` }));
-    await this.settle(claimed, key, result);
+    if (result.outcome === 'retry' && result.retryAfterMs !== undefined) this.limiter.holdUntil(key, this.ctx.clock.now().getTime() + result.retryAfterMs);
+    release();
+    await this.settle(claimed, result, attempt);
   }
 
   /** Why a message cannot go out at all now, checked before each attempt. */
@@ -235,7 +316,7 @@ export class OutboxDispatcher implements Job {
     return { outcome: 'failed', message: 'the contact changed kind since the message was written' };
   }
 
-  private async settle(record: OutboxRecord, key: string, result: SendResult): Promise<void> {
+  private async settle(record: OutboxRecord, result: SendResult, attempt: number): Promise<void> {
     const now = this.ctx.clock.now();
     const at = now.toISOString();
     if (result.outcome === 'delivered') {
@@ -244,7 +325,6 @@ export class OutboxDispatcher implements Job {
     }
     const error: DeliveryError = { at, message: result.message, ...(result.status !== undefined && { status: result.status }) };
     if (result.outcome === 'retry') {
-      if (result.retryAfterMs !== undefined) this.limiter.holdUntil(key, now.getTime() + result.retryAfterMs);
       await this.update(record.id, (r) => {
         if (r.attempts >= this.options.maxAttempts) return this.dead(r, { ...error, message: `${error.message} (gave up after ${r.attempts} attempts)` });
         const delay = retryDelay(r.attempts, result.retryAfterMs, this.options, this.random);
@@ -253,12 +333,18 @@ export class OutboxDispatcher implements Job {
       return;
     }
     await this.update(record.id, (r) => this.dead(r, error));
-    if (result.outcome === 'gone') await this.markGone(record, error);
+    if (result.outcome === 'gone') await this.markGone(record, error, attempt);
   }
 
-  /** The destination no longer exists: mark it, and dead-letter everything else waiting for it. */
-  private async markGone(record: OutboxRecord, error: DeliveryError): Promise<void> {
+  /**
+   * The destination no longer exists: mark it, and dead-letter everything else waiting for it.
+   * Several sends to it may have been answering at once: only the first gone answer is told.
+   */
+  private async markGone(record: OutboxRecord, error: DeliveryError, attempt: number): Promise<void> {
     const r = record.recipient;
+    const destination = destinationOf(record);
+    if ((this.goneAfter.get(destination) ?? 0) >= attempt) return;
+    this.goneAfter.set(destination, this.attemptsStarted);
     if (r.scope === 'channel') {
       const channel = this.service.channels.get(r.channel ?? '');
       await Promise.resolve(channel?.gone?.(r.contactId, error.message)).catch((e) => console.error('outbox: the channel could not forget a subscriber:', e));
@@ -341,4 +427,10 @@ export class OutboxDispatcher implements Job {
     });
     return old.length;
   }
+}
+
+/** The destination a message waits in line for: one contact (of the partner or a customer) or one channel subscriber. */
+function destinationOf(record: OutboxRecord): string {
+  const r = record.recipient;
+  return `${r.scope}|${r.channel ?? ''}|${r.customerId ?? ''}|${r.contactId}`;
 }

@@ -8,6 +8,7 @@ import { createApp, type HubApp } from '../../app.js';
 import { systemPrincipal } from '../../auth/principal.js';
 import { advance, MORNING, putMorning, ScriptedRunner } from '../backup/testing.js';
 import { outboxMessages } from './outbox.js';
+import { notificationState } from './service.js';
 
 // The other areas' real events, end to end: an operation in the hub, its domain event, the
 // outbox message, the card at a real webhook.
@@ -71,6 +72,30 @@ describe('events from the other areas become notifications', () => {
     }
     const failedCard = JSON.stringify(posted.find((r) => JSON.stringify(r.body).includes('Mailbox quota exceeded'))!.body);
     expect(failedCard).toContain('Backup failed');
+  });
+});
+
+describe('turning events into messages', () => {
+  it('writes the messages of events that arrive together in one store write, each event once', async () => {
+    t = await createTestHub({ clock: new FakeClock(MORNING) });
+    await t.admin.updateNotificationSettings({
+      language: 'en',
+      allowCustomerNotifications: true,
+      contacts: ['/together-a', '/together-b'].map((path) => ({ type: 'teams' as const, webhookUrl: receiver.url(path), topics: ['backupFailed' as const] })),
+    });
+    const { store, events, services } = t.hub.ctx;
+    const failed = (i: number) =>
+      events.emit({ type: 'session.finished', customerId: 'cus_x', subject: { type: 'policy', id: `pol_t${i}`, name: `T${i}` }, data: { policyId: `pol_t${i}`, status: 'Failed' } });
+    await failed(0);
+    await services.notifications.flush();
+    const writesBefore = store.version;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => failed(i + 1)));
+    await services.notifications.flush();
+    expect(store.version - writesBefore).toBe(1);
+    const all = [...store.all(outboxMessages)];
+    expect(all).toHaveLength(62);
+    expect(new Set(all.map((m) => `${m.eventId}|${m.recipient.contactId}`)).size).toBe(62);
+    expect(store.get(notificationState, 'cursor')).toMatchObject({ eventId: events.lastId });
   });
 });
 

@@ -32,9 +32,18 @@ const NotificationState = z.object({
 export const notificationState = defineCollection('notificationState', NotificationState);
 
 const CURSOR_PERSIST_EVERY = 200;
+/** Events turned into messages together, in one store write (bounds the size of that write). */
+const EVENTS_PER_WRITE = 200;
 
 /** What a card needs of a policy (read from the backup area's collection, if it is there). */
 const PolicyFacts = z.object({ name: z.string(), failingSince: z.string().nullable(), lastSuccessAt: z.string().nullable() });
+
+/** Where the messages of one enqueue come from. */
+export interface EnqueueMeta {
+  eventId: number | null;
+  eventType: string | null;
+  customerId?: string | undefined;
+}
 
 /** A message to enqueue for one recipient: who, in which language, and what it says. */
 export interface Addressed {
@@ -60,6 +69,8 @@ export class NotificationService {
   /** The dispatcher and digest jobs, set by the area (tests drive them with tick/drain). */
   jobs: { dispatcher: OutboxDispatcher; digest: DigestJob } | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Events received and not yet taken up by the queue. */
+  private backlog: DomainEvent[] = [];
   private unsubscribe: (() => void) | null = null;
   private cursor = { eventId: 0, at: '' };
   private persistedEventId = 0;
@@ -134,22 +145,43 @@ export class NotificationService {
 
   // ---- events to messages ----
 
+  /**
+   * Events are handled in order. Those that arrive while earlier ones are being handled wait in
+   * the backlog and are then handled together: their messages and the cursor go into one write.
+   */
   private enqueueEvent(event: DomainEvent): void {
-    this.queue = this.queue.then(() => this.handleEvent(event)).catch((error) => console.error(`notifications: event ${event.id} (${event.type}) could not be processed:`, error));
+    this.backlog.push(event);
+    if (this.backlog.length > 1) return; // the queue already holds a turn that takes this one too
+    this.queue = this.queue.then(() => this.handleBacklog()).catch((error) => console.error('notifications: events could not be processed:', error));
   }
 
-  private async handleEvent(event: DomainEvent): Promise<void> {
-    const routed = isRoutedType(event.type) ? routeEvent(event, this.lookup()) : null;
-    const cursor = { eventId: Math.max(this.cursor.eventId, event.id), at: event.at > this.cursor.at ? event.at : this.cursor.at };
-    const key = `evt:${event.id}@${event.at}`;
-    const addressed = routed ? await this.addressees(routed.topic, event.customerId, key, routed.view) : [];
-    this.cursor = cursor;
-    if (addressed.length === 0) {
+  private async handleBacklog(): Promise<void> {
+    while (this.backlog.length > 0) {
+      const events = this.backlog.splice(0, EVENTS_PER_WRITE);
+      // A failed write leaves the store refusing writes, so the saved cursor stays before these events and the next start replays them.
+      await this.handleEvents(events).catch((error) => console.error(`notifications: events ${events[0]!.id} to ${events.at(-1)!.id} could not be processed:`, error));
+    }
+  }
+
+  private async handleEvents(events: readonly DomainEvent[]): Promise<void> {
+    const batches: { addressed: Addressed[]; meta: EnqueueMeta }[] = [];
+    for (const event of events) {
+      try {
+        const routed = isRoutedType(event.type) ? routeEvent(event, this.lookup()) : null;
+        const key = `evt:${event.id}@${event.at}`;
+        const addressed = routed ? await this.addressees(routed.topic, event.customerId, key, routed.view) : [];
+        if (addressed.length) batches.push({ addressed, meta: { eventId: event.id, eventType: event.type, customerId: event.customerId } });
+      } catch (error) {
+        console.error(`notifications: event ${event.id} (${event.type}) could not be processed:`, error);
+      }
+      this.cursor = { eventId: Math.max(this.cursor.eventId, event.id), at: event.at > this.cursor.at ? event.at : this.cursor.at };
+    }
+    if (batches.length === 0) {
       // Nobody to tell: the cursor is saved now and then (a replay of these events finds nobody either).
       if (this.cursor.eventId - this.persistedEventId >= CURSOR_PERSIST_EVERY) await this.persistCursor();
       return;
     }
-    await this.enqueue(addressed, { eventId: event.id, eventType: event.type, customerId: event.customerId }, (tx) => this.putCursor(tx));
+    await this.enqueueAll(batches, (tx) => this.putCursor(tx));
   }
 
   /** Every destination that gets `topic` now for this view: partner and customer contacts, channel subscribers. */
@@ -186,22 +218,29 @@ export class NotificationService {
   }
 
   /** Renders and persists messages (one write, with whatever else must commit with them). */
-  async enqueue(addressed: readonly Addressed[], meta: { eventId: number | null; eventType: string | null; customerId?: string | undefined }, alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+  enqueue(addressed: readonly Addressed[], meta: EnqueueMeta, alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+    return this.enqueueAll([{ addressed, meta }], alsoInWrite);
+  }
+
+  /** The messages of several events in one write. */
+  private async enqueueAll(batches: readonly { addressed: readonly Addressed[]; meta: EnqueueMeta }[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
     const cache = new Map<NotificationView, Map<string, Rendered>>();
-    const drafts: MessageDraft[] = addressed.map((a) => {
-      const rendered = this.render(a, cache);
-      return {
-        dedupeKey: a.dedupeKey,
-        topic: a.topic,
-        eventId: meta.eventId,
-        eventType: meta.eventType,
-        customerId: meta.customerId ?? a.recipient.customerId,
-        recipient: a.recipient,
-        language: a.language,
-        rendered,
-        state: a.recipient.type === 'email' && !this.mail ? 'undeliverable-no-smtp' : 'pending',
-      };
-    });
+    const drafts: MessageDraft[] = batches.flatMap(({ addressed, meta }) =>
+      addressed.map((a): MessageDraft => {
+        const rendered = this.render(a, cache);
+        return {
+          dedupeKey: a.dedupeKey,
+          topic: a.topic,
+          eventId: meta.eventId,
+          eventType: meta.eventType,
+          customerId: meta.customerId ?? a.recipient.customerId,
+          recipient: a.recipient,
+          language: a.language,
+          rendered,
+          state: a.recipient.type === 'email' && !this.mail ? 'undeliverable-no-smtp' : 'pending',
+        };
+      }),
+    );
     if (drafts.length === 0 && !alsoInWrite) return [];
     const added = await this.outbox.enqueue(drafts, alsoInWrite);
     if (added.some((m) => m.state === 'pending')) for (const wake of this.wakers) wake();
