@@ -80,6 +80,8 @@ export const botArea: Area = {
         { prefix: '/me', router: me },
         { prefix: '/teams', router: teams },
       ],
+      // Closing the hub waits for the bot's modules to finish loading, so nothing loads after it.
+      jobs: [{ name: 'bot-runtime', start: () => undefined, stop: () => services.ready.catch(() => undefined) }],
       mount(app) {
         // botbuilder takes over a second to load: load it once the hub is up, so start-up does not
         // wait for it; the bot's endpoint and outbox channel wait for it instead.

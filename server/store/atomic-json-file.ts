@@ -12,6 +12,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     private readonly path: string,
     private readonly parse: (text: string) => T,
+    private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
   ) {}
 
   async read(): Promise<T | null> {
@@ -26,7 +27,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileDurably(this.path, JSON.stringify(data));
+    await writeFileDurably(this.path, this.serialize(data));
   }
 }
 

@@ -121,4 +121,28 @@ describe('JournalStore', () => {
     await store.write((tx) => tx.delete(notes, 'a'));
     expect(seen).toEqual(['->one', 'one>two', 'two>-']);
   });
+
+  it('validates a snapshot someone changed after the hub wrote it, record by record', async () => {
+    const store = await JournalStore.open({ dir });
+    await store.write((tx) => tx.put(notes, { id: 'a', text: 'fine', n: 1 }));
+    await store.close();
+    const path = join(dir, 'hub.json');
+    const written = await readFile(path, 'utf8');
+    expect(JSON.parse(written).checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect((await JournalStore.open({ dir })).get(notes, 'a')?.text).toBe('fine');
+    // Same checksum, edited collections: the checksum no longer matches, so every record is checked.
+    await writeFile(path, written.replace('"n":1', '"n":"one"'));
+    await expect(JournalStore.open({ dir })).rejects.toThrow(/test-notes\[0\] is not a valid record/);
+  });
+
+  it('refuses to put a record its schema refuses, and applies nothing of that write', async () => {
+    const store = await JournalStore.open({ dir });
+    expect(() =>
+      store.write((tx) => {
+        tx.put(notes, { id: 'ok', text: 'fine', n: 1 });
+        tx.put(notes, { id: 'bad', text: 'x', n: 'two' } as never);
+      }),
+    ).toThrow(/invalid test-notes record bad/);
+    expect(store.get(notes, 'ok')).toBeUndefined();
+  });
 });

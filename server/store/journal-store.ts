@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -13,6 +14,8 @@ interface Snapshot {
   version: number;
   seq: number;
   savedAt: string;
+  /** SHA-256 of the `collections` text as written, so an untouched file need not be re-validated record by record. */
+  checksum?: string;
   collections: Record<string, unknown[]>;
 }
 
@@ -98,6 +101,12 @@ export class JournalStore implements Store {
         return this.get(collection, id);
       },
       put: (collection, doc) => {
+        // Every record is checked as it goes in, so the store never holds one its schema refuses.
+        const checked = collection.schema.safeParse(doc);
+        if (!checked.success) {
+          const issue = checked.error.issues[0];
+          throw new StoreError(`refused an invalid ${collection.name} record ${doc.id}: ${issue?.path.join('.')} ${issue?.message}`);
+        }
         let own = staged.get(collection.name);
         if (!own) staged.set(collection.name, (own = new Map()));
         own.set(doc.id, doc);
@@ -218,7 +227,7 @@ export class JournalStore implements Store {
   private async load(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'hub.json');
-    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (text) => parseSnapshot(text, path)), emptySnapshot());
+    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (text) => parseSnapshot(text, path), serializeSnapshot), emptySnapshot());
     await this.low.read();
     const snapshot = this.low.data;
     this.seq = snapshot.seq;
@@ -270,6 +279,24 @@ function emptySnapshot(): Snapshot {
   return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, savedAt: new Date(0).toISOString(), collections: {} };
 }
 
+const COLLECTIONS_KEY = ',"collections":';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The header first, then the collections, whose exact text the checksum covers. */
+function serializeSnapshot(snapshot: Snapshot): string {
+  const collections = JSON.stringify(snapshot.collections);
+  const header = JSON.stringify({ format: snapshot.format, version: snapshot.version, seq: snapshot.seq, savedAt: snapshot.savedAt, checksum: sha256(collections) });
+  return `${header.slice(0, -1)}${COLLECTIONS_KEY}${collections}}`;
+}
+
+/** True when the file's collections are byte for byte what this hub wrote. */
+function untouched(text: string, checksum: unknown): boolean {
+  if (typeof checksum !== 'string') return false;
+  const start = text.indexOf(COLLECTIONS_KEY);
+  if (start === -1 || !text.endsWith('}')) return false;
+  return sha256(text.slice(start + COLLECTIONS_KEY.length, -1)) === checksum;
+}
+
 function parseSnapshot(text: string, path: string): Snapshot {
   let raw: unknown;
   try {
@@ -284,8 +311,12 @@ function parseSnapshot(text: string, path: string): Snapshot {
   if (typeof snapshot.version !== 'number' || snapshot.version > STORE_VERSION) {
     throw new StoreError(`${path} was written by a newer SP Hub (store version ${snapshot.version}, this one reads ${STORE_VERSION}). Upgrade SP Hub; the file was left untouched.`);
   }
+  // Every record is checked against its schema unless the file is exactly what the hub wrote
+  // (its checksum matches): then its records were already valid, and a start stays fast.
+  const verified = untouched(text, snapshot.checksum);
   for (const [name, docs] of Object.entries(snapshot.collections)) {
     if (!Array.isArray(docs)) throw new StoreError(`${path}: collection "${name}" is not a list. The file was left untouched.`);
+    if (verified) continue;
     const collection = collectionNamed(name);
     for (const [index, doc] of docs.entries()) {
       const result = collection ? collection.schema.safeParse(doc) : { success: typeof (doc as { id?: unknown })?.id === 'string' };
