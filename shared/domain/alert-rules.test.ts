@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MONITORING_SETTINGS } from '../schemas/monitoring.js';
-import { acknowledgementCovers, licenseAlert, policyResultAlert, staleAlert, storageAlert, tenantAlert, type CustomerFacts } from './alert-rules.js';
+import { acknowledgementCovers, compareAlerts, licenseAlert, policyResultAlert, staleAlert, storageAlert, tenantAlert, type CustomerFacts } from './alert-rules.js';
 import { samplePolicy as policy } from './testing.js';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
@@ -77,5 +77,11 @@ describe('alert rules', () => {
     expect(acknowledgementCovers(ack, { since: ack.since, severity: 'warning' })).toBe(true);
     expect(acknowledgementCovers(ack, { since: ack.since, severity: 'critical' })).toBe(false);
     expect(acknowledgementCovers(ack, { since: '2026-11-23T00:00:00.000Z', severity: 'warning' })).toBe(false);
+  });
+
+  it('orders alerts worst first, then oldest, then by id', () => {
+    const a = (id: string, severity: 'info' | 'warning' | 'critical', since: string) => ({ id, severity, since });
+    const list = [a('b', 'warning', '2026-11-23'), a('a', 'warning', '2026-11-23'), a('c', 'critical', '2026-11-24'), a('d', 'info', '2026-11-01'), a('e', 'warning', '2026-11-22')];
+    expect([...list].sort(compareAlerts).map((x) => x.id)).toEqual(['c', 'e', 'a', 'b', 'd']);
   });
 });

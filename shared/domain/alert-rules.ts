@@ -2,6 +2,7 @@ import type { Policy } from '../schemas/backup.js';
 import type { Alert, AlertSeverity, MonitoringSettings } from '../schemas/monitoring.js';
 import { HOUR } from './clock.js';
 import { isStale, licensePercent, staleAt, storagePercent } from './health.js';
+import { compareText } from './units.js';
 
 // The conditions an SP checks each morning, as pure rules. Each yields at most one alert per
 // subject, with an id that stays the same while the condition holds.
@@ -25,6 +26,11 @@ export const alertId = (kind: string, subjectId: string): string => `${kind}.${s
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 export const severityRank = (s: AlertSeverity): number => SEVERITY_RANK[s];
+
+/** List order: worst first, then oldest, then by id. */
+export function compareAlerts(a: Pick<Alert, 'severity' | 'since' | 'id'>, b: Pick<Alert, 'severity' | 'since' | 'id'>): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareText(a.since, b.since) || compareText(a.id, b.id);
+}
 
 /** An acknowledgement covers the occurrence it was given for: same start, no worse severity. */
 export function acknowledgementCovers(ack: { since: string; severity: AlertSeverity }, alert: { since: string; severity: AlertSeverity }): boolean {

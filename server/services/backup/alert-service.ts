@@ -1,24 +1,11 @@
-import { compareText } from '../../../shared/domain/units.js';
-import {
-  acknowledgementCovers,
-  licenseAlert,
-  policyResultAlert,
-  severityRank,
-  staleAlert,
-  storageAlert,
-  tenantAlert,
-  type AlertDraft,
-  type CustomerFacts,
-} from '../../../shared/domain/alert-rules.js';
-import { HOUR } from '../../../shared/domain/clock.js';
-import { staleAt } from '../../../shared/domain/health.js';
+import { acknowledgementCovers, compareAlerts, severityRank, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { Page } from '../../../shared/schemas/common.js';
-import type { Customer } from '../../../shared/schemas/customers.js';
 import { DEFAULT_MONITORING_SETTINGS, type Alert, type AlertQuery, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { recordChange } from '../changes.js';
+import { AlertIndex, BUILT_IN_SOURCES } from './alert-index.js';
 import { alertAcks, monitoringSettings, openAlerts, type OpenAlert } from './collections.js';
 import type { CustomerDirectory } from './customer-directory.js';
 import type { PolicyIndex } from './policy-index.js';
@@ -48,37 +35,24 @@ const TOPIC_OF_KIND: Record<string, string> = { staleProtection: 'staleProtectio
 
 /**
  * The alert registry: providers, acknowledgements (per occurrence), thresholds, and a monitor
- * that turns alerts appearing and clearing into `alert.raised` / `alert.resolved` events.
+ * that turns alerts appearing and clearing into `alert.raised` / `alert.resolved` events. The
+ * built-in alerts are kept up to date by an AlertIndex as their inputs change; other areas'
+ * providers (a handful of account-level alerts) are asked on each call.
  */
 export class AlertService {
   private readonly providers: AlertProvider[] = [];
   private readonly builtIn = new Set<string>();
-  /** Open, unacknowledged built-in alerts per customer, valid until a change or a time. */
-  private readonly countCache = new Map<string, { count: number; validUntil: number }>();
+  private readonly index: AlertIndex;
 
   constructor(
     private readonly ctx: HubContext,
-    private readonly deps: { index: PolicyIndex; directory: CustomerDirectory },
+    deps: { index: PolicyIndex; directory: CustomerDirectory },
   ) {
-    for (const provider of builtInProviders(deps, (id) => this.customerFacts(id))) {
+    this.index = new AlertIndex(ctx, deps);
+    for (const provider of builtInProviders(this.index)) {
       this.register(provider);
       this.builtIn.add(provider.name);
     }
-    const forget = (customerId: string | null | undefined) => (customerId ? this.countCache.delete(customerId) : undefined);
-    deps.index.onChange((before, after) => {
-      forget(before?.customerId);
-      forget(after?.customerId);
-    });
-    deps.directory.onChange((customerId) => forget(customerId));
-    ctx.store.onChange(alertAcks, (before, after) => {
-      forget(before?.customerId);
-      forget(after?.customerId);
-    });
-    ctx.store.onChange(openAlerts, (before, after) => {
-      forget(before?.customerId);
-      forget(after?.customerId);
-    });
-    ctx.store.onChange(monitoringSettings, () => this.countCache.clear());
   }
 
   register(provider: AlertProvider): void {
@@ -109,34 +83,34 @@ export class AlertService {
 
   /** Every open alert (all providers), acknowledged or not, worst and oldest first. */
   all(customerId?: string): Alert[] {
-    const now = this.ctx.clock.now();
-    const settings = this.settings();
     const out: Alert[] = [];
-    for (const provider of this.providers) {
-      for (const draft of provider.list({ now, settings, ...(customerId && { customerId }) })) out.push(this.complete(draft, provider.name, now));
-    }
-    return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.since, b.since) || compareText(a.id, b.id));
+    this.inOrder(customerId, this.ctx.clock.now(), (alert) => out.push(alert) > 0);
+    return out;
   }
 
   list(query: AlertQuery): Page<Alert> {
     const kinds = query.kind?.length ? new Set(query.kind) : null;
     const severities = query.severity?.length ? new Set(query.severity) : null;
-    const items = this.all(query.customerId).filter(
-      (a) => (!kinds || kinds.has(a.kind)) && (!severities || severities.has(a.severity)) && (query.acknowledged === undefined || (a.acknowledged !== null) === query.acknowledged),
-    );
     const start = (query.page - 1) * query.pageSize;
-    return { items: items.slice(start, start + query.pageSize), total: items.length, page: query.page, pageSize: query.pageSize };
+    const end = start + query.pageSize;
+    const items: Alert[] = [];
+    const filtered = kinds !== null || severities !== null || query.acknowledged !== undefined;
+    let total = 0;
+    const count = this.inOrder(query.customerId, this.ctx.clock.now(), (a) => {
+      if ((kinds && !kinds.has(a.kind)) || (severities && !severities.has(a.severity)) || (query.acknowledged !== undefined && (a.acknowledged !== null) !== query.acknowledged)) return true;
+      if (total >= start && total < end) items.push(a);
+      total += 1;
+      // Without filters the total is known up front: stop once the page is full.
+      return filtered || total < end;
+    });
+    return { items, total: filtered ? total : count, page: query.page, pageSize: query.pageSize };
   }
 
   /** Open, unacknowledged alerts of one customer: what batch health shows. */
   countOpen(customerId: string): number {
     const now = this.ctx.clock.now();
-    let builtIn = this.countCache.get(customerId);
-    if (!builtIn || builtIn.validUntil <= now.getTime()) {
-      builtIn = this.countBuiltIn(customerId, now);
-      this.countCache.set(customerId, builtIn);
-    }
-    let count = builtIn.count;
+    let count = 0;
+    for (const alert of this.index.ofCustomerAt(customerId, now)) if (!alert.acknowledged) count += 1;
     if (this.providers.length > this.builtIn.size) {
       const settings = this.settings();
       for (const provider of this.providers) {
@@ -147,8 +121,16 @@ export class AlertService {
     return count;
   }
 
+  /** One open alert (the first in list order, should two providers use the same id), or undefined. */
+  get(id: string): Alert | undefined {
+    const now = this.ctx.clock.now();
+    let found = this.index.get(id, now);
+    for (const alert of this.others(undefined, now)) if (alert.id === id && (!found || compareAlerts(alert, found) < 0)) found = alert;
+    return found;
+  }
+
   async acknowledge(principal: Principal, id: string, note?: string): Promise<Alert> {
-    const alert = this.all().find((a) => a.id === id);
+    const alert = this.get(id);
     if (!alert) throw notFound('Open alert', id);
     if (alert.acknowledged) return alert;
     const at = this.ctx.clock.now().toISOString();
@@ -230,91 +212,60 @@ export class AlertService {
 
   // ---- internals ----
 
+  /**
+   * Calls `visit` with the open alerts (of one customer, when given) in list order, until it
+   * returns false: the built-in ones as kept by the index, merged with those of the other
+   * providers. Where two compare equal, the built-in one comes first (as a stable sort of
+   * built-in then others would). Returns how many alerts there are in all.
+   */
+  private inOrder(customerId: string | undefined, now: Date, visit: (alert: Alert) => boolean): number {
+    const others = this.others(customerId, now);
+    if (customerId) {
+      const alerts = [...this.index.ofCustomerAt(customerId, now), ...others].sort(compareAlerts);
+      for (const alert of alerts) if (!visit(alert)) break;
+      return alerts.length;
+    }
+    const { known, unseen } = this.index.sorted(now);
+    const lists = [known, unseen, others];
+    const at = [0, 0, 0];
+    for (;;) {
+      let pick = -1;
+      for (let l = 0; l < lists.length; l++) {
+        const candidate = lists[l]![at[l]!];
+        if (candidate && (pick < 0 || compareAlerts(candidate, lists[pick]![at[pick]!]!) < 0)) pick = l;
+      }
+      if (pick < 0 || !visit(lists[pick]![at[pick]!]!)) break;
+      at[pick]! += 1;
+    }
+    return known.length + unseen.length + others.length;
+  }
+
+  /** The alerts of the providers other areas registered, in list order. */
+  private others(customerId: string | undefined, now: Date): Alert[] {
+    if (this.providers.length === this.builtIn.size) return [];
+    const settings = this.settings();
+    const out: Alert[] = [];
+    for (const provider of this.providers) {
+      if (this.builtIn.has(provider.name)) continue;
+      for (const draft of provider.list({ now, settings, ...(customerId && { customerId }) })) out.push(this.complete(draft, provider.name, now));
+    }
+    return out.sort(compareAlerts);
+  }
+
   private complete(draft: AlertDraft, source: string, now: Date): Alert {
     const since = draft.since ?? this.ctx.store.get(openAlerts, draft.id)?.firstSeenAt ?? now.toISOString();
     const ack = this.ctx.store.get(alertAcks, draft.id);
     const covered = ack && acknowledgementCovers(ack, { since, severity: draft.severity });
     return { ...draft, since, source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
   }
-
-  private countBuiltIn(customerId: string, now: Date): { count: number; validUntil: number } {
-    const settings = this.settings();
-    let count = 0;
-    for (const provider of this.providers) {
-      if (!this.builtIn.has(provider.name)) continue;
-      for (const draft of provider.list({ now, settings, customerId })) if (!this.complete(draft, provider.name, now).acknowledged) count += 1;
-    }
-    // Stale protection is the one built-in condition that appears by time alone.
-    let validUntil = Infinity;
-    const staleAfterMs = settings.staleAfterHours * HOUR;
-    for (const policy of this.deps.index.ofCustomer(customerId)) {
-      const at = staleAt(policy, staleAfterMs);
-      if (at !== null && at > now.getTime()) validUntil = Math.min(validUntil, at);
-    }
-    return { count, validUntil };
-  }
-
-  private customerFacts(id: string): CustomerFacts | undefined {
-    return this.deps.directory.get(id);
-  }
 }
 
-/** The four built-in providers over policies and customers. */
-function builtInProviders(deps: { index: PolicyIndex; directory: CustomerDirectory }, facts: (id: string) => CustomerFacts | undefined): AlertProvider[] {
-  /** Customers with policies: all of them, or the one asked for. */
-  const customersWithPolicies = function* (customerId?: string): Generator<[CustomerFacts, ReturnType<PolicyIndex['ofCustomer']>]> {
-    const ids = customerId ? [customerId] : deps.index.customerIds();
-    for (const id of ids) {
-      const customer = facts(id);
-      if (customer) yield [customer, deps.index.ofCustomer(id)];
-    }
-  };
-  const customersOf = function* (customerId?: string): Generator<Customer> {
-    if (customerId) {
-      const c = deps.directory.get(customerId);
-      if (c) yield c;
-    } else yield* deps.directory.all();
-  };
+/** The four built-in providers: their alerts come from the index (the registry lists them for their names and kinds). */
+function builtInProviders(index: AlertIndex): AlertProvider[] {
   return [
-    {
-      name: 'backup-results',
-      kinds: ['backupFailed', 'backupWarning', 'tenantDisconnected'],
-      list: ({ customerId }) => {
-        const out: AlertDraft[] = [];
-        for (const [customer, policies] of customersWithPolicies(customerId)) {
-          for (const policy of policies) {
-            const alert = policyResultAlert(policy, customer);
-            if (alert) out.push(alert);
-          }
-          const tenant = tenantAlert(customer, policies);
-          if (tenant) out.push(tenant);
-        }
-        return out;
-      },
-    },
-    {
-      name: 'stale-protection',
-      kinds: ['staleProtection'],
-      list: ({ customerId, settings, now }) => {
-        const out: AlertDraft[] = [];
-        for (const [customer, policies] of customersWithPolicies(customerId)) {
-          for (const policy of policies) {
-            const alert = staleAlert(policy, customer, settings, now);
-            if (alert) out.push(alert);
-          }
-        }
-        return out;
-      },
-    },
-    {
-      name: 'license-usage',
-      kinds: ['licenseThreshold'],
-      list: ({ customerId, settings }) => [...customersOf(customerId)].flatMap((c) => licenseAlert(c, settings) ?? []),
-    },
-    {
-      name: 'storage-quota',
-      kinds: ['storageQuota'],
-      list: ({ customerId, settings }) => [...customersOf(customerId)].flatMap((c) => storageAlert(c, settings) ?? []),
-    },
+    { name: BUILT_IN_SOURCES.results, kinds: ['backupFailed', 'backupWarning', 'tenantDisconnected'], list: ({ now, customerId }) => index.drafts(BUILT_IN_SOURCES.results, now, customerId) },
+    { name: BUILT_IN_SOURCES.stale, kinds: ['staleProtection'], list: ({ now, customerId }) => index.drafts(BUILT_IN_SOURCES.stale, now, customerId) },
+    { name: BUILT_IN_SOURCES.license, kinds: ['licenseThreshold'], list: ({ now, customerId }) => index.drafts(BUILT_IN_SOURCES.license, now, customerId) },
+    { name: BUILT_IN_SOURCES.storage, kinds: ['storageQuota'], list: ({ now, customerId }) => index.drafts(BUILT_IN_SOURCES.storage, now, customerId) },
   ];
 }
