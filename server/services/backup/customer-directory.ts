@@ -18,6 +18,8 @@ export class CustomerDirectory {
 
   constructor(private readonly ctx: HubContext) {
     ctx.store.onChange(customers, (before, after) => {
+      // Nothing before and nothing after (a delete of a record that was not there) changes nothing.
+      if (!before && !after) return;
       if (before) {
         for (const key of nameKeys(before)) this.byName.get(key)?.delete(before.id);
         if (before.status === 'active') {
