@@ -13,7 +13,7 @@ async function world() {
   let listener: ChangeListener<Customer> | undefined;
   const register = store.onChange.bind(store);
   store.onChange = ((collection, fn) => {
-    if (collection === customers) listener = fn as ChangeListener<Customer>;
+    if (collection.name === customers.name) listener = fn as unknown as ChangeListener<Customer>;
     register(collection, fn);
   }) as typeof store.onChange;
   const directory = new CustomerDirectory({ store } as unknown as HubContext);
