@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { de } from './de.js';
 import { en } from './en.js';
 import { formatBytes, formatDate, formatDateTime, formatDuration, formatMonth, formatPercent, t, tn, tOr } from './index.js';
@@ -43,5 +43,61 @@ describe('message catalog', () => {
     expect(formatBytes('de', 1_572_864)).toBe('1,5 MB');
     expect(formatPercent('de', 0.873)).toBe('87\u00a0%');
     expect(formatDateTime('en', 'not a date')).toBe('not a date');
+  });
+});
+
+describe('formatters', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('makes one Intl formatter per language, options and time zone, not one per value', () => {
+    // Counting constructors: each spy builds the real formatter.
+    const { DateTimeFormat, NumberFormat, PluralRules } = Intl;
+    const dateTimes = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (...args) {
+      return new DateTimeFormat(...args);
+    });
+    const numbers = vi.spyOn(Intl, 'NumberFormat').mockImplementation(function (...args) {
+      return new NumberFormat(...args);
+    });
+    const plurals = vi.spyOn(Intl, 'PluralRules').mockImplementation(function (...args) {
+      return new PluralRules(...args);
+    });
+    const moments = Array.from({ length: 50 }, (_, i) => new Date(Date.UTC(2026, 10, 1 + (i % 28), i % 24, i)));
+    for (const at of moments) {
+      formatDateTime('de', at, 'Asia/Tokyo');
+      formatDate('de', at, 'Asia/Tokyo');
+      formatMonth('de', `2026-${String((at.getUTCMonth() % 12) + 1).padStart(2, '0')}`);
+    }
+    for (let i = 0; i < 50; i += 1) {
+      formatBytes('de', 1024 * i + 7);
+      formatPercent('de', i / 50);
+      tn('de', 'digest.activity.completed', i);
+    }
+    // At most a zone check plus one formatter per (style, zone): the counts do not grow with the values.
+    expect(dateTimes.mock.calls.length).toBeLessThanOrEqual(4);
+    expect(numbers.mock.calls.length).toBeLessThanOrEqual(3);
+    expect(plurals.mock.calls.length).toBeLessThanOrEqual(1);
+  });
+
+  it('gives the same text from a cached formatter as from a fresh one, per zone and language', () => {
+    const at = '2026-03-29T00:30:00Z';
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata']) {
+      for (const language of ['en', 'de'] as const) {
+        const fresh = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(at));
+        expect(formatDateTime(language, at, zone)).toBe(`${fresh} ${zone}`);
+        expect(formatDateTime(language, at, zone)).toBe(`${fresh} ${zone}`);
+      }
+    }
+    expect(formatDateTime('de', at, 'Europe/Berlin')).toBe('29.03.2026, 01:30 Europe/Berlin');
+    expect(formatDateTime('de', '2026-03-29T01:30:00Z', 'Europe/Berlin')).toBe('29.03.2026, 03:30 Europe/Berlin');
+  });
+
+  it('shows times in an unknown time zone in UTC, named UTC, instead of failing', () => {
+    expect(formatDateTime('en', '2026-11-24T09:05:00Z', 'Not/AZone')).toBe('24 Nov 2026, 09:05 UTC');
+    expect(formatDateTime('de', '2026-11-24T23:30:00Z', 'Not/AZone')).toBe('24.11.2026, 23:30 UTC');
+    expect(formatDate('en', '2026-11-24T23:30:00Z', 'Not/AZone')).toBe('24 Nov 2026');
+    expect(formatDate('en', '2026-12-03', 'Not/AZone')).toBe('3 Dec 2026');
+    expect(formatDateTime('en', 'not a date', 'Not/AZone')).toBe('not a date');
   });
 });

@@ -13,6 +13,55 @@ const locales: Record<Language, string> = { en: 'en-GB', de: 'de-DE' };
 
 export type Params = Record<string, string | number>;
 
+// Building an Intl formatter costs far more than using one, and cards, mails and lists format
+// thousands of values: formatters are made once per language, options and time zone. The cache
+// is bounded because time zones come from settings; past the bound the oldest entry goes.
+const FORMATTER_CACHE_SIZE = 256;
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>();
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>(key: string, make: () => F): F {
+  let formatter = formatters.get(key) as F | undefined;
+  if (!formatter) {
+    formatter = make();
+    if (formatters.size >= FORMATTER_CACHE_SIZE) formatters.delete(formatters.keys().next().value!);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const numberFormat = (language: Language, fractionDigits: number) =>
+  cached(`number|${language}|${fractionDigits}`, () => new Intl.NumberFormat(locales[language], { maximumFractionDigits: fractionDigits }));
+
+const pluralRules = (language: Language) => cached(`plural|${language}`, () => new Intl.PluralRules(locales[language]));
+
+const dateFormat = (language: Language, style: 'dateTime' | 'date' | 'month', timeZone: string) =>
+  cached(`${style}|${language}|${timeZone}`, () => {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : style === 'date' ? { dateStyle: 'medium' } : { month: 'long', year: 'numeric' };
+    return new Intl.DateTimeFormat(locales[language], { ...options, timeZone });
+  });
+
+const knownZones = new Map<string, boolean>();
+
+/**
+ * A zone this runtime knows, else UTC: a zone name that stopped being valid (a stored setting,
+ * an older ICU) shows times in UTC, named as such, instead of failing the whole card or mail.
+ */
+function usableZone(timeZone: string): string {
+  let known = knownZones.get(timeZone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size >= FORMATTER_CACHE_SIZE) knownZones.delete(knownZones.keys().next().value!);
+    knownZones.set(timeZone, known);
+  }
+  return known ? timeZone : 'UTC';
+}
+
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, key);
 }
@@ -33,7 +82,7 @@ export function t(language: Language, key: MessageKey, params: Params = {}): str
 
 /** A plural message: `key.one` or `key.other` by the language's plural rules, with `{count}` set. */
 export function tn(language: Language, key: string, count: number, params: Params = {}): string {
-  const form = new Intl.PluralRules(locales[language]).select(count) === 'one' ? 'one' : 'other';
+  const form = pluralRules(language).select(count) === 'one' ? 'one' : 'other';
   const full = `${key}.${form}`;
   if (!isMessageKey(full)) throw new Error(`No plural message ${full}`);
   return t(language, full, { ...params, count });
@@ -45,20 +94,23 @@ export function tOr(language: Language, key: string, fallback: string, params: P
 }
 
 export function formatNumber(language: Language, value: number, fractionDigits = 0): string {
-  return new Intl.NumberFormat(locales[language], { maximumFractionDigits: fractionDigits }).format(value);
+  return numberFormat(language, fractionDigits).format(value);
 }
 
 /** 0.873 -> "87 %" (de) / "87%" (en). */
 export function formatPercent(language: Language, ratio: number): string {
-  return new Intl.NumberFormat(locales[language], { style: 'percent', maximumFractionDigits: 0 }).format(ratio);
+  return cached(`percent|${language}`, () => new Intl.NumberFormat(locales[language], { style: 'percent', maximumFractionDigits: 0 })).format(ratio);
 }
 
-/** A moment as date and time in a time zone, naming the zone so readers elsewhere are not misled. */
+/**
+ * A moment as date and time in a time zone, naming the zone so readers elsewhere are not misled.
+ * An unknown zone gives the time in UTC, named "UTC".
+ */
 export function formatDateTime(language: Language, iso: string | Date, timeZone = 'UTC'): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) return String(iso);
-  const text = new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
-  return `${text} ${timeZone === 'UTC' ? 'UTC' : timeZone}`;
+  const zone = usableZone(timeZone);
+  return `${dateFormat(language, 'dateTime', zone).format(date)} ${zone}`;
 }
 
 export function formatDate(language: Language, iso: string | Date, timeZone = 'UTC'): string {
@@ -66,14 +118,14 @@ export function formatDate(language: Language, iso: string | Date, timeZone = 'U
   const dateOnly = typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso);
   const date = typeof iso === 'string' ? new Date(dateOnly ? `${iso}T00:00:00Z` : iso) : iso;
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeZone: dateOnly ? 'UTC' : timeZone }).format(date);
+  return dateFormat(language, 'date', dateOnly ? 'UTC' : usableZone(timeZone)).format(date);
 }
 
 /** "2026-10" -> "October 2026" / "Oktober 2026". */
 export function formatMonth(language: Language, month: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(month);
   if (!match) return month;
-  return new Intl.DateTimeFormat(locales[language], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
+  return dateFormat(language, 'month', 'UTC').format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
 }
 
 /** 3_725_000 ms -> "1 h 2 min"; short durations in seconds. Units are the same in both languages. */
