@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -15,6 +15,7 @@ import { docsPage } from './http/docs-page.js';
 import { HubError } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { openApiDocument, Router, type RouteDoc } from './http/router.js';
+import { projectPath } from './paths.js';
 import { AuditLog } from './services/audit.js';
 import { EventBus } from './services/events.js';
 import { AppendLog } from './store/append-log.js';
@@ -93,11 +94,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
 
   const bootstrapKey = await ctx.services.access.bootstrap(config);
 
-  const version = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).version as string;
-  const spec = openApiDocument(mounted, { title: 'SP Hub API', version });
+  const version = JSON.parse(await readFile(projectPath('package.json'), 'utf8')).version as string;
+  // Built when first asked for: turning every schema into JSON Schema is work a start need not wait for.
+  let spec: ReturnType<typeof openApiDocument> | undefined;
   app.get(`${API_PREFIX}/health`, (c) => c.json({ status: 'ok', version, time: clock.now().toISOString() }));
-  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(spec));
-  const swaggerDir = require('swagger-ui-dist').getAbsoluteFSPath() as string;
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json((spec ??= openApiDocument(mounted, { title: 'SP Hub API', version }))));
+  // Located, not loaded: requiring the package would evaluate its 1 MB bundle at every start.
+  const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'));
   app.get(`${API_PREFIX}/docs`, (c) => c.html(docsPage(`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs/assets`)));
   app.get(`${API_PREFIX}/docs/assets/:file{[a-z0-9.-]+\\.(css|js)}`, async (c) => {
     const file = c.req.param('file').replace(/^.*\//, '');

@@ -1,17 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { addMonths, monthOf } from '../../shared/domain/usage-calendar.js';
 import { dataScript, pulseDataFromReport } from '../../test/fixtures/fixture-data.js';
 import type { Area } from '../area.js';
 import type { HubContext } from '../context.js';
+import { projectPath } from '../paths.js';
 
 /**
  * Demo pages: stand-ins for the VDC portal's Customers and Flex Backup Policies lists and Pulse's
  * usage report pages (the fixture pages of test/fixtures), served under /demo/ when demo mode is on,
  * so a new user can see the extension's overlays on the hub's demo data.
  */
-export const FIXTURES_DIR = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+export const FIXTURES_DIR = `${projectPath('test', 'fixtures')}/`;
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 /** The portal fixture is a single-page app: these paths all load its one page. */

@@ -11,19 +11,20 @@ import type { Adapter } from 'lowdb';
 export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     private readonly path: string,
-    private readonly parse: (text: string) => T,
+    /** Gets the file's bytes: decoding them is the caller's, who may also want to hash them. */
+    private readonly parse: (bytes: Buffer) => T,
     private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
   ) {}
 
   async read(): Promise<T | null> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.path, 'utf8');
+      bytes = await readFile(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    return this.parse(text);
+    return this.parse(bytes);
   }
 
   async write(data: T): Promise<void> {

@@ -119,6 +119,7 @@ describe('JournalStore', () => {
     store.onChange(notes, (before, after) => seen.push(`${before?.text ?? '-'}>${after?.text ?? '-'}`));
     await store.write((tx) => tx.put(notes, { id: 'a', text: 'two', n: 2 }));
     await store.write((tx) => tx.delete(notes, 'a'));
+    await store.write((tx) => tx.delete(notes, 'never-there'));
     expect(seen).toEqual(['->one', 'one>two', 'two>-']);
   });
 

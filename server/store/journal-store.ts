@@ -155,7 +155,8 @@ export class JournalStore implements Store {
     const before = table.get(id);
     if (doc === null) table.delete(id);
     else table.set(id, doc as { id: string });
-    if (!notify) return;
+    // Deleting what is not there changes nothing, so nobody hears of it.
+    if (!notify || (before === undefined && doc === null)) return;
     for (const listener of this.listeners.get(name) ?? []) (listener as ChangeListener<unknown>)(before, doc ?? undefined);
   }
 
@@ -227,7 +228,7 @@ export class JournalStore implements Store {
   private async load(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'hub.json');
-    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (text) => parseSnapshot(text, path), serializeSnapshot), emptySnapshot());
+    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (bytes) => parseSnapshot(bytes, path), serializeSnapshot), emptySnapshot());
     await this.low.read();
     const snapshot = this.low.data;
     this.seq = snapshot.seq;
@@ -280,7 +281,8 @@ function emptySnapshot(): Snapshot {
 }
 
 const COLLECTIONS_KEY = ',"collections":';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const COLLECTIONS_KEY_BYTES = Buffer.from(COLLECTIONS_KEY);
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The header first, then the collections, whose exact text the checksum covers. */
 function serializeSnapshot(snapshot: Snapshot): string {
@@ -290,17 +292,17 @@ function serializeSnapshot(snapshot: Snapshot): string {
 }
 
 /** True when the file's collections are byte for byte what this hub wrote. */
-function untouched(text: string, checksum: unknown): boolean {
+function untouched(bytes: Buffer, checksum: unknown): boolean {
   if (typeof checksum !== 'string') return false;
-  const start = text.indexOf(COLLECTIONS_KEY);
-  if (start === -1 || !text.endsWith('}')) return false;
-  return sha256(text.slice(start + COLLECTIONS_KEY.length, -1)) === checksum;
+  const start = bytes.indexOf(COLLECTIONS_KEY_BYTES);
+  if (start === -1 || bytes.at(-1) !== 0x7d /* } */) return false;
+  return sha256(bytes.subarray(start + COLLECTIONS_KEY_BYTES.length, -1)) === checksum;
 }
 
-function parseSnapshot(text: string, path: string): Snapshot {
+function parseSnapshot(bytes: Buffer, path: string): Snapshot {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new StoreError(`${path} is not valid JSON. It was left untouched; restore it from a backup or move it away to start empty.`);
   }
@@ -313,7 +315,7 @@ function parseSnapshot(text: string, path: string): Snapshot {
   }
   // Every record is checked against its schema unless the file is exactly what the hub wrote
   // (its checksum matches): then its records were already valid, and a start stays fast.
-  const verified = untouched(text, snapshot.checksum);
+  const verified = untouched(bytes, snapshot.checksum);
   for (const [name, docs] of Object.entries(snapshot.collections)) {
     if (!Array.isArray(docs)) throw new StoreError(`${path}: collection "${name}" is not a list. The file was left untouched.`);
     if (verified) continue;

@@ -26,11 +26,24 @@ export interface HubProcess {
   output(): string;
 }
 
-/** Starts the real hub (server/main.ts) as its own process, one process so SIGKILL hits it. */
+let built: Promise<void> | undefined;
+
+/** Builds the bundle `npm start` runs (dist/hub/main.mjs), once per process. */
+export function buildHub(): Promise<void> {
+  built ??= new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['server/build.mjs'], { cwd: root, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server/build.mjs exited with ${code}`))));
+  });
+  return built;
+}
+
+/** Starts the real hub as `npm start` runs it (the built bundle), as its own process so SIGKILL hits it. */
 export async function startHub(env: Record<string, string>, timeoutMs = 60_000): Promise<HubProcess> {
+  await buildHub();
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['dist/hub/main.mjs'], {
     cwd: root,
     env: { ...process.env, SPHUB_PORT: String(port), SPHUB_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
