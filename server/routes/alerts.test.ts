@@ -55,7 +55,7 @@ describe('alerts', () => {
     });
     expect(byId['backupFailed.pol_bravo_off']?.action).toMatchObject({ type: 'enablePolicy', policyId: 'pol_bravo_off' });
     expect(byId['tenantDisconnected.cus_charlie']).toMatchObject({ reason: 'Policy "All" cannot connect to the Microsoft 365 organization charlie.onmicrosoft.com.', action: { type: 'reconnectTenant', customerId: 'cus_charlie' } });
-    expect(byId['staleProtection.pol_bravo_teams']).toMatchObject({ reason: 'Policy "Teams" has had no successful session since 2026-11-22T08:00:00.000Z (more than 24 h).', action: { type: 'startPolicy', policyId: 'pol_bravo_teams' } });
+    expect(byId['staleProtection.pol_bravo_teams']).toMatchObject({ reason: 'Policy "Teams" has had no successful session for more than 24 h.', action: { type: 'startPolicy', policyId: 'pol_bravo_teams' } });
     expect(byId['licenseThreshold.cus_acme']).toMatchObject({ reason: '85 of 100 licenses in use (85 %, threshold 80 %).', action: { type: 'increaseLicenses', customerId: 'cus_acme' } });
     expect(byId['storageQuota.cus_acme']).toMatchObject({ reason: '950 GB of the 1000 GB storage quota used (95 %, threshold 90 %).', action: { type: 'increaseStorageQuota' } });
     // The start of a customer-level condition stays when the clock moves on.

@@ -58,6 +58,25 @@ describe('alert rules', () => {
     expect(staleAlert(policy(), customer, settings, NOW)?.reason).toMatch(/never completed/);
   });
 
+  it('says why a policy is stale in words, leaving the moment to since (no raw timestamps)', () => {
+    const stale = staleAlert(policy({ name: 'Mail', lastSuccessAt: '2026-11-22T04:33:37.000Z' }), customer, settings, NOW)!;
+    expect(stale.reason).toBe('Policy "Mail" has had no successful session for more than 24 h.');
+    expect(stale.since).toBe('2026-11-23T04:33:37.000Z');
+    const never = staleAlert(policy({ name: 'Teams', lastSuccessAt: null, createdAt: '2026-11-20T10:00:00.000Z' }), customer, { ...settings, staleAfterHours: 48 }, NOW)!;
+    expect(never.reason).toBe('Policy "Teams" has never completed a successful session (created more than 48 h ago).');
+    expect(never.since).toBe('2026-11-22T10:00:00.000Z');
+    const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+    const drafts = [
+      stale,
+      never,
+      policyResultAlert(policy({ lastResult: 'Failed', failingSince: '2026-11-22T01:40:00.000Z', lastRun: '2026-11-24T01:30:00.000Z' }), customer),
+      tenantAlert(customer, [policy({ lastResult: 'Disconnected', failingSince: '2026-11-22T01:40:00.000Z' })]),
+      licenseAlert({ ...customer, backedUpAccounts: 100 }, settings),
+      storageAlert({ ...customer, storageConsumedGb: 1000, storageQuotaGb: 1000 }, settings),
+    ];
+    for (const draft of drafts) expect(draft?.reason, draft?.id).not.toMatch(ISO_TIME);
+  });
+
   it('flags licenses at or above the threshold, critical at the limit', () => {
     expect(licenseAlert({ ...customer, backedUpAccounts: 79 }, settings)).toBeNull();
     expect(licenseAlert({ ...customer, backedUpAccounts: 80 }, settings)).toMatchObject({ severity: 'warning', id: 'licenseThreshold.cus_1', action: { type: 'increaseLicenses' } });

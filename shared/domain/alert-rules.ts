@@ -82,9 +82,10 @@ export function staleAlert(policy: Policy, customer: CustomerFacts, settings: Mo
   if (customer.status !== 'active') return null;
   const staleAfterMs = settings.staleAfterHours * HOUR;
   if (!isStale(policy, now, staleAfterMs)) return null;
+  // No moment in the text: `since` carries it, and each reader formats it in their language and zone.
   const reason = policy.lastSuccessAt
-    ? `Policy "${policy.name}" has had no successful session since ${policy.lastSuccessAt} (more than ${settings.staleAfterHours} h).`
-    : `Policy "${policy.name}" has never completed a successful session (created ${policy.createdAt}).`;
+    ? `Policy "${policy.name}" has had no successful session for more than ${settings.staleAfterHours} h.`
+    : `Policy "${policy.name}" has never completed a successful session (created more than ${settings.staleAfterHours} h ago).`;
   return {
     id: alertId('staleProtection', policy.id),
     kind: 'staleProtection',
