@@ -1,11 +1,11 @@
-import { formatDate, formatNumber, formatPercent, type Language } from '../../shared/i18n/index.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, type Language } from '../../shared/i18n/index.js';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Alert, CustomerHealth } from '../../shared/schemas/monitoring.js';
 import type { BotLinks } from '../context.js';
 import { banner, button, linkButton, outcome, row, translator, type Tone } from './common.js';
 import { healthLine } from './customers.js';
-import { bullets, card, compact, container, facts, text, type AdaptiveCard } from './kit.js';
+import { card, compact, container, facts, text, type AdaptiveCard } from './kit.js';
 import { policyButtons, policyLine } from './policies.js';
 
 export const STATUS_POLICIES = 8;
@@ -67,7 +67,17 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
           )
         : text(c.status === 'active' ? tr('bot.status.noPolicies') : tr('bot.status.notOnboarded'), { isSubtle: true, spacing: 'Medium' }),
       view.alerts.length
-        ? container([text(tr('bot.status.alerts'), { weight: 'Bolder' }), ...bullets(view.alerts.slice(0, STATUS_ALERTS).map((a) => a.reason), { max: 300 })], { spacing: 'Medium' })
+        ? container(
+            [
+              text(tr('bot.status.alerts'), { weight: 'Bolder' }),
+              // Each reason with, under it, since when it holds (reasons carry no times of their own).
+              ...view.alerts.slice(0, STATUS_ALERTS).flatMap((a) => [
+                text(`• ${a.reason}`, { spacing: 'Small', max: 300 }),
+                text(tr('bot.alert.since', { time: formatDateTime(lang, a.since) }), { isSubtle: true, size: 'Small', spacing: 'None' }),
+              ]),
+            ],
+            { spacing: 'Medium' },
+          )
         : null,
     ],
     compact([button(tr('bot.button.refresh'), { verb: 'customer.status', customerId: c.id }), inviteButton, linkButton(lang, 'portal', links)]),
