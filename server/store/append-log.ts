@@ -1,19 +1,50 @@
-import { mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
+export interface AppendLogOptions {
+  /** Files kept open between appends; the least recently appended one is closed past this. */
+  maxOpenFiles?: number;
+}
+
+/** Open handles kept by default: the day's event, audit and outbox files plus the busiest policies. */
+export const DEFAULT_MAX_OPEN_FILES = 64;
+
+interface OpenFile {
+  handle: FileHandle;
+  /** A drain is writing through it: eviction passes it over. */
+  busy: boolean;
+}
 
 /**
  * Append-only JSON-lines files for data that only grows (session history and logs, audit,
  * events). Appending costs the same however much is stored; nothing is ever rewritten.
- * Appends to one file are serialized and share one fsync; a torn last line from a crash is
- * cut off before the next append and skipped when reading.
+ * Appends to one file are serialized and share one fsync; a promise resolves once its lines are
+ * on disk. A torn last line from a crash is cut off before the next append and skipped when
+ * reading. The most recently appended files stay open (a bounded LRU) so an append is a write
+ * and an fsync, not also an open and a close; `close()` closes them all.
  * With no folder (tests), lines are kept in memory with the same semantics.
  */
 export class AppendLog {
   private readonly memory = new Map<string, string[]>();
   private readonly queues = new Map<string, { lines: string[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[]; running: boolean }>();
   private readonly checked = new Set<string>();
+  /** Least recently used first (a Map keeps insertion order; a use moves the file to the end). */
+  private readonly handles = new Map<string, OpenFile>();
+  private readonly drains = new Set<Promise<void>>();
+  private readonly maxOpenFiles: number;
+  private closed = false;
 
-  constructor(private readonly dir: string | null) {}
+  constructor(
+    private readonly dir: string | null,
+    options: AppendLogOptions = {},
+  ) {
+    this.maxOpenFiles = Math.max(1, Math.floor(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES));
+  }
+
+  /** Files held open right now (never more than the bound once appends are done). */
+  get openFiles(): number {
+    return this.handles.size;
+  }
 
   append(file: string, records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
@@ -28,8 +59,24 @@ export class AppendLog {
     if (!queue) this.queues.set(file, (queue = { lines: [], waiters: [], running: false }));
     queue.lines.push(...lines);
     const done = new Promise<void>((resolve, reject) => queue.waiters.push({ resolve, reject }));
-    if (!queue.running) void this.drain(file);
+    if (!queue.running) {
+      const drain = this.drain(file);
+      this.drains.add(drain);
+      void drain.finally(() => this.drains.delete(drain));
+    }
     return done;
+  }
+
+  /**
+   * Waits for the appends under way, then closes every open file. Appends after this still
+   * work and are as durable; each opens and closes its file, so nothing stays open.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.drains.size > 0) await Promise.allSettled([...this.drains]);
+    const open = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.allSettled(open.map((f) => f.handle.close()));
   }
 
   /** Every record of a file in order; a missing file reads as empty. */
@@ -63,13 +110,18 @@ export class AppendLog {
           await cutTornTail(path);
           this.checked.add(file);
         }
-        const handle = await open(path, 'a');
+        const entry = await this.acquire(file, path);
         try {
-          await handle.write(text);
-          await handle.datasync();
-        } finally {
-          await handle.close();
+          await writeAll(entry.handle, text);
+          await entry.handle.datasync();
+        } catch (error) {
+          // The file may now end in part of a line: drop the handle, and cut that tail before
+          // the next append so it cannot glue onto (and spoil) the next acknowledged line.
+          this.checked.delete(file);
+          await this.release(file, entry, true);
+          throw error;
         }
+        await this.release(file, entry, false);
         for (const w of waiters) w.resolve();
       } catch (error) {
         for (const w of waiters) w.reject(error);
@@ -77,6 +129,45 @@ export class AppendLog {
     }
     queue.running = false;
     this.queues.delete(file);
+  }
+
+  /** The file's open handle, most recently used now; opened (and kept unless closed) when missing. */
+  private async acquire(file: string, path: string): Promise<OpenFile> {
+    let entry = this.handles.get(file);
+    if (entry) this.handles.delete(file);
+    else entry = { handle: await open(path, 'a'), busy: false };
+    if (!this.closed) this.handles.set(file, entry);
+    entry.busy = true;
+    return entry;
+  }
+
+  /** Done writing: close the handle if it is not kept (or is broken), then trim to the bound. */
+  private async release(file: string, entry: OpenFile, broken: boolean): Promise<void> {
+    entry.busy = false;
+    const kept = this.handles.get(file) === entry && !broken && !this.closed;
+    if (!kept) {
+      if (this.handles.get(file) === entry) this.handles.delete(file);
+      await entry.handle.close().catch(() => undefined);
+    }
+    const evicted: OpenFile[] = [];
+    for (const [name, open] of this.handles) {
+      if (this.handles.size <= this.maxOpenFiles) break;
+      if (open.busy) continue;
+      this.handles.delete(name);
+      evicted.push(open);
+    }
+    await Promise.all(evicted.map((e) => e.handle.close().catch(() => undefined)));
+  }
+}
+
+/** Writes all of `text` (a write may take only part of it) at the end of the file. */
+async function writeAll(handle: FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw new Error('append wrote no bytes');
+    offset += bytesWritten;
   }
 }
 
