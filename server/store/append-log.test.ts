@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppendLog, DEFAULT_MAX_OPEN_FILES } from './append-log.js';
 
 describe('AppendLog', () => {
@@ -113,5 +113,19 @@ describe('AppendLog', () => {
     await log.append('fine.jsonl', [{ ok: 2 }]);
     expect(await log.read('fine.jsonl')).toEqual([{ ok: 2 }]);
     await log.close();
+  });
+
+  it('closes a file nobody appended to for a while, and reopens it for the next append', async () => {
+    const log = new AppendLog(dir, { idleCloseMs: 40 });
+    await log.append('quiet.jsonl', [{ n: 1 }]);
+    await log.append('busy.jsonl', [{ n: 1 }]);
+    expect(log.openFiles).toBe(2);
+    await vi.waitFor(() => expect(log.openFiles).toBe(0), { timeout: 2_000, interval: 10 });
+    if (hasProc) expect(await openUnder(dir)).toEqual([]);
+    await log.append('quiet.jsonl', [{ n: 2 }]);
+    expect(log.openFiles).toBe(1);
+    expect(await log.read('quiet.jsonl')).toEqual([{ n: 1 }, { n: 2 }]);
+    await log.close();
+    expect(log.openFiles).toBe(0);
   });
 });

@@ -4,15 +4,20 @@ import { dirname, join } from 'node:path';
 export interface AppendLogOptions {
   /** Files kept open between appends; the least recently appended one is closed past this. */
   maxOpenFiles?: number;
+  /** A file not appended to for this long is closed (ms of real time). */
+  idleCloseMs?: number;
 }
 
 /** Open handles kept by default: the day's event, audit and outbox files plus the busiest policies. */
 export const DEFAULT_MAX_OPEN_FILES = 64;
+export const DEFAULT_IDLE_CLOSE_MS = 10_000;
 
 interface OpenFile {
   handle: FileHandle;
   /** A drain is writing through it: eviction passes it over. */
   busy: boolean;
+  /** performance.now() of the last append through it. */
+  usedAt: number;
 }
 
 /**
@@ -21,7 +26,8 @@ interface OpenFile {
  * Appends to one file are serialized and share one fsync; a promise resolves once its lines are
  * on disk. A torn last line from a crash is cut off before the next append and skipped when
  * reading. The most recently appended files stay open (a bounded LRU) so an append is a write
- * and an fsync, not also an open and a close; `close()` closes them all.
+ * and an fsync, not also an open and a close. A file idle for a while is closed (so a quiet or
+ * forgotten log holds nothing open for long), and `close()` closes them all.
  * With no folder (tests), lines are kept in memory with the same semantics.
  */
 export class AppendLog {
@@ -31,7 +37,11 @@ export class AppendLog {
   /** Least recently used first (a Map keeps insertion order; a use moves the file to the end). */
   private readonly handles = new Map<string, OpenFile>();
   private readonly drains = new Set<Promise<void>>();
+  /** Idle files being closed (close() waits for them too). */
+  private readonly closing = new Set<Promise<void>>();
   private readonly maxOpenFiles: number;
+  private readonly idleCloseMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -39,6 +49,7 @@ export class AppendLog {
     options: AppendLogOptions = {},
   ) {
     this.maxOpenFiles = Math.max(1, Math.floor(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES));
+    this.idleCloseMs = Math.max(1, options.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS);
   }
 
   /** Files held open right now (never more than the bound once appends are done). */
@@ -73,10 +84,12 @@ export class AppendLog {
    */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     while (this.drains.size > 0) await Promise.allSettled([...this.drains]);
     const open = [...this.handles.values()];
     this.handles.clear();
-    await Promise.allSettled(open.map((f) => f.handle.close()));
+    await Promise.allSettled([...open.map((f) => f.handle.close()), ...this.closing]);
   }
 
   /** Every record of a file in order; a missing file reads as empty. */
@@ -135,7 +148,7 @@ export class AppendLog {
   private async acquire(file: string, path: string): Promise<OpenFile> {
     let entry = this.handles.get(file);
     if (entry) this.handles.delete(file);
-    else entry = { handle: await open(path, 'a'), busy: false };
+    else entry = { handle: await open(path, 'a'), busy: false, usedAt: 0 };
     if (!this.closed) this.handles.set(file, entry);
     entry.busy = true;
     return entry;
@@ -144,6 +157,7 @@ export class AppendLog {
   /** Done writing: close the handle if it is not kept (or is broken), then trim to the bound. */
   private async release(file: string, entry: OpenFile, broken: boolean): Promise<void> {
     entry.busy = false;
+    entry.usedAt = performance.now();
     const kept = this.handles.get(file) === entry && !broken && !this.closed;
     if (!kept) {
       if (this.handles.get(file) === entry) this.handles.delete(file);
@@ -157,6 +171,34 @@ export class AppendLog {
       evicted.push(open);
     }
     await Promise.all(evicted.map((e) => e.handle.close().catch(() => undefined)));
+    this.armIdleTimer();
+  }
+
+  /**
+   * One timer for all files, due when the longest unused one turns idle; armed while any file
+   * is open and not being written (a write arms it again when done). It never keeps the
+   * process alive.
+   */
+  private armIdleTimer(): void {
+    if (this.idleTimer || this.closed) return;
+    let oldest = Infinity;
+    for (const open of this.handles.values()) if (!open.busy && open.usedAt < oldest) oldest = open.usedAt;
+    if (oldest === Infinity) return;
+    this.idleTimer = setTimeout(() => this.closeIdle(), Math.max(0, oldest + this.idleCloseMs - performance.now()) + 1);
+    this.idleTimer.unref();
+  }
+
+  private closeIdle(): void {
+    this.idleTimer = null;
+    const before = performance.now() - this.idleCloseMs;
+    for (const [name, open] of this.handles) {
+      if (open.busy || open.usedAt > before) continue;
+      this.handles.delete(name);
+      const closing = open.handle.close().catch(() => undefined);
+      this.closing.add(closing);
+      void closing.finally(() => this.closing.delete(closing));
+    }
+    this.armIdleTimer();
   }
 }
 
