@@ -62,9 +62,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const app = new Hono();
   app.onError(errorHandler);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  // API answers are not cached. Set before the handler (answers built with c.json and the like
+  // take it from there) and on the answer itself when a handler built its own Response, without
+  // replacing it: hono's c.header() after the answer would copy its body into a new Response,
+  // turning a body sent in one write into a stream.
   app.use(`${API_PREFIX}/*`, async (c, next) => {
-    await next();
     c.header('cache-control', 'no-store');
+    await next();
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
   app.use(
     `${API_PREFIX}/*`,

@@ -69,6 +69,16 @@ describe('batch health', () => {
     expect((await health('cus_bravo')).alerts).toBe(5);
   });
 
+  it('sends names in any script as they are, in valid JSON', async () => {
+    await morning();
+    const names = ['Müller & Söhne «Zürich»', '東京バックアップ株式会社', 'Ωmega "quoted" \\ back'];
+    await putCustomers(t.hub, ...names.map((displayName, i) => testCustomer({ id: `cus_u${i}`, displayName, domain: `u${i}.example.com` })));
+    const answer = await t.admin.customersHealth({ ids: ['cus_u0', 'cus_u1', 'cus_u2', 'cus_acme'], names: ['nobody «here»'] });
+    expect(answer.items.map((i) => i.displayName)).toEqual([...names, 'Acme Corp']);
+    expect(answer.unmatched).toEqual(['nobody «here»']);
+    for (const item of answer.items) expect(item.alerts).toBe((await t.admin.alerts({ customerId: item.id, acknowledged: false })).total);
+  });
+
   it('takes up to 1,000 ids and names together and refuses more or none with 400', async () => {
     await morning();
     const many = Array.from({ length: 600 }, (_, i) => `cus_x${i}`);

@@ -23,7 +23,7 @@ export function customerHealthRouter({ health, backup }: BackupParts, router: Ro
         tags: ['health'],
       },
       // Sent as built: the health service keeps each customer's answer serialized.
-      ({ body }) => new Response(health.batchJson(body), { headers: { 'content-type': 'application/json' } }),
+      ({ body }) => new Response(health.batchBytes(body), { headers: { 'content-type': 'application/json' } }),
     )
     .get('/:id/tenant-connection', { summary: "The customer's Microsoft 365 organization connection", permission: 'monitoring', params: ById, response: TenantConnection, tags: ['policies'] }, ({ params }) =>
       backup.tenantConnection(params.id),

@@ -30,7 +30,21 @@ describe('the API over real HTTP on loopback', () => {
     expect(docs.headers.get('content-type')).toContain('text/html');
     const bundle = await fetch(`${base}/api/v1/docs/assets/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('cache-control')).toBe('max-age=86400');
     expect((await fetch(`${base}/api/v1/docs/assets/..%2f..%2fpackage.json`)).status).toBe(404);
+  });
+
+  it('marks API answers not to be cached, whether built by the router or by a handler', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+    const json = await fetch(`${base}/api/v1/customers?pageSize=1`, { headers: auth });
+    expect(json.headers.get('cache-control')).toBe('no-store');
+    const own = await fetch(`${base}/api/v1/customers/health`, { method: 'POST', headers: auth, body: JSON.stringify({ ids: ['nobody'] }) });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('cache-control')).toBe('no-store');
+    expect(await own.json()).toEqual({ items: [], unmatched: ['nobody'] });
+    const error = await fetch(`${base}/api/v1/customers`);
+    expect(error.status).toBe(401);
+    expect(error.headers.get('cache-control')).toBe('no-store');
   });
 
   it('works end to end through the typed client', async () => {

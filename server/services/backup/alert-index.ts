@@ -50,6 +50,8 @@ export class AlertIndex {
   /** Alerts with a known start, in list order, and each by id. */
   private ordered: Alert[] = [];
   private readonly placed = new Map<string, Alert>();
+  /** Per customer: how many of its placed alerts are not acknowledged (what batch health shows). */
+  private readonly unacknowledged = new Map<string, number>();
   /** Alerts whose start is not known yet. */
   private readonly unseen = new Map<string, Entry>();
   /** Enabled policies of active customers: when each is (or will be) stale. */
@@ -89,6 +91,22 @@ export class AlertIndex {
     return out;
   }
 
+  /** How many of a customer's open built-in alerts at `now` are not acknowledged, without building them. */
+  countUnacknowledged(customerId: string, now: Date): number {
+    this.advanceTo(now.getTime());
+    let count = this.unacknowledged.get(customerId) ?? 0;
+    if (this.unseen.size > 0) {
+      for (const id of this.ofCustomer.get(customerId) ?? []) {
+        const entry = this.unseen.get(id);
+        if (!entry) continue;
+        // Not seen yet, so it starts now: covered only by an acknowledgement given for that start.
+        const ack = this.ctx.store.get(alertAcks, id);
+        if (!ack || !acknowledgementCovers(ack, { since: now.toISOString(), severity: entry.draft.severity })) count += 1;
+      }
+    }
+    return count;
+  }
+
   /** One open built-in alert at `now`, or undefined. */
   get(id: string, now: Date): Alert | undefined {
     this.advanceTo(now.getTime());
@@ -122,6 +140,7 @@ export class AlertIndex {
     this.ofCustomer.clear();
     this.ordered = [];
     this.placed.clear();
+    this.unacknowledged.clear();
     this.unseen.clear();
     this.staleAtOf.clear();
     this.upcoming.clear();
@@ -254,6 +273,7 @@ export class AlertIndex {
     const previous = this.placed.get(id);
     if (previous) {
       this.placed.delete(id);
+      if (!previous.acknowledged) this.countUnacknowledgedOf(previous.customerId, -1);
       if (!this.building) this.ordered.splice(this.indexOf(previous), 1);
       else this.ordered = this.ordered.filter((a) => a !== previous);
     }
@@ -267,8 +287,17 @@ export class AlertIndex {
     }
     const alert = this.complete(entry, since);
     this.placed.set(id, alert);
+    if (!alert.acknowledged) this.countUnacknowledgedOf(alert.customerId, 1);
     if (this.building) this.ordered.push(alert);
     else this.ordered.splice(this.insertionPoint(alert), 0, alert);
+  }
+
+  private countUnacknowledgedOf(customerId: string | null, change: number): void {
+    // Built-in alerts always name their customer.
+    if (customerId === null) return;
+    const count = (this.unacknowledged.get(customerId) ?? 0) + change;
+    if (count === 0) this.unacknowledged.delete(customerId);
+    else this.unacknowledged.set(customerId, count);
   }
 
   private complete(entry: Entry, since: string): Alert {

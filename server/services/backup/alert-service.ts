@@ -107,10 +107,8 @@ export class AlertService {
   }
 
   /** Open, unacknowledged alerts of one customer: what batch health shows. */
-  countOpen(customerId: string): number {
-    const now = this.ctx.clock.now();
-    let count = 0;
-    for (const alert of this.index.ofCustomerAt(customerId, now)) if (!alert.acknowledged) count += 1;
+  countOpen(customerId: string, now = this.ctx.clock.now()): number {
+    let count = this.index.countUnacknowledged(customerId, now);
     if (this.providers.length > this.builtIn.size) {
       const settings = this.settings();
       for (const provider of this.providers) {
