@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { systemClock, type Clock } from '../shared/domain/clock.js';
 import type { ErrorBody } from '../shared/schemas/common.js';
@@ -11,6 +10,7 @@ import { areas as defaultAreas } from './areas.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import { HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext, HubServices } from './context.js';
+import { bodyLimit } from './http/body-limit.js';
 import { docsPage } from './http/docs-page.js';
 import { HubError } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
@@ -73,10 +73,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   });
   app.use(
     `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) => c.json(errorBody('too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`), 413),
-    }),
+    bodyLimit(config.bodyLimitBytes, (c) => c.json(errorBody('too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`), 413)),
   );
   app.use(`${API_PREFIX}/*`, idempotency(clock));
 
@@ -130,6 +127,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
     banner: (base) => banners.map((line) => line(base)),
     async close() {
       for (const job of [...jobs].reverse()) await job.stop();
+      await logs.close();
       await store.close();
     },
   };

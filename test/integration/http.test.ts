@@ -75,4 +75,37 @@ describe('the API over real HTTP on loopback', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('too_large');
   });
+
+  it('counts a body sent in chunks (no Content-Length) as it reads it: over the limit 413, under it read as usual', async () => {
+    const chunked = (body: string) => {
+      const bytes = new TextEncoder().encode(body);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+          controller.close();
+        },
+      });
+      return fetch(`${base}/api/v1/roles`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    };
+    const big = await chunked(JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024), permissions: [] }));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error.code).toBe('too_large');
+    const small = await chunked(JSON.stringify({ name: 'Sent in chunks', permissions: ['customerManagement'] }));
+    expect(small.status).toBe(201);
+    expect((await small.json()).name).toBe('Sent in chunks');
+  });
+
+  it('judges a body by its Content-Length: a length that is not a number is refused', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${base}/api/v1/roles`);
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'content-length': '12abc' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(400);
+  });
 });
