@@ -23,8 +23,8 @@ export interface BotServices {
   bot: SpHubBot | null;
   /** Posts a card to every conversation subscribed to a topic (the outbox's `bot` channel). */
   sender: ChannelSender | null;
-  /** Resolves once botbuilder is loaded and the fields above are set. */
-  ready: Promise<void>;
+  /** Loads botbuilder and sets the fields above, once (later calls get the same promise). */
+  load: () => Promise<void>;
 }
 
 /**
@@ -37,7 +37,8 @@ export const botArea: Area = {
   setup(ctx, { router }) {
     const links = new TeamsLinkService(ctx);
     const conversations = new ConversationService(ctx);
-    const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null, ready: Promise.resolve() };
+    const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null, load: () => Promise.resolve() };
+    let loading: Promise<unknown> | null = null;
     ctx.services.bot = services;
     const credentials = botCredentialsFromEnv(ctx.config.env);
 
@@ -80,12 +81,13 @@ export const botArea: Area = {
         { prefix: '/me', router: me },
         { prefix: '/teams', router: teams },
       ],
-      // Closing the hub waits for the bot's modules to finish loading, so nothing loads after it.
-      jobs: [{ name: 'bot-runtime', start: () => undefined, stop: () => services.ready.catch(() => undefined) }],
+      // Closing the hub waits for the bot's modules if they are loading, so nothing loads after it.
+      jobs: [{ name: 'bot-runtime', start: () => undefined, stop: async () => void (await loading?.catch(() => undefined)) }],
       mount(app) {
-        // botbuilder takes over a second to load: load it once the hub is up, so start-up does not
-        // wait for it; the bot's endpoint and outbox channel wait for it instead.
-        const runtime = (async () => {
+        // botbuilder takes about a second to load: it is loaded when the bot is first needed (a
+        // Teams activity, a card for a subscribed conversation), so neither the start nor the first
+        // requests after it wait for it, and a hub that never hears from Teams never loads it.
+        const loadRuntime = async () => {
           const [{ createBotHosting }, { createBotApi }, { createBot }, { createChannelSender }] = await Promise.all([
             import('../../bot/hosting.js'),
             import('../../bot/api.js'),
@@ -107,17 +109,25 @@ export const botArea: Area = {
           const sender = createChannelSender({ hosting, conversations });
           Object.assign(services, { hosting, bot, sender });
           return { hosting, bot, sender };
-        })();
-        services.ready = runtime.then(() => undefined);
-        runtime.catch((error: unknown) => console.error('The Teams bot could not be loaded:', error));
+        };
+        let runtimePromise: ReturnType<typeof loadRuntime> | null = null;
+        const runtime = () => {
+          if (!runtimePromise) {
+            runtimePromise = loadRuntime();
+            runtimePromise.catch((error: unknown) => console.error('The Teams bot could not be loaded:', error));
+            loading = runtimePromise;
+          }
+          return runtimePromise;
+        };
+        services.load = async () => void (await runtime());
         // Notification cards reach subscribed conversations through the durable outbox.
         ctx.services.notifications?.registerChannel(BOT_CHANNEL, {
-          subscribers: async (topic, scope) => (await runtime).sender.subscribers(topic, scope),
-          send: async (subscriberId, card, info) => (await runtime).sender.send(subscriberId, card, info),
-          gone: async (subscriberId, reason) => (await runtime).sender.gone?.(subscriberId, reason),
+          subscribers: async (topic, scope) => (await runtime()).sender.subscribers(topic, scope),
+          send: async (subscriberId, card, info) => (await runtime()).sender.send(subscriberId, card, info),
+          gone: async (subscriberId, reason) => (await runtime()).sender.gone?.(subscriberId, reason),
         });
         app.post('/api/messages', async (c) => {
-          const { hosting, bot } = await runtime;
+          const { hosting, bot } = await runtime();
           const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
           return hosting.handle(c.req.raw, env?.incoming?.socket?.remoteAddress, (turn) => bot.run(turn));
         });

@@ -39,7 +39,7 @@ export interface BotWorld extends TestHub {
 /** The real hub in memory (demo data by default) and its bot behind botbuilder's TestAdapter. */
 export async function createBotWorld(options: { seed?: boolean } = {}): Promise<BotWorld> {
   const hub = await createTestHub({ seed: options.seed ?? true });
-  await hub.hub.ctx.services.bot.ready;
+  await hub.hub.ctx.services.bot.load();
   const bot = hub.hub.ctx.services.bot.bot;
   if (!bot) throw new Error('the bot area did not mount the bot');
   const adapter = new TestAdapter((turn) => bot.run(turn));
