@@ -33,8 +33,12 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with the built extension loaded, in a fresh profile. */
-export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): Promise<ExtensionBrowser> {
+/**
+ * Debian's Chromium, headless, with the built extension loaded, in a fresh profile.
+ * `timeoutMs` bounds the start and the extension's worker coming up (a loaded machine needs more).
+ */
+export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR, options: { timeoutMs?: number } = {}): Promise<ExtensionBrowser> {
+  const timeout = options.timeoutMs ?? 15_000;
   const userDataDir = await mkdtemp(join(tmpdir(), 'sphub-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
@@ -44,8 +48,9 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): 
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1400,900'],
     defaultViewport: { width: 1400, height: 900 },
     userDataDir,
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
   });
-  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout });
   const extensionId = new URL(worker.url()).host;
   return {
     browser,
@@ -71,6 +76,8 @@ export interface LoopbackHub {
   stop(): Promise<void>;
   /** Listens again on the same port after stop(). */
   listen(): Promise<void>;
+  /** Holds every request from now until the returned function is called (a hub slow to answer). */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -85,9 +92,11 @@ export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean;
   if (options.seed !== false) await hub.seedDemo();
   let server: ServerType | null = null;
   const requests: string[] = [];
-  const fetch = (request: Request) => {
+  let held: Promise<void> | null = null;
+  const fetch = async (request: Request) => {
     const url = new URL(request.url);
     requests.push(`${request.method} ${url.pathname}${url.search}`);
+    if (held) await held;
     return hub.app.fetch(request);
   };
   const listenOn = (port: number) =>
@@ -112,6 +121,15 @@ export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean;
     stop,
     async listen() {
       if (!server) await listenOn(port);
+    },
+    hold() {
+      let release = () => {};
+      held = new Promise<void>((resolve) => (release = resolve));
+      const gate = held;
+      return () => {
+        if (held === gate) held = null;
+        release();
+      };
     },
     async close() {
       await stop();

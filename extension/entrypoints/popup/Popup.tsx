@@ -40,32 +40,49 @@ export function Popup({ ask }: { ask: Ask }) {
   const [degraded, setDegraded] = useState<DegradedService[]>([]);
   const [filter, setFilter] = useState<AlertFilter>(null);
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<{ items: CustomerSummary[]; total: number } | null>(null);
+  /** The first overview (state, alerts, service status) has been answered, whatever the answer. */
+  const [loaded, setLoaded] = useState(false);
+  const [results, setResults] = useState<{ query: string; items: CustomerSummary[]; total: number } | null>(null);
+  /** The query of the search on its way, if any (the list shown is for results.query). */
+  const [searching, setSearching] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [alertMessage, setAlertMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const searchSeq = useRef(0);
+  const overviewSeq = useRef(0);
 
+  // Loads run again after actions; with a slow hub an earlier one can answer last: only the
+  // latest is shown, so the popup never goes back to older counts.
   const loadOverview = useCallback(async () => {
+    const seq = ++overviewSeq.current;
+    const latest = () => seq === overviewSeq.current;
     const s = await ask({ type: 'state' });
-    if (!s.ok) return setFailure(s.error);
+    if (!latest()) return;
+    if (!s.ok) {
+      setFailure(s.error);
+      return setLoaded(true);
+    }
     setState(s.data);
-    if (!s.data.configured) return;
+    if (!s.data.configured) return setLoaded(true);
     const [a, st] = await Promise.all([ask({ type: 'alerts' }), ask({ type: 'status' })]);
+    const fresh = await ask({ type: 'state' });
+    if (!latest()) return;
     if (a.ok) {
       setAlerts(a.data);
       setFailure(null);
     } else setFailure(a.error);
     if (st.ok) setDegraded(degradedServices(st.data));
-    const fresh = await ask({ type: 'state' });
     if (fresh.ok) setState(fresh.data);
+    setLoaded(true);
   }, [ask]);
 
   const search = useCallback(
     async (q: string) => {
       const seq = ++searchSeq.current;
+      setSearching(q);
       const answer = await ask({ type: 'customers.search', q, pageSize: 20 });
       if (seq !== searchSeq.current) return; // a newer search is on its way
-      if (answer.ok) setResults(answer.data);
+      setSearching(null);
+      if (answer.ok) setResults({ query: q, ...answer.data });
       else setFailure(answer.error);
     },
     [ask],
@@ -94,8 +111,10 @@ export function Popup({ ask }: { ask: Ask }) {
   const stop = blocker(state, failure);
   const user = state?.connection.user;
   const shown = filter && alerts ? alerts.items.filter(FILTERS[filter]) : [];
+  // What the popup shows, for people using a screen reader and for the end-to-end test to wait on.
+  const view = !loaded ? 'loading' : stop ? 'blocked' : failure ? 'error' : 'ready';
   return (
-    <div className="popup">
+    <div className="popup" data-state={view} aria-busy={view === 'loading'}>
       <header>
         <h1>SP Hub</h1>
         <span className="muted user">{user ? user.name : ''}</span>
@@ -118,6 +137,12 @@ export function Popup({ ask }: { ask: Ask }) {
             )}
           </div>
         </div>
+      )}
+
+      {view === 'loading' && !stop && (
+        <p className="muted small" role="status">
+          Asking the hub…
+        </p>
       )}
 
       {!stop && failure && (
@@ -162,7 +187,9 @@ export function Popup({ ask }: { ask: Ask }) {
           <ul>
             {shown.slice(0, 50).map((alert) => (
               <li key={alert.id} className={alert.severity}>
-                <strong>{alert.customerName ?? alert.subject.name}</strong> · {alert.subject.name}: {alert.reason}
+                {/* A customer-level alert's subject is the customer itself: its name once. */}
+                <strong>{alert.customerName ?? alert.subject.name}</strong>
+                {alert.customerName && alert.customerName !== alert.subject.name && ` · ${alert.subject.name}`}: {alert.reason}
                 {alert.action?.policyId && (alert.action.type === 'startPolicy' || alert.action.type === 'enablePolicy') && (
                   <button type="button" onClick={() => void fix(alert)}>
                     {alert.action.label}
@@ -177,13 +204,13 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {!stop && (
         <section className="search">
-          <input type="search" placeholder="Search customers (name, M365 account, external id…)" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search customers" autoFocus />
+          <input type="search" placeholder="Search: name, M365 account or external id" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search customers" autoFocus />
           {results && (
             <p className="muted small">
               {results.total === 0 ? 'No customer matches.' : `${results.total} ${results.total === 1 ? 'customer' : 'customers'}${results.total > results.items.length ? `, first ${results.items.length} shown` : ''}`}
             </p>
           )}
-          <ul className="results">
+          <ul className="results" data-results-for={results?.query} aria-busy={searching !== null}>
             {results?.items.map((customer) => (
               <li key={customer.id} data-customer={customer.id}>
                 <button type="button" className="result" onClick={() => setOpen(open === customer.id ? null : customer.id)} aria-expanded={open === customer.id}>

@@ -130,6 +130,38 @@ describe('the background handler', () => {
     expect(badge.at(-1)).toEqual({ count: null, state: 'unauthorized' });
   });
 
+  it('stops saying "unreachable" as soon as the hub answers again, without waiting for the next check', async () => {
+    const h = handler();
+    await configure(h, testHub.hub.ctx.config.adminKey!);
+    fetchImpl = async () => {
+      throw new TypeError('fetch failed');
+    };
+    expect(await h.onMessage({ type: 'alerts' }, OPTIONS_PAGE, EXTENSION)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
+    expect((await h.state()).connection.state).toBe('unreachable');
+    expect(badge.at(-1)).toEqual({ count: null, state: 'unreachable' });
+
+    // The hub is back: the next call that succeeds (here a content script's) sets everything right.
+    const calls: string[] = [];
+    fetchImpl = (input, init) => (calls.push(new URL(String(input)).pathname), testHub.fetch(input, init));
+    const [first, second] = await Promise.all([
+      h.onMessage({ type: 'health', names: ['Contoso'] }, CONTENT_SCRIPT, EXTENSION),
+      h.onMessage({ type: 'health', names: ['Fabrikam'] }, CONTENT_SCRIPT, EXTENSION),
+    ]);
+    expect(first.ok && second.ok).toBe(true);
+    const state = await h.state();
+    expect(state.connection).toMatchObject({ state: 'ok', user: { name: 'Hub Administrator' } });
+    const failed = (await testHub.admin.alerts({ acknowledged: false, pageSize: 500 })).items.filter((a) => a.kind === 'backupFailed' || a.kind === 'tenantDisconnected').length;
+    expect(state.failedCount ?? 0).toBe(failed);
+    expect(badge.at(-1)).toEqual({ count: failed, state: 'ok' });
+    // Two answers at once checked the hub once.
+    expect(calls.filter((path) => path === '/api/v1/me')).toHaveLength(1);
+
+    // While all is well, a call costs no extra check.
+    calls.length = 0;
+    await h.onMessage({ type: 'health', names: ['Contoso'] }, CONTENT_SCRIPT, EXTENSION);
+    expect(calls).toEqual(['/api/v1/customers/health']);
+  });
+
   it('keeps the saved key when the options page saves a new URL without a key', async () => {
     const h = handler();
     const key = testHub.hub.ctx.config.adminKey!;

@@ -98,6 +98,19 @@ export function createHandler(deps: HandlerDeps) {
     }
   }
 
+  let rechecking: Promise<unknown> | null = null;
+
+  /**
+   * A hub call just succeeded. If the last check said the hub could not be used (it was down, a
+   * call timed out, the key was refused), that is no longer true: check again now, so the popup,
+   * the options page and the badge stop saying so instead of waiting for the next alarm.
+   */
+  async function recovered(hub: { api: ApiClient; settings: HubSettings }) {
+    if ((await deps.settings.connection())?.state === 'ok') return;
+    rechecking ??= check(hub).finally(() => (rechecking = null));
+    await rechecking;
+  }
+
   async function resync() {
     registered = await syncContentScripts(await deps.settings.sites(), deps);
     return describeSites(await deps.settings.sites(), deps.permissions, registered);
@@ -166,6 +179,7 @@ export function createHandler(deps: HandlerDeps) {
         if (!operation || (request.type as string) === 'failedCount') return fail('invalid', `Unknown request ${String(request.type)}.`);
         try {
           const data = await operation(hub.api, request, hub.settings);
+          await recovered(hub);
           return { ok: true, data };
         } catch (error) {
           const failure = toFailure(error, hub.settings.hubUrl);
