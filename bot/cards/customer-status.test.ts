@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Alert } from '../../shared/schemas/monitoring.js';
+import { testCustomer } from '../../server/services/backup/testing.js';
 import { textOf } from '../../test/helpers/bot.js';
 import { customerStatusCard } from './customer-status.js';
 import { validateCard } from './validate.js';
 
-const customer: Customer = {
-  id: 'cus_acme',
-  displayName: 'Acme',
-  domain: 'acme.com',
-  contact: { firstName: 'Ada', lastName: 'Admin', email: 'ada@acme.com' },
-  status: 'active',
-  createdAt: '2026-09-01T00:00:00.000Z',
-  provisionedAt: '2026-09-01T00:10:00.000Z',
-  tenantDomain: 'acme.onmicrosoft.com',
-  subscriptionIds: [],
-  contractType: 'Month to month',
-  licenses: 100,
-  licenseModel: 'Variable',
-  sourceType: 'VCSP Pulse',
-  activationDate: '2026-09-02',
-  storageConsumedGb: 10,
-  backedUpAccounts: 40,
-  totalActiveAccounts: 45,
-  userChangeThisMonth: 0,
-  userChangeLastMonth: 0,
-  invites: [],
-  admins: [],
-};
+const customer: Customer = testCustomer({ id: 'cus_acme', displayName: 'Acme', domain: 'acme.com' });
 
 const stale: Alert = {
   id: 'staleProtection.pol_mail',

@@ -10,6 +10,7 @@ import {
   type AlertDraft,
 } from '../../../shared/domain/alert-rules.js';
 import { HOUR } from '../../../shared/domain/clock.js';
+import { MinHeap } from '../../../shared/domain/min-heap.js';
 import { staleAt } from '../../../shared/domain/health.js';
 import type { Policy } from '../../../shared/schemas/backup.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
@@ -57,7 +58,7 @@ export class AlertIndex {
   /** Enabled policies of active customers: when each is (or will be) stale. */
   private readonly staleAtOf = new Map<string, number>();
   /** Policies that will turn stale after `mark`, by that moment (entries that no longer match are skipped). */
-  private readonly upcoming = new MomentHeap();
+  private readonly upcoming = new MinHeap<{ at: number; id: string }>((a, b) => a.at - b.at);
   /** The moment stale protection was last brought up to. */
   private mark = 0;
   private building = false;
@@ -199,8 +200,8 @@ export class AlertIndex {
     if (at === null) return;
     this.staleAtOf.set(policy.id, at);
     if (at <= this.mark) this.putStale(policy, customer);
-    else if (this.building) this.upcoming.add(at, policy.id);
-    else this.upcoming.push(at, policy.id);
+    else if (this.building) this.upcoming.add({ at, id: policy.id });
+    else this.upcoming.push({ at, id: policy.id });
   }
 
   private putStale(policy: Policy, customer: Customer): void {
@@ -233,7 +234,7 @@ export class AlertIndex {
         const id = alertId('staleProtection', policyId);
         if (at > now && this.entries.has(id)) {
           this.set(id, null);
-          this.upcoming.push(at, policyId);
+          this.upcoming.push({ at, id: policyId });
         }
       }
       return;
@@ -247,7 +248,7 @@ export class AlertIndex {
       if (policy && customer) this.putStale(policy, customer);
     }
     // Moments left behind by policies that changed since: drop them once they outnumber the live ones.
-    if (this.upcoming.size > 2 * this.staleAtOf.size + 1024) this.upcoming.retain((at, id) => this.staleAtOf.get(id) === at && !this.entries.has(alertId('staleProtection', id)));
+    if (this.upcoming.size > 2 * this.staleAtOf.size + 1024) this.upcoming.retain(({ at, id }) => this.staleAtOf.get(id) === at && !this.entries.has(alertId('staleProtection', id)));
   }
 
   private set(id: string, entry: Entry | null): void {
@@ -328,72 +329,5 @@ export class AlertIndex {
     }
     if (this.ordered[lo] !== alert) throw new Error(`alert index out of order at ${alert.id}`);
     return lo;
-  }
-}
-
-/** A min-heap of (moment, policy id). */
-class MomentHeap {
-  private items: { at: number; id: string }[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): { at: number; id: string } | undefined {
-    return this.items[0];
-  }
-
-  clear(): void {
-    this.items = [];
-  }
-
-  push(at: number, id: string): void {
-    const items = this.items;
-    items.push({ at, id });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (items[parent]!.at <= items[i]!.at) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): void {
-    const items = this.items;
-    const last = items.pop();
-    if (!last || items.length === 0) return;
-    items[0] = last;
-    this.siftDown(0);
-  }
-
-  private siftDown(from: number): void {
-    const items = this.items;
-    let i = from;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < items.length && items[left]!.at < items[smallest]!.at) smallest = left;
-      if (right < items.length && items[right]!.at < items[smallest]!.at) smallest = right;
-      if (smallest === i) return;
-      [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-      i = smallest;
-    }
-  }
-
-  /** Adds an entry without keeping the heap in order: call heapify() after a run of these. */
-  add(at: number, id: string): void {
-    this.items.push({ at, id });
-  }
-
-  heapify(): void {
-    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  /** Keeps only the entries `keep` accepts. */
-  retain(keep: (at: number, id: string) => boolean): void {
-    this.items = this.items.filter((e) => keep(e.at, e.id));
-    this.heapify();
   }
 }

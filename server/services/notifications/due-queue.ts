@@ -1,3 +1,5 @@
+import { MinHeap } from '../../../shared/domain/min-heap.js';
+
 /**
  * The messages waiting to go out (pending, or retrying later), grouped by destination, each group
  * earliest first. The dispatcher asks only for the head of each group: a destination's messages
@@ -10,7 +12,7 @@
  */
 export class DueQueue {
   private readonly dueAt = new Map<string, Entry & { group: string }>();
-  private readonly groups = new Map<string, Heap>();
+  private readonly groups = new Map<string, MinHeap<Entry>>();
   private arrivals = 0;
 
   get size(): number {
@@ -28,7 +30,7 @@ export class DueQueue {
     const entry = { at, seq: current?.seq ?? ++this.arrivals, id };
     this.dueAt.set(id, { ...entry, group });
     let heap = this.groups.get(group);
-    if (!heap) this.groups.set(group, (heap = new Heap()));
+    if (!heap) this.groups.set(group, (heap = new MinHeap<Entry>(compareDue)));
     heap.push(entry);
   }
 
@@ -68,45 +70,6 @@ interface Entry {
   at: number;
   /** When it became due, for ties. */
   seq: number;
-}
-
-/** A min-heap of entries, earliest first. */
-class Heap {
-  private readonly items: Entry[] = [];
-
-  peek(): Entry | undefined {
-    return this.items[0];
-  }
-
-  push(entry: Entry): void {
-    const items = this.items;
-    items.push(entry);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (compareDue(items[i]!, items[parent]!) >= 0) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): void {
-    const items = this.items;
-    const last = items.pop();
-    if (!last || items.length === 0) return;
-    items[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < items.length && compareDue(items[left]!, items[smallest]!) < 0) smallest = left;
-      if (right < items.length && compareDue(items[right]!, items[smallest]!) < 0) smallest = right;
-      if (smallest === i) return;
-      [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-      i = smallest;
-    }
-  }
 }
 
 function compareDue(a: Entry, b: Entry): number {
