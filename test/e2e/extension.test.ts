@@ -114,21 +114,26 @@ async function openChipOf(page: Page, rowText: string) {
 }
 
 describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, () => {
+  let extensionDir = '';
   // Building is not what is tested, and takes 10 s on a quiet machine and over a minute on a
   // loaded one: its own hook, its own limit, and skipped while the sources are unchanged.
   beforeAll(async () => {
     const build = await cachedExtensionBuild();
+    extensionDir = build.dir;
     console.log(`[extension e2e] extension ${build.built ? 'built' : 'unchanged, build reused'} in ${build.ms} ms: ${build.dir}`);
+  }, 300_000);
+
+  beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     const started = Date.now();
     hub = await startLoopbackHub();
     // The test's own calls go in process, so hub.requests holds only the extension's.
     admin = createApiClient({ baseUrl: 'http://hub.test', apiKey: hub.adminKey, fetch: ((input: string, init?: RequestInit) => hub.hub.app.request(input, init)) as typeof fetch });
-    ext = await launchWithExtension(build.dir, { timeoutMs: 60_000 });
+    ext = await launchWithExtension(extensionDir, { timeoutMs: 60_000 });
     const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${ext.extensionId}/`), { timeout: 60_000 });
     worker = (await target.worker())!;
     console.log(`[extension e2e] hub and browser up in ${Date.now() - started} ms`);
-  }, 300_000);
+  }, 120_000);
 
   beforeEach(({ task, onTestFailed, onTestFinished }) => {
     trace.reset();
@@ -232,7 +237,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     // The layout is the page's own: rows are as tall as without the extension (an incognito tab has none).
     const heights = await page.$$eval('table.data tbody tr', (rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
     const plain = await ext.browser.createBrowserContext();
-    const bare = await plain.newPage();
+    const bare = trace.traced(await plain.newPage());
     await bare.setViewport({ width: 1400, height: 900 });
     await bare.goto(`${hub.url}/demo/vdc/customers`);
     await bare.click('button[aria-label="Next page"]');

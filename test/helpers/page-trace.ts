@@ -47,6 +47,7 @@ export function createStepTrace(label: string) {
       });
     },
     print(title: string, toConsole = true) {
+      if (steps.length === 0) return;
       const lines = steps.map((s) => `  +${String(s.at).padStart(6)} ms  ${s.ms === null ? 'STILL WAITING' : `${String(s.ms).padStart(5)} ms`}  ${s.what}`);
       const text = `[${label}] ${title}: ${Date.now() - started} ms\n${lines.join('\n')}\n`;
       if (toConsole) console.log(text);
