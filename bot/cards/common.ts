@@ -34,10 +34,15 @@ export function linkButton(lang: Language, where: 'portal' | 'hub', links: BotLi
  * A short moment for list rows, where last and next runs are days apart: "24 Nov, 01:30" /
  * "24. Nov., 01:30", in UTC (cards say so once). Full dates stay in the facts.
  */
+const shortFormats: Record<Language, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }),
+  de: new Intl.DateTimeFormat('de-DE', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }),
+};
+
 export function shortDateTime(lang: Language, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
+  return (shortFormats[lang] ?? shortFormats.en).format(date);
 }
 
 /** A translator bound to one language, for builders with many strings. */

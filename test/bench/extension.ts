@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 import { generateCustomers } from '../../server/seed/customers.js';
 import { customers as customerCollection } from '../../server/services/customer-collection.js';
 import { dataScript, vdcCustomerRows } from '../fixtures/fixture-data.js';
-import { buildExtension, launchWithExtension, startLoopbackHub } from '../helpers/browser.js';
+import { launchWithExtension, startLoopbackHub } from '../helpers/browser.js';
+import { cachedExtensionBuild } from '../helpers/extension-build.js';
 
 export interface ExtensionBenchResult {
   contentScriptBytes: number;
@@ -44,7 +45,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export async function measureExtension(options: { rows?: number; runs?: number } = {}): Promise<ExtensionBenchResult> {
   const rowCount = options.rows ?? 1000;
   const runs = options.runs ?? 5;
-  const dir = await buildExtension();
+  const { dir } = await cachedExtensionBuild();
   const script = await readFile(join(dir, 'content-scripts/overlay.js'));
   const css = await readFile(join(dir, 'content-scripts/overlay.css')).catch(() => Buffer.alloc(0));
 

@@ -1,28 +1,14 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { createApp, type HubApp } from '../../server/app.js';
 import type { Clock } from '../../shared/domain/clock.js';
 
-const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROME_EXTENSION_DIR = join(ROOT, '.output/chrome-mv3');
-
-/** Builds the Chrome extension (WXT production build, a few seconds); tests and the benchmark call it once. */
-export async function buildExtension(options: { force?: boolean } = {}): Promise<string> {
-  // SPHUB_EXTENSION_PREBUILT=1 reuses .output/chrome-mv3 (after `npm run build:ext`).
-  if (!options.force && existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json')) && process.env.SPHUB_EXTENSION_PREBUILT === '1') return CHROME_EXTENSION_DIR;
-  // Vitest sets NODE_ENV=test, which would make Vite emit React's development JSX calls.
-  await run('npx', ['wxt', 'build'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 });
-  await stat(join(CHROME_EXTENSION_DIR, 'content-scripts/overlay.js'));
-  return CHROME_EXTENSION_DIR;
-}
 
 export interface ExtensionBrowser {
   browser: Browser;
