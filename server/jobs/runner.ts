@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/domain/clock.js';
 import type { LogStatus, Policy } from '../../shared/schemas/backup.js';
+import type { Customer } from '../../shared/schemas/customers.js';
 
 // Executing a backup against Microsoft 365 belongs to VDC; the hub talks to whatever does it
 // through this interface. The built-in implementation is SimulatedRunner (runner-simulated.ts).
@@ -20,6 +21,24 @@ export interface BackupJob {
   /** The customer's Microsoft 365 organization connection as the hub knows it. */
   tenant: { connected: boolean; reason: string | null };
   startedAt: Date;
+}
+
+/** The job for one session of `policy`: what the runner needs of the customer, and the tenant connection. */
+export function backupJob(sessionId: string, policy: Policy, customer: Customer, tenant: BackupJob['tenant'], startedAt: Date): BackupJob {
+  return {
+    sessionId,
+    policy,
+    customer: {
+      id: customer.id,
+      displayName: customer.displayName,
+      domain: customer.domain,
+      tenantDomain: customer.tenantDomain ?? null,
+      totalActiveAccounts: customer.totalActiveAccounts,
+      backedUpAccounts: customer.backedUpAccounts,
+    },
+    tenant,
+    startedAt,
+  };
 }
 
 export interface SessionCounters {

@@ -38,7 +38,8 @@ export const botArea: Area = {
     const links = new TeamsLinkService(ctx);
     const conversations = new ConversationService(ctx);
     const services: BotServices = { links, conversations, hosting: null, bot: null, sender: null, load: () => Promise.resolve() };
-    let loading: Promise<unknown> | null = null;
+    /** The bot's modules once asked for (see mount); null until the bot is first needed. */
+    let runtime: Promise<{ hosting: BotHosting; bot: SpHubBot; sender: ChannelSender }> | null = null;
     ctx.services.bot = services;
     const credentials = botCredentialsFromEnv(ctx.config.env);
 
@@ -82,7 +83,7 @@ export const botArea: Area = {
         { prefix: '/teams', router: teams },
       ],
       // Closing the hub waits for the bot's modules if they are loading, so nothing loads after it.
-      jobs: [{ name: 'bot-runtime', start: () => undefined, stop: async () => void (await loading?.catch(() => undefined)) }],
+      jobs: [{ name: 'bot-runtime', start: () => undefined, stop: async () => void (await runtime?.catch(() => undefined)) }],
       mount(app) {
         // botbuilder takes about a second to load: it is loaded when the bot is first needed (a
         // Teams activity, a card for a subscribed conversation), so neither the start nor the first
@@ -110,24 +111,22 @@ export const botArea: Area = {
           Object.assign(services, { hosting, bot, sender });
           return { hosting, bot, sender };
         };
-        let runtimePromise: ReturnType<typeof loadRuntime> | null = null;
-        const runtime = () => {
-          if (!runtimePromise) {
-            runtimePromise = loadRuntime();
-            runtimePromise.catch((error: unknown) => console.error('The Teams bot could not be loaded:', error));
-            loading = runtimePromise;
+        const loaded = () => {
+          if (!runtime) {
+            runtime = loadRuntime();
+            runtime.catch((error: unknown) => console.error('The Teams bot could not be loaded:', error));
           }
-          return runtimePromise;
+          return runtime;
         };
-        services.load = async () => void (await runtime());
+        services.load = async () => void (await loaded());
         // Notification cards reach subscribed conversations through the durable outbox.
         ctx.services.notifications?.registerChannel(BOT_CHANNEL, {
-          subscribers: async (topic, scope) => (await runtime()).sender.subscribers(topic, scope),
-          send: async (subscriberId, card, info) => (await runtime()).sender.send(subscriberId, card, info),
-          gone: async (subscriberId, reason) => (await runtime()).sender.gone?.(subscriberId, reason),
+          subscribers: async (topic, scope) => (await loaded()).sender.subscribers(topic, scope),
+          send: async (subscriberId, card, info) => (await loaded()).sender.send(subscriberId, card, info),
+          gone: async (subscriberId, reason) => (await loaded()).sender.gone?.(subscriberId, reason),
         });
         app.post('/api/messages', async (c) => {
-          const { hosting, bot } = await runtime();
+          const { hosting, bot } = await loaded();
           const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
           return hosting.handle(c.req.raw, env?.incoming?.socket?.remoteAddress, (turn) => bot.run(turn));
         });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DAY, HOUR, MINUTE } from '../../shared/domain/clock.js';
-import { applyFinish, applyStart, applyDisable, nextScheduledRun } from '../../shared/domain/policy-rules.js';
+import { applyFinish, applyStart, applyDisable, newPolicy, nextScheduledRun } from '../../shared/domain/policy-rules.js';
 import { intBetween, pick, seededRandom } from '../../shared/domain/random.js';
 import { dayOf, monthOf } from '../../shared/domain/units.js';
 import {
@@ -20,7 +20,7 @@ import type { Customer } from '../../shared/schemas/customers.js';
 import type { DailyFigures } from '../../shared/schemas/monitoring.js';
 import type { HubContext } from '../context.js';
 import { newId } from '../ids.js';
-import type { BackupJob } from '../jobs/runner.js';
+import { backupJob } from '../jobs/runner.js';
 import { planSession, renderPlan, SIMULATED_RUNNER_NAME, type SessionPlan } from '../jobs/runner-simulated.js';
 import { customers as customersCollection } from '../services/customer-collection.js';
 import { AlertService } from '../services/backup/alert-service.js';
@@ -60,27 +60,13 @@ const RESTORE_ITEMS: Record<RestoreKind, string[]> = {
   teamsItem: ['General channel posts', 'Files/Kick-off notes.docx', 'Planning channel (whole channel)', 'Tabs/Wiki'],
 };
 
+/** Why the demo's disconnected customer cannot be reached. */
+const REVOKED = 'the organization revoked the backup application consent';
+
 const tenantName = (c: Customer) => (c.tenantDomain ?? c.domain).split('.')[0] ?? 'tenant';
 
 function objects(partial: Partial<PolicyObjects> | undefined): PolicyObjects {
   return { ...emptyObjects(), ...partial };
-}
-
-function jobFor(policy: Policy, customer: Customer, sessionId: string, startedAt: number, connected: boolean): BackupJob {
-  return {
-    sessionId,
-    policy,
-    customer: {
-      id: customer.id,
-      displayName: customer.displayName,
-      domain: customer.domain,
-      tenantDomain: customer.tenantDomain ?? null,
-      totalActiveAccounts: customer.totalActiveAccounts,
-      backedUpAccounts: customer.backedUpAccounts,
-    },
-    tenant: { connected, reason: connected ? null : 'the organization revoked the backup application consent' },
-    startedAt: new Date(startedAt),
-  };
 }
 
 /** A stopped session: the plan cut at 40 % of its processing, with who stopped it. */
@@ -131,7 +117,7 @@ function buildHistory(
     const forced = options.outcome(slot, index, slots.length);
     const connected = forced !== 'Disconnected';
     const rates = forced === 'random' ? { failureRate: 0.04, warningRate: 0.1 } : forced === 'Failed' ? { failureRate: 1, warningRate: 0 } : forced === 'Warning' ? { failureRate: 0, warningRate: 1 } : { failureRate: 0, warningRate: 0 };
-    let plan = planSession(jobFor(policy, customer, sessionId, startedAt, connected), { seed: options.seed, ...rates });
+    let plan = planSession(backupJob(sessionId, policy, customer, { connected, reason: connected ? null : REVOKED }, new Date(startedAt)), { seed: options.seed, ...rates });
     let stopLog: string | null = null;
     if (forced === 'Stopped') ({ plan, stopLog } = stoppedPlan(plan, 'Sam Rivera (key ops-laptop)'));
     const rendered = renderPlan(plan, sessionId, startedAt);
@@ -181,33 +167,20 @@ function firstSlotOf(now: number, phase: number, days: number): number {
 function basePolicy(customer: Customer, template: PolicyTemplate, createdAt: number, schedule: number): Policy {
   const tenant = tenantName(customer);
   const at = new Date(createdAt).toISOString();
-  return {
+  return newPolicy({
     id: newId('pol'),
     customerId: customer.id,
     name: template.name,
-    policyType: 'Flex',
     backupType: template.backupType,
     services: template.services,
     selected: objects(template.selected?.(customer, tenant)),
     excluded: objects(template.excluded?.(customer, tenant)),
     enabled: true,
     scheduleHours: schedule,
-    lastRun: null,
-    lastStatus: 'Never',
-    lastResult: 'Never',
-    lastMessage: null,
-    lastSuccessAt: null,
-    failingSince: null,
     nextRun: at,
-    averageProcessMs: 0,
-    timedRuns: 0,
-    runCount: 0,
-    runningSessionId: null,
-    lastSessionId: null,
     createdAt: at,
-    updatedAt: at,
     createdBy: 'SP Hub demo data',
-  };
+  });
 }
 
 /** Each day's active customers and licenses, from activation dates (for the license history). */
@@ -329,7 +302,7 @@ export async function seedBackupDemo(ctx: HubContext, parts: BackupParts): Promi
     for (const b of built) tx.put(policiesCollection, b.policy);
     for (const d of daily.values()) tx.put(dailyFigures, d);
     if (broken) {
-      tx.put(tenantConnections, { id: broken.id, customerId: broken.id, status: 'broken', reason: 'the organization revoked the backup application consent', since: new Date(now - 2 * DAY - 3 * HOUR).toISOString() });
+      tx.put(tenantConnections, { id: broken.id, customerId: broken.id, status: 'broken', reason: REVOKED, since: new Date(now - 2 * DAY - 3 * HOUR).toISOString() });
     }
   });
   await Promise.all(built.map((b) => parts.history.append(b.policy.id, { sessions: b.sessions, logs: b.logs })));

@@ -82,6 +82,29 @@ export function nextRunOnEnable(policy: Pick<Policy, 'lastRun' | 'scheduleHours'
   return new Date(Math.max(now.getTime(), Date.parse(policy.lastRun) + policy.scheduleHours * HOUR)).toISOString();
 }
 
+/** The fields a policy is created with. */
+export type NewPolicy = Pick<Policy, 'id' | 'customerId' | 'name' | 'backupType' | 'services' | 'selected' | 'excluded' | 'enabled' | 'scheduleHours' | 'nextRun' | 'createdAt' | 'createdBy'>;
+
+/** A Flex policy as created: never run, nothing failing, no session. */
+export function newPolicy(fields: NewPolicy): Policy {
+  return {
+    ...fields,
+    policyType: 'Flex',
+    lastRun: null,
+    lastStatus: 'Never',
+    lastResult: 'Never',
+    lastMessage: null,
+    lastSuccessAt: null,
+    failingSince: null,
+    averageProcessMs: 0,
+    timedRuns: 0,
+    runCount: 0,
+    runningSessionId: null,
+    lastSessionId: null,
+    updatedAt: fields.createdAt,
+  };
+}
+
 /**
  * A session starts. A due slot is consumed (moved to the next one) whoever starts the session,
  * so a manual start just before the schedule does not run twice.

@@ -1,14 +1,21 @@
-/** Bytes as the portal's logs show them: 1.0 KB, 312.4 MB, 2.1 GB (binary multiples). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '0 B';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** A byte count in its largest binary multiple: 1_572_864 -> { value: 1.5, unit: 'MB' }. */
+export function binaryMultiple(bytes: number): { value: number; unit: (typeof BYTE_UNITS)[number] } {
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return { value, unit: BYTE_UNITS[unit]! };
+}
+
+/** Bytes as the portal's logs show them: 1.0 KB, 312.4 MB, 2.1 GB (binary multiples). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '0 B';
+  const { value, unit } = binaryMultiple(bytes);
+  return unit === 'B' ? `${Math.round(value)} B` : `${value.toFixed(1)} ${unit}`;
 }
 
 /** A duration as HH:MM:SS (hours may exceed 24), as the Average Process Time column shows it. */

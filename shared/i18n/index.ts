@@ -1,3 +1,4 @@
+import { binaryMultiple } from '../domain/units.js';
 import { de } from './de.js';
 import { en, type MessageKey } from './en.js';
 
@@ -143,12 +144,6 @@ export function formatDuration(language: Language, ms: number): string {
 /** Bytes with binary units, one fraction digit: 1_572_864 -> "1.5 MB" / "1,5 MB". */
 export function formatBytes(language: Language, bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return en['unit.none'];
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${formatNumber(language, value, unit === 0 ? 0 : 1)} ${units[unit]}`;
+  const { value, unit } = binaryMultiple(bytes);
+  return `${formatNumber(language, value, unit === 'B' ? 0 : 1)} ${unit}`;
 }

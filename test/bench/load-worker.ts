@@ -1,18 +1,9 @@
 /** Runs one autocannon load in its own process and prints {rps, p50, p95, p99, ...} as JSON. */
 import autocannon, { type Request } from 'autocannon';
+import type { LoadOptions } from './load.js';
 
-interface Args {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** A list of bodies used in turn (e.g. different policies to start). */
-  bodies?: string[];
-  paths?: string[];
-  connections: number;
-  duration?: number;
-  amount?: number;
-}
+/** What load() sends, with its defaults filled in. */
+type Args = LoadOptions & { connections: number };
 
 const args = JSON.parse(process.argv[2]!) as Args;
 const times: number[] = [];

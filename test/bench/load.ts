@@ -17,6 +17,7 @@ export interface LoadOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** A list of bodies used in turn (e.g. different policies to start). */
   bodies?: string[];
   paths?: string[];
   connections?: number;

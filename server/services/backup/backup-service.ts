@@ -9,6 +9,7 @@ import {
   deleteConflict,
   disableConflict,
   enableConflict,
+  newPolicy,
   nextScheduledRun,
   scopeProblems,
   startConflict,
@@ -39,7 +40,7 @@ import { requirePermission, systemPrincipal, type Principal } from '../../auth/p
 import type { HubContext } from '../../context.js';
 import { conflict, HubError, invalid, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
-import type { BackupJob, BackupRunner, HubTimers, RunResult, SessionControl } from '../../jobs/runner.js';
+import { backupJob, type BackupRunner, type HubTimers, type RunResult, type SessionControl } from '../../jobs/runner.js';
 import { recordChange, type Change } from '../changes.js';
 import { deletedPolicies, policies, tenantConnections } from './collections.js';
 import type { CustomerDirectory } from './customer-directory.js';
@@ -204,34 +205,21 @@ export class BackupService {
     if (blocked) throw conflict(blocked);
     this.assertNameFree(customer.id, input.name);
     const now = this.ctx.clock.now().toISOString();
-    const policy: Policy = {
+    const policy = newPolicy({
       id: newId('pol'),
       customerId: customer.id,
       name: input.name,
-      policyType: 'Flex',
       backupType: input.backupType,
       services: ALL_SERVICES.filter((s) => input.services.includes(s)),
       selected: input.selected,
       excluded: input.excluded,
       enabled: input.enabled,
       scheduleHours: input.scheduleHours,
-      lastRun: null,
-      lastStatus: 'Never',
-      lastResult: 'Never',
-      lastMessage: null,
-      lastSuccessAt: null,
-      failingSince: null,
       // A new policy takes its first backup on the scheduler's next pass.
       nextRun: input.enabled ? now : null,
-      averageProcessMs: 0,
-      timedRuns: 0,
-      runCount: 0,
-      runningSessionId: null,
-      lastSessionId: null,
       createdAt: now,
-      updatedAt: now,
       createdBy: principal.actor.name,
-    };
+    });
     await this.ctx.store.write((tx) => {
       if ([...this.deps.index.ofCustomer(customer.id)].some((p) => p.name.toLowerCase() === policy.name.toLowerCase())) throw nameTaken(customer, policy.name);
       tx.put(policies, policy);
@@ -368,25 +356,7 @@ export class BackupService {
       started = applyStart(current, { sessionId: sessionIdFor(current.id, current.runCount + 1), now });
       tx.put(policies, started);
     });
-    const session: Session = {
-      id: started.runningSessionId!,
-      policyId: id,
-      policyName: started.name,
-      customerId: customer.id,
-      trigger,
-      startedBy: principal.actor.name,
-      runner: this.deps.runner.name,
-      startedAt: now.toISOString(),
-      endedAt: null,
-      status: 'Running',
-      progress: 0,
-      totalObjects: 0,
-      excludedObjects: 0,
-      processedObjects: 0,
-      transferredBytes: 0,
-      durationMs: null,
-      summary: null,
-    };
+    const session = this.runningSession(started, trigger, principal.actor.name, now.toISOString());
     const active: ActiveSession = { session, abort: new AbortController(), parked: false, closed: false };
     this.active.set(session.id, active);
     await this.track(this.deps.history.append(id, { sessions: [session] }));
@@ -581,20 +551,7 @@ export class BackupService {
     if (active.closed) return;
     const { session } = active;
     const connection = this.ctx.store.get(tenantConnections, customer.id);
-    const job: BackupJob = {
-      sessionId: session.id,
-      policy,
-      customer: {
-        id: customer.id,
-        displayName: customer.displayName,
-        domain: customer.domain,
-        tenantDomain: customer.tenantDomain ?? null,
-        totalActiveAccounts: customer.totalActiveAccounts,
-        backedUpAccounts: customer.backedUpAccounts,
-      },
-      tenant: { connected: connection?.status !== 'broken', reason: connection?.reason ?? null },
-      startedAt: new Date(session.startedAt),
-    };
+    const job = backupJob(session.id, policy, customer, { connected: connection?.status !== 'broken', reason: connection?.reason ?? null }, new Date(session.startedAt));
     const control: SessionControl = {
       signal: active.abort.signal,
       now: () => this.ctx.clock.now(),
@@ -693,19 +650,17 @@ export class BackupService {
     return { ...session };
   }
 
-  /** The running session of a policy that has no live runner (after a restart): from its file, or rebuilt. */
-  private async orphan(policy: Policy): Promise<ActiveSession> {
-    const id = policy.runningSessionId!;
-    const found = await this.deps.history.session(id);
-    const session: Session = found?.session ?? {
-      id,
+  /** A session of `policy` that has just started (its id is the policy's running session). */
+  private runningSession(policy: Policy, trigger: SessionTrigger, startedBy: string, startedAt: string): Session {
+    return {
+      id: policy.runningSessionId!,
       policyId: policy.id,
       policyName: policy.name,
       customerId: policy.customerId,
-      trigger: 'schedule',
-      startedBy: 'unknown',
+      trigger,
+      startedBy,
       runner: this.deps.runner.name,
-      startedAt: policy.lastRun ?? policy.updatedAt,
+      startedAt,
       endedAt: null,
       status: 'Running',
       progress: 0,
@@ -716,6 +671,13 @@ export class BackupService {
       durationMs: null,
       summary: null,
     };
+  }
+
+  /** The running session of a policy that has no live runner (after a restart): from its file, or rebuilt. */
+  private async orphan(policy: Policy): Promise<ActiveSession> {
+    const id = policy.runningSessionId!;
+    const found = await this.deps.history.session(id);
+    const session = found?.session ?? this.runningSession(policy, 'schedule', 'unknown', policy.lastRun ?? policy.updatedAt);
     return { session: { ...session, status: 'Running', endedAt: null }, abort: new AbortController(), parked: false, closed: false };
   }
 
