@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkIpRange } from '../domain/customer-ip-ranges.js';
-import { checkTenantDomain, normalizeDomain } from '../domain/customer-domain.js';
+import { checkTenantDomain, normalizeDomain, type DomainCheck } from '../domain/customer-domain.js';
 import { Email, Id, IsoDate, IsoDateTime, listOf, PageQuery, Text } from './common.js';
 
 // Core customer record. The customers area owns this file and extends it (settings,
@@ -168,30 +168,25 @@ const OptionalInputText = (max: number) =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
-/** A domain as typed; normalized (case, trailing dot, IDN) and syntax-checked. */
-export const DomainInput = z
-  .string()
-  .max(300)
-  .transform((value, ctx) => {
-    const check = normalizeDomain(value);
-    if (!check.ok) {
-      ctx.addIssue({ code: 'custom', message: check.reason });
-      return z.NEVER;
-    }
-    return check.domain;
-  });
+/** A domain field checked and normalized by `check`; its reason is the field's message. */
+const CheckedDomain = (check: (value: string) => DomainCheck) =>
+  z
+    .string()
+    .max(300)
+    .transform((value, ctx) => {
+      const result = check(value);
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.reason });
+        return z.NEVER;
+      }
+      return result.domain;
+    });
 
-export const TenantDomainInput = z
-  .string()
-  .max(300)
-  .transform((value, ctx) => {
-    const check = checkTenantDomain(value);
-    if (!check.ok) {
-      ctx.addIssue({ code: 'custom', message: check.reason });
-      return z.NEVER;
-    }
-    return check.domain;
-  });
+/** A domain as typed; normalized (case, trailing dot, IDN) and syntax-checked. */
+export const DomainInput = CheckedDomain(normalizeDomain);
+
+/** A Microsoft 365 tenant domain (something.onmicrosoft.com), normalized. */
+export const TenantDomainInput = CheckedDomain(checkTenantDomain);
 
 export const ContactInput = z.strictObject({
   firstName: Text(80),
