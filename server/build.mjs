@@ -27,6 +27,9 @@ const result = await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
+  // The compiler options that matter here, given directly: tsconfig.json extends WXT's generated
+  // config, which a fresh checkout has only after `wxt prepare` (the typecheck runs it).
+  tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, verbatimModuleSyntax: false } },
 });
 
 // Chunks are named by their content, and a hub already running from dist/hub loads the bot's
