@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page, WebWorker } from 'puppeteer-core';
+import type { Page, WebWorker } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../shared/api/client.js';
 import { launchWithExtension, ROOT, startLoopbackHub, type ExtensionBrowser, type LoopbackHub } from '../helpers/browser.js';

@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer';
 
 /** The page calls worth timing: the ones that wait on the browser. */
 const TRACED = new Set(['goto', 'reload', 'waitForSelector', 'waitForFunction', 'click', 'type', 'evaluate', '$eval', '$$eval', '$', '$$', 'screenshot', 'bringToFront', 'setViewport', 'close']);
