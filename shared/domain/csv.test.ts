@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { csvCell, csvTable, parseCsv, toCsv } from './csv.js';
+import { csvCell, csvTable, parseCsv, readCsv, toCsv, unneutralise } from './csv.js';
 
 describe('CSV cells', () => {
   test.each([
@@ -78,5 +78,56 @@ describe('csvTable', () => {
     const [, row] = parseCsv(csvTable(['name'], [['=HYPERLINK("http://evil")'], ['@SUM(A1)'], ['-1+2']]));
     expect(row).toEqual([`'=HYPERLINK("http://evil")`]);
     expect(parseCsv(csvTable(['n'], [[-5]]))[1]).toEqual(['-5']);
+  });
+});
+
+describe('readCsv (strict RFC 4180 with lines and columns)', () => {
+  const ok = (text: string) => {
+    const result = readCsv(text);
+    if (!result.ok) throw new Error(result.problem.message);
+    return result.records;
+  };
+
+  it('reads quoted cells with commas, quotes and line ends, CRLF, LF and CR between records', () => {
+    expect(ok('a,b\r\n"x, y","say ""hi"""\n"two\r\nlines",z\rlast,row')).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x, y', 'say "hi"'] },
+      { line: 3, cells: ['two\r\nlines', 'z'] },
+      { line: 5, cells: ['last', 'row'] },
+    ]);
+  });
+
+  it('skips a BOM and blank lines, keeps empty cells, a trailing comma and a quoted empty cell', () => {
+    expect(ok('\uFEFFa,b\r\n\r\n,\r\nx,\r\n""\r\n')).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 3, cells: ['', ''] },
+      { line: 4, cells: ['x', ''] },
+      { line: 5, cells: [''] },
+    ]);
+  });
+
+  test.each([
+    ['a,b\r\nx,"never closed\r\n', 2, 2, /never closed/],
+    ['a,b\r\nx,"ab"c\r\n', 2, 2, /follows the closing quote/],
+    ['a,b\r\n"multi\nline",ok\r\nx,y"z\r\n', 4, 2, /not quoted/],
+  ])('%j is refused at line %i, column %i', (text, line, column, message) => {
+    const result = readCsv(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem).toMatchObject({ line, column });
+    expect(result.problem.message).toMatch(message);
+  });
+
+  it('stops at the limits with a problem, never a partial result', () => {
+    const rows = 'h\r\n' + 'x\r\n'.repeat(5);
+    const tooMany = readCsv(rows, { maxRecords: 4 });
+    expect(tooMany).toMatchObject({ ok: false, tooLarge: true, problem: { line: 5, column: 1 } });
+    expect(readCsv('a,b\r\n1,' + 'y'.repeat(11), { maxCellLength: 10 })).toMatchObject({ ok: false, tooLarge: false, problem: { line: 2, column: 2 } });
+  });
+
+  it('undoes formula neutralising exactly, so every text round-trips', () => {
+    const texts = ['=SUM(A1)', "'=SUM(A1)", "''+1", '-5', '@x', '\tx', "'plain", 'plain', '', "'"];
+    const [, row] = parseCsv(csvTable(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'], [texts]));
+    expect(row!.map(unneutralise)).toEqual(texts);
   });
 });
