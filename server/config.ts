@@ -16,6 +16,8 @@ export const HubConfig = z.object({
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
   bodyLimitBytes: z.number().int().default(1024 * 1024),
+  /** Largest CSV a `.../import` route accepts (10,000 customers are about 4 MB). */
+  importLimitBytes: z.number().int().min(1).default(32 * 1024 * 1024),
   /** The first administrator and partner account, created in an empty store. */
   adminEmail: z.string().default('admin@northwind-msp.com'),
   /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
@@ -39,6 +41,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     publicUrl: env.SPHUB_PUBLIC_URL,
     portalUrl: env.SPHUB_PORTAL_URL,
     production: env.NODE_ENV === 'production',
+    importLimitBytes: env.SPHUB_IMPORT_LIMIT_MB ? Math.round(Number(env.SPHUB_IMPORT_LIMIT_MB) * 1024 * 1024) : undefined,
     adminEmail: env.SPHUB_ADMIN_EMAIL,
     adminKey: env.SPHUB_ADMIN_KEY,
     env: { ...env },

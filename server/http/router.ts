@@ -20,6 +20,8 @@ export interface RouteOptions<P, Q, B> {
   status?: 200 | 201 | 202 | 204;
   /** Non-JSON answers (CSV, ZIP, event streams) for the docs. */
   produces?: string;
+  /** A non-JSON request body (a CSV import) that the handler reads itself, for the docs. */
+  consumes?: string;
   tags?: string[];
 }
 
@@ -134,6 +136,7 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
         ...(options.permission !== 'public' && { 'x-permission': options.permission }),
         parameters,
         ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
+        ...(options.consumes && { requestBody: { required: true, content: { [options.consumes]: { schema: { type: 'string' } } } } }),
         responses: {
           [status]: {
             description: 'Success',

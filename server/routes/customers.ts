@@ -7,17 +7,21 @@ import {
   Customer,
   CustomerAdmin,
   CustomerFilters,
+  CustomerImportResult,
   CustomerInput,
   CustomerListQuery,
   CustomerSettings,
   CustomerUpdate,
   FinishInput,
+  ImportQuery,
   Invite,
   InviteAcceptedInput,
   InvitesInput,
   InvitesResult,
   LicensedUser,
   LicensedUsersFilters,
+  LicensedUsersImportResult,
+  LicensedUsersInput,
   LicensedUsersQuery,
   OffboardingApproveInput,
   OffboardingRejectInput,
@@ -34,6 +38,7 @@ import { systemPrincipal } from '../auth/principal.js';
 import { conflict } from '../http/errors.js';
 import { seedDemoCustomers } from '../seed/customers.js';
 import { customers } from '../services/customer-collection.js';
+import { CustomerImportService } from '../services/customers/customer-import.js';
 import { CustomerService } from '../services/customers/customer-service.js';
 import { LicensedUsersService } from '../services/customers/licensed-users.js';
 import { CustomerLifecycleJob } from '../services/customers/lifecycle-job.js';
@@ -60,7 +65,9 @@ export const customersArea: Area = {
     const service = new CustomerService(ctx);
     const licensedUsers = new LicensedUsersService(ctx);
     const lifecycle = new CustomerLifecycleJob(service);
+    const imports = new CustomerImportService(ctx, service);
     ctx.services.customers = service;
+    ctx.services.customerImport = imports;
     ctx.services.licensedUsers = licensedUsers;
     ctx.services.customerLifecycle = lifecycle;
 
@@ -70,6 +77,17 @@ export const customersArea: Area = {
       )
       .post('/', { summary: 'Create a customer (provisioning, then pending)', permission: 'customerManagement', body: CustomerInput, response: Customer, status: 201 }, ({ principal, body }) =>
         service.create(principal, body),
+      )
+      .post(
+        '/import',
+        {
+          summary: 'Import customers from CSV in the export\'s format: dryRun=true says what would be created, updated or refused (line and column per problem); otherwise all or nothing',
+          permission: 'customerManagement',
+          query: ImportQuery,
+          consumes: 'text/csv',
+          response: CustomerImportResult,
+        },
+        async ({ principal, query, c }) => imports.importCsv(principal, await c.req.text(), query.dryRun),
       )
       .get('/export.csv', { summary: 'Export customers as CSV (all live customers, or those matching the filters)', permission: 'monitoring', query: CustomerFilters, produces: 'text/csv' }, ({ query }) =>
         csv(service.exportCsv(query), 'customers', ctx.clock.now()),
@@ -134,6 +152,27 @@ export const customersArea: Area = {
         const c = service.get(params.id);
         return csv(licensedUsers.csv(c.id, query), `licensed-users-${c.domain}`, ctx.clock.now());
       })
+
+      .put('/:id/licensed-users', { summary: 'Replace the protected accounts (a provider without VDC API access) and record today\'s licensed-user count', permission: 'customerManagement', params: ById, body: LicensedUsersInput, response: LicensedUsersImportResult }, async ({ principal, params, body }) => {
+        service.get(params.id);
+        const set = await licensedUsers.set(principal, params.id, body.users);
+        return { dryRun: false, applied: true, customerId: params.id, ...set, problems: [] };
+      })
+      .post(
+        '/:id/licensed-users/import',
+        {
+          summary: 'Replace the protected accounts from CSV in the format of licensed-users.csv and record today\'s licensed-user count; dryRun=true only checks',
+          permission: 'customerManagement',
+          params: ById,
+          query: ImportQuery,
+          consumes: 'text/csv',
+          response: LicensedUsersImportResult,
+        },
+        async ({ principal, params, query, c }) => {
+          service.get(params.id);
+          return licensedUsers.importCsv(principal, params.id, await c.req.text(), query.dryRun);
+        },
+      )
 
       // offboarding
       .get('/:id/offboarding-request', { summary: 'The offboarding request of a customer', permission: 'monitoring', params: ById, response: OffboardingRequest }, ({ params }) => service.offboardingRequest(params.id))

@@ -4,6 +4,7 @@ import type {
   ContractType,
   Customer,
   CustomerAdmin,
+  CustomerImportResult,
   CustomerInputRaw,
   CustomerSettings,
   CustomerSort,
@@ -12,6 +13,8 @@ import type {
   Invite,
   InvitesResult,
   LicensedUser,
+  LicensedUserInputRaw,
+  LicensedUsersImportResult,
   OffboardingRequest,
   OffboardingRequestInput,
   OnboardingView,
@@ -67,6 +70,16 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
   /** All live customers (or those matching the filters) as CSV text. */
   exportCustomersCsv: async (params: Omit<CustomerListParams, 'page' | 'pageSize'> = {}) =>
     (await raw('GET', '/customers/export.csv', { query: { ...params }, headers: { accept: 'text/csv' } })).text(),
+  /**
+   * Imports customers from CSV in the export's format. `dryRun` only reports what would be created,
+   * updated or refused; otherwise all rows are applied, or none when any has a problem (422).
+   */
+  importCustomersCsv: (csv: string, options: { dryRun?: boolean; idempotencyKey?: string } = {}) =>
+    request<CustomerImportResult>('POST', '/customers/import', {
+      query: { dryRun: options.dryRun ? 'true' : undefined },
+      text: { content: csv, contentType: 'text/csv; charset=utf-8' },
+      ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
+    }),
 
   invites: (id: string) => request<Invite[]>('GET', `/customers/${seg(id)}/invites`),
   /** Emails as "a@x.com, b@x.com" or a list; each must be inside the customer's domain. */
@@ -96,6 +109,15 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
     request<Page<LicensedUser> & { syncedAt: string | null }>('GET', `/customers/${seg(id)}/licensed-users`, { query: { ...params } }),
   licensedUsersCsv: async (id: string, params: Omit<LicensedUserParams, 'page' | 'pageSize'> = {}) =>
     (await raw('GET', `/customers/${seg(id)}/licensed-users.csv`, { query: { ...params }, headers: { accept: 'text/csv' } })).text(),
+  /** Replaces the customer's protected accounts and records today's licensed-user count for usage reports. */
+  setLicensedUsers: (id: string, users: LicensedUserInputRaw[]) =>
+    request<LicensedUsersImportResult>('PUT', `/customers/${seg(id)}/licensed-users`, { body: { users } }),
+  /** The same from CSV in the format of `licensedUsersCsv`. */
+  importLicensedUsersCsv: (id: string, csv: string, options: { dryRun?: boolean } = {}) =>
+    request<LicensedUsersImportResult>('POST', `/customers/${seg(id)}/licensed-users/import`, {
+      query: { dryRun: options.dryRun ? 'true' : undefined },
+      text: { content: csv, contentType: 'text/csv; charset=utf-8' },
+    }),
 
   offboardingRequest: (id: string) => request<OffboardingRequest>('GET', `/customers/${seg(id)}/offboarding-request`),
   requestOffboarding: (id: string, input: OffboardingRequestInput) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request`, { body: input }),

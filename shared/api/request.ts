@@ -12,6 +12,8 @@ export interface ApiClientOptions {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | readonly string[] | undefined | null>;
   body?: unknown;
+  /** A body sent as it is (a CSV file), instead of `body` as JSON. */
+  text?: { content: string; contentType: string };
   idempotencyKey?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -53,10 +55,12 @@ export function createRawRequest(options: ApiClientOptions): RawRequest {
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.text) headers['content-type'] = request.text.contentType;
     const response = await doFetch(`${base}${path}${queryString(request.query)}`, {
       method,
       headers,
       ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+      ...(request.text && { body: request.text.content }),
       ...(request.signal && { signal: request.signal }),
     });
     if (!response.ok) throw await toApiError(response);

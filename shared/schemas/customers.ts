@@ -425,3 +425,73 @@ export const LicensedUsersFilters = z.object({
 });
 export const LicensedUsersQuery = PageQuery.extend(LicensedUsersFilters.shape);
 export type LicensedUsersQuery = z.infer<typeof LicensedUsersQuery>;
+
+/** Replacing a customer's licensed users (a provider without VDC API access types or exports them). */
+export const LicensedUserInput = z.strictObject({
+  name: Text(200),
+  email: Email,
+  type: LicensedUserType.default('User'),
+  protectionStatus: ProtectionStatus.default('Protected'),
+  lastBackupAt: IsoDateTime.nullable().default(null),
+});
+export type LicensedUserInput = z.infer<typeof LicensedUserInput>;
+export type LicensedUserInputRaw = z.input<typeof LicensedUserInput>;
+export const LicensedUsersInput = z.strictObject({ users: z.array(LicensedUserInput).max(100_000) });
+export type LicensedUsersInput = z.infer<typeof LicensedUsersInput>;
+
+// ---- imports (CSV in the format of the hub's own exports) ----
+
+export const ImportQuery = z.object({
+  /** `true`: only say what would happen; nothing is written. */
+  dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+});
+
+/** One problem of an imported file, where a spreadsheet shows it: line (1 = header) and column (1 = first). */
+export const ImportProblem = z.object({
+  line: z.int().min(1),
+  column: z.int().min(1),
+  /** The column's header text, when the column has one. */
+  header: z.string().nullable(),
+  message: z.string(),
+});
+export type ImportProblem = z.infer<typeof ImportProblem>;
+
+export const CustomerImportAction = z.enum(['create', 'update', 'unchanged', 'refused']);
+export type CustomerImportAction = z.infer<typeof CustomerImportAction>;
+export const CustomerImportRow = z.object({
+  line: z.int().min(2),
+  action: CustomerImportAction,
+  displayName: z.string(),
+  domain: z.string().nullable(),
+  /** The existing customer updated or left unchanged; null for a new one. */
+  customerId: Id.nullable(),
+  /** Fields an update changes. */
+  changes: z.array(z.string()),
+});
+export type CustomerImportRow = z.infer<typeof CustomerImportRow>;
+
+export const CustomerImportResult = z.object({
+  dryRun: z.boolean(),
+  /** True when the import was carried out (never with a problem, never on a dry run); false = nothing changed. */
+  applied: z.boolean(),
+  created: z.int().min(0),
+  updated: z.int().min(0),
+  unchanged: z.int().min(0),
+  refused: z.int().min(0),
+  rows: z.array(CustomerImportRow),
+  problems: z.array(ImportProblem),
+});
+export type CustomerImportResult = z.infer<typeof CustomerImportResult>;
+
+export const LicensedUsersImportResult = z.object({
+  dryRun: z.boolean(),
+  applied: z.boolean(),
+  customerId: Id,
+  /** Accounts in the list after the import, and how many of them are protected (the day's licensed-user count). */
+  accounts: z.int().min(0),
+  protected: z.int().min(0),
+  /** The day whose licensed-user count was recorded for usage reports, when applied. */
+  countedDay: IsoDate.nullable(),
+  problems: z.array(ImportProblem),
+});
+export type LicensedUsersImportResult = z.infer<typeof LicensedUsersImportResult>;

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { toCsv, type CsvValue } from '../../../shared/domain/csv.js';
+import { toCsv } from '../../../shared/domain/csv.js';
+import { CUSTOMER_CSV_COLUMNS } from '../../../shared/domain/customer-import.js';
 import { checkCustomerDomain, isInsideDomain } from '../../../shared/domain/customer-domain.js';
 import { checkAdminUpn, checkInviteEmails } from '../../../shared/domain/customer-emails.js';
 import {
@@ -78,35 +79,6 @@ function newDeviceCode(): string {
   return code;
 }
 
-/** Columns of the customers export, in the portal's words. */
-export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => CsvValue }[] = [
-  { header: 'Display Name', value: (c) => c.displayName },
-  { header: 'Domain', value: (c) => c.domain },
-  { header: 'M365 Account', value: (c) => c.tenantDomain },
-  { header: 'External Id', value: (c) => c.externalId },
-  { header: 'Veeam Account Id', value: (c) => c.veeamAccountId },
-  { header: 'Subscription Ids', value: (c) => c.subscriptionIds.join(' ') },
-  { header: 'Status', value: (c) => c.status },
-  { header: 'Contract Type', value: (c) => c.contractType },
-  { header: 'Licenses', value: (c) => c.licenses },
-  { header: 'License Model', value: (c) => c.licenseModel },
-  { header: 'Source Type', value: (c) => c.sourceType },
-  { header: 'Activation Date', value: (c) => c.activationDate },
-  { header: 'Storage Region', value: (c) => c.storageRegion },
-  { header: 'Storage Consumed (GB)', value: (c) => c.storageConsumedGb },
-  { header: 'Storage Quota (GB)', value: (c) => c.storageQuotaGb },
-  { header: 'Backed Up Accounts', value: (c) => c.backedUpAccounts },
-  { header: 'Total Active Accounts', value: (c) => c.totalActiveAccounts },
-  { header: 'User Change This Month', value: (c) => c.userChangeThisMonth },
-  { header: 'User Change Last Month', value: (c) => c.userChangeLastMonth },
-  { header: 'Pending Invites', value: (c) => c.invites.filter((i) => !i.acceptedAt).map((i) => i.email).join(' ') },
-  { header: 'Contact Name', value: (c) => `${c.contact.firstName} ${c.contact.lastName}` },
-  { header: 'Contact Email', value: (c) => c.contact.email },
-  { header: 'Contact Phone', value: (c) => c.contact.phone },
-  { header: 'Country', value: (c) => c.contact.country },
-  { header: 'Created At', value: (c) => c.createdAt },
-];
-
 /** Counts VDC reports for a customer; other areas (the runner, usage) keep them current. */
 export type CustomerCounts = Partial<Pick<Customer, 'storageConsumedGb' | 'backedUpAccounts' | 'totalActiveAccounts' | 'userChangeThisMonth' | 'userChangeLastMonth'>>;
 
@@ -181,6 +153,12 @@ export class CustomerService {
 
   byDomain(domain: string): Customer | undefined {
     const id = this.liveByDomain.get(domain.toLowerCase());
+    return id ? this.find(id) : undefined;
+  }
+
+  /** The live customer connected to a Microsoft 365 tenant. */
+  byTenant(tenantDomain: string): Customer | undefined {
+    const id = this.liveByTenant.get(tenantDomain.toLowerCase());
     return id ? this.find(id) : undefined;
   }
 

@@ -1,17 +1,22 @@
-import { toCsv, type CsvValue } from '../../../shared/domain/csv.js';
+import { toCsv } from '../../../shared/domain/csv.js';
+import { LICENSED_USER_CSV_COLUMNS, readLicensedUsers } from '../../../shared/domain/licensed-user-import.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import {
   LicensedUserList,
   type LicensedUser,
+  type LicensedUserInput,
+  type LicensedUsersImportResult,
   type LicensedUsersQuery,
   type ProtectionStatus,
 } from '../../../shared/schemas/customers.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { conflict } from '../../http/errors.js';
+import { newId } from '../../ids.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
+import { readImportCsv, refusal } from './customer-import.js';
 
 /** One record per customer holding its protected accounts, so the customer record stays small. */
 export const licensedUserLists = defineCollection('customerLicensedUsers', LicensedUserList);
@@ -19,14 +24,6 @@ export const licensedUserLists = defineCollection('customerLicensedUsers', Licen
 type Filters = Omit<LicensedUsersQuery, 'page' | 'pageSize'>;
 
 const STATUS_ORDER: Record<ProtectionStatus, number> = { Protected: 0, Unprotected: 1, Excluded: 2 };
-
-export const LICENSED_USER_CSV_COLUMNS: { header: string; value: (u: LicensedUser) => CsvValue }[] = [
-  { header: 'Name', value: (u) => u.name },
-  { header: 'Email', value: (u) => u.email },
-  { header: 'Type', value: (u) => u.type },
-  { header: 'Protection Status', value: (u) => u.protectionStatus },
-  { header: 'Last Backup', value: (u) => u.lastBackupAt },
-];
 
 /** The licensed (protected) accounts of each customer with their protection status. */
 export class LicensedUsersService {
@@ -70,6 +67,29 @@ export class LicensedUsersService {
       customerId,
       details: { accounts: users.length, protected: customer.backedUpAccounts },
     });
+  }
+
+  /**
+   * A provider without API access sets the list itself (`PUT`, or the CSV import): the list is
+   * replaced, accounts keep their id by address, and today's licensed-user count is recorded for
+   * the usage report. Returns the day counted.
+   */
+  async set(principal: Principal, customerId: string, inputs: readonly LicensedUserInput[]): Promise<{ accounts: number; protected: number; countedDay: string | null }> {
+    const known = new Map((this.ctx.store.get(licensedUserLists, customerId)?.users ?? []).map((u) => [u.email, u.id]));
+    const users: LicensedUser[] = inputs.map((u) => ({ id: known.get(u.email) ?? `${customerId}-${newId('u')}`, ...u }));
+    await this.replace(principal, customerId, users);
+    const countedDay = (await this.ctx.services.usage?.recordCustomerCount(customerId)) ?? null;
+    return { accounts: users.length, protected: users.filter((u) => u.protectionStatus === 'Protected').length, countedDay };
+  }
+
+  /** The CSV of the licensed-users export, read back: all of it or, with any problem, nothing. */
+  async importCsv(principal: Principal, customerId: string, text: string, dryRun: boolean): Promise<LicensedUsersImportResult> {
+    const { users, problems } = readLicensedUsers(readImportCsv(text));
+    const protectedCount = users.filter((u) => u.protectionStatus === 'Protected').length;
+    const result: LicensedUsersImportResult = { dryRun, applied: false, customerId, accounts: users.length, protected: protectedCount, countedDay: null, problems };
+    if (dryRun) return result;
+    if (problems.length > 0) throw refusal(problems, 'licensed users');
+    return { ...result, ...(await this.set(principal, customerId, users)), applied: true };
   }
 
   /** Offboarding deletes a customer's accounts with it. */

@@ -157,6 +157,31 @@ export class UsageService {
     return { day, recorded: await this.daily.record(day, this.liveCounts(now), now) };
   }
 
+  /**
+   * Records one customer's licensed-user count for today, whatever its status (an import of its
+   * licensed users is the provider saying how many it protects now). Returns the day, or null for
+   * a customer that is gone.
+   */
+  async recordCustomerCount(customerId: string, now = this.ctx.clock.now()): Promise<string | null> {
+    const customer = this.ctx.store.get(customers, customerId);
+    if (!customer || customer.status === 'offboarded') return null;
+    const day = dayOf(now);
+    await this.daily.record(
+      day,
+      [
+        {
+          customerId: customer.id,
+          customerName: customer.displayName,
+          externalId: customer.externalId ?? null,
+          licensedUsers: Math.max(0, Math.trunc(this.licensedUsersOf(customer))),
+          licenses: customer.licenses,
+        },
+      ],
+      now,
+    );
+    return day;
+  }
+
   async dailyCounts(month: string): Promise<DailyCountsView> {
     this.assertNotFuture(month);
     const usage = new Map((await this.daily.usage(month)).map((u) => [u.customerId, u]));
