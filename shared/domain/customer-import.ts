@@ -50,8 +50,8 @@ export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => Csv
   { header: 'Created At', value: (c) => c.createdAt },
 ];
 
-const count = z.coerce.number<string>().int('must be a whole number');
-const gigabytes = z.coerce.number<string>().min(0, 'must be 0 or more').max(100_000_000, 'must be 100,000,000 or less');
+const count = z.coerce.number<string>({ error: 'must be a whole number' }).int('must be a whole number');
+const gigabytes = z.coerce.number<string>({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000_000, 'must be 100,000,000 or less');
 
 /** How each column's cell is read; an empty cell is "not given" and never reaches these. */
 const READERS = {
@@ -337,7 +337,8 @@ function updatedCustomer(c: Customer, v: Values, present: Set<Header>, tenant: s
   if (added.length > 0) {
     next.invites = [...c.invites, ...added.map((email) => ({ email, invitedAt: nowIso, lastSentAt: nowIso, sendCount: 1 }))];
   }
-  if (v['Contact Name'] !== undefined) Object.assign(next.contact, splitName(v['Contact Name']));
+  // The export joins first and last name; the same text keeps the hub's own split ("Mary Ann" "de la Cruz").
+  if (v['Contact Name'] !== undefined && v['Contact Name'] !== `${c.contact.firstName} ${c.contact.lastName}`.trim()) Object.assign(next.contact, splitName(v['Contact Name']));
   if (v['Contact Email'] !== undefined) next.contact.email = v['Contact Email'];
   for (const [header, key] of [['Contact Phone', 'phone'], ['Country', 'country']] as const) {
     if (!present.has(header)) continue;
