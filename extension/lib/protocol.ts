@@ -50,6 +50,8 @@ export type HubRequest =
   | { type: 'invite.send'; customerId: string; emails: string[] }
   | { type: 'invite.resend'; customerId: string }
   | { type: 'usage.report'; month: string }
+  /** A customers CSV (read from the portal's list) for the hub's importer; a dry run changes nothing. */
+  | { type: 'customers.import'; csv: string; dryRun: boolean }
   | { type: 'status' };
 
 export type HubRequestType = HubRequest['type'];

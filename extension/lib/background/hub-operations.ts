@@ -1,7 +1,7 @@
 import type { ApiClient } from '../../../shared/api/client.js';
 import type { Alert, CustomerHealth, HealthAnswer } from '../../../shared/schemas/monitoring.js';
 import type { PolicyView } from '../../../shared/schemas/backup.js';
-import type { Customer, InvitesResult } from '../../../shared/schemas/customers.js';
+import type { Customer, CustomerImportResult, InvitesResult } from '../../../shared/schemas/customers.js';
 import type { ServiceStatusView } from '../../../shared/schemas/portal.js';
 import type { UsageReport } from '../../../shared/schemas/usage.js';
 import type { HubRequest, PolicyAction, RequestOf } from '../protocol.js';
@@ -44,6 +44,8 @@ export interface PolicyMatch {
 }
 
 const MAX_BATCH = 1000;
+/** A page of 1,000 portal rows is about 150 kB of CSV. */
+const MAX_IMPORT_CHARS = 2_000_000;
 
 function summary(customer: Customer, health: CustomerHealth | null): CustomerSummary {
   return {
@@ -161,6 +163,12 @@ export const hubOperations = {
     const r = request as RequestOf<'usage.report'>;
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest('The month must be given as YYYY-MM.');
     return api.usageReport(r.month);
+  },
+  async 'customers.import'(api: ApiClient, request: HubRequest): Promise<CustomerImportResult> {
+    const r = request as RequestOf<'customers.import'>;
+    if (typeof r.csv !== 'string' || r.csv.trim() === '') throw new BadRequest('There are no customers to import on this page.');
+    if (r.csv.length > MAX_IMPORT_CHARS) throw new BadRequest('This page holds more than the extension imports at once; show fewer rows per page.');
+    return api.importCustomersCsv(r.csv, { dryRun: r.dryRun === true });
   },
   async status(api: ApiClient): Promise<ServiceStatusView> {
     return api.serviceStatus();
