@@ -144,6 +144,15 @@ export function ImportPanel(props: { read: TableImport; ask: Ask; close: () => v
         {plural(read.rows.length, 'customer')} on this page: {result.created} would be created, {result.updated} updated, {result.unchanged} already in SP Hub
         {refused.length ? `, ${refused.length} refused` : ''}.
       </p>
+      {/* The decision first: the lists below may be long. */}
+      <div className="button-row">
+        <button type="button" className="primary" data-action="import" disabled={toApply.length === 0 || state.kind === 'importing'} onClick={() => void confirm()}>
+          {state.kind === 'importing' ? 'Importing…' : toApply.length === 0 ? 'Nothing to import' : `Import ${plural(toApply.length, 'customer')}`}
+        </button>
+        <button type="button" data-action="cancel" onClick={props.close}>
+          Cancel
+        </button>
+      </div>
       {result.created > 0 && (
         <section>
           <strong>Would be created</strong>
@@ -184,14 +193,6 @@ export function ImportPanel(props: { read: TableImport; ask: Ask; close: () => v
           </ul>
         </section>
       )}
-      <div className="button-row">
-        <button type="button" className="primary" data-action="import" disabled={toApply.length === 0 || state.kind === 'importing'} onClick={() => void confirm()}>
-          {state.kind === 'importing' ? 'Importing…' : toApply.length === 0 ? 'Nothing to import' : `Import ${plural(toApply.length, 'customer')}`}
-        </button>
-        <button type="button" data-action="cancel" onClick={props.close}>
-          Cancel
-        </button>
-      </div>
     </div>
   );
 }
