@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../shared/api/client.js';
 import { csvTable, parseCsv } from '../../shared/domain/csv.js';
@@ -204,6 +205,25 @@ describe('POST /customers/import', () => {
     expect(huge.status).toBe(400);
     expect(huge.details[0]?.field).toBe('line 2, column 1');
     expect(count()).toBe(0);
+  });
+
+  test('any text at all: a clear 2xx or 4xx, never a 5xx, and a refused file changes nothing', async () => {
+    const { apiKey, client } = await t.userWith(['customerManagement']);
+    await client.me(); // a key's first use records when it was last used, a write of its own
+    const piece = fc.constantFrom('Display Name', 'Domain', 'M365 Account', 'Status', 'Licenses', 'a-corp.com', 'gmail.com', 'x.onmicrosoft.com', 'active', '=1', "'", '"', '""', ',', '\r\n', '\n', '\r', ' ', '-5', '\uFEFF', 'ü', '\u0000');
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 40 }), fc.boolean(), async (pieces, dryRun) => {
+        const before = t.hub.ctx.store.version;
+        const res = await t.fetch(`http://hub.test/api/v1/customers/import${dryRun ? '?dryRun=true' : ''}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+          body: pieces.join(''),
+        });
+        expect([200, 400, 413, 422]).toContain(res.status);
+        if (res.status !== 200 || dryRun) expect(t.hub.ctx.store.version).toBe(before);
+      }),
+      { numRuns: 150, seed: 14 },
+    );
   });
 
   test('is in the OpenAPI document with a CSV body', async () => {
