@@ -101,7 +101,7 @@ export async function runImportBench(rows = Number(process.env.BENCH_IMPORT_ROWS
   }
 }
 
-if (process.argv[1] && /import\.ts$/.test(process.argv[1])) {
+if (import.meta.url === `file://${process.argv[1]}`) {
   runImportBench(process.argv[2] ? Number(process.argv[2]) : undefined)
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error) => {
