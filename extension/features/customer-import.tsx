@@ -9,8 +9,8 @@ import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcCustomersTable } from '../selectors/vdc.js';
 import type { OverlayDeps } from './deps.js';
 
-export const IMPORT_TAG = 'sphub-import';
-export const IMPORT_LABEL = 'Import these customers into SP Hub';
+const IMPORT_TAG = 'sphub-import';
+const IMPORT_LABEL = 'Import these customers into SP Hub';
 
 const BUTTON_CSS = `
 :host { all: initial; display: block; margin: 4px 0; }
@@ -76,7 +76,7 @@ function rowOf(rows: readonly TableImportRow[], field: string): string {
   return rows[line - 2]?.displayName ?? field;
 }
 
-export function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) {
+function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) {
   const { read, ask } = props;
   const [state, setState] = useState<State>({ kind: 'checking' });
 

@@ -12,6 +12,9 @@ import type { CustomerService } from './customer-service.js';
 /** What one import may hold: rows (besides the header) and characters per cell. Bytes are limited by the route. */
 export const IMPORT_LIMITS = { maxRows: 50_000, maxCellLength: 10_000 };
 
+/** Where a problem is, as a spreadsheet user finds it: "line 4, column 2 (Domain)". */
+const placeOf = (p: { line: number; column: number; header?: string | null }) => `line ${p.line}, column ${p.column}${p.header ? ` (${p.header})` : ''}`;
+
 /** Reads a CSV text into records, or throws the API's 413 (too many rows) or 400 (broken CSV) naming line and column. */
 export function readImportCsv(text: string): CsvRecord[] {
   const parsed = readCsv(text, { maxRecords: IMPORT_LIMITS.maxRows + 1, maxCellLength: IMPORT_LIMITS.maxCellLength });
@@ -20,8 +23,6 @@ export function readImportCsv(text: string): CsvRecord[] {
   if (parsed.tooLarge) throw new HubError('too_large', `The file has more than ${IMPORT_LIMITS.maxRows} rows; split it into smaller files.`, [{ field: where, message: parsed.problem.message }]);
   throw invalid(`The file is not valid CSV at ${where}: ${parsed.problem.message}. Nothing was imported.`, [{ field: where, message: parsed.problem.message }]);
 }
-
-export const placeOf = (p: { line: number; column: number; header?: string | null }) => `line ${p.line}, column ${p.column}${p.header ? ` (${p.header})` : ''}`;
 
 /** The problems as the one error shape's details, and a message naming the first few. */
 export function refusal(problems: readonly ImportProblem[], what: string): HubError {
