@@ -3,8 +3,8 @@ import { IsoDate, IsoDateTime } from '../schemas/common.js';
 import {
   ContactInput,
   ContractType,
+  CustomerInput,
   CustomerStatus,
-  SourceType,
   StorageRegion,
   type Customer,
   type CustomerImportRow,
@@ -50,26 +50,31 @@ export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => Csv
   { header: 'Created At', value: (c) => c.createdAt },
 ];
 
+const number = z.coerce.number<string>({ error: 'must be a number' });
 const count = z.coerce.number<string>({ error: 'must be a whole number' }).int('must be a whole number');
-const gigabytes = z.coerce.number<string>({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100_000_000, 'must be 100,000,000 or less');
+const gigabytes = number.min(0, 'must be 0 or more').max(100_000_000, 'must be 100,000,000 or less');
 
-/** How each column's cell is read; an empty cell is "not given" and never reaches these. */
+/**
+ * How each column's cell is read; an empty cell is "not given" and never reaches these. Fields
+ * that `POST /customers` takes are read by its own schema (CustomerInput, ContactInput); the
+ * counts VDC reports are checked as the customer record checks them.
+ */
 const READERS = {
-  'Display Name': z.string().trim().min(1).max(120, 'must be 120 characters or fewer'),
+  'Display Name': CustomerInput.shape.displayName,
   Domain: z.string(),
   'M365 Account': z.string(),
-  'External Id': z.string().trim().max(100, 'must be 100 characters or fewer'),
+  'External Id': CustomerInput.shape.externalId,
   'Veeam Account Id': z.string().trim().max(100, 'must be 100 characters or fewer'),
   'Subscription Ids': z.string().transform((v) => v.split(/\s+/).filter(Boolean)).pipe(z.array(z.string().max(100)).max(100)),
   Status: CustomerStatus.exclude(['offboarded'], 'must be provisioning, pending or active (offboarded customers are not imported)'),
   'Contract Type': ContractType,
-  Licenses: count.min(0, 'must be 0 or more').max(1_000_000, 'must be 1,000,000 or less'),
+  Licenses: number.pipe(CustomerInput.shape.licenses.unwrap()),
   'License Model': z.literal('Variable', 'must be Variable (the only license model of Veeam Data Cloud)'),
-  'Source Type': SourceType,
+  'Source Type': CustomerInput.shape.sourceType.unwrap(),
   'Activation Date': IsoDate,
   'Storage Region': StorageRegion,
   'Storage Consumed (GB)': gigabytes,
-  'Storage Quota (GB)': gigabytes,
+  'Storage Quota (GB)': number.pipe(CustomerInput.shape.storageQuotaGb.unwrap()),
   'Backed Up Accounts': count.min(0, 'must be 0 or more'),
   'Total Active Accounts': count.min(0, 'must be 0 or more'),
   'User Change This Month': count,
