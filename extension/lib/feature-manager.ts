@@ -171,5 +171,3 @@ export function createFeatureManager<D>(options: FeatureManagerOptions<D>) {
     failures: () => [...failed.entries()].map(([id, failure]) => ({ id, message: failure.message })),
   };
 }
-
-export type FeatureManager = ReturnType<typeof createFeatureManager>;
