@@ -375,12 +375,10 @@ export const failureCard = (view: ViewOf<'backupFailed'>, ctx: CardContext) => n
 export const completionCard = (view: ViewOf<'backupCompleted'>, ctx: CardContext) => notificationCard(view, ctx);
 export const restoreCard = (view: ViewOf<'restore'>, ctx: CardContext) => notificationCard(view, ctx);
 export const licenseThresholdCard = (view: ViewOf<'licenseThreshold'>, ctx: CardContext) => notificationCard(view, ctx);
-export const licenseChangeCard = (view: ViewOf<'licenseChange'>, ctx: CardContext) => notificationCard(view, ctx);
 export const staleProtectionCard = (view: ViewOf<'staleProtection'>, ctx: CardContext) => notificationCard(view, ctx);
 export const usageReportDueCard = (view: ViewOf<'usageReportDue'>, ctx: CardContext) => notificationCard(view, ctx);
 export const serviceStatusCard = (view: ViewOf<'serviceStatus'>, ctx: CardContext) => notificationCard(view, ctx);
 export const digestCard = (view: ViewOf<'digest'>, ctx: CardContext) => notificationCard(view, ctx);
-export const testCard = (view: ViewOf<'test'>, ctx: CardContext) => notificationCard(view, ctx);
 
 // ---- helpers ----
 

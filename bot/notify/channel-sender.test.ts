@@ -11,10 +11,10 @@ import { BOT_CHANNEL, createChannelSender, sendFailure } from './channel-sender.
 /** Stands in for the Bot Connector: records what continueConversation posts, or fails like it would. */
 function fakeHosting() {
   const posted: { reference: Partial<ConversationReference>; activity: Partial<Activity> }[] = [];
-  let failure: unknown = null;
+  let failure: Error | null = null;
   return {
     posted,
-    failWith(error: unknown) {
+    failWith(error: Error) {
       failure = error;
     },
     async continueConversation(reference: Partial<ConversationReference>, logic: (turn: TurnContext) => Promise<void>) {

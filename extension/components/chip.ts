@@ -97,10 +97,6 @@ export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): vo
   if (button.getAttribute('aria-label') !== aria) button.setAttribute('aria-label', aria);
 }
 
-export function chipLabel(host: Element): string {
-  return host.shadowRoot?.querySelector('.label')?.textContent ?? '';
-}
-
 /** Whether a node is (inside) something the extension inserted. */
 export function isOwnNode(node: Node): boolean {
   const element = node.nodeType === 1 ? (node as Element) : node.parentElement;

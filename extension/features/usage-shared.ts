@@ -21,7 +21,7 @@ export async function annotateUsageTable(options: {
   context: FeatureContext;
   deps: OverlayDeps;
   readLine(row: TableRow): PageLine | null;
-  chipCell(row: TableRow): Element | null;
+  chipCell: (row: TableRow) => Element | null;
   compare(line: PageLine, report: UsageReport): { view: ChipView; differs: boolean } | null;
   notFound: ChipView;
 }) {

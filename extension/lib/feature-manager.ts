@@ -15,7 +15,7 @@ export interface FeatureContext {
   signal: AbortSignal;
   document: Document;
   /** Wraps a callback (event handler, observer) so an error in it stops only this feature. */
-  guard<A extends unknown[]>(fn: (...args: A) => void | Promise<void>): (...args: A) => void;
+  guard: <A extends unknown[]>(fn: (...args: A) => void | Promise<void>) => (...args: A) => void;
 }
 
 export interface Feature<A extends Anchor = Anchor, D = unknown> {
@@ -171,5 +171,3 @@ export function createFeatureManager<D>(options: FeatureManagerOptions<D>) {
     failures: () => [...failed.entries()].map(([id, failure]) => ({ id, message: failure.message })),
   };
 }
-
-export type FeatureManager = ReturnType<typeof createFeatureManager>;

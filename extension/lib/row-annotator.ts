@@ -184,5 +184,3 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     keys: () => [...hosts.keys()],
   };
 }
-
-export type RowAnnotator<V> = ReturnType<typeof createRowAnnotator<V>>;

@@ -37,13 +37,6 @@ export const pulseMonthlyUsageTable: TableSelector = {
   expected: { min: 1, max: 1 },
 };
 
-/** The report's points summary ("Reported Points" row under Software / SaaS / Total). */
-export const pulsePointsSummaryTable: TableSelector = {
-  id: 'pulse.points-summary',
-  variants: [{ name: 'summary', columns: { software: ['Software'], saas: ['SaaS'] }, optional: { total: ['Total'] } }],
-  expected: { min: 1, max: 1 },
-};
-
 export const pulseSaasUsageTable: TableSelector = {
   id: 'pulse.saas-usage',
   variants: [

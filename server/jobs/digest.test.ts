@@ -123,7 +123,7 @@ describe('daily digest', () => {
     expect(customer.text).not.toContain('October 2026');
 
     // Nobody else got a digest; the on-call contact gets failures one by one instead.
-    expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['it@acme.com', 'service-desk@northwind-msp.com']);
+    expect(smtp.mails.map((m) => m.to[0] ?? '').sort()).toEqual(['it@acme.com', 'service-desk@northwind-msp.com']);
   });
 
   it('sends nothing immediately to contacts that prefer the digest', async () => {

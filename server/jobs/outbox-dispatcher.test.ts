@@ -381,7 +381,7 @@ describe('channels registered by other areas (the bot)', () => {
 
     const ops = messages(t).filter((m) => m.recipient.contactId === 'conv_ops');
     expect(ops.map((m) => m.state)).toEqual(['delivered', 'delivered']);
-    expect(ops.map((m) => m.attempts).sort()).toEqual([1, 2]); // one got a 429 first
+    expect(ops.map((m) => m.attempts).sort((a, b) => a - b)).toEqual([1, 2]); // one got a 429 first
     expect(ops[0]!.summary).toMatch(/^Sicherung fehlgeschlagen/);
     // The bot's cards carry its buttons.
     expect(sent.find((s) => s.subscriber === 'conv_ops')!.verbs).toEqual(['policy.retry', 'alert.acknowledge']);

@@ -116,7 +116,8 @@ export const backupArea: Area = {
       if (event.type !== 'customer.onboarded' || event.data.policies !== 'recommended') return;
       const customerId = event.customerId ?? (event.subject?.type === 'customer' ? event.subject.id : undefined);
       if (!customerId) return;
-      backup.background(
+      // Fire-and-forget: an event listener cannot wait; backup.settle() and close() wait for it, and a failure is logged here.
+      void backup.background(
         backup.createRecommended(customerId, servicesFrom(event.data.services)).catch((error) => console.error(`recommended policies for ${customerId} could not be created:`, error)),
       );
     });

@@ -19,6 +19,8 @@ import { licensedUserLists } from '../services/customers/licensed-users.js';
 // Realistic, deterministic service-provider customers: the demo seed (about 60 customers in every
 // state) and the benchmark (10,000 and more) both come from here.
 
+// Packed by hand, many a line: the formatter would put each entry on its own.
+// prettier-ignore
 const BRANDS = [
   'Fabrikam', 'Contoso', 'Northwind', 'Tailspin', 'Woodgrove', 'Litware', 'Adatum', 'Proseware', 'Wingtip', 'Coho', 'Lucerne', 'Trey',
   'Fourth Coffee', 'Alpine', 'Humongous', 'VanArsdel', 'Relecloud', 'Lamna', 'Munson', 'Bellows', 'Consolidated', 'Southridge', 'Tailwind',
@@ -29,6 +31,8 @@ const BRANDS = [
   'Sterling', 'Crescent', 'Vertex', 'Zenith', 'Horizon', 'Frontier', 'Pioneer', 'Heritage', 'Liberty', 'Crown', 'Regent', 'Sapphire', 'Emerald',
   'Copper', 'Cobalt', 'Fjord', 'Tundra', 'Mistral', 'Sirocco', 'Monsoon', 'Atlas', 'Orion', 'Vega', 'Lyra', 'Polaris', 'Helios', 'Kinetic',
 ];
+// Packed by hand, many a line: the formatter would put each entry on its own.
+// prettier-ignore
 const SECTORS = [
   'Legal', 'Dental', 'Logistics', 'Architects', 'Manufacturing', 'Accounting', 'Health', 'Pharma', 'Retail', 'Consulting', 'Engineering',
   'Insurance', 'Realty', 'Foods', 'Media', 'Labs', 'Energy', 'Capital', 'Motors', 'Freight', 'Clinic', 'Partners', 'Hotels', 'Travel',
@@ -61,11 +65,15 @@ const COUNTRIES: readonly Country[] = [
   { name: 'Japan', tld: 'co.jp', forms: ['K.K.'], cities: ['Tokyo', 'Osaka', 'Yokohama'], phone: '+81', region: 'APJ' },
 ];
 
+// Packed by hand, many a line: the formatter would put each entry on its own.
+// prettier-ignore
 const FIRST_NAMES = [
   'Anna', 'Ben', 'Carla', 'David', 'Elena', 'Felix', 'Grace', 'Hannah', 'Ivan', 'Julia', 'Karim', 'Laura', 'Marco', 'Nina', 'Oliver', 'Priya',
   'Quentin', 'Rosa', 'Samir', 'Tanja', 'Umar', 'Vera', 'William', 'Xenia', 'Yusuf', 'Zoe', 'Aiko', 'Björn', 'Chloé', 'Diego', 'Emma', 'Finn',
   'Giulia', 'Hiro', 'Ingrid', 'Jonas', 'Kira', 'Liam', 'Mia', 'Noah', 'Olga', 'Pablo', 'Ruth', 'Sven', 'Tomás', 'Ulla', 'Victor', 'Wei',
 ];
+// Packed by hand, many a line: the formatter would put each entry on its own.
+// prettier-ignore
 const LAST_NAMES = [
   'Adams', 'Becker', 'Castro', 'Dubois', 'Eriksson', 'Fischer', 'García', 'Hansen', 'Ito', 'Jansen', 'Kowalski', 'Larsen', 'Müller', 'Nakamura',
   'Okafor', 'Patel', 'Quinn', 'Rossi', 'Schmidt', 'Tanaka', 'Ulrich', 'Varga', 'Weber', 'Young', 'Zimmermann', 'Bianchi', 'Chen', 'Novak',

@@ -19,6 +19,6 @@ export async function recordChange(ctx: Pick<HubContext, 'audit' | 'events'>, pr
     type: change.action,
     ...(change.customerId && { customerId: change.customerId }),
     subject: { type: change.target.type, id: change.target.id ?? '', ...(change.target.name && { name: change.target.name }) },
-    data: { ...(change.data ?? change.details ?? {}), actor: principal.actor.name, channel: principal.actor.channel },
+    data: { ...(change.data ?? change.details), actor: principal.actor.name, channel: principal.actor.channel },
   });
 }

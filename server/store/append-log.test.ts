@@ -109,7 +109,7 @@ describe('AppendLog', () => {
     const log = new AppendLog(dir);
     await log.append('dir-not-file/x.jsonl', [{ ok: 1 }]);
     // A folder where the file should be: the append fails, the others go on.
-    await expect(log.append('dir-not-file', [{ bad: true }])).rejects.toThrow();
+    await expect(log.append('dir-not-file', [{ bad: true }])).rejects.toThrow(/EISDIR/);
     await log.append('fine.jsonl', [{ ok: 2 }]);
     expect(await log.read('fine.jsonl')).toEqual([{ ok: 2 }]);
     await log.close();

@@ -19,7 +19,8 @@ interface Snapshot {
   collections: Record<string, unknown[]>;
 }
 
-type Op = [collection: string, id: string, doc: unknown | null];
+/** `doc` is null when the record was deleted. */
+type Op = [collection: string, id: string, doc: unknown];
 interface JournalLine {
   s: number;
   o: Op[];

@@ -16,6 +16,7 @@ export function normalizeDomain(input: string): DomainCheck {
   let domain = input.trim().toLowerCase().replace(/\.$/, '');
   if (domain === '') return { ok: false, reason: 'is empty' };
   if (FORBIDDEN_CHARS.test(domain)) return { ok: false, reason: 'must be a bare domain such as fabrikam.com (no scheme, path, port or address)' };
+  // oxlint-disable-next-line no-control-regex -- the whole ASCII range: anything outside it is an IDN
   if (/[^\x00-\x7f]/.test(domain)) {
     try {
       domain = new URL(`http://${domain}`).hostname;

@@ -3,6 +3,8 @@
  * none of these (nor a subdomain of one) can be a customer's domain. One list, data only: add
  * providers here.
  */
+// Packed by hand, many a line: the formatter would put each entry on its own.
+// prettier-ignore
 export const PUBLIC_MAIL_DOMAINS: readonly string[] = [
   // Google
   'gmail.com', 'googlemail.com',

@@ -11,8 +11,6 @@ export function worstResult(results: Iterable<PolicyResult>): PolicyResult {
   return worst;
 }
 
-export const resultRank = (result: PolicyResult): number => RESULT_RANK[result];
-
 /**
  * When an enabled policy is (or will be) stale: its last protecting session (Success or
  * Warning), or its creation if it never had one, plus the threshold. Null when disabled.

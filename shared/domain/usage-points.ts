@@ -45,11 +45,6 @@ export function linePoints(pointsPerUnit: string, usage: number, minimumCommit =
   return formatPoints(toDecimal(pointsPerUnit).times(Math.max(minimumCommit, usage)));
 }
 
-/** The units a line is billed for: its usage, or its minimum commit when that is higher. */
-export function billedUnits(usage: number, minimumCommit = 0): number {
-  return Math.max(minimumCommit, usage);
-}
-
 export function sumPoints(amounts: Iterable<string>): string {
   let total = new Decimal(0);
   for (const amount of amounts) total = total.plus(toDecimal(amount));

@@ -7,7 +7,6 @@ export type { MessageKey } from './en.js';
 /** The languages cards, mails and bot answers come in. */
 export const LANGUAGES = ['en', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', de: 'Deutsch' };
 
 const catalogs: Record<Language, Record<MessageKey, string>> = { en, de };
 const locales: Record<Language, string> = { en: 'en-GB', de: 'de-DE' };

@@ -45,7 +45,6 @@ export const PolicyObjects = z.object({
 });
 export type PolicyObjects = z.infer<typeof PolicyObjects>;
 export const OBJECT_KINDS = ['users', 'groups', 'sites', 'teams'] as const;
-export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /** Case-insensitively de-duplicated, order kept. */
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
@@ -163,7 +162,6 @@ export const PolicyUpdate = z
   .refine((v) => Object.keys(v).length > 0, { message: 'name at least one field to change' });
 export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
 
-export const PolicySort = z.enum(['name', 'customer', 'lastRun', 'nextRun', 'lastStatus', 'averageProcessTime', 'createdAt']);
 export const PolicyQuery = PageQuery.extend({
   customerId: Id.optional(),
   status: listOf(PolicyStatus).optional(),
@@ -314,6 +312,7 @@ export type RestoreQuery = z.infer<typeof RestoreQuery>;
  * Event types this area emits (ctx.events; SSE, outbox, bot). `data.topic` names the
  * notification topic where one applies (backupComplete, backupFailed, restoreActivity,
  * staleProtection, licenseThreshold).
+ * @public Kept as the list of what the area emits, though no code reads it yet.
  */
 export const BACKUP_EVENT_TYPES = [
   'policy.created',

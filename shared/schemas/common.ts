@@ -74,4 +74,3 @@ export const listOf = <T extends z.ZodType>(item: T) =>
     z.array(item).max(50),
   );
 
-export const Ok = z.object({ ok: z.literal(true) });

@@ -27,7 +27,7 @@ export const MonitoringSettingsUpdate = z
 export const AlertSeverity = z.enum(['critical', 'warning', 'info']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
 
-/** Kinds raised by the built-in providers; other providers add their own kinds. */
+/** Kinds raised by the built-in providers; other providers add their own kinds. @public Kept as documentation; no code reads it yet. */
 export const BUILT_IN_ALERT_KINDS = ['backupFailed', 'backupWarning', 'tenantDisconnected', 'staleProtection', 'licenseThreshold', 'storageQuota'] as const;
 
 /**

@@ -1,5 +1,4 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { createApp } from '../../server/app.js';
 import { generateBackupHistory } from '../../server/seed/backup.js';

@@ -108,7 +108,9 @@ async function clickInMenu(page: Page, selector: string) {
 async function openChipOf(page: Page, rowText: string) {
   await page.evaluate((text) => {
     const row = [...document.querySelectorAll('tr, [role="row"]')].find((r) => r.textContent?.includes(text));
-    (row?.querySelector('sphub-chip')?.shadowRoot?.querySelector('button') as HTMLButtonElement).click();
+    const button = row?.querySelector('sphub-chip')?.shadowRoot?.querySelector<HTMLButtonElement>('button');
+    if (!button) throw new Error(`no chip in the row of ${text}`);
+    button.click();
   }, rowText);
   await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel'));
 }

@@ -27,7 +27,6 @@ const maskOf = (values: readonly string[], codes: readonly string[]) => values.r
 const STATUS_RANK = new Map(CustomerStatus.options.map((s, i) => [s, i]));
 /** Separates fields in a customer's search text so a match never spans two fields. */
 const SEP = '\u0001';
-const MAX_GRAM = 3;
 
 /** The fields a search looks in: the customer list's search box of the portal, plus the customer's own domain. */
 export function searchFields(c: Customer): string[] {
@@ -38,6 +37,7 @@ export function searchFields(c: Customer): string[] {
 /** Case- and accent-insensitive text for sorting by code unit (fast and the same everywhere). */
 export function sortText(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
+  // oxlint-disable-next-line no-control-regex -- the whole ASCII range, to skip normalising plain text
   if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
@@ -245,6 +245,7 @@ export class CustomerSearchIndex {
   private readonly contractBit: number[] = [];
   private readonly freeSlots: number[] = [];
   // Filled with null so the array stays packed: reading a hole would walk the prototype chain.
+  // oxlint-disable-next-line unicorn/no-new-array -- preallocated to GRAM_SPACE on purpose
   private readonly postings: (Posting | null)[] = new Array<Posting | null>(GRAM_SPACE).fill(null);
   private readonly seen = new Int32Array(GRAM_SPACE);
   private stamp = 0;

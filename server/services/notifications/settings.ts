@@ -9,8 +9,6 @@ import {
   NotificationContact,
   type ContactInputParsed,
   type CustomerNotificationSettings,
-  type CustomerNotificationSettingsInput,
-  type PartnerNotificationSettingsInput,
   type Recipient,
   type Topic,
 } from '../../../shared/schemas/notifications.js';
@@ -331,5 +329,3 @@ export function recipientOf(contact: NotificationContact, scope: 'partner' | 'cu
 function describeContacts(contacts: readonly NotificationContact[]): string[] {
   return contacts.map((c) => `${c.type === 'email' ? c.email : redactWebhookUrl(c.webhookUrl)} (${c.topics.join(', ') || 'no topics'}; ${c.delivery}${c.enabled ? '' : '; disabled'})`);
 }
-
-export type { PartnerNotificationSettingsInput, CustomerNotificationSettingsInput };
