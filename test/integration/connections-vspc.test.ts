@@ -14,7 +14,7 @@ import { createVspcStandin, type VspcStandin } from '../standins/vspc/server.js'
 // actions, and secrets that never come back out.
 
 const sleeps: number[] = [];
-const kinds = () => defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 400, sleep: async (ms) => void sleeps.push(ms) }, pollMs: 1 } });
+const kinds = (fullSyncMinutes = 0) => defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 400, sleep: async (ms) => void sleeps.push(ms) }, pollMs: 1, fullSyncMinutes } });
 
 let standin: VspcStandin;
 let upstream: { origin: string; close: () => Promise<void> };
@@ -189,6 +189,38 @@ describe('connections: sync', () => {
     if (job.lastStatus !== 'Success') expect(logs.items.some((l) => l.message === job.lastStatusDetails && l.status !== 'Info')).toBe(true);
   });
 
+  it('between full reads, reads only the jobs that ran since the watermark (and runs still in progress), so requests follow the change', async () => {
+    await t.close();
+    t = await createTestHub({ services: { connectionKinds: kinds(60) }, config: { env: { SPHUB_CONNECTION_SYNC: 'off', SPHUB_SCHEDULER: 'off' } } });
+    t.clock.set(new Date('2026-11-20T09:00:00Z'));
+    const c = await connect();
+    const full = await t.admin.syncConnection(c.id, { wait: true });
+    expect(full.notes[0]).toBe('Full read.');
+    const running = standin.estate.jobs[5] as { lastRun: string; lastStatus: string };
+    const changed = advance(standin.estate, 0.1, 1);
+    running.lastRun = standin.estate.now.toISOString();
+    running.lastStatus = 'Running';
+    standin.calls.length = 0;
+    t.clock.advance(10 * 60_000);
+    const incremental = await t.admin.syncConnection(c.id, { wait: true });
+    expect(incremental.notes[0]).toContain('Incremental read');
+    expect(incremental.requests).toBe(2);
+    expect(standin.calls.map((x) => x.path)).toEqual(['/infrastructure/vb365Servers/organizations/jobs', '/alarms/active']);
+    expect(JSON.parse(standin.calls[0]!.query.filter!)).toEqual([{ property: 'lastRun', operation: 'greaterThan', value: expect.any(String) }]);
+    expect(incremental.counts.sessions!.created).toBe(new Set([...changed, running]).size);
+    expect(incremental.counts.customers).toEqual({ created: 0, updated: 0, unchanged: 0, gone: 0 });
+
+    // The run seen running ends without a new lastRun: the next incremental read still covers it.
+    running.lastStatus = 'Success';
+    t.clock.advance(10 * 60_000);
+    const next = await t.admin.syncConnection(c.id, { wait: true });
+    expect(next.counts.sessions!.updated).toBe(1);
+    const policy = [...t.hub.ctx.store.all(policies)].find((p) => p.source?.upstreamId === standin.estate.jobs[5]!.instanceUid)!;
+    expect(policy.lastStatus).toBe('Success');
+    t.clock.advance(61 * 60_000);
+    expect((await t.admin.syncConnection(c.id, { wait: true })).notes[0]).toBe('Full read.');
+  });
+
   it('keeps unknown status values as text instead of failing the run', async () => {
     const job = standin.estate.jobs[0] as { lastStatus: string; lastStatusDetails: string };
     job.lastStatus = 'Hibernating';
@@ -277,7 +309,7 @@ describe('connections: upstream faults', () => {
     const small = createVspcStandin({ companies: 4, jobsPerCompany: 1, alarms: 1 });
     const server = await listen(small.app);
     try {
-      const hub = await createTestHub({ services: { connectionKinds: defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 2000, pageSize: 2 }, pollMs: 1 } }) }, config: { env: { SPHUB_CONNECTION_SYNC: 'off' } } });
+      const hub = await createTestHub({ services: { connectionKinds: defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 2000, pageSize: 2 }, pollMs: 1, fullSyncMinutes: 0 } }) }, config: { env: { SPHUB_CONNECTION_SYNC: 'off' } } });
       const c = await hub.admin.createConnection({ kind: 'vspc', name: 'paged', baseUrl: `${server.origin}/api/v3`, auth: { type: 'apiKey', apiKey: small.apiKey } });
       small.fault('/organizations/companies', { drift: true, times: 1 });
       const run = await hub.admin.syncConnection(c.id, { wait: true });

@@ -12,6 +12,8 @@ export interface VspcKindOptions {
   client?: Partial<Pick<VspcClientOptions, 'timeoutMs' | 'attempts' | 'backoffMs' | 'maxRetryAfterMs' | 'pageSize' | 'sleep'>>;
   /** Between checks of an async action. */
   pollMs?: number;
+  /** A full read at least this often (default 60 minutes); runs in between read only jobs that ran and the active alarms. */
+  fullSyncMinutes?: number;
 }
 
 export function vspcClient(connection: ConnectionRecord, secret: string, options: VspcKindOptions = {}): VspcClient {
@@ -74,8 +76,15 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
     async read(input) {
       const client = vspcClient(input.connection, input.secret, options);
       try {
-        const snapshot = await readVspc(client);
-        return planVspcSync(input, snapshot, client.requests);
+        const state = input.connection.state;
+        const lastFull = typeof state.lastFullSyncAt === 'string' ? Date.parse(state.lastFullSyncAt) : NaN;
+        const watermark = typeof state.jobsWatermark === 'string' ? state.jobsWatermark : null;
+        // A full read every fullSyncMinutes sees what is gone, renamed or re-enabled; in between only what ran.
+        const incremental = watermark !== null && input.now.getTime() - lastFull < (options.fullSyncMinutes ?? 60) * 60_000;
+        const snapshot = await readVspc(client, incremental ? watermark : null);
+        const plan = planVspcSync(input, snapshot, client.requests);
+        plan.notes.unshift(incremental ? `Incremental read: VB365 jobs that ran after ${watermark} and the active alarms (a full read follows within ${options.fullSyncMinutes ?? 60} minutes of the last).` : 'Full read.');
+        return plan;
       } catch (error) {
         if (error instanceof UpstreamError) Object.assign(error, { requests: client.requests });
         throw error;

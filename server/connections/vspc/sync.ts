@@ -17,25 +17,45 @@ import type { SyncedAlarm } from '../../../shared/schemas/connections.js';
 import type { ActiveAlarm, Company, CompanyMapping, LocationUsage, OrganizationLicenseUsage, Vb365Job, VspcClient } from './client.js';
 import { domainKey, isClosedAlarm, licensedUnitsByOrganization, logStatusOf, matchCustomer, nameKey, policyStatusOf, protectedUsersByCompany, runOutcomeOf } from './mapping.js';
 
-/** What one VSPC read brings back, before any comparison with the hub. */
+/**
+ * What one VSPC read brings back, before any comparison with the hub. A full read lists
+ * everything (and so sees what is gone); an incremental one lists only the jobs whose lastRun
+ * moved since the watermark, and the active alarms, so its requests grow with the change, not
+ * with the estate. Companies, mappings and usage are null in an incremental read.
+ */
 export interface VspcSnapshot {
-  companies: Company[];
-  mappings: CompanyMapping[];
+  mode: 'full' | 'incremental';
+  companies: Company[] | null;
+  mappings: CompanyMapping[] | null;
   jobs: Vb365Job[];
   alarms: ActiveAlarm[];
-  usage: LocationUsage[];
-  licenses: OrganizationLicenseUsage[];
+  usage: LocationUsage[] | null;
+  licenses: OrganizationLicenseUsage[] | null;
 }
 
 /** Reads everything a run needs; any failure throws before anything is written. */
-export async function readVspc(client: VspcClient): Promise<VspcSnapshot> {
+export async function readVspc(client: VspcClient, incrementalSince: string | null = null): Promise<VspcSnapshot> {
+  if (incrementalSince) {
+    const filter = JSON.stringify([{ property: 'lastRun', operation: 'greaterThan', value: incrementalSince }]);
+    const jobs = await client.list('/infrastructure/vb365Servers/organizations/jobs', { filter });
+    const alarms = await client.list('/alarms/active');
+    return { mode: 'incremental', companies: null, mappings: null, jobs, alarms, usage: null, licenses: null };
+  }
   const companies = await client.list('/organizations/companies', { expand: 'Organization' });
   const mappings = await client.list('/infrastructure/vb365Servers/organizations/companyMappings');
   const jobs = await client.list('/infrastructure/vb365Servers/organizations/jobs');
   const alarms = await client.list('/alarms/active');
   const usage = await client.list('/organizations/companies/usage');
   const licenses = await client.list('/licensing/usage/organizations');
-  return { companies, mappings, jobs, alarms, usage, licenses };
+  return { mode: 'full', companies, mappings, jobs, alarms, usage, licenses };
+}
+
+/** Where the next incremental read starts: the newest run seen, but never after a run the hub still sees running. */
+export function incrementalWatermark(previous: string | null, jobs: readonly Vb365Job[], running: readonly string[]): string | null {
+  let newest = previous;
+  for (const job of jobs) if (job.lastRun && (!newest || job.lastRun > newest)) newest = job.lastRun;
+  for (const started of running) if (newest && started <= newest) newest = new Date(Date.parse(started) - 1).toISOString();
+  return newest;
 }
 
 const source = (connection: ConnectionRecord, upstreamId: string, upstreamStatus?: string | null): SourceRef => ({
@@ -87,16 +107,18 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
     const d = domainKey(c.domain);
     if (d) byDomain.set(d, [...(byDomain.get(d) ?? []), c]);
   }
-  const usageByCompany = protectedUsersByCompany(snapshot.usage);
-  const licensedByCompany = licensedUnitsByOrganization(snapshot.licenses);
+  const usageByCompany = protectedUsersByCompany(snapshot.usage ?? []);
+  const licensedByCompany = licensedUnitsByOrganization(snapshot.licenses ?? []);
   const tenantOf = new Map<string, string>();
-  for (const m of snapshot.mappings) if (m.companyUid && m.vb365OrganizationName) tenantOf.set(m.companyUid, m.vb365OrganizationName);
+  for (const m of snapshot.mappings ?? []) if (m.companyUid && m.vb365OrganizationName) tenantOf.set(m.companyUid, m.vb365OrganizationName);
 
   const customerOf = new Map<string, string>(); // company uid -> hub customer id
   const claimed = new Set<string>();
   const seenCompanies = new Set<string>();
   let ambiguous = 0;
-  for (const company of snapshot.companies) {
+  // An incremental read knows the companies linked so far.
+  if (!snapshot.companies) for (const [uid, c] of linked) customerOf.set(uid, c.id);
+  for (const company of snapshot.companies ?? []) {
     const uid = company.instanceUid;
     if (!uid || seenCompanies.has(uid)) continue;
     seenCompanies.add(uid);
@@ -172,7 +194,7 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
   }
   if (ambiguous > 50) notes.push(`…and ${ambiguous - 50} more ambiguous companies left unlinked.`);
   for (const [uid, c] of linked) {
-    if (seenCompanies.has(uid) || c.source?.goneAt) continue;
+    if (!snapshot.companies || seenCompanies.has(uid) || c.source?.goneAt) continue;
     counts.customers!.gone += 1;
     customerPuts.set(c.id, { ...c, source: { ...c.source!, goneAt: at }, updatedAt: at });
   }
@@ -269,7 +291,7 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
   }
   if (orphanJobs > 0) notes.push(`${orphanJobs} VB365 jobs belong to companies not linked to a hub customer; they were left out.`);
   for (const [uid, p] of existing) {
-    if (seenJobs.has(uid) || p.source?.goneAt) continue;
+    if (snapshot.mode !== 'full' || seenJobs.has(uid) || p.source?.goneAt) continue;
     counts.policies!.gone += 1;
     policyPuts.set(p.id, { ...p, nextRun: null, source: { ...p.source!, goneAt: at }, updatedAt: at });
   }
@@ -327,7 +349,14 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
     counts,
     notes,
     requests,
-    state: { lastFullSyncAt: at },
+    state: {
+      ...(snapshot.mode === 'full' && { lastFullSyncAt: at }),
+      jobsWatermark: incrementalWatermark(
+        snapshot.mode === 'full' ? null : ((connection.state.jobsWatermark as string | null | undefined) ?? null),
+        snapshot.jobs,
+        [...policyPuts.values(), ...existing.values()].filter((p) => p.lastStatus === 'Running' && p.lastRun && !p.source?.goneAt).map((p) => p.lastRun!),
+      ),
+    },
     async prepare() {
       for (const [policyId, entry] of sessionAppends) await history.append(policyId, entry);
       // Daily counts only grow (a day keeps its highest count): recording them again is harmless.
