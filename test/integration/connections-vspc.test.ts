@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api/client.js';
 import { connections } from '../../server/connections/collections.js';
@@ -437,6 +440,28 @@ describe('connections: actions forwarded upstream', () => {
 });
 
 describe('connections: secrets stay secret', () => {
+  it('a copy of the data folder without its key file holds no secret; the key file is mode 600', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sphub-conn-'));
+    try {
+      const hub = await createTestHub({ services: { connectionKinds: kinds() }, config: { dataDir: dir, env: { SPHUB_CONNECTION_SYNC: 'off' } } });
+      const c = await hub.admin.createConnection({ kind: 'vspc', name: 'on disk', baseUrl: `${upstream.origin}/api/v3`, auth: { type: 'password', username: 'sphub', password: 'standin-password' } });
+      expect((await hub.admin.syncConnection(c.id, { wait: true })).result).toBe('success');
+      await hub.close();
+      expect((await stat(join(dir, 'secret.key'))).mode & 0o777).toBe(0o600);
+      const files = (await readdir(dir, { recursive: true })).filter((f) => f !== 'secret.key');
+      let text = '';
+      for (const f of files) if ((await stat(join(dir, f))).isFile()) text += await readFile(join(dir, f), 'utf8');
+      expect(text).toContain(c.id);
+      expect(text).not.toContain('standin-password');
+      // Reopened with the same key file, the connection still works.
+      const again = await createTestHub({ services: { connectionKinds: kinds() }, config: { dataDir: dir, env: { SPHUB_CONNECTION_SYNC: 'off' } } });
+      expect((await again.admin.testConnection(c.id)).ok).toBe(true);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('no answer, log line, audit entry or event holds an API key or password', async () => {
     const secrets = [standin.apiKey, 'standin-password', 'wrong-password-123'];
     const answers: string[] = [];
