@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,42 @@ describe('connections: test', () => {
     const tcp = await t.admin.testConnection(nothing.id);
     expect(tcp).toMatchObject({ ok: false, stage: 'tcp' });
     expect(tcp.message).toContain('refused');
+  });
+});
+
+describe('connections: test over TLS and DNS', () => {
+  it('names a TLS failure and the CA to give; accepts the private CA, or an explicit insecureSkipVerify', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sphub-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const key = await readFile(join(dir, 'key.pem'), 'utf8');
+      const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
+      const secure = await listen(standin.app, 0, { key, cert });
+      try {
+        const plain = await connect({ baseUrl: `${secure.origin}/api/v3` });
+        const refused = await t.admin.testConnection(plain.id);
+        expect(refused).toMatchObject({ ok: false, stage: 'tls' });
+        expect(refused.message).toContain('caCertificatePem');
+        const withCa = await connect({ baseUrl: `${secure.origin}/api/v3`, caCertificatePem: cert });
+        expect(await t.admin.testConnection(withCa.id)).toMatchObject({ ok: true, stage: 'ok' });
+        expect((await t.admin.syncConnection(withCa.id, { wait: true })).result).toBe('success');
+        const insecure = await connect({ baseUrl: `${secure.origin}/api/v3`, insecureSkipVerify: true });
+        expect(insecure.insecureSkipVerify).toBe(true);
+        expect(await t.admin.testConnection(insecure.id)).toMatchObject({ ok: true });
+        expect(t.hub.banner('http://hub').join('\n')).toContain('certificate checks are OFF');
+      } finally {
+        await secure.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a name that does not resolve', async () => {
+    const c = await connect({ baseUrl: 'https://vspc.nonexistent.invalid:1280/api/v3' });
+    const result = await t.admin.testConnection(c.id);
+    expect(result).toMatchObject({ ok: false, stage: 'dns' });
+    expect(result.message).toContain('vspc.nonexistent.invalid');
   });
 });
 
