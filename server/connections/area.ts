@@ -8,6 +8,7 @@ import { customerSourceRouter, connectionsRouter } from './routes.js';
 import { SecretBox } from './secrets.js';
 import { ConnectionService } from './service.js';
 import { SyncEngine } from './sync-engine.js';
+import { vdcKind, type VdcKindOptions } from './vdc/index.js';
 import { vspcKind, type VspcKindOptions } from './vspc/index.js';
 
 declare module '../context.js' {
@@ -20,8 +21,11 @@ declare module '../context.js' {
 }
 
 /** The kinds this hub knows; a new kind is a folder under server/connections/ and a line here. */
-export function defaultKinds(options: { vspc?: VspcKindOptions } = {}): Map<string, ConnectionKindModule> {
-  return new Map<string, ConnectionKindModule>([['vspc', vspcKind(options.vspc)]]);
+export function defaultKinds(options: { vspc?: VspcKindOptions; vdc?: VdcKindOptions } = {}): Map<string, ConnectionKindModule> {
+  return new Map<string, ConnectionKindModule>([
+    ['vspc', vspcKind(options.vspc)],
+    ['vdc', vdcKind(options.vdc)],
+  ]);
 }
 
 /**
@@ -68,7 +72,7 @@ export const connectionsArea: Area = {
         const insecure = all.filter((c) => c.insecureSkipVerify).map((c) => c.name);
         const failing = all.filter((c) => c.status === 'failing').length;
         return [
-          `  Connections ${all.length === 0 ? 'none (POST /api/v1/connections to sync from VSPC)' : `${all.length} (${failing} failing); secrets sealed with ${origin === 'SPHUB_SECRET_KEY' ? 'SPHUB_SECRET_KEY' : 'the key in ' + origin}`}`,
+          `  Connections ${all.length === 0 ? 'none (POST /api/v1/connections to sync from VSPC or the VDC Public API)' : `${all.length} (${failing} failing); secrets sealed with ${origin === 'SPHUB_SECRET_KEY' ? 'SPHUB_SECRET_KEY' : 'the key in ' + origin}`}`,
           ...(insecure.length > 0 ? [`  WARNING: certificate checks are OFF for ${insecure.map((n) => `"${n}"`).join(', ')} (insecureSkipVerify)`] : []),
         ].join('\n');
       },

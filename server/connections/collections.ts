@@ -21,6 +21,8 @@ export const ConnectionRecord = z.object({
   insecureSkipVerify: z.boolean(),
   syncIntervalMinutes: z.number().int(),
   enabled: z.boolean(),
+  /** For kinds that serve one customer (vdc). */
+  customerId: Id.nullable().default(null),
   status: ConnectionStatus,
   lastError: z.string().nullable(),
   /** Since when runs keep failing (the connectionFailing alert's start). */

@@ -40,6 +40,8 @@ export interface ConnectionKindModule {
   kind: ConnectionKind;
   /** "VSPC": used in sentences. */
   label: string;
+  /** A connection of this kind serves one hub customer (given as customerId when it is added). */
+  needsCustomer?: boolean;
   test(connection: ConnectionRecord, secret: string): Promise<ConnectionTestResult>;
   read(input: SyncInput): Promise<SyncPlan>;
   /** Forwards a policy action; a read-only kind throws a 409 saying where to act. */

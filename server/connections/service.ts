@@ -61,6 +61,7 @@ export class ConnectionService {
       insecureSkipVerify: c.insecureSkipVerify,
       syncIntervalMinutes: c.syncIntervalMinutes,
       enabled: c.enabled,
+      customerId: c.customerId ?? null,
       status: c.status,
       lastError: c.lastError,
       lastRun: c.lastRun,
@@ -74,6 +75,14 @@ export class ConnectionService {
   async create(principal: Principal, input: ConnectionInput): Promise<ConnectionView> {
     if (!this.deps.kinds.has(input.kind)) throw invalid(`Connections of kind "${input.kind}" are not supported.`, [{ field: 'body.kind', message: 'is not a supported kind' }]);
     const baseUrl = this.checkedBaseUrl(input.baseUrl);
+    const kind = this.deps.kinds.get(input.kind)!;
+    const customerId = input.customerId ?? null;
+    if (kind.needsCustomer) {
+      if (!customerId) throw invalid(`A ${kind.label} connection belongs to one customer: give customerId.`, [{ field: 'body.customerId', message: 'is required for this kind' }]);
+      if (input.auth.type !== 'apiKey') throw invalid(`A ${kind.label} connection takes an API key.`, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
+      const customer = this.ctx.store.get(customers, customerId);
+      if (!customer || customer.status === 'offboarded') throw invalid(`Customer ${customerId} does not exist.`, [{ field: 'body.customerId', message: 'is not a customer' }]);
+    } else if (customerId) throw invalid(`A ${kind.label} connection serves many customers; customerId does not apply.`, [{ field: 'body.customerId', message: 'does not apply to this kind' }]);
     const now = this.ctx.clock.now().toISOString();
     const record: ConnectionRecord = {
       id: newId('con'),
@@ -87,6 +96,7 @@ export class ConnectionService {
       insecureSkipVerify: input.insecureSkipVerify,
       syncIntervalMinutes: input.syncIntervalMinutes,
       enabled: true,
+      customerId,
       status: 'new',
       lastError: null,
       failingSince: null,
@@ -226,6 +236,6 @@ export class ConnectionService {
 
   /** What the audit and the events may say about a connection: never the secret. */
   private auditDetails(c: ConnectionRecord): Record<string, unknown> {
-    return { kind: c.kind, baseUrl: c.baseUrl, authType: c.authType, ...(c.username && { username: c.username }), caCertificate: c.caCertificatePem !== null, insecureSkipVerify: c.insecureSkipVerify, syncIntervalMinutes: c.syncIntervalMinutes };
+    return { kind: c.kind, baseUrl: c.baseUrl, authType: c.authType, ...(c.customerId && { customerId: c.customerId }), ...(c.username && { username: c.username }), caCertificate: c.caCertificatePem !== null, insecureSkipVerify: c.insecureSkipVerify, syncIntervalMinutes: c.syncIntervalMinutes };
   }
 }

@@ -13,6 +13,8 @@ export interface ConnectionCreate {
   caCertificatePem?: string;
   insecureSkipVerify?: boolean;
   syncIntervalMinutes?: number;
+  /** For `vdc`: the customer the VDC tenancy belongs to. */
+  customerId?: string;
 }
 export type ConnectionEdit = Partial<Omit<ConnectionCreate, 'kind' | 'caCertificatePem'>> & { caCertificatePem?: string | null; enabled?: boolean };
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Text } from './common.js';
 
-// Connections: links from the hub to the Veeam systems where the real estate lives (VSPC REST
-// API v3 today; each further kind adds its value to ConnectionKind and a folder under
-// server/connections/). Secrets go in, never out: answers only say whether one is set.
+// Connections: links from the hub to the Veeam systems where the real estate lives: VSPC REST
+// API v3 (`vspc`) and the VDC Public API (`vdc`, read-only reports of one VDC tenancy). Each kind
+// is a value here and a folder under server/connections/. Secrets go in, never out: answers only
+// say whether one is set.
 
-export const CONNECTION_KINDS = ['vspc'] as const;
+export const CONNECTION_KINDS = ['vspc', 'vdc'] as const;
 export const ConnectionKind = z.enum(CONNECTION_KINDS);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
@@ -45,6 +46,8 @@ export const ConnectionInput = z.strictObject({
   /** Accept any certificate. Shown on the connection and in the start banner. */
   insecureSkipVerify: z.boolean().default(false),
   syncIntervalMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  /** For `vdc`: the hub customer the VDC tenancy (its API key) belongs to. */
+  customerId: Id.optional(),
 });
 export type ConnectionInput = z.infer<typeof ConnectionInput>;
 
@@ -113,6 +116,8 @@ export const ConnectionView = z.object({
   insecureSkipVerify: z.boolean(),
   syncIntervalMinutes: z.number().int(),
   enabled: z.boolean(),
+  /** The customer a `vdc` connection's tenancy belongs to (null for `vspc`). */
+  customerId: Id.nullable(),
   status: ConnectionStatus,
   /** Why the last run failed, in the hub's words (no secret in it). */
   lastError: z.string().nullable(),

@@ -1,7 +1,8 @@
-import type { ConnectionTestResult, SyncError } from '../../../shared/schemas/connections.js';
+import type { ConnectionTestResult } from '../../../shared/schemas/connections.js';
 import { conflict } from '../../http/errors.js';
 import type { ConnectionRecord } from '../collections.js';
 import { hubErrorFromUpstream } from '../errors.js';
+import { describeUpstreamError } from '../errors-describe.js';
 import type { ConnectionKindModule } from '../kind.js';
 import { UpstreamError } from '../upstream-error.js';
 import { CLIENT_VERSION, VspcClient, type VspcClientOptions } from './client.js';
@@ -118,10 +119,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
       }
     },
 
-    describeError(error: unknown): SyncError {
-      if (error instanceof UpstreamError) return { message: error.message, path: error.path, status: error.status, requestId: error.requestId };
-      return { message: `The run failed inside SP Hub: ${(error as Error)?.message ?? String(error)}`, path: null, status: null, requestId: null };
-    },
+    describeError: describeUpstreamError,
   };
 }
 

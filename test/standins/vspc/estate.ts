@@ -50,12 +50,13 @@ export function createEstate(options: EstateOptions): Estate {
   const random = seededRandom(options.seed ?? 7);
   const now = options.now ?? new Date();
   const estate: Estate = { companies: [], mappings: [], jobs: [], alarms: [], usage: [], licenseUsage: [], protectedUsers: new Map(), now, random, counter: { n: 0 } };
-  for (let i = 0; i < options.companies; i++) addCompany(estate, options.jobsPerCompany ?? 3);
+  for (let i = 0; i < options.companies; i++) addCompany(estate, options.jobsPerCompany ?? 3, undefined, false);
+  rebuildUsage(estate);
   for (let i = 0; i < (options.alarms ?? Math.ceil(options.companies / 10)); i++) addAlarm(estate);
   return estate;
 }
 
-export function addCompany(estate: Estate, jobs = 3, name?: string): Company {
+export function addCompany(estate: Estate, jobs = 3, name?: string, usage = true): Company {
   const i = estate.counter.n++;
   const display = name ?? companyName(i);
   const slug = display.toLowerCase().replace(/[^a-z0-9]+/g, '');
@@ -111,7 +112,7 @@ export function addCompany(estate: Estate, jobs = 3, name?: string): Company {
   for (let j = 0; j < jobs; j++) addJob(estate, company, orgUid, j);
   const users = intBetween(estate.random, 5, 400);
   estate.protectedUsers.set(company.instanceUid!, users);
-  rebuildUsage(estate);
+  if (usage) rebuildUsage(estate);
   return company;
 }
 
