@@ -1,8 +1,10 @@
 /**
- * `npm run standin -- vspc --port 4100 --companies 50 [--jobs-per-company 3] [--async-actions]`:
+ * `npm run standin -- vspc --port 4100 --companies 50 [--jobs-per-company 3] [--async-actions]`, or
+ * `npm run standin -- vdc --port 4200 --jobs 20 [--days 30]`:
  * starts a stand-in upstream on loopback and prints its base URL and credentials.
  */
 import { listen } from './listen.js';
+import { createVdcStandin } from './vdc/server.js';
 import { createVspcStandin } from './vspc/server.js';
 
 function flag(args: string[], name: string): string | undefined {
@@ -40,7 +42,24 @@ async function main(): Promise<void> {
     }, 500);
     return;
   }
-  console.error(`Unknown stand-in "${kind ?? ''}". Known: vspc.`);
+  if (kind === 'vdc') {
+    const standin = createVdcStandin({ jobs: Number(flag(args, 'jobs') ?? 20), days: Number(flag(args, 'days') ?? 30), seed: Number(flag(args, 'seed') ?? 5) });
+    const { origin } = await listen(standin.app, port);
+    const sessions = [...standin.estate.sessions.values()].reduce((n, l) => n + l.length, 0);
+    console.log(
+      [
+        `VDC Public API stand-in (reports) with ${standin.estate.jobs.length} backup jobs and ${sessions} sessions`,
+        `  base URL  ${origin}`,
+        `  API key   ${standin.apiKey}`,
+        '',
+        'Connect the hub (a VDC connection belongs to one customer):',
+        `  curl -X POST http://127.0.0.1:3978/api/v1/connections -H "authorization: Bearer <hub key>" -H "content-type: application/json" \\`,
+        `    -d '{"kind":"vdc","name":"VDC EMEA","baseUrl":"${origin}","customerId":"<customer id>","auth":{"type":"apiKey","apiKey":"${standin.apiKey}"}}'`,
+      ].join('\n'),
+    );
+    return;
+  }
+  console.error(`Unknown stand-in "${kind ?? ''}". Known: vspc, vdc.`);
   process.exit(2);
 }
 

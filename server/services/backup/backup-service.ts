@@ -302,8 +302,9 @@ export class BackupService {
 
   private async toggle(principal: Principal, id: string, enable: boolean): Promise<PolicyView> {
     const policy = this.require(id);
-    const customer = this.activeCustomer(policy);
+    // A synced policy belongs to upstream: it answers (or refuses), whatever the hub thinks of the customer.
     if (policy.source) return this.view((await this.forward(principal, policy, enable ? 'enable' : 'disable')).policy);
+    const customer = this.activeCustomer(policy);
     const now = this.ctx.clock.now();
     let updated!: Policy;
     await this.ctx.store.write((tx) => {
@@ -351,8 +352,8 @@ export class BackupService {
   async start(principal: Principal, id: string, trigger: SessionTrigger = 'manual'): Promise<Session> {
     if (this.closed) throw new HubError('unavailable', 'SP Hub is shutting down; start the policy again in a moment.');
     const policy = this.require(id);
-    const customer = this.activeCustomer(policy);
     if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'start')).outcome, 'Running');
+    const customer = this.activeCustomer(policy);
     const now = this.ctx.clock.now();
     let started!: Policy;
     await this.ctx.store.write((tx) => {
@@ -380,8 +381,8 @@ export class BackupService {
 
   async stop(principal: Principal, id: string): Promise<Session> {
     const policy = this.require(id);
-    this.activeCustomer(policy);
     if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'stop')).outcome, 'Stopped');
+    this.activeCustomer(policy);
     const problem = stopConflict(policy);
     if (problem) throw conflict(problem);
     const active = this.active.get(policy.runningSessionId!) ?? (await this.orphan(policy));
