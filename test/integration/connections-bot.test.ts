@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policies } from '../../server/services/backup/collections.js';
 import { ALEX, createBotWorld, type BotWorld } from '../helpers/bot.js';
 import { listen } from '../standins/listen.js';
+import { createVdcStandin } from '../standins/vdc/server.js';
 import { createVspcStandin, type VspcStandin } from '../standins/vspc/server.js';
 
 // A synced policy started from Teams: the bot goes through the hub's API, the hub forwards to
@@ -34,6 +35,23 @@ describe('the bot on synced policies', () => {
     expect(standin.actions).toEqual([{ action: 'start', target: job.instanceUid, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     expect(text).toContain(policy.name);
     expect(text).not.toMatch(/could not|failed/i);
+  });
+
+  it('on a VDC policy (read-only upstream) says to act in the portal instead of failing', async () => {
+    const vdc = createVdcStandin({ jobs: 2, days: 2 });
+    const server = await listen(vdc.app);
+    try {
+      const customer = await world.admin.createCustomer({ displayName: 'Fabrikam', domain: 'fabrikam.com', contact: { firstName: 'A', lastName: 'B', email: 'a@fabrikam.com' } } as never);
+      const c = await world.admin.createConnection({ kind: 'vdc', name: 'VDC EMEA', baseUrl: server.origin, customerId: customer.id, auth: { type: 'apiKey', apiKey: vdc.apiKey } });
+      expect((await world.admin.syncConnection(c.id, { wait: true })).result).toBe('success');
+      await world.link(ALEX, 'admin');
+      const policy = [...world.hub.ctx.store.all(policies)].find((p) => p.source?.kind === 'vdc')!;
+      const text = JSON.stringify(await world.say(`start policy "${policy.name}" for Fabrikam`));
+      expect(text).toContain('read-only');
+      expect(text).toContain('Veeam Data Cloud portal');
+    } finally {
+      await server.close();
+    }
   });
 
   it('says what VSPC refused instead of reporting a success', async () => {
