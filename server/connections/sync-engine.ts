@@ -170,12 +170,12 @@ export class SyncEngine implements Job {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled(this.running.values());
   }
 
   /** Waits for the runs in progress (tests). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled(this.running.values());
   }
 }
 
