@@ -119,7 +119,8 @@ export class ConnectionService {
   async update(principal: Principal, id: string, input: ConnectionUpdate): Promise<ConnectionView> {
     const current = this.record(id);
     const baseUrl = input.baseUrl !== undefined ? this.checkedBaseUrl(input.baseUrl) : current.baseUrl;
-    if (input.auth && input.auth.type !== current.authType && input.auth.type === 'password' && !input.auth.username) throw invalid('A password needs a user name.');
+    const kind = this.kindOf(current);
+    if (kind.needsCustomer && input.auth?.type === 'password') throw invalid(`A ${kind.label} connection takes an API key.`, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
     let updated!: ConnectionRecord;
     await this.ctx.store.write((tx) => {
       const c = tx.get(connections, id);

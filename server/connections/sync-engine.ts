@@ -119,6 +119,10 @@ export class SyncEngine implements Job {
       clearInterval(renew);
     }
     await this.ctx.logs.append(runsFile(record.id), [run]);
+    // One event per run (not per record): SSE clients and the extension refresh from it.
+    await this.ctx.events
+      .emit({ type: run.result === 'success' ? 'connection.synced' : 'connection.sync.failed', subject: { type: 'connection', id: record.id, name: record.name }, data: { runId: run.id, result: run.result, counts: run.counts, requests: run.requests, ...(run.errors[0] && { error: run.errors[0].message }) } })
+      .catch(() => undefined);
     await this.options.afterRun?.().catch(() => undefined);
     return run;
   }

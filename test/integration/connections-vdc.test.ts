@@ -58,6 +58,7 @@ describe('VDC connections', () => {
     expect(c).toMatchObject({ kind: 'vdc', customerId, auth: { type: 'apiKey', secretSet: true } });
     expect(JSON.stringify(await t.admin.connections())).not.toContain(standin.apiKey);
     expect(await t.admin.testConnection(c.id)).toMatchObject({ ok: true, stage: 'ok' });
+    expect((await rejection(t.admin.updateConnection(c.id, { auth: { type: 'password', username: 'a', password: 'b' } }))).status).toBe(400);
     const wrong = await connect({ name: 'wrong key', auth: { type: 'apiKey', apiKey: 'nope-nope-nope' } });
     expect(await t.admin.testConnection(wrong.id)).toMatchObject({ ok: false, stage: 'auth' });
   });

@@ -201,6 +201,8 @@ describe('connections: sync', () => {
 
     const runs = await t.admin.connectionRuns(c.id);
     expect(runs.items.map((r) => r.id)).toEqual([again.id, run.id]);
+    const synced = t.hub.ctx.events.since(0).filter((e) => e.type === 'connection.synced' && e.subject?.id === c.id);
+    expect(synced.map((e) => e.data.runId)).toEqual([run.id, again.id]);
     expect((await t.admin.connection(c.id)).status).toBe('ok');
   });
 
