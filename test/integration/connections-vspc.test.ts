@@ -326,6 +326,8 @@ describe('connections: upstream faults', () => {
     const view = await t.admin.connection(c.id);
     expect(view).toMatchObject({ status: 'failing', syncing: false });
     expect((await t.admin.alerts({ kind: ['connectionFailing'] })).items[0]).toMatchObject({ severity: 'critical', subject: { id: c.id } });
+    const raised = t.hub.ctx.events.since(0).find((e) => e.type === 'alert.raised' && e.data.kind === 'connectionFailing');
+    expect(raised?.data.topic).toBe('connectionFailing');
 
     standin.clearFaults();
     expect((await t.admin.syncConnection(c.id, { wait: true })).result).toBe('success');

@@ -37,7 +37,7 @@ export interface AlertProvider {
 }
 
 /** Topics of notifications that follow from alerts being raised. */
-const TOPIC_OF_KIND: Record<string, string> = { staleProtection: 'staleProtection', licenseThreshold: 'licenseThreshold' };
+const TOPIC_OF_KIND: Record<string, string> = { staleProtection: 'staleProtection', licenseThreshold: 'licenseThreshold', connectionFailing: 'connectionFailing' };
 
 /**
  * The alert registry: providers, acknowledgements (per occurrence), thresholds, and a monitor
