@@ -4,8 +4,8 @@ import { ConnectionKind, ConnectionStatus, SyncedAlarm, SyncRun } from '../../sh
 import { defineCollection } from '../store/collection.js';
 
 /** Who holds a connection's sync now, until when (renewed while the run lasts). */
-export const SyncLease = z.object({ runId: Id, holder: z.string(), expiresAt: IsoDateTime });
-export type SyncLease = z.infer<typeof SyncLease>;
+const SyncLease = z.object({ runId: Id, holder: z.string(), expiresAt: IsoDateTime });
+type SyncLease = z.infer<typeof SyncLease>;
 
 /** A connection as stored: its secret only sealed (AES-256-GCM, secrets.ts). */
 export const ConnectionRecord = z.object({

@@ -184,7 +184,7 @@ export class SyncEngine implements Job {
 }
 
 /** Up to a fifth of the interval, fixed per connection. */
-export function jitterMs(id: string, interval: number): number {
+function jitterMs(id: string, interval: number): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return Math.floor(((h >>> 0) / 4294967296) * interval * 0.2);

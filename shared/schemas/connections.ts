@@ -6,7 +6,7 @@ import { Id, IsoDateTime, Text } from './common.js';
 // is a value here and a folder under server/connections/. Secrets go in, never out: answers only
 // say whether one is set.
 
-export const CONNECTION_KINDS = ['vspc', 'vdc'] as const;
+const CONNECTION_KINDS = ['vspc', 'vdc'] as const;
 export const ConnectionKind = z.enum(CONNECTION_KINDS);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
@@ -25,8 +25,8 @@ export const SourceRef = z.object({
 });
 export type SourceRef = z.infer<typeof SourceRef>;
 
-export const ApiKeyAuthInput = z.strictObject({ type: z.literal('apiKey'), apiKey: Text(4096) });
-export const PasswordAuthInput = z.strictObject({ type: z.literal('password'), username: Text(2048), password: z.string().min(1).max(128) });
+const ApiKeyAuthInput = z.strictObject({ type: z.literal('apiKey'), apiKey: Text(4096) });
+const PasswordAuthInput = z.strictObject({ type: z.literal('password'), username: Text(2048), password: z.string().min(1).max(128) });
 export const ConnectionAuthInput = z.discriminatedUnion('type', [ApiKeyAuthInput, PasswordAuthInput]);
 export type ConnectionAuthInput = z.infer<typeof ConnectionAuthInput>;
 
@@ -88,7 +88,7 @@ export const SyncError = z.object({
 });
 export type SyncError = z.infer<typeof SyncError>;
 
-export const SyncRunResult = z.enum(['running', 'success', 'failed', 'interrupted']);
+const SyncRunResult = z.enum(['running', 'success', 'failed', 'interrupted']);
 export const SyncRun = z.object({
   id: Id,
   connectionId: Id,
@@ -130,7 +130,7 @@ export const ConnectionView = z.object({
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
 
-export const ConnectionTestStage = z.enum(['url', 'dns', 'tcp', 'tls', 'http', 'auth', 'permission', 'version', 'ok']);
+const ConnectionTestStage = z.enum(['url', 'dns', 'tcp', 'tls', 'http', 'auth', 'permission', 'version', 'ok']);
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
   /** Where it went wrong (or `ok`). */

@@ -11,12 +11,12 @@ export interface VdcKindOptions {
   limits?: Partial<VdcSyncLimits>;
 }
 
-export function vdcClient(connection: ConnectionRecord, secret: string, options: VdcKindOptions = {}): VdcClient {
+function vdcClient(connection: ConnectionRecord, secret: string, options: VdcKindOptions = {}): VdcClient {
   return new VdcClient({ baseUrl: connection.baseUrl, apiKey: secret, tls: { caCertificatePem: connection.caCertificatePem, insecureSkipVerify: connection.insecureSkipVerify }, ...options.client });
 }
 
 /** The sentence every refused action says: the VDC Public API only reports. */
-export const VDC_READ_ONLY = (policyName: string, action: string) =>
+const VDC_READ_ONLY = (policyName: string, action: string) =>
   `Policy "${policyName}" comes from the VDC Public API, which is read-only: ${action} it in the Veeam Data Cloud portal (Flex Backup Policies; the SP Hub extension's overlay there has the buttons).`;
 
 /** The Veeam Data Cloud Public API (reports of one VDC tenancy, read-only). */

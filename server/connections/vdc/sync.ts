@@ -25,7 +25,7 @@ export interface VdcSyncLimits {
 type JobState = { after: string | null; pending: string[]; finished?: string[] };
 
 /** The hub id of a VDC session: carries its policy id, as session ids must. */
-export const vdcSessionId = (policyId: string, vdcSessionId: string): string => `ses_${createHash('sha256').update(vdcSessionId).digest('hex').slice(0, 12)}.${policyId}`;
+const vdcSessionId = (policyId: string, vdcSessionId: string): string => `ses_${createHash('sha256').update(vdcSessionId).digest('hex').slice(0, 12)}.${policyId}`;
 
 /**
  * Reads a VDC tenancy's backup jobs, and for the jobs that ran since the last run only, their

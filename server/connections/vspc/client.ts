@@ -9,14 +9,14 @@ import type { components, paths } from './api-types.js';
 // timeouts, paging that notices items appearing or disappearing between pages, X-Request-id on
 // every call, and async actions followed to their end. It counts the requests it makes.
 
-export type Schemas = components['schemas'];
+type Schemas = components['schemas'];
 export type Company = Schemas['Company'];
 export type Vb365Job = Schemas['Vb365Job'];
 export type CompanyMapping = Schemas['Vb365OrganizationToCompanyMapping'];
 export type ActiveAlarm = Schemas['ActiveAlarm'];
 export type LocationUsage = Schemas['LocationAggregatedUsage'];
 export type OrganizationLicenseUsage = Schemas['OrganizationCurrentLicenseUsage'];
-export type AsyncActionInfo = Schemas['AsyncActionInfo'];
+type AsyncActionInfo = Schemas['AsyncActionInfo'];
 type OAuth2Result = Schemas['OAuth2Result'];
 
 /** GET paths that answer a collection (`data` is an array). */
@@ -28,7 +28,7 @@ type ItemOf<P extends ListPath> = paths[P]['get']['responses'][200]['content']['
 /** The API version this client speaks (sent as X-Client-Version). */
 export const CLIENT_VERSION = '3.7';
 
-export type VspcAuth = { type: 'apiKey'; apiKey: string } | { type: 'password'; username: string; password: string };
+type VspcAuth = { type: 'apiKey'; apiKey: string } | { type: 'password'; username: string; password: string };
 
 export interface VspcClientOptions {
   baseUrl: string;
@@ -45,8 +45,6 @@ export interface VspcClientOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
-
-export { UpstreamError, type UpstreamFault } from '../upstream-error.js';
 
 interface Envelope<T> {
   data?: T;

@@ -17,7 +17,7 @@ export interface VspcKindOptions {
   fullSyncMinutes?: number;
 }
 
-export function vspcClient(connection: ConnectionRecord, secret: string, options: VspcKindOptions = {}): VspcClient {
+function vspcClient(connection: ConnectionRecord, secret: string, options: VspcKindOptions = {}): VspcClient {
   return new VspcClient({
     baseUrl: connection.baseUrl,
     auth: connection.authType === 'apiKey' ? { type: 'apiKey', apiKey: secret } : { type: 'password', username: connection.username ?? '', password: secret },
@@ -132,7 +132,7 @@ function headerText(value: string | string[] | undefined): string | null {
   return text?.trim() || null;
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
   const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

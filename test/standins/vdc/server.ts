@@ -73,7 +73,7 @@ function logsFor(s: VdcSession, status: string, minutes: number): VdcLog[] {
   ];
 }
 
-export function createVdcEstate(options: VdcStandinOptions): VdcEstate {
+function createVdcEstate(options: VdcStandinOptions): VdcEstate {
   const now = options.now ?? new Date();
   const estate: VdcEstate = { jobs: [], sessions: new Map(), logs: new Map(), now, random: seededRandom(options.seed ?? 5), n: 0 };
   for (let j = 0; j < options.jobs; j++) {

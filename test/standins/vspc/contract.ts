@@ -7,7 +7,7 @@ import { projectPath } from '../../../server/paths.js';
 // null", and enums marked `x-extensible-enum` accept any string (new values are data).
 
 /** A copy of ../shared/contracts/vspc-v3.7-subset.json kept beside the client generated from it. */
-export const CONTRACT_PATH = projectPath('server/connections/vspc/vspc-v3.7-subset.json');
+const CONTRACT_PATH = projectPath('server/connections/vspc/vspc-v3.7-subset.json');
 
 type Json = Record<string, unknown>;
 

@@ -40,9 +40,9 @@ const NAMES = ['Contoso', 'Fabrikam', 'Northwind', 'Tailspin', 'Wingtip', 'Adatu
 const SUFFIX = ['Ltd', 'GmbH', 'Inc', 'AG', 'BV', 'SA', 'Group', 'Partners'];
 const JOB_KINDS = ['Mailboxes', 'OneDrive', 'SharePoint', 'Teams', 'Archive'];
 const STATUSES = ['Success', 'Success', 'Success', 'Success', 'Success', 'Warning', 'Failed'] as const;
-export const SERVER_UID = uid(KIND.server, 1);
+const SERVER_UID = uid(KIND.server, 1);
 
-export function companyName(i: number): string {
+function companyName(i: number): string {
   return `${NAMES[i % NAMES.length]} ${SUFFIX[Math.floor(i / NAMES.length) % SUFFIX.length]} ${i + 1}`;
 }
 
@@ -147,7 +147,7 @@ function addJob(estate: Estate, company: Company, orgUid: string, j: number): Vb
   return job;
 }
 
-export function addAlarm(estate: Estate, company?: Company): ActiveAlarm {
+function addAlarm(estate: Estate, company?: Company): ActiveAlarm {
   const n = estate.alarms.length + 1;
   const target = company ?? estate.companies[intBetween(estate.random, 0, Math.max(0, estate.companies.length - 1))];
   const alarm: ActiveAlarm = {
@@ -178,7 +178,7 @@ export function addAlarm(estate: Estate, company?: Company): ActiveAlarm {
 }
 
 /** The two usage answers follow protectedUsers. */
-export function rebuildUsage(estate: Estate): void {
+function rebuildUsage(estate: Estate): void {
   const day = estate.now.toISOString().slice(0, 10);
   estate.usage = estate.companies.map((c, i) => ({
     companyUid: c.instanceUid!,
