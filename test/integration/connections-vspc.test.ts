@@ -295,6 +295,10 @@ describe('connections: sync', () => {
 
     const taken = await rejection(t.admin.linkCustomerSource(seconds[0]!.id, { connectionId: c.id, upstreamId: first!.instanceUid! }));
     expect(taken.status).toBe(409);
+    expect((await rejection(t.admin.linkCustomerSource(seconds[0]!.id, { connectionId: 'con_nothing', upstreamId: 'x' }))).status).toBe(404);
+    await t.admin.unlinkCustomerSource(byName.id);
+    expect((await t.admin.customer(byName.id)).source).toBeUndefined();
+    expect((await rejection(t.admin.unlinkCustomerSource(byName.id))).status).toBe(409);
   });
 });
 
