@@ -37,7 +37,8 @@ export const connectionsArea: Area = {
   name: 'connections',
   async setup(ctx, { router }) {
     const env = ctx.config.env;
-    const { box, origin } = await SecretBox.open(env, ctx.store.dir);
+    // The key file sits in the data folder even when the records live elsewhere (a database store).
+    const { box, origin } = await SecretBox.open(env, ctx.store.dir ?? ctx.config.dataDir);
     const kinds = ctx.services.connectionKinds ?? defaultKinds();
     let engine!: SyncEngine;
     const service = new ConnectionService(ctx, { box, kinds, syncing: (id) => engine.isRunning(id) });
