@@ -8,6 +8,7 @@ import { statusArea } from './routes/status.js';
 import { demoPagesArea } from './routes/demo-pages.js';
 import { notificationsArea } from './routes/notifications.js';
 import { botArea } from './routes/bot.js';
+import { connectionsArea } from './connections/area.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
-export const areas: Area[] = [accessArea, customersArea, backupArea, usageArea, supportArea, statusArea, notificationsArea, botArea, demoPagesArea];
+export const areas: Area[] = [accessArea, customersArea, backupArea, usageArea, supportArea, statusArea, notificationsArea, connectionsArea, botArea, demoPagesArea];

@@ -40,6 +40,8 @@ const VIEWS: NotificationView[] = [
   { kind: 'serviceStatus', changes: [{ region: 'EMEA', service: 'Exchange Online backup', status: 'outage' }, { region: 'APJ', service: 'Teams backup', status: 'operational' }] },
   digest(),
   { kind: 'test', sentBy: 'Hub Administrator', contact: 'noc@northwind-msp.com' },
+  { kind: 'connectionFailing', connection: { id: 'con_1', name: 'Provider VSPC' }, reason: 'VSPC refused the credentials (401 on /organizations/companies)', since: '2026-11-24T08:00:00Z', alertId: 'connectionFailing.con_1' },
+  { kind: 'connectionFailing', connection: { id: 'con_2', name: 'VDC EMEA' }, reason: '' },
 ];
 
 function digest(overrides: Partial<DigestView> = {}): DigestView {

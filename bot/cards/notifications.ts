@@ -241,6 +241,23 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         links: compactLinks(portal),
       });
     }
+    case 'connectionFailing': {
+      const title = t(lang, 'card.connectionFailing.title');
+      return doc({
+        summary: `${title}: ${clean(view.connection.name, 80)}`,
+        title,
+        tone: 'attention',
+        subtitle: view.connection.name,
+        paragraphs: [t(lang, 'card.connectionFailing.intro', { connection: view.connection.name }), ...(view.reason ? [view.reason] : [])],
+        facts: rows([
+          [t(lang, 'fact.connection'), view.connection.name],
+          [t(lang, 'fact.since'), when(view.since)],
+        ]),
+        nextStep: t(lang, 'card.connectionFailing.nextStep'),
+        links: compactLinks(hub),
+        actions: ctx.interactive && view.alertId ? compactActions(button(t(lang, 'action.acknowledge'), { verb: 'alert.acknowledge', alertId: view.alertId })) : [],
+      });
+    }
     case 'digest':
       return describeDigest(view, ctx, { when, status, portal });
     case 'test': {
@@ -378,6 +395,7 @@ export const licenseThresholdCard = (view: ViewOf<'licenseThreshold'>, ctx: Card
 export const staleProtectionCard = (view: ViewOf<'staleProtection'>, ctx: CardContext) => notificationCard(view, ctx);
 export const usageReportDueCard = (view: ViewOf<'usageReportDue'>, ctx: CardContext) => notificationCard(view, ctx);
 export const serviceStatusCard = (view: ViewOf<'serviceStatus'>, ctx: CardContext) => notificationCard(view, ctx);
+export const connectionFailingCard = (view: ViewOf<'connectionFailing'>, ctx: CardContext) => notificationCard(view, ctx);
 export const digestCard = (view: ViewOf<'digest'>, ctx: CardContext) => notificationCard(view, ctx);
 
 // ---- helpers ----

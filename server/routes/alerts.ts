@@ -20,6 +20,11 @@ export function alertsRouter({ alerts }: BackupParts, router: Router): Router {
       '/:id/acknowledge',
       { summary: 'Acknowledge an open alert (until its condition clears or worsens)', permission: 'backupManagement', params: ById, body: AcknowledgeBody, response: Alert },
       ({ principal, params, body }) => alerts.acknowledge(principal, params.id, body.note),
+    )
+    .post(
+      '/:id/resolve',
+      { summary: "Resolve an alert mirrored from another system (a VSPC alarm): forwarded there first; the hub's own alerts clear by themselves (409)", permission: 'backupManagement', params: ById, body: AcknowledgeBody, status: 204 },
+      ({ principal, params, body }) => alerts.resolve(principal, params.id, body.note),
     );
 }
 

@@ -5,6 +5,7 @@ import { usageApi } from './usage.js';
 import { portalApi } from './portal.js';
 import { teamsApi } from './teams.js';
 import { notificationsApi } from './notifications.js';
+import { connectionsApi } from './connections.js';
 import { createRawRequest, createRequest, type ApiClientOptions } from './request.js';
 
 export { ApiError, type ApiClientOptions } from './request.js';
@@ -26,6 +27,7 @@ export function createApiClient(options: ApiClientOptions) {
     ...portalApi(request),
     ...teamsApi(request),
     ...notificationsApi(request),
+    ...connectionsApi(request),
   };
 }
 

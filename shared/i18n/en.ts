@@ -15,6 +15,7 @@ export const en = {
   'topic.licenseThreshold': 'License threshold',
   'topic.usageReportDue': 'Usage report due',
   'topic.serviceStatus': 'Service status',
+  'topic.connectionFailing': 'Connection failing',
 
   // ---- policy and session statuses ----
   'status.Success': 'Success',
@@ -67,6 +68,7 @@ export const en = {
   'fact.kind': 'Type',
   'fact.item': 'Item',
   'fact.since': 'Since',
+  'fact.connection': 'Connection',
   'fact.requestedBy': 'Requested by',
   'fact.items': 'Items',
   'fact.reason': 'Reason',
@@ -101,6 +103,9 @@ export const en = {
   'card.usageReport.overdue': 'The usage report for {month} was due by {due} and has not been submitted.',
   'card.usageReport.suspended': 'Two consecutive months are overdue: license management is suspended until the reports are submitted.',
   'card.usageReport.nextStep': 'Review the report and submit it in VCSP Pulse.',
+  'card.connectionFailing.title': 'Connection failing',
+  'card.connectionFailing.intro': 'SP Hub cannot sync from {connection}; it keeps the last complete state until a sync succeeds.',
+  'card.connectionFailing.nextStep': 'Test the connection in SP Hub and fix what it names (address, certificate, credentials, role).',
   'card.serviceStatus.title': 'Service status: {region}',
   'card.serviceStatus.titleMany': 'Service status changed',
   'card.serviceStatus.intro': '{service} in {region} is now {status}.',

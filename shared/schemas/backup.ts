@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, IsoDate, IsoDateTime, listOf, Month, PageQuery, Text } from './common.js';
+import { SourceRef } from './connections.js';
 
 // Flex backup policies, their sessions and log records, restores and the tenant connection
 // the simulated runner checks. Names follow the VDC portal: Last Status, Next Run, Average
@@ -114,6 +115,8 @@ export const Policy = z.object({
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   createdBy: z.string(),
+  /** Set on policies synced from a connection: actions go upstream, the hub's runner leaves them alone. */
+  source: SourceRef.optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 

@@ -162,6 +162,15 @@ export const TestView = z.object({
   contact: z.string(),
 });
 
+/** A connection to VSPC or VDC keeps failing: the hub shows the last complete state until a sync succeeds. */
+export const ConnectionFailingView = z.object({
+  kind: z.literal('connectionFailing'),
+  connection: Ref,
+  reason: z.string(),
+  since: Iso.optional(),
+  alertId: z.string().optional(),
+});
+
 export const NotificationView = z.discriminatedUnion('kind', [
   BackupFailedView,
   BackupCompletedView,
@@ -171,6 +180,7 @@ export const NotificationView = z.discriminatedUnion('kind', [
   StaleProtectionView,
   UsageReportDueView,
   ServiceStatusView,
+  ConnectionFailingView,
   DigestView,
   TestView,
 ]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkIpRange } from '../domain/customer-ip-ranges.js';
 import { checkTenantDomain, normalizeDomain, type DomainCheck } from '../domain/customer-domain.js';
 import { Email, Id, IsoDate, IsoDateTime, listOf, PageQuery, Text } from './common.js';
+import { SourceRef } from './connections.js';
 
 // Core customer record. The customers area owns this file and extends it (settings,
 // onboarding, notifications, admins...); other areas rely on the fields below.
@@ -154,6 +155,8 @@ export const Customer = z.object({
   /** Set on the tombstone kept after offboarding, with the month's last counts. */
   offboardedAt: IsoDateTime.optional(),
   updatedAt: IsoDateTime.optional(),
+  /** Set on customers synced from a connection (VSPC company...). */
+  source: SourceRef.optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 

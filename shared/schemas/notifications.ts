@@ -14,6 +14,7 @@ export const TOPICS = [
   'licenseThreshold',
   'usageReportDue',
   'serviceStatus',
+  'connectionFailing',
 ] as const;
 export const Topic = z.enum(TOPICS);
 export type Topic = z.infer<typeof Topic>;

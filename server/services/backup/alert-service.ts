@@ -3,7 +3,7 @@ import type { Page } from '../../../shared/schemas/common.js';
 import { DEFAULT_MONITORING_SETTINGS, type Alert, type AlertQuery, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { notFound } from '../../http/errors.js';
+import { conflict, notFound } from '../../http/errors.js';
 import { recordChange } from '../changes.js';
 import { AlertIndex, BUILT_IN_SOURCES } from './alert-index.js';
 import { alertAcks, monitoringSettings, openAlerts, type OpenAlert } from './collections.js';
@@ -28,10 +28,16 @@ export interface AlertProvider {
    * the alert is used.
    */
   list(input: { now: Date; settings: MonitoringSettings; customerId?: string }): AlertDraft[];
+  /**
+   * For alerts that mirror another system's (VSPC alarms): sends an acknowledgement or a
+   * resolution there first, and throws (a HubError) when it did not confirm. A resolved alert
+   * must be gone from `list` once this resolves.
+   */
+  forward?(action: 'acknowledge' | 'resolve', alert: Alert, principal: Principal, note?: string): Promise<void>;
 }
 
 /** Topics of notifications that follow from alerts being raised. */
-const TOPIC_OF_KIND: Record<string, string> = { staleProtection: 'staleProtection', licenseThreshold: 'licenseThreshold' };
+const TOPIC_OF_KIND: Record<string, string> = { staleProtection: 'staleProtection', licenseThreshold: 'licenseThreshold', connectionFailing: 'connectionFailing' };
 
 /**
  * The alert registry: providers, acknowledgements (per occurrence), thresholds, and a monitor
@@ -131,6 +137,7 @@ export class AlertService {
     const alert = this.get(id);
     if (!alert) throw notFound('Open alert', id);
     if (alert.acknowledged) return alert;
+    await this.providers.find((p) => p.name === alert.source)?.forward?.('acknowledge', alert, principal, note);
     const at = this.ctx.clock.now().toISOString();
     await this.ctx.store.write((tx) => {
       tx.put(alertAcks, { id, customerId: alert.customerId, since: alert.since, severity: alert.severity, by: principal.actor.name, at, note: note ?? null });
@@ -146,6 +153,22 @@ export class AlertService {
       details: { kind: alert.kind, severity: alert.severity, since: alert.since, ...(note && { note }) },
     });
     return { ...alert, acknowledged: { by: principal.actor.name, at, note: note ?? null } };
+  }
+
+  /** Resolves an alert whose provider mirrors another system (the hub's own alerts clear with their condition). */
+  async resolve(principal: Principal, id: string, note?: string): Promise<void> {
+    const alert = this.get(id);
+    if (!alert) throw notFound('Open alert', id);
+    const provider = this.providers.find((p) => p.name === alert.source);
+    if (!provider?.forward) throw conflict(`This alert (${alert.kind}) clears by itself once its condition is fixed; it cannot be resolved by hand.`);
+    await provider.forward('resolve', alert, principal, note);
+    await recordChange(this.ctx, principal, {
+      action: 'alert.resolve.forwarded',
+      target: { type: 'alert', id, name: alert.subject.name },
+      ...(alert.customerId && { customerId: alert.customerId }),
+      details: { kind: alert.kind, source: alert.source, ...(note && { note }) },
+    });
+    await this.monitor();
   }
 
   /**

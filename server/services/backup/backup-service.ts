@@ -43,6 +43,7 @@ import { newId } from '../../ids.js';
 import { backupJob, type BackupRunner, type HubTimers, type RunResult, type SessionControl } from '../../jobs/runner.js';
 import { recordChange, type Change } from '../changes.js';
 import { deletedPolicies, policies, tenantConnections } from './collections.js';
+import type { ForwardedAction, PolicyAction, PolicyActionsPort } from './policy-actions.js';
 import type { CustomerDirectory } from './customer-directory.js';
 import { bumpJob } from './daily-figures.js';
 import type { PolicyIndex } from './policy-index.js';
@@ -78,6 +79,8 @@ export class BackupService {
   private closed = false;
   /** Policy ids by customer name, then policy name: the list's default order, rebuilt only after a rename, creation or deletion. */
   private byCustomerName: string[] | null = null;
+  /** Where actions on synced policies go, by source kind (`registerSource`). */
+  private readonly sources = new Map<string, PolicyActionsPort>();
 
   constructor(
     private readonly ctx: HubContext,
@@ -235,6 +238,7 @@ export class BackupService {
 
   async update(principal: Principal, id: string, input: PolicyUpdate): Promise<PolicyView> {
     const policy = this.require(id);
+    if (policy.source) throw syncedConflict(policy, 'edited');
     const customer = this.activeCustomer(policy);
     const merged: Policy = {
       ...policy,
@@ -274,6 +278,7 @@ export class BackupService {
 
   async delete(principal: Principal, id: string): Promise<void> {
     const policy = this.require(id);
+    if (policy.source && !policy.source.goneAt) throw syncedConflict(policy, 'deleted');
     const customer = this.activeCustomer(policy);
     const now = this.ctx.clock.now().toISOString();
     await this.ctx.store.write((tx) => {
@@ -297,6 +302,8 @@ export class BackupService {
 
   private async toggle(principal: Principal, id: string, enable: boolean): Promise<PolicyView> {
     const policy = this.require(id);
+    // A synced policy belongs to upstream: it answers (or refuses), whatever the hub thinks of the customer.
+    if (policy.source) return this.view((await this.forward(principal, policy, enable ? 'enable' : 'disable')).policy);
     const customer = this.activeCustomer(policy);
     const now = this.ctx.clock.now();
     let updated!: Policy;
@@ -345,6 +352,7 @@ export class BackupService {
   async start(principal: Principal, id: string, trigger: SessionTrigger = 'manual'): Promise<Session> {
     if (this.closed) throw new HubError('unavailable', 'SP Hub is shutting down; start the policy again in a moment.');
     const policy = this.require(id);
+    if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'start')).outcome, 'Running');
     const customer = this.activeCustomer(policy);
     const now = this.ctx.clock.now();
     let started!: Policy;
@@ -373,6 +381,7 @@ export class BackupService {
 
   async stop(principal: Principal, id: string): Promise<Session> {
     const policy = this.require(id);
+    if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'stop')).outcome, 'Stopped');
     this.activeCustomer(policy);
     const problem = stopConflict(policy);
     if (problem) throw conflict(problem);
@@ -543,6 +552,61 @@ export class BackupService {
     }
     this.active.clear();
     await Promise.allSettled([...this.inflight]);
+  }
+
+  // ---- synced policies ----
+
+  /** Actions on policies synced from `kind` go to `port` (the connections area registers one per kind). */
+  registerSource(kind: string, port: PolicyActionsPort): void {
+    this.sources.set(kind, port);
+  }
+
+  /** Sends the action upstream; records and announces it only once upstream confirmed it. */
+  private async forward(principal: Principal, policy: Policy, action: PolicyAction): Promise<{ policy: Policy; outcome: ForwardedAction }> {
+    const source = policy.source!;
+    if (source.goneAt) throw conflict(`Policy "${policy.name}" no longer exists in ${source.kind.toUpperCase()} (gone since ${source.goneAt}); nothing was sent.`);
+    const port = this.sources.get(source.kind);
+    if (!port) throw conflict(`Policy "${policy.name}" is synced from ${source.kind.toUpperCase()}, and SP Hub has no way to act there; act in ${source.kind.toUpperCase()} itself.`);
+    const outcome = await port.perform(action, policy, principal);
+    let updated: Policy = policy;
+    await this.ctx.store.write((tx) => {
+      const current = tx.get(policies, policy.id);
+      if (!current) return;
+      updated = { ...current, ...outcome.patch, updatedAt: this.ctx.clock.now().toISOString() };
+      tx.put(policies, updated);
+    });
+    const verb = action === 'enable' ? 'policy.enabled' : action === 'disable' ? 'policy.disabled' : `policy.${action}.forwarded`;
+    await recordChange(this.ctx, principal, {
+      action: verb,
+      target: { type: 'policy', id: policy.id, name: policy.name },
+      customerId: policy.customerId,
+      details: { forwardedTo: source.kind, connectionId: source.connectionId, upstreamId: source.upstreamId, requestId: outcome.requestId, upstream: outcome.message, ...(action === 'enable' || action === 'disable' ? { nextRun: updated.nextRun } : {}) },
+    });
+    return { policy: updated, outcome };
+  }
+
+  /** The answer to a forwarded start or stop: the run as upstream confirmed it; the next sync records the real session. */
+  private forwardedSession(policy: Policy, principal: Principal, outcome: { message: string; runner: string }, status: 'Running' | 'Stopped'): Session {
+    const now = this.ctx.clock.now().toISOString();
+    return {
+      id: sessionIdFor(policy.id, policy.runCount + 1),
+      policyId: policy.id,
+      policyName: policy.name,
+      customerId: policy.customerId,
+      trigger: 'manual',
+      startedBy: principal.actor.name,
+      runner: outcome.runner,
+      startedAt: status === 'Running' ? now : (policy.lastRun ?? now),
+      endedAt: status === 'Running' ? null : now,
+      status,
+      progress: 0,
+      totalObjects: 0,
+      excludedObjects: 0,
+      processedObjects: 0,
+      transferredBytes: 0,
+      durationMs: null,
+      summary: outcome.message,
+    };
   }
 
   // ---- internals ----
@@ -737,6 +801,12 @@ export class BackupService {
     const customer = this.deps.directory.get(customerId)!;
     if (this.deps.index.ofCustomer(customerId).some((p) => p.name.toLowerCase() === name.toLowerCase())) throw nameTaken(customer, name);
   }
+}
+
+/** A synced policy is defined upstream: the next sync would undo a change made here. */
+function syncedConflict(policy: Policy, verb: string): HubError {
+  const where = policy.source!.kind.toUpperCase();
+  return conflict(`Policy "${policy.name}" is synced from ${where}; it can only be ${verb} in ${where} (the next sync brings the change here).`);
 }
 
 function nameTaken(customer: Customer, name: string): HubError {

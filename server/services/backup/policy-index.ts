@@ -28,7 +28,8 @@ export class PolicyIndex {
         let ids = this.byCustomer.get(after.customerId);
         if (!ids) this.byCustomer.set(after.customerId, (ids = new Set()));
         ids.add(after.id);
-        if (after.enabled && after.nextRun && !after.runningSessionId) this.due.set(after.id, Date.parse(after.nextRun));
+        // Synced policies run upstream on its own schedule: the hub's scheduler never starts them.
+        if (after.enabled && after.nextRun && !after.runningSessionId && !after.source) this.due.set(after.id, Date.parse(after.nextRun));
         this.results.set(after.lastResult, (this.results.get(after.lastResult) ?? 0) + 1);
         if (after.runningSessionId) this.runningCount += 1;
       }

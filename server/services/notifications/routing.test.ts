@@ -74,6 +74,11 @@ describe('event to topic table', () => {
     expect(routeEvent(event('alert.raised', { customerId: 'cus_1', data: { kind: 'storageQuota' } }), lookup)).toBeNull();
   });
 
+  it('tells partner contacts about a failing connection (no customer)', () => {
+    const failing = routeEvent(event('alert.raised', { subject: { type: 'connection', id: 'con_1', name: 'Provider VSPC' }, data: { alertId: 'connectionFailing.con_1', kind: 'connectionFailing', reason: 'VSPC refused the credentials', since: '2026-11-24T08:00:00.000Z' } }), lookup);
+    expect(failing).toEqual({ topic: 'connectionFailing', view: { kind: 'connectionFailing', connection: { id: 'con_1', name: 'Provider VSPC' }, reason: 'VSPC refused the credentials', since: '2026-11-24T08:00:00.000Z', alertId: 'connectionFailing.con_1' } });
+  });
+
   it('reminds of usage reports: due, overdue, rejected, and a suspension', () => {
     const due = routeEvent(event('usage-report.due', { subject: { type: 'usageReport', id: '2026-10', name: 'MU-1001' }, data: { usageMonth: '2026-10', number: 'MU-1001', status: 'Saved', dueDate: '2026-11-03' } }), lookup);
     expect(due).toEqual({ topic: 'usageReportDue', view: { kind: 'usageReportDue', month: '2026-10', number: 'MU-1001', dueDate: '2026-11-03', status: 'Saved', overdue: false, suspended: false } });

@@ -11,7 +11,8 @@ import { dueDate } from '../../../shared/domain/usage-calendar.js';
  *   restore.requested           -> restoreActivity (while it runs; one finished at once is told by restore.completed)
  *   restore.completed           -> restoreActivity
  *   customer.updated            -> licenseChange, when its licensed limit changed
- *   alert.raised                kind staleProtection -> staleProtection; kind licenseThreshold -> licenseThreshold
+ *   alert.raised                kind staleProtection -> staleProtection; kind licenseThreshold -> licenseThreshold;
+ *                               kind connectionFailing -> connectionFailing (partner contacts)
  *   usage-report.due, usage-report.overdue, usage-report.rejected, license-management.suspended -> usageReportDue
  *   status.changed              -> serviceStatus
  */
@@ -116,6 +117,13 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
       const kind = str(d.kind);
       const customer = customerRef(event, lookup);
       const alertId = str(d.alertId);
+      // A failing connection concerns the provider, not one customer.
+      if (kind === 'connectionFailing' && event.subject?.type === 'connection') {
+        return {
+          topic: 'connectionFailing',
+          view: { kind: 'connectionFailing', connection: { id: event.subject.id, name: event.subject.name ?? event.subject.id }, reason: str(d.reason) ?? '', ...opt('since', str(d.since)), ...opt('alertId', alertId) },
+        };
+      }
       if (!customer) return null;
       if (kind === 'staleProtection' && event.subject?.type === 'policy') {
         const known = lookup.policy(event.subject.id);
