@@ -1,8 +1,8 @@
 import { ApiError } from '../shared/api/client.js';
 import type { Language } from '../shared/i18n/index.js';
-import { commandButton, translator } from './cards/common.js';
-import { forbiddenCard, notLinkedCard, problemCard } from './cards/messages.js';
-import type { AdaptiveCard } from './cards/kit.js';
+import { commandButton, translator } from '../shared/cards/common.js';
+import { forbiddenCard, notLinkedCard, problemCard } from '../shared/cards/messages.js';
+import type { AdaptiveCard } from '../shared/cards/kit.js';
 import type { BotLinks } from './context.js';
 
 /** The permission named in the API's 403 message ("This needs the "backupManagement" permission..."). */

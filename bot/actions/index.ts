@@ -1,5 +1,5 @@
 import type { CardAction, CardVerb } from '../../shared/schemas/cards.js';
-import type { AdaptiveCard } from '../cards/kit.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
 import type { BotTurn } from '../context.js';
 import { runCommandText } from '../dispatch.js';
 import { acknowledgeAlert } from '../operations/alerts.js';

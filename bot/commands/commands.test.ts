@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../shared/i18n/index.js';
 import { TOPICS } from '../../shared/schemas/notifications.js';
 import { ALEX, buttonsOf, CHANNEL, createBotWorld, findButton, textOf, type BotWorld, type TeamsUser } from '../../test/helpers/bot.js';
-import type { AdaptiveCard } from '../cards/kit.js';
-import { validateCard } from '../cards/validate.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
+import { validateCard } from '../../shared/cards/validate.js';
 import { commands } from './registry.js';
 
 /** Every answer is a valid Adaptive Card 1.5 under the 40 KB a bot message may have. */

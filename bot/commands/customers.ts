@@ -1,5 +1,5 @@
 import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
-import { CUSTOMER_ROWS, customersCard } from '../cards/customers.js';
+import { CUSTOMER_ROWS, customersCard } from '../../shared/cards/customers.js';
 import type { Command } from '../context.js';
 
 /** `customers` lists customers; `customers contoso` searches like the portal's filter box. */

@@ -1,4 +1,4 @@
-import { ALERT_ROWS, alertListCard } from '../cards/alerts.js';
+import { ALERT_ROWS, alertListCard } from '../../shared/cards/alerts.js';
 import type { Command } from '../context.js';
 
 /** Alert kinds behind `failed`: the last session failed or warned, or the tenant is unreachable. */

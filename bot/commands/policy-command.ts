@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../shared/i18n/index.js';
-import type { PolicyVerb } from '../cards/policies.js';
+import type { PolicyVerb } from '../../shared/cards/policies.js';
 import type { Command } from '../context.js';
 import { policyAction } from '../operations/policy.js';
 import { resolvePolicy } from '../operations/resolve.js';

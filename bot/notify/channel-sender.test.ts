@@ -4,8 +4,8 @@ import { systemPrincipal } from '../../server/auth/principal.js';
 import { runOutbox } from '../../test/helpers/receivers.js';
 import { buttonsOf, textOf } from '../../test/helpers/bot.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
-import { card, text, type AdaptiveCard } from '../cards/kit.js';
-import { validateCard } from '../cards/validate.js';
+import { card, text, type AdaptiveCard } from '../../shared/cards/kit.js';
+import { validateCard } from '../../shared/cards/validate.js';
 import { BOT_CHANNEL, createChannelSender, sendFailure } from './channel-sender.js';
 
 /** Stands in for the Bot Connector: records what continueConversation posts, or fails like it would. */

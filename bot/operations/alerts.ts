@@ -1,6 +1,6 @@
-import { ALERT_ROWS, alertListCard } from '../cards/alerts.js';
-import { translator } from '../cards/common.js';
-import type { AdaptiveCard } from '../cards/kit.js';
+import { ALERT_ROWS, alertListCard } from '../../shared/cards/alerts.js';
+import { translator } from '../../shared/cards/common.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
 import { FAILED_KINDS } from '../commands/failed.js';
 import { STALE_KINDS } from '../commands/stale.js';
 import type { BotTurn } from '../context.js';

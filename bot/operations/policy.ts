@@ -1,8 +1,8 @@
 import { ApiError } from '../../shared/api/client.js';
 import type { PolicyView } from '../../shared/schemas/backup.js';
-import { translator } from '../cards/common.js';
-import type { AdaptiveCard } from '../cards/kit.js';
-import { confirmPolicyCard, policyCard, type PolicyVerb } from '../cards/policies.js';
+import { translator } from '../../shared/cards/common.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
+import { confirmPolicyCard, policyCard, type PolicyVerb } from '../../shared/cards/policies.js';
 import type { BotTurn } from '../context.js';
 
 /**

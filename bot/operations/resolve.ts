@@ -1,9 +1,9 @@
 import { normalizeName, resolveName } from '../../shared/domain/similarity.js';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import type { Customer } from '../../shared/schemas/customers.js';
-import { quoteArg } from '../cards/common.js';
-import type { AdaptiveCard } from '../cards/kit.js';
-import { ambiguousCard, didYouMeanCard } from '../cards/messages.js';
+import { quoteArg } from '../../shared/cards/common.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
+import { ambiguousCard, didYouMeanCard } from '../../shared/cards/messages.js';
 import type { BotTurn } from '../context.js';
 
 /** A name resolved to one item, or the card to answer with instead (did you mean / which one). */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { validateCard } from '../../bot/cards/validate.js';
+import { validateCard } from '../../shared/cards/validate.js';
 import { DAY, FakeClock, HOUR } from '../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { runOutbox, startSmtpServer, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../../test/helpers/receivers.js';

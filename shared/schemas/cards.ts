@@ -27,7 +27,7 @@ export type CardVerb = CardAction['verb'];
 
 // ---- notification card view models ----
 // What a notification card (and the mail with the same content) shows. The server builds these
-// from domain events and state; the builders in bot/cards/notifications.ts turn them into cards.
+// from domain events and state; the builders in shared/cards/notifications.ts turn them into cards.
 
 const Ref = z.object({ id: z.string(), name: z.string() });
 const Iso = z.string();

@@ -1,5 +1,5 @@
-import { formatDateTime, tOr, type Language } from '../../shared/i18n/index.js';
-import type { ServiceStatusView } from '../../shared/schemas/portal.js';
+import { formatDateTime, tOr, type Language } from '../i18n/index.js';
+import type { ServiceStatusView } from '../schemas/portal.js';
 import { banner, commandButton, translator, type Tone } from './common.js';
 import { bullets, card, container, facts, text, type AdaptiveCard } from './kit.js';
 

@@ -1,6 +1,6 @@
-import { formatNumber, type Language } from '../../shared/i18n/index.js';
-import type { Customer } from '../../shared/schemas/customers.js';
-import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
+import { formatNumber, type Language } from '../i18n/index.js';
+import type { Customer } from '../schemas/customers.js';
+import type { CustomerHealth } from '../schemas/monitoring.js';
 import { banner, button, commandButton, row, translator } from './common.js';
 import { card, compact, text, type AdaptiveCard } from './kit.js';
 

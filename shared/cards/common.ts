@@ -1,9 +1,14 @@
-import { t, type Language, type MessageKey, type Params } from '../../shared/i18n/index.js';
-import type { CardAction } from '../../shared/schemas/cards.js';
-import type { BotLinks } from '../context.js';
+import { t, type Language, type MessageKey, type Params } from '../i18n/index.js';
+import type { CardAction } from '../schemas/cards.js';
 import { container, execute, heading, openUrl, text, type CardButton, type CardElement, type ContainerStyle } from './kit.js';
 
 /** Shared pieces of the bot's own cards (answers to commands and buttons). */
+
+/** Where "open" buttons go; only https links end up on cards. */
+export interface CardLinks {
+  portal?: string | undefined;
+  hub?: string | undefined;
+}
 
 export type Tone = 'default' | 'good' | 'warning' | 'attention' | 'accent';
 const STYLE: Record<Tone, ContainerStyle> = { default: 'emphasis', good: 'good', warning: 'warning', attention: 'attention', accent: 'accent' };
@@ -24,7 +29,7 @@ export const button = (title: string, action: CardAction, style?: 'positive' | '
 export const commandButton = (title: string, commandText: string) => execute(title, { verb: 'command', text: commandText });
 
 /** "Open in portal" / "Open in SP Hub", only for https addresses (cards may not link elsewhere). */
-export function linkButton(lang: Language, where: 'portal' | 'hub', links: BotLinks, path = ''): CardButton | null {
+export function linkButton(lang: Language, where: 'portal' | 'hub', links: CardLinks, path = ''): CardButton | null {
   const base = links[where];
   if (!base || !/^https:\/\/[^\s]+$/.test(base)) return null;
   return openUrl(t(lang, where === 'portal' ? 'action.openPortal' : 'action.openHub'), `${base.replace(/\/+$/, '')}${path}`);

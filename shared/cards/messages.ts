@@ -1,6 +1,5 @@
-import type { Language } from '../../shared/i18n/index.js';
-import type { BotLinks } from '../context.js';
-import { banner, commandButton, linkButton, translator, type Tone } from './common.js';
+import type { Language } from '../i18n/index.js';
+import { banner, commandButton, linkButton, translator, type Tone, type CardLinks } from './common.js';
 import { bullets, card, compact, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 /** Short answers: problems, refusals, "did you mean", the link instructions, the welcome. */
@@ -26,7 +25,7 @@ export function forbiddenCard(lang: Language, permission: string | null, message
 }
 
 /** How to connect a Teams account to an SP Hub user. */
-export function notLinkedCard(lang: Language, links: BotLinks): AdaptiveCard {
+export function notLinkedCard(lang: Language, links: CardLinks): AdaptiveCard {
   const tr = translator(lang);
   return card(
     [

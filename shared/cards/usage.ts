@@ -1,5 +1,5 @@
-import { formatDate, formatMonth, formatNumber, t, tOr, type Language, type MessageKey } from '../../shared/i18n/index.js';
-import type { UsageReport } from '../../shared/schemas/usage.js';
+import { formatDate, formatMonth, formatNumber, t, tOr, type Language, type MessageKey } from '../i18n/index.js';
+import type { UsageReport } from '../schemas/usage.js';
 import { banner, commandButton, outcome, translator, type Tone } from './common.js';
 import { bullets, card, compact, container, facts, text, type AdaptiveCard } from './kit.js';
 

@@ -1,5 +1,5 @@
-import type { Language } from '../../shared/i18n/index.js';
-import type { Alert } from '../../shared/schemas/monitoring.js';
+import type { Language } from '../i18n/index.js';
+import type { Alert } from '../schemas/monitoring.js';
 import { banner, button, commandButton, outcome, row, shortDateTime, translator } from './common.js';
 import { card, compact, text, type AdaptiveCard, type CardButton } from './kit.js';
 

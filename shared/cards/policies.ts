@@ -1,7 +1,6 @@
-import { formatDateTime, formatNumber, t, type Language, type MessageKey } from '../../shared/i18n/index.js';
-import type { PolicyView } from '../../shared/schemas/backup.js';
-import type { BotLinks } from '../context.js';
-import { banner, button, linkButton, outcome, shortDateTime, translator, type Tone } from './common.js';
+import { formatDateTime, formatNumber, t, type Language, type MessageKey } from '../i18n/index.js';
+import type { PolicyView } from '../schemas/backup.js';
+import { banner, button, linkButton, outcome, shortDateTime, translator, type Tone, type CardLinks } from './common.js';
 import { card, compact, facts, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 export type PolicyVerb = 'start' | 'retry' | 'stop' | 'enable' | 'disable';
@@ -45,7 +44,7 @@ export function policyButtons(lang: Language, p: PolicyView, options: { compact?
 }
 
 /** One policy in full, after a button or a command acted on it. */
-export function policyCard(lang: Language, p: PolicyView, options: { links: BotLinks; outcome?: { message: string; tone: Tone } }): AdaptiveCard {
+export function policyCard(lang: Language, p: PolicyView, options: { links: CardLinks; outcome?: { message: string; tone: Tone } }): AdaptiveCard {
   const tr = translator(lang);
   const shown = p.running ? 'Running' : p.lastResult;
   return card(
