@@ -7,7 +7,7 @@ import { supportArea } from './routes/support.js';
 import { statusArea } from './routes/status.js';
 import { demoPagesArea } from './routes/demo-pages.js';
 import { notificationsArea } from './routes/notifications.js';
-import { botArea } from './routes/bot.js';
+import { botArea } from '../bot/area.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */
 export const areas: Area[] = [accessArea, customersArea, backupArea, usageArea, supportArea, statusArea, notificationsArea, botArea, demoPagesArea];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_USER, startPlayground, type RunningPlayground } from '../../bot/playground.js';
+import { PLAYGROUND_USER, startPlayground, type RunningPlayground } from '../../server/playground.js';
 
 /**
  * The bot end to end in Microsoft 365 Agents Playground (a local Teams-like chat): the Playground's
