@@ -179,7 +179,7 @@ describe('failed and stale', () => {
 describe('policy commands', () => {
   it('starts a policy as the linked user, audited with the Teams user', async () => {
     const policy = (await world.admin.policies({ q: 'Contoso Pharmaceuticals AG', sort: 'name' })).items.find((p) => !p.running && p.enabled)!;
-    const card = await say(`start policy "${policy.name}" for contoso pharmaceuticals`, MEGAN);
+    const card = await say(`start policy "${policy.name}" for "Contoso Pharmaceuticals AG"`, MEGAN);
     expect(textOf(card)).toContain(`Started ${policy.name} (Megan Bowen).`);
     expect(findButton(card, 'Stop').data).toMatchObject({ verb: 'policy.stop', policyId: policy.id });
     const now = await world.admin.policy(policy.id);
@@ -189,7 +189,7 @@ describe('policy commands', () => {
     expect(audit.items[0]!.actor.name).toContain('Megan Bowen');
 
     // Starting it again is a conflict the card explains, with the buttons of its real state.
-    const again = await say(`start policy "${policy.name}" for contoso pharmaceuticals`, MEGAN);
+    const again = await say(`start policy ${policy.name.toUpperCase()} for  contoso   pharmaceuticals ag`, MEGAN);
     expect(textOf(again)).toMatch(/already running/i);
     expect(findButton(again, 'Stop')).toBeDefined();
   });
@@ -206,12 +206,12 @@ describe('policy commands', () => {
 
   it('asks before disabling, enables without asking', async () => {
     const policy = (await world.admin.policies({ q: 'Tailspin Toys', enabled: true })).items[0]!;
-    const confirm = await say(`disable policy "${policy.name}" for tailspin toys`, MEGAN);
+    const confirm = await say(`disable policy "${policy.name}" for "${policy.customerName}"`, MEGAN);
     expect(textOf(confirm)).toContain(`Disable ${policy.name}?`);
     expect(findButton(confirm, 'Cancel').data).toMatchObject({ verb: 'customer.status', customerId: policy.customerId });
     valid(await world.click(confirm, 'Yes, disable it', { user: MEGAN }));
     expect((await world.admin.policy(policy.id)).enabled).toBe(false);
-    const enabled = await say(`enable policy "${policy.name}" for tailspin toys`, MEGAN);
+    const enabled = await say(`enable policy "${policy.name}" for "${policy.customerName}"`, MEGAN);
     expect(textOf(enabled)).toContain(`Enabled the schedule of ${policy.name}`);
     expect((await world.admin.policy(policy.id)).enabled).toBe(true);
   });
@@ -227,18 +227,46 @@ describe('policy commands', () => {
     expect(first.data).toMatchObject({ verb: 'command', text: expect.stringMatching(/^start policy "Executives" for ".+"$/) });
   });
 
-  it('suggests a customer’s policies for a name it does not have', async () => {
-    const card = await say('start policy mailboxes for contoso pharmaceuticals', MEGAN);
-    expect(textOf(card)).toContain('No policy matches “mailboxes (Contoso Pharmaceuticals AG)”');
-    expect(buttonsOf(card).length).toBeGreaterThan(0);
-    expect(buttonsOf(card)[0]!.data).toMatchObject({ verb: 'command', text: expect.stringMatching(/^start policy ".+" for "Contoso Pharmaceuticals AG"$/) });
+  it('acts only on an exact name: a one-letter name starts nothing and suggests nothing', async () => {
+    const bluewater = (await world.admin.customers({ q: 'bluewater' })).items[0]!;
+    const runningBefore = (await world.admin.policies({ customerId: bluewater.id, pageSize: 200 })).items.filter((p) => p.running).map((p) => p.id);
+    expect(textOf(await say('stop policy "x" for "y"', MEGAN))).not.toMatch(/Stop .+\?/);
+
+    // "bluewater" is part of a name, not the name: the customer is offered, nothing happens yet.
+    const card = await say('start policy x for bluewater', MEGAN);
+    expect(textOf(card)).toContain('No customer is called exactly “bluewater”');
+    expect(findButton(card, bluewater.displayName).data).toMatchObject({ verb: 'command', text: `start policy "x" for "${bluewater.displayName}"` });
+    // Clicked, the customer is exact but "x" is one letter in many names: no policy, no suggestion.
+    const clicked = valid(await world.click(card, bluewater.displayName, { user: MEGAN }));
+    expect(textOf(clicked)).toContain(`No policy matches “x (${bluewater.displayName})”`);
+    expect(buttonsOf(clicked).map((b) => b.title)).toEqual(['Help']);
+    const runningAfter = (await world.admin.policies({ customerId: bluewater.id, pageSize: 200 })).items.filter((p) => p.running).map((p) => p.id);
+    expect(runningAfter).toEqual(runningBefore);
+  });
+
+  it('offers a partly typed policy as a button and starts it only on a click', async () => {
+    const clyde = (await world.admin.customers({ q: 'Clyde Energy SA' })).items[0]!;
+    const policy = (await world.admin.policies({ customerId: clyde.id, pageSize: 200 })).items.find((p) => p.name === 'Project sites')!;
+    expect(policy.running).toBeNull();
+    const typed = 'project';
+    const card = await say(`start policy ${typed} for "${policy.customerName}"`, MEGAN);
+    expect(textOf(card)).toContain(`No policy is called exactly “${typed} (${policy.customerName})”`);
+    expect((await world.admin.policy(policy.id)).running).toBeNull();
+    const started = valid(await world.click(card, policy.name, { user: MEGAN }));
+    expect(textOf(started)).toContain(`Started ${policy.name} (Megan Bowen).`);
+    expect((await world.admin.policy(policy.id)).running).not.toBeNull();
+  });
+
+  it('takes a policy by its id', async () => {
+    const policy = (await world.admin.policies({ q: 'Litware Architects SAS', pageSize: 200 })).items.find((p) => !p.running && p.enabled)!;
+    expect(textOf(await say(`start policy ${policy.id}`, MEGAN))).toContain(`Started ${policy.name} (Megan Bowen).`);
   });
 });
 
 describe('invites', () => {
   it('sends an invite inside the customer’s domain and lists every invite', async () => {
     const coho = (await world.admin.customers({ q: 'Coho Winery' })).items[0]!;
-    const card = await say(`send invite coho winery it@${coho.domain}, Owner@${coho.domain.toUpperCase()}`, MEGAN);
+    const card = await say(`send invite "${coho.displayName}" it@${coho.domain}, Owner@${coho.domain.toUpperCase()}`, MEGAN);
     const text = textOf(card);
     expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain} (Megan Bowen).`);
     expect(findButton(card, 'Resend invite').data).toMatchObject({ verb: 'invite.resend', customerId: coho.id });
@@ -246,7 +274,7 @@ describe('invites', () => {
   });
 
   it('refuses addresses outside the customer’s domain with the hub’s reason', async () => {
-    const card = await say('send invite coho winery someone@gmail.com', MEGAN);
+    const card = await say('send invite "Coho Winery Ltd" someone@gmail.com', MEGAN);
     expect(textOf(card)).toContain('That did not work');
     expect(textOf(card)).toMatch(/domain/);
   });
@@ -254,7 +282,11 @@ describe('invites', () => {
   it('resends to everyone invited', async () => {
     const margie = (await world.admin.customers({ q: 'Margie' })).items[0]!;
     const before = await world.admin.invites(margie.id);
-    const card = await say('resend invite margie', MEGAN);
+    // "margie" is not the name: the customer is offered, and the invite goes out on a click.
+    const offered = await say('resend invite margie', MEGAN);
+    expect(textOf(offered)).toContain('No customer is called exactly “margie”');
+    expect((await world.admin.invites(margie.id))[0]!.sendCount).toBe(before[0]!.sendCount);
+    const card = valid(await world.click(offered, margie.displayName, { user: MEGAN }));
     expect(textOf(card)).toContain(`Sent the invite again to ${before.map((i) => i.email).join(', ')} (Megan Bowen).`);
     const after = await world.admin.invites(margie.id);
     expect(after[0]!.sendCount).toBe(before[0]!.sendCount + 1);

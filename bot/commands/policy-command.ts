@@ -14,7 +14,7 @@ export function policyCommand(verb: Exclude<PolicyVerb, 'retry'>, extra: { phras
     syntax: extra.syntax,
     summary: extra.summary,
     async run(turn, args) {
-      const found = await resolvePolicy(turn, args.policy ?? '', args.customer, (policy, customer) => `${verb} policy ${policy}${customer ? ` for ${customer}` : ''}`);
+      const found = await resolvePolicy(turn, args.policy ?? '', args.customer, (policy, customer) => `${verb} policy ${policy}${customer ? ` for ${customer}` : ''}`, { exact: true });
       if (found.card) return found.card;
       // A typed stop or disable still asks first, like the buttons.
       return policyAction(turn, verb, found.item, { confirmed: false });

@@ -76,6 +76,21 @@ export function didYouMeanCard(lang: Language, kind: NameKind, typed: string, su
   });
 }
 
+/**
+ * A command that changes something named no item exactly: the close ones as buttons that re-run
+ * it with the exact name (nothing happens before a click), or how to find the name.
+ */
+export function notExactCard(lang: Language, kind: NameKind, typed: string, candidates: { label: string; commandText: string }[]): AdaptiveCard {
+  const tr = translator(lang);
+  if (candidates.length === 0) return didYouMeanCard(lang, kind, typed, []);
+  return problemCard(lang, {
+    title: tr(kind === 'customer' ? 'bot.notExact.customer' : 'bot.notExact.policy', { name: typed }),
+    message: tr('bot.notExact.pick'),
+    tone: 'accent',
+    buttons: candidates.slice(0, 5).map((c) => commandButton(c.label, c.commandText)),
+  });
+}
+
 /** Several items fit the typed name equally well: let the user pick. */
 export function ambiguousCard(lang: Language, kind: NameKind, typed: string, candidates: { label: string; commandText: string }[], total = candidates.length): AdaptiveCard {
   const tr = translator(lang);
