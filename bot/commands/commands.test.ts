@@ -145,11 +145,34 @@ describe('customers', () => {
     expect(buttonsOf(card).filter((b) => b.title === 'Status')).toHaveLength(2);
   });
 
-  it('lists the first ten and says how to narrow down', async () => {
-    const total = (await world.admin.customers({ pageSize: 1 })).total;
-    const text = textOf(await say('customers'));
-    expect(text).toContain(`10 of ${total}`);
-    expect(text).toContain('add a search text');
+  it('lists ten at a time, with Next and Previous replacing the card and the total kept', async () => {
+    const all = (await world.admin.customers({ pageSize: 100, sort: 'displayName' })).items;
+    const total = all.length;
+    expect(total).toBeGreaterThan(20);
+    const first = await say('customers');
+    expect(textOf(first)).toContain(`1–10 of ${total}`);
+    expect(textOf(first)).toContain('add a search text');
+    expect(buttonsOf(first).some((b) => b.title === 'Previous')).toBe(false);
+    const second = valid(await world.click(first, 'Next'));
+    expect(textOf(second)).toContain(`11–20 of ${total}`);
+    for (const c of all.slice(10, 20)) expect(textOf(second)).toContain(c.displayName);
+    expect(textOf(second)).not.toContain(all[0]!.displayName);
+    const back = valid(await world.click(second, 'Previous'));
+    expect(textOf(back)).toContain(`1–10 of ${total}`);
+    expect(textOf(back)).toContain(all[0]!.displayName);
+    // The last page has no Next.
+    let card = second;
+    for (let page = 3; page <= Math.ceil(total / 10); page++) card = valid(await world.click(card, 'Next'));
+    expect(textOf(card)).toContain(`of ${total}`);
+    expect(buttonsOf(card).some((b) => b.title === 'Next')).toBe(false);
+  });
+
+  it('pages a search with its search text', async () => {
+    const matching = await world.admin.customers({ q: 'a', pageSize: 1 });
+    expect(matching.total).toBeGreaterThan(10);
+    const second = valid(await world.click(await say('customers a'), 'Next'));
+    expect(textOf(second)).toContain(`11–${Math.min(20, matching.total)} of ${matching.total}`);
+    expect(findButton(second, 'Previous').data).toMatchObject({ verb: 'list.page', list: 'customers', page: 1, q: 'a' });
   });
 
   it('says when nothing matches', async () => {
@@ -166,6 +189,36 @@ describe('failed and stale', () => {
     for (const alert of alerts.items) expect(text).toContain(alert.customerName!);
     expect(buttonsOf(card).filter((b) => b.title === 'Acknowledge').length).toBe(alerts.items.filter((a) => !a.acknowledged).length);
     expect(buttonsOf(card).some((b) => b.title === 'Retry')).toBe(true);
+  });
+
+  it('pages through failed backups in place', async () => {
+    const kinds = ['backupFailed', 'backupWarning', 'tenantDisconnected'];
+    const total = (await world.admin.alerts({ kind: kinds, pageSize: 1 })).total;
+    expect(total).toBeGreaterThan(10);
+    const second = valid(await world.click(await say('failed'), 'Next'));
+    expect(textOf(second)).toContain(`11–${Math.min(20, total)} of ${total}`);
+    const page2 = await world.admin.alerts({ kind: kinds, page: 2, pageSize: 10 });
+    for (const alert of page2.items) expect(textOf(second)).toContain(alert.customerName!);
+    expect(findButton(second, 'Previous').data).toMatchObject({ verb: 'list.page', list: 'failed', page: 1 });
+  });
+
+  it('retries from the failed list: the row shows it, the list and its page stay', async () => {
+    const kinds = ['backupFailed', 'backupWarning', 'tenantDisconnected'];
+    const second = valid(await world.click(await say('failed', MEGAN), 'Next', { user: MEGAN }));
+    const retry = buttonsOf(second).find((b) => b.title === 'Retry')!;
+    const policyId = String(retry.data!.policyId);
+    expect(retry.data).toMatchObject({ verb: 'policy.retry', from: { list: 'failed', page: 2 } });
+    const policy = await world.admin.policy(policyId);
+    expect(policy.running).toBeNull();
+    const after = valid(await world.click(second, (b) => b.title === 'Retry' && b.data?.policyId === policyId, { user: MEGAN }));
+    const total = (await world.admin.alerts({ kind: kinds, pageSize: 1 })).total;
+    expect(textOf(after)).toContain('Failed and warning backups');
+    expect(textOf(after)).toContain(`11–${Math.min(20, total)} of ${total}`);
+    expect(textOf(after)).toContain(`Started ${policy.name} again (Megan Bowen).`);
+    expect((await world.admin.policy(policyId)).running).not.toBeNull();
+    // The retried row has no Retry any more; the other rows keep theirs.
+    expect(buttonsOf(after).some((b) => b.title === 'Retry' && b.data?.policyId === policyId)).toBe(false);
+    expect(buttonsOf(after).filter((b) => b.title === 'Acknowledge').length).toBe(buttonsOf(second).filter((b) => b.title === 'Acknowledge').length);
   });
 
   it('lists stale policies with start and acknowledge', async () => {
@@ -199,6 +252,10 @@ describe('policy commands', () => {
     const confirm = await say(`stop policy "${policy.name}" for "Contoso Pharmaceuticals AG"`, MEGAN);
     expect(textOf(confirm)).toContain(`Stop ${policy.name}?`);
     expect((await world.admin.policy(policy.id)).running).not.toBeNull();
+    // Cancel goes back to the policy's card, not to the customer's.
+    const cancelled = valid(await world.click(confirm, 'Cancel', { user: MEGAN }));
+    expect(findButton(cancelled, 'Stop').data).toMatchObject({ verb: 'policy.stop', policyId: policy.id });
+    expect((await world.admin.policy(policy.id)).running).not.toBeNull();
     const stopped = valid(await world.click(confirm, 'Yes, stop it', { user: MEGAN }));
     expect(textOf(stopped)).toContain(`Stopped ${policy.name} (Megan Bowen).`);
     expect((await world.admin.policy(policy.id)).running).toBeNull();
@@ -208,7 +265,7 @@ describe('policy commands', () => {
     const policy = (await world.admin.policies({ q: 'Tailspin Toys', enabled: true })).items[0]!;
     const confirm = await say(`disable policy "${policy.name}" for "${policy.customerName}"`, MEGAN);
     expect(textOf(confirm)).toContain(`Disable ${policy.name}?`);
-    expect(findButton(confirm, 'Cancel').data).toMatchObject({ verb: 'customer.status', customerId: policy.customerId });
+    expect(findButton(confirm, 'Cancel').data).toMatchObject({ verb: 'policy.show', policyId: policy.id });
     valid(await world.click(confirm, 'Yes, disable it', { user: MEGAN }));
     expect((await world.admin.policy(policy.id)).enabled).toBe(false);
     const enabled = await say(`enable policy "${policy.name}" for "${policy.customerName}"`, MEGAN);

@@ -1,16 +1,20 @@
 import type { Language } from '../i18n/index.js';
+import type { ListPlace } from '../schemas/cards.js';
 import type { Alert } from '../schemas/monitoring.js';
-import { banner, button, commandButton, outcome, row, shortDateTime, translator } from './common.js';
+import { banner, button, commandButton, outcome, pageRange, pager, row, shortDateTime, translator, type Tone } from './common.js';
 import { card, compact, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 export const ALERT_ROWS = 10;
 export type AlertList = 'failed' | 'stale';
 
-/** The buttons that fix an alert (start, retry, enable) and acknowledge it. */
-function alertButtons(lang: Language, alert: Alert): CardButton[] {
+/** The policy an alert is about, if any. */
+const policyOf = (alert: Alert) => alert.action?.policyId ?? (alert.subject.type === 'policy' ? alert.subject.id : undefined);
+
+/** The buttons that fix an alert (start, retry, enable) and acknowledge it; they keep the list's place. */
+function alertButtons(lang: Language, alert: Alert, from: ListPlace): CardButton[] {
   const tr = translator(lang);
-  const policyId = alert.action?.policyId ?? (alert.subject.type === 'policy' ? alert.subject.id : undefined);
-  const customer = alert.customerId ? { customerId: alert.customerId } : {};
+  const policyId = policyOf(alert);
+  const customer = { ...(alert.customerId && { customerId: alert.customerId }), from };
   const fix =
     alert.action?.type === 'startPolicy' && policyId
       ? alert.kind === 'staleProtection'
@@ -24,12 +28,31 @@ function alertButtons(lang: Language, alert: Alert): CardButton[] {
   return compact([fix, alert.acknowledged ? null : button(tr('action.acknowledge'), { verb: 'alert.acknowledge', alertId: alert.id, ...customer })]);
 }
 
-/** `failed` and `stale`: the open alerts, worst and oldest first, each with what fixes it. */
-export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], total: number, outcomeLine?: string): AdaptiveCard {
+/** What just happened to a row of the list (a retry, a start): shown in that row, or above the list. */
+export interface ListOutcome {
+  message: string;
+  tone: Tone;
+  /** The policy or alert the outcome is about. */
+  policyId?: string | undefined;
+  alertId?: string | undefined;
+}
+
+/**
+ * `failed` and `stale`: the open alerts, worst and oldest first, each with what fixes it, a page
+ * at a time. An outcome about a row on this page is shown in that row (whose fix button goes
+ * once it worked), so the list stays as it was around it.
+ */
+export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], total: number, options: { page?: number; outcome?: ListOutcome | undefined } = {}): AdaptiveCard {
   const tr = translator(lang);
+  const page = options.page ?? 1;
   const title = tr(list === 'failed' ? 'bot.failed.title' : 'bot.stale.title');
-  const rows = alerts.slice(0, ALERT_ROWS).map((a, i) =>
-    row(
+  const shown = alerts.slice(0, ALERT_ROWS);
+  const about = (a: Alert) => options.outcome && ((options.outcome.alertId && options.outcome.alertId === a.id) || (options.outcome.policyId && options.outcome.policyId === policyOf(a)));
+  const inRow = shown.some(about);
+  const rows = shown.map((a, i) => {
+    const changed = about(a) ? options.outcome : undefined;
+    const buttons = alertButtons(lang, a, { list, page });
+    return row(
       [
         text(compact([a.customerName, a.subject.type === 'policy' ? a.subject.name : null]).join(': '), { weight: 'Bolder' }),
         text(a.reason, { spacing: 'None', size: 'Small', max: 300 }),
@@ -37,19 +60,24 @@ export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], 
           compact([tr('bot.alert.since', { time: `${shortDateTime(lang, a.since)} UTC` }), a.acknowledged ? tr('bot.alert.acknowledged', { name: a.acknowledged.by, time: `${shortDateTime(lang, a.acknowledged.at)} UTC` }) : null]).join(' · '),
           { isSubtle: true, spacing: 'None', size: 'Small' },
         ),
+        changed ? outcome(changed.message, changed.tone) : null,
       ],
-      alertButtons(lang, a),
+      // Once started, the row's start or retry would only say "already running".
+      changed?.policyId && changed.tone === 'good' ? buttons.filter((b) => !isFix(b)) : buttons,
       { separator: i > 0, stacked: true },
-    ),
-  );
+    );
+  });
+  const { from, to } = pageRange(page, ALERT_ROWS, shown.length);
   return card(
     [
-      banner(title, total ? tr('bot.alerts.count', { shown: Math.min(total, ALERT_ROWS), total }) : tr('bot.alerts.none'), total ? (list === 'failed' ? 'attention' : 'warning') : 'good'),
-      outcomeLine ? outcome(outcomeLine, 'good') : null,
+      banner(title, total ? tr('bot.alerts.count', { from, to, total }) : tr('bot.alerts.none'), total ? (list === 'failed' ? 'attention' : 'warning') : 'good'),
+      options.outcome && !inRow ? outcome(options.outcome.message, options.outcome.tone) : null,
       ...(rows.length ? rows : [text(tr(list === 'failed' ? 'bot.failed.none' : 'bot.stale.none'))]),
-      total > ALERT_ROWS ? text(tr('bot.alerts.more', { count: total - ALERT_ROWS }), { isSubtle: true, spacing: 'Medium' }) : null,
     ],
-    [commandButton(tr('bot.button.refresh'), list), commandButton(tr(list === 'failed' ? 'bot.button.stale' : 'bot.button.failed'), list === 'failed' ? 'stale' : 'failed')],
+    [...pager(lang, list, { page, rows: ALERT_ROWS, total }), commandButton(tr('bot.button.refresh'), list), commandButton(tr(list === 'failed' ? 'bot.button.stale' : 'bot.button.failed'), list === 'failed' ? 'stale' : 'failed')],
     { fallbackText: title },
   );
 }
+
+const FIX_VERBS = new Set(['policy.start', 'policy.retry', 'policy.enable']);
+const isFix = (b: CardButton) => FIX_VERBS.has(String(b.verb));

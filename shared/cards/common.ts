@@ -1,5 +1,5 @@
 import { t, type Language, type MessageKey, type Params } from '../i18n/index.js';
-import type { CardAction } from '../schemas/cards.js';
+import type { CardAction, ListName } from '../schemas/cards.js';
 import { container, execute, heading, openUrl, text, type CardButton, type CardElement, type ContainerStyle } from './kit.js';
 
 /** Shared pieces of the bot's own cards (answers to commands and buttons). */
@@ -74,4 +74,20 @@ export function row(lines: (CardElement | null)[], buttons: CardButton[], option
       ...(buttons.length ? [{ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'ActionSet', actions: buttons }] }] : []),
     ],
   };
+}
+
+/** Rows `from`–`to` of a page (1-based), for "11–20 of 59". */
+export function pageRange(page: number, rows: number, shown: number): { from: number; to: number } {
+  const from = (page - 1) * rows + 1;
+  return { from: shown ? from : 0, to: from - 1 + shown };
+}
+
+/** Previous / Next buttons of a list card: each answers with the other page, replacing the card. */
+export function pager(lang: Language, list: ListName, input: { page: number; rows: number; total: number; q?: string | undefined }): CardButton[] {
+  const tr = translator(lang);
+  const q = input.q ? { q: input.q } : {};
+  const buttons: CardButton[] = [];
+  if (input.page > 1) buttons.push(button(tr('bot.button.previous'), { verb: 'list.page', list, page: input.page - 1, ...q }));
+  if (input.page * input.rows < input.total) buttons.push(button(tr('bot.button.next'), { verb: 'list.page', list, page: input.page + 1, ...q }));
+  return buttons;
 }

@@ -81,7 +81,8 @@ export function confirmPolicyCard(lang: Language, p: PolicyView, verb: 'stop' | 
       verb === 'stop'
         ? button(tr('bot.button.confirmStop'), { verb: 'policy.stop', ...ids, confirmed: true }, 'destructive')
         : button(tr('bot.button.confirmDisable'), { verb: 'policy.disable', ...ids, confirmed: true }, 'destructive'),
-      button(tr('bot.button.cancel'), { verb: 'customer.status', customerId: p.customerId }),
+      // Cancel goes back to the policy, where stop and disable are offered.
+      button(tr('bot.button.cancel'), { verb: 'policy.show', ...ids }),
     ],
     { fallbackText: title },
   );
