@@ -113,11 +113,12 @@ export class SpHubBot extends TeamsActivityHandler {
   private turn(turn: TurnContext, operationId: string): BotTurn {
     const { activity } = turn;
     const user = teamsIdentity(activity);
+    const language = languageOf(activity);
     return {
-      language: languageOf(activity),
+      language,
       user,
       conversation: { id: conversationKey(activity.conversation.id), kind: conversationKind(activity) },
-      api: this.deps.api(user, { idempotencyKey: idempotencyKeyFor(user.id, operationId) }),
+      api: this.deps.api(user, { idempotencyKey: idempotencyKeyFor(user.id, operationId), language }),
       links: this.deps.links,
       now: this.deps.clock.now(),
       commands: this.commands,

@@ -135,6 +135,24 @@ describe('status', () => {
   });
 });
 
+describe('what the hub refuses', () => {
+  it('says it as a sentence in the user’s language, never the raw validation text', async () => {
+    const long = 'x'.repeat(205);
+    const de = textOf(await say(`status ${long}`, ALEX, { locale: 'de-DE' }));
+    expect(de).toContain('Zu lang: Suchtext (höchstens 200 Zeichen).');
+    const en = textOf(await say(`status ${long}`));
+    expect(en).toContain('The search text is too long (at most 200 characters).');
+    for (const text of [de, en]) {
+      expect(text).not.toMatch(/Invalid query|query\.q|Too big|expected string/);
+    }
+  });
+
+  it('says a refusal once, without the field name', async () => {
+    const text = textOf(await say('send invite "Coho Winery Ltd" someone@gmail.com', MEGAN));
+    expect(text).not.toMatch(/^emails:/m);
+  });
+});
+
 describe('customers', () => {
   it('searches like the portal and shows health per row', async () => {
     const card = await say('customers pharma');

@@ -1,0 +1,30 @@
+import type { apiEn } from './api-en.js';
+
+/** German texts of the hub's API answers (see api-en.ts). */
+export const apiDe: Record<keyof typeof apiEn, string> = {
+  'api.invalid.tooLong': 'Zu lang: {field} (höchstens {max} Zeichen).',
+  'api.invalid.tooShort': 'Zu kurz: {field} (mindestens {min} Zeichen).',
+  'api.invalid.tooMany': 'Zu viele Einträge: {field} (höchstens {max}).',
+  'api.invalid.tooFew': 'Zu wenige Einträge: {field} (mindestens {min}).',
+  'api.invalid.tooLarge': 'Zu groß: {field} (höchstens {max}).',
+  'api.invalid.tooSmall': 'Zu klein: {field} (mindestens {min}).',
+  'api.invalid.missing': 'Es fehlt: {field}.',
+  'api.invalid.unknown': 'Unbekanntes Feld: {field}.',
+  'api.invalid.other': 'Ungültig: {field}.',
+  'api.invalid.more': '{count} weitere Probleme stehen in den Details.',
+  'api.field.generic': 'Feld „{name}“',
+  'api.field.q': 'Suchtext',
+  'api.field.emails': 'Liste der E-Mail-Adressen',
+  'api.field.email': 'E-Mail-Adresse',
+  'api.field.name': 'Name',
+  'api.field.page': 'Seitennummer',
+  'api.field.pageSize': 'Seitengröße',
+  'api.notFound': '{what} {id} wurde nicht gefunden.',
+  'api.notFound.noId': '{what} wurde nicht gefunden.',
+  'api.thing.Policy': 'Richtlinie',
+  'api.thing.Customer': 'Kunde',
+  'api.thing.Alert': 'Warnung',
+  'api.thing.Session': 'Sitzung',
+  'api.thing.User': 'Benutzer',
+  'api.thing.Conversation': 'Unterhaltung',
+};
