@@ -5,6 +5,10 @@ import { ALEX, buttonsOf, CHANNEL, createBotWorld, findButton, textOf, type BotW
 import type { AdaptiveCard } from '../../shared/cards/kit.js';
 import { validateCard } from '../../shared/cards/validate.js';
 import { commands } from './registry.js';
+import { healthLine } from '../../shared/cards/customers.js';
+import { policyCard } from '../../shared/cards/policies.js';
+import { maintenanceName } from '../../shared/cards/service-status.js';
+import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
 
 /** Every answer is a valid Adaptive Card 1.5 under the 40 KB a bot message may have. */
 function valid(card: AdaptiveCard | undefined): AdaptiveCard {
@@ -385,6 +389,43 @@ describe('usage', () => {
     const text = textOf(await say('usage 2026-10', ALEX, { locale: 'de-DE' }));
     expect(text).toContain('Nutzungsbericht Oktober 2026');
     expect(text).toMatch(/Punkte gesamt: [\d.]+(,\d+)?/);
+  });
+});
+
+describe('wording', () => {
+  it('counts one open alert and one license in the singular', () => {
+    const health = { policies: 1, lastResult: 'Success', running: 0, stale: false, licensePercent: null, pendingInvite: false, alerts: 1 } as unknown as CustomerHealth;
+    expect(healthLine('en', health)).toContain('1 open alert');
+    expect(healthLine('en', health)).not.toContain('1 open alerts');
+    expect(healthLine('de', health)).toContain('1 offene Warnung');
+    expect(healthLine('en', { ...health, alerts: 2 })).toContain('2 open alerts');
+  });
+
+  it('does not show “Failing since” as the same moment as the last success', async () => {
+    const policy = (await world.admin.policies({ pageSize: 1 })).items[0]!;
+    const at = '2026-11-24T01:20:00.000Z';
+    const warned = textOf(policyCard('en', { ...policy, running: null, lastResult: 'Warning', lastSuccessAt: at, failingSince: at }, { links: {} }));
+    expect(warned).toContain('Last successful backup');
+    expect(warned).not.toMatch(/Failing since|With warnings since/);
+    const failing = textOf(policyCard('en', { ...policy, running: null, lastResult: 'Failed', lastSuccessAt: '2026-11-20T01:20:00.000Z', failingSince: at }, { links: {} }));
+    expect(failing).toContain('Failing since: 24 Nov 2026');
+    const warnings = textOf(policyCard('en', { ...policy, running: null, lastResult: 'Warning', lastSuccessAt: '2026-11-25T01:20:00.000Z', failingSince: at }, { links: {} }));
+    expect(warnings).toContain('With warnings since: 24 Nov 2026');
+  });
+
+  it('names a maintenance’s regions only when its title does not', () => {
+    expect(maintenanceName({ title: 'Backup storage upgrade in EMEA', regions: ['EMEA'] })).toBe('Backup storage upgrade in EMEA');
+    expect(maintenanceName({ title: 'Backup storage upgrade in EMEA', regions: ['EMEA', 'APJ'] })).toBe('Backup storage upgrade in EMEA (APJ)');
+    expect(maintenanceName({ title: 'Portal maintenance', regions: ['AMER'] })).toBe('Portal maintenance (AMER)');
+  });
+
+  it('shows a usage report’s due date once, in the user’s format and language', async () => {
+    for (const locale of ['en-US', 'de-DE']) {
+      const text = textOf(await say('usage', ALEX, { locale }));
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      expect(text).toMatch(locale === 'de-DE' ? /Tagesende \(UTC\)/ : /end of day \(UTC\)/);
+      if (locale === 'de-DE') expect(text).not.toMatch(/\b(overdue|due by|suspended)\b/i);
+    }
   });
 });
 

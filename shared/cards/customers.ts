@@ -1,4 +1,4 @@
-import { formatNumber, type Language } from '../i18n/index.js';
+import { formatNumber, tn, type Language } from '../i18n/index.js';
 import type { Customer } from '../schemas/customers.js';
 import type { CustomerHealth } from '../schemas/monitoring.js';
 import { banner, button, commandButton, pageRange, pager, row, translator } from './common.js';
@@ -17,7 +17,7 @@ export function healthLine(lang: Language, health: CustomerHealth | undefined): 
     health.stale ? tr('bot.health.stale') : null,
     health.licensePercent !== null ? tr('bot.health.licenses', { percent: formatNumber(lang, health.licensePercent) }) : null,
     health.pendingInvite ? tr('bot.health.pendingInvite') : null,
-    health.alerts ? tr('bot.health.alerts', { count: health.alerts }) : null,
+    health.alerts ? tn(lang, 'bot.health.alerts', health.alerts) : null,
   ];
   return compact(parts).join(' · ');
 }
@@ -34,7 +34,7 @@ export function customersCard(lang: Language, input: { query?: string | undefine
     row(
       [
         text(c.displayName, { weight: 'Bolder' }),
-        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, tr('bot.customers.licenses', { count: c.licenses })]).join(' · '), { isSubtle: true, spacing: 'None' }),
+        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, tn(lang, 'bot.customers.licenses', c.licenses)]).join(' · '), { isSubtle: true, spacing: 'None' }),
         healthLine(lang, input.health.get(c.id)) ? text(healthLine(lang, input.health.get(c.id)), { spacing: 'None', size: 'Small' }) : null,
       ],
       [button(tr('bot.button.status'), { verb: 'customer.status', customerId: c.id })],

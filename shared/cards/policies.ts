@@ -54,7 +54,8 @@ export function policyCard(lang: Language, p: PolicyView, options: { links: Card
       facts([
         [tr('fact.status'), policyLine(lang, p)],
         [tr('bot.fact.lastSuccess'), p.lastSuccessAt ? formatDateTime(lang, p.lastSuccessAt) : tr('bot.policy.neverSucceeded')],
-        [tr('bot.fact.failingSince'), p.failingSince ? formatDateTime(lang, p.failingSince) : null],
+        // Since when the results have not been clean: shown when it says more than the last success.
+        [tr(p.lastResult === 'Warning' ? 'bot.fact.warningsSince' : 'bot.fact.failingSince'), p.failingSince && p.failingSince !== p.lastSuccessAt ? formatDateTime(lang, p.failingSince) : null],
         [tr('bot.fact.lastMessage'), p.lastMessage],
         [tr('bot.fact.schedule'), p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled')],
         [tr('bot.fact.averageTime'), p.timedRuns ? p.averageProcessTime : null],

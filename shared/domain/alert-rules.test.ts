@@ -33,6 +33,10 @@ describe('alert rules', () => {
 
   it('raises a warning for Warning, keeps it while a retry runs, and offers enable for a disabled policy', () => {
     expect(policyResultAlert(policy({ lastResult: 'Warning', lastStatus: 'Running' }), customer)?.severity).toBe('warning');
+    expect(policyResultAlert(policy({ lastResult: 'Warning', lastMessage: '2 warnings: some items were skipped' }), customer)?.reason).toBe(
+      'The last session of policy "Mail" completed with warnings (2 warnings: some items were skipped)',
+    );
+    expect(policyResultAlert(policy({ lastResult: 'Warning', lastMessage: null }), customer)?.reason).toBe('The last session of policy "Mail" completed with warnings.');
     expect(policyResultAlert(policy({ lastResult: 'Failed', enabled: false }), customer)?.action?.type).toBe('enablePolicy');
     for (const lastResult of ['Success', 'Never', 'Stopped', 'Disconnected'] as const) expect(policyResultAlert(policy({ lastResult }), customer)).toBeNull();
   });

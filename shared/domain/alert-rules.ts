@@ -43,6 +43,8 @@ export function policyResultAlert(policy: Policy, customer: CustomerFacts): Aler
   const failed = policy.lastResult === 'Failed';
   const kind = failed ? 'backupFailed' : 'backupWarning';
   const detail = policy.lastMessage ? `: ${policy.lastMessage}` : '.';
+  // "ended Warning: 2 warnings" read badly: a warning is a session that completed, with warnings.
+  const outcome = failed ? `ended Failed${detail}` : `completed with warnings${policy.lastMessage ? ` (${policy.lastMessage})` : '.'}`;
   return {
     id: alertId(kind, policy.id),
     kind,
@@ -50,7 +52,7 @@ export function policyResultAlert(policy: Policy, customer: CustomerFacts): Aler
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'policy', id: policy.id, name: policy.name },
-    reason: `The last session of policy "${policy.name}" ended ${policy.lastResult}${detail}`,
+    reason: `The last session of policy "${policy.name}" ${outcome}`,
     since: policy.failingSince ?? policy.lastRun,
     action: policy.enabled
       ? { type: 'startPolicy', label: failed ? 'Retry the policy' : 'Run the policy again', policyId: policy.id }
