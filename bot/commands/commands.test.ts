@@ -151,6 +151,13 @@ describe('what the hub refuses', () => {
     }
   });
 
+  it('says the hub’s refusals in German to a German user', async () => {
+    const policy = (await world.admin.policies({ enabled: false, pageSize: 1 })).items[0] ?? (await world.admin.disablePolicy((await world.admin.policies({ q: 'Trey Research', pageSize: 1 })).items[0]!.id));
+    const text = textOf(await say(`start policy "${policy.name}" for "${policy.customerName}"`, ALEX, { locale: 'de-DE' }));
+    expect(text).toContain(`Die Richtlinie „${policy.name}“ ist deaktiviert. Aktivieren Sie sie, bevor Sie sie starten.`);
+    expect(text).not.toContain('is disabled');
+  });
+
   it('says a refusal once, without the field name', async () => {
     const text = textOf(await say('send invite "Coho Winery Ltd" someone@gmail.com', MEGAN));
     expect(text).not.toMatch(/^emails:/m);

@@ -1,4 +1,4 @@
-import { isMessageKey, t, type Language, type MessageKey, type Params } from '../../shared/i18n/index.js';
+import { isMessageKey, say, type Language, type Text } from '../../shared/i18n/index.js';
 import type { ErrorCode } from '../../shared/schemas/common.js';
 
 export interface FieldError {
@@ -20,19 +20,14 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 /** An error message from the catalog, so the answer can be in the caller's language. */
-export interface LocalizedText {
-  key: MessageKey;
-  /** Values, or catalog texts translated along (a field's or a thing's name). */
-  params?: Record<string, Params[string] | { key: MessageKey; params?: Params }>;
+export interface LocalizedText extends Text {
   /** Further sentences after the first. */
   more?: LocalizedText[];
 }
 
 /** The text in a language: its sentences joined. */
 export function textIn(language: Language, text: LocalizedText): string {
-  const params: Params = {};
-  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? t(language, value.key, value.params) : value;
-  return [t(language, text.key, params), ...(text.more ?? []).map((m) => textIn(language, m))].join(' ');
+  return [say(language, text), ...(text.more ?? []).map((m) => textIn(language, m))].join(' ');
 }
 
 /** The one error type services throw; the app's onError turns it into the one error shape. */

@@ -80,6 +80,19 @@ export function languageFromHeader(header: string | null | undefined): Language 
   return best?.language ?? 'en';
 }
 
+/** A message and its parameters, said later in whichever language is asked for; a parameter may itself be a catalog text. */
+export interface Text {
+  key: MessageKey;
+  params?: Record<string, Params[string] | Text>;
+}
+
+/** A Text in a language. */
+export function say(language: Language, text: Text): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? say(language, value) : value;
+  return t(language, text.key, params);
+}
+
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, key);
 }
