@@ -220,6 +220,12 @@ describe('failed and stale', () => {
     expect(buttonsOf(card).some((b) => b.title === 'Retry')).toBe(true);
   });
 
+  it('gives a German user the alert reasons in German', async () => {
+    const text = textOf(await say('failed', ALEX, { locale: 'de-DE' }));
+    expect(text).toContain('Die letzte Sitzung der Richtlinie');
+    expect(text).not.toContain('The last session of policy');
+  });
+
   it('pages through failed backups in place', async () => {
     const kinds = ['backupFailed', 'backupWarning', 'tenantDisconnected'];
     const total = (await world.admin.alerts({ kind: kinds, pageSize: 1 })).total;

@@ -26,6 +26,7 @@ describe('alert rules', () => {
       customerName: 'Acme',
       subject: { type: 'policy', id: 'pol_1', name: 'Mail' },
       reason: 'The last session of policy "Mail" ended Failed: throttled',
+      reasonText: { key: 'api.alert.failed', params: { policy: 'Mail', message: 'throttled' } },
       since: '2026-11-22T01:40:00.000Z',
       action: { type: 'startPolicy', label: 'Retry the policy', policyId: 'pol_1' },
     });
