@@ -52,6 +52,9 @@ export function issueText(issue: z.core.$ZodIssue, root: string): LocalizedText 
       return say(/received undefined$/.test(issue.message) ? 'api.invalid.missing' : 'api.invalid.other');
     case 'unrecognized_keys':
       return say('api.invalid.unknown');
+    case 'custom':
+      // A rule of the schema (a refinement) says what is wrong in its own words.
+      return { key: 'api.invalid.rule', params: { message: issue.message } };
     default:
       return say('api.invalid.other');
   }

@@ -11,6 +11,7 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.invalid.missing': 'Es fehlt: {field}.',
   'api.invalid.unknown': 'Unbekanntes Feld: {field}.',
   'api.invalid.other': 'Ungültig: {field}.',
+  'api.invalid.rule': 'Die Anfrage ist ungültig: {message}.',
   'api.invalid.more': '{count} weitere Probleme stehen in den Details.',
   'api.field.generic': 'Feld „{name}“',
   'api.field.q': 'Suchtext',

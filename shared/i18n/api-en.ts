@@ -12,6 +12,7 @@ export const apiEn = {
   'api.invalid.missing': 'The {field} is missing.',
   'api.invalid.unknown': 'The {field} is not a known field.',
   'api.invalid.other': 'The {field} is not valid.',
+  'api.invalid.rule': 'The request is not valid: {message}.',
   'api.invalid.more': '{count} more problems are listed in the details.',
   'api.field.generic': 'field “{name}”',
   'api.field.q': 'search text',
