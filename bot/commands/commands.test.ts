@@ -133,6 +133,14 @@ describe('status', () => {
     expect(buttonsOf(card).map((b) => b.title).sort()).toEqual(['Contoso Pharmaceuticals AG', 'Pinnacle Pharma Corp.']);
   });
 
+  it('offers no customers for two letters that are merely inside their names', async () => {
+    const containing = await world.admin.customers({ q: 'ee', pageSize: 1 });
+    expect(containing.total).toBeGreaterThan(1);
+    const card = await say('status ee');
+    expect(textOf(card)).toContain('No customer matches “ee”');
+    expect(buttonsOf(card).map((b) => b.title)).toEqual(['List customers']);
+  });
+
   it('finds a customer by its M365 account', async () => {
     const contoso = (await world.admin.customers({ q: 'Contoso Pharmaceuticals AG' })).items[0]!;
     expect(textOf(await say(`status ${contoso.tenantDomain}`))).toContain('Contoso Pharmaceuticals AG');

@@ -74,8 +74,10 @@ export async function resolveCustomer(turn: BotTurn, typed: string, rerun: (name
     const result = resolveName(name, found.items, customerNames);
     if (result.kind === 'match') return { item: result.item };
     if (found.total === 1) return { item: found.items[0]! };
-    const candidates = result.kind === 'ambiguous' ? result.candidates : found.items;
-    return { card: ambiguousCard(turn.language, 'customer', name, candidates.slice(0, 5).map(button), Math.max(candidates.length, found.total)) };
+    // The search's hits contain the text somewhere: offered only for three characters or more.
+    const candidates = result.kind === 'ambiguous' ? result.candidates : suggestible(name) ? found.items : [];
+    if (candidates.length) return { card: ambiguousCard(turn.language, 'customer', name, candidates.slice(0, 5).map(button), Math.max(candidates.length, found.total)) };
+    return { card: didYouMeanCard(turn.language, 'customer', name, []) };
   }
   const suggestions = suggestible(name) ? candidatesOf(resolveName(name, await nearbyCustomers(turn, name), customerNames)) : [];
   return { card: didYouMeanCard(turn.language, 'customer', name, suggestions.map(button)) };
@@ -144,8 +146,9 @@ export async function resolvePolicy(
     const result = resolveName(name, pool, policyNames);
     if (result.kind === 'match') return { item: result.item };
     if (pool.length === 1) return { item: pool[0]! };
-    const candidates = result.kind === 'ambiguous' ? pool.filter((p) => normalizeName(p.name).includes(normalizeName(name))) : pool;
-    return { card: ambiguousCard(turn.language, 'policy', name, candidates.slice(0, 5).map(button), estimate(candidates.length)) };
+    const candidates = result.kind === 'ambiguous' ? pool.filter((p) => normalizeName(p.name).includes(normalizeName(name))) : suggestible(name) ? pool : [];
+    if (candidates.length) return { card: ambiguousCard(turn.language, 'policy', name, candidates.slice(0, 5).map(button), estimate(candidates.length)) };
+    return { card: didYouMeanCard(turn.language, 'policy', customerName ? `${name} (${customerName})` : name, []) };
   }
   // Nothing by that name: a typo. Suggest from the customer's policies, or from a few searches.
   let suggestions: PolicyView[] = [];
