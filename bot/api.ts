@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createApiClient, type ApiClient } from '../shared/api/client.js';
+import type { Language } from '../shared/i18n/index.js';
 
 /** Who the bot speaks for in a turn: the Teams user's AAD object id and display name. */
 export interface TeamsIdentity {
@@ -15,10 +16,10 @@ export interface BotApiOptions {
 }
 
 /** Builds API clients that act as a Teams user; the API applies the linked hub user's permissions. */
-export type ApiFor = (user: TeamsIdentity, options?: { idempotencyKey?: string | undefined }) => ApiClient;
+export type ApiFor = (user: TeamsIdentity, options?: { idempotencyKey?: string | undefined; language?: Language | undefined }) => ApiClient;
 
 export function createBotApi(options: BotApiOptions): ApiFor {
-  return (user, { idempotencyKey } = {}) => {
+  return (user, { idempotencyKey, language } = {}) => {
     const name = headerSafe(user.name);
     return createApiClient({
       baseUrl: 'http://sphub.internal',
@@ -30,6 +31,8 @@ export function createBotApi(options: BotApiOptions): ApiFor {
         // Mutations in this turn carry a key derived from the card action (or the message), so a
         // repeated click or a redelivered activity changes nothing the second time.
         ...(idempotencyKey && { 'idempotency-key': idempotencyKey }),
+        // The hub answers refusals, validation problems and alert reasons in the user's language.
+        ...(language && { 'accept-language': language }),
       },
     });
   };

@@ -1,11 +1,11 @@
 import { TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALEX, buttonsOf, CHANNEL, createBotWorld, PERSONAL, textOf, type BotWorld } from '../test/helpers/bot.js';
-import { notLinkedCard } from './cards/messages.js';
+import { notLinkedCard } from '../shared/cards/messages.js';
 import { createBotApi } from './api.js';
 import { createBot, languageOf, teamsIdentity } from './bot.js';
-import { card, text, type AdaptiveCard } from './cards/kit.js';
-import { validateCard } from './cards/validate.js';
+import { card, text, type AdaptiveCard } from '../shared/cards/kit.js';
+import { validateCard } from '../shared/cards/validate.js';
 import { commands } from './commands/registry.js';
 import type { Command } from './context.js';
 import { conversationKey } from './notify/conversations.js';

@@ -5,10 +5,10 @@ import { CardAction } from '../shared/schemas/cards.js';
 import type { ConversationKind } from '../shared/schemas/teams.js';
 import { runAction } from './actions/index.js';
 import { idempotencyKeyFor, type ApiFor, type TeamsIdentity } from './api.js';
-import { translator } from './cards/common.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, BOT_MESSAGE_LIMIT_BYTES, jsonBytes, type AdaptiveCard } from './cards/kit.js';
-import { problemCard, welcomeCard } from './cards/messages.js';
-import { stampActionIds } from './cards/stamp.js';
+import { translator } from '../shared/cards/common.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, BOT_MESSAGE_LIMIT_BYTES, jsonBytes, type AdaptiveCard } from '../shared/cards/kit.js';
+import { problemCard, welcomeCard } from '../shared/cards/messages.js';
+import { stampActionIds } from '../shared/cards/stamp.js';
 import { commands as defaultCommands } from './commands/registry.js';
 import type { BotLinks, BotTurn, Command } from './context.js';
 import { runCommandText } from './dispatch.js';
@@ -113,11 +113,12 @@ export class SpHubBot extends TeamsActivityHandler {
   private turn(turn: TurnContext, operationId: string): BotTurn {
     const { activity } = turn;
     const user = teamsIdentity(activity);
+    const language = languageOf(activity);
     return {
-      language: languageOf(activity),
+      language,
       user,
       conversation: { id: conversationKey(activity.conversation.id), kind: conversationKind(activity) },
-      api: this.deps.api(user, { idempotencyKey: idempotencyKeyFor(user.id, operationId) }),
+      api: this.deps.api(user, { idempotencyKey: idempotencyKeyFor(user.id, operationId), language }),
       links: this.deps.links,
       now: this.deps.clock.now(),
       commands: this.commands,

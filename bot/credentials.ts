@@ -1,4 +1,4 @@
-/** Bot Framework app credentials: read at start without loading botbuilder (see server/routes/bot.ts). */
+/** Bot Framework app credentials: read at start without loading botbuilder (see bot/area.ts). */
 export interface BotCredentials {
   appId: string;
   password?: string | undefined;

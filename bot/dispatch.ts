@@ -1,7 +1,7 @@
 import type { MessageKey } from '../shared/i18n/index.js';
-import { translator } from './cards/common.js';
-import type { AdaptiveCard } from './cards/kit.js';
-import { unknownCommandCard, usageHintCard } from './cards/messages.js';
+import { translator } from '../shared/cards/common.js';
+import type { AdaptiveCard } from '../shared/cards/kit.js';
+import { unknownCommandCard, usageHintCard } from '../shared/cards/messages.js';
 import type { BotTurn } from './context.js';
 import { parseCommand, type ParseProblem } from './parse.js';
 

@@ -1,8 +1,8 @@
 import { ApiError } from '../shared/api/client.js';
 import type { Language } from '../shared/i18n/index.js';
-import { commandButton, translator } from './cards/common.js';
-import { forbiddenCard, notLinkedCard, problemCard } from './cards/messages.js';
-import type { AdaptiveCard } from './cards/kit.js';
+import { commandButton, translator } from '../shared/cards/common.js';
+import { forbiddenCard, notLinkedCard, problemCard } from '../shared/cards/messages.js';
+import type { AdaptiveCard } from '../shared/cards/kit.js';
 import type { BotLinks } from './context.js';
 
 /** The permission named in the API's 403 message ("This needs the "backupManagement" permission..."). */
@@ -11,8 +11,10 @@ export function missingPermission(message: string): string | null {
 }
 
 /**
- * What went wrong, as a card: the hub's own message (it says what was wrong and is safe to show),
- * under a heading in the user's language. Unexpected errors are logged and stay generic.
+ * What went wrong, as a card: the hub's own message (a sentence in the user's language: the bot
+ * asks with Accept-Language; it says what was wrong and is safe to show), under a heading in
+ * the user's language. The per-field details are for programs and would say it twice: they stay
+ * out. Unexpected errors are logged and stay generic.
  */
 export function errorCard(error: unknown, lang: Language, links: BotLinks): AdaptiveCard {
   const tr = translator(lang);
@@ -21,7 +23,6 @@ export function errorCard(error: unknown, lang: Language, links: BotLinks): Adap
     console.error('bot: unexpected error:', error);
     return problemCard(lang, { title: tr('bot.error.unexpected.title'), message: tr('bot.error.unexpected.message'), buttons: [help] });
   }
-  const details = error.details.map((d) => `${d.field}: ${d.message}`);
   switch (error.status) {
     case 401:
       return notLinkedCard(lang, links);
@@ -34,7 +35,7 @@ export function errorCard(error: unknown, lang: Language, links: BotLinks): Adap
     case 400:
     case 413:
     case 422:
-      return problemCard(lang, { title: tr('bot.error.rejected'), message: error.message, details, tone: 'warning' });
+      return problemCard(lang, { title: tr('bot.error.rejected'), message: error.message, tone: 'warning' });
     case 429:
       return problemCard(lang, { title: tr('bot.error.busy'), message: error.message, tone: 'warning' });
     default:

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { systemClock, type Clock } from '../shared/domain/clock.js';
+import { languageFromHeader } from '../shared/i18n/index.js';
 import type { ErrorBody } from '../shared/schemas/common.js';
 import type { Area, Job } from './area.js';
 import { areas as defaultAreas } from './areas.js';
@@ -142,7 +143,8 @@ function errorBody(code: ErrorBody['error']['code'], message: string, details?: 
 /** The one place errors become answers: the error shape of SPEC 2, never a stack trace. */
 function errorHandler(error: Error, c: import('hono').Context): Response {
   if (error instanceof HubError) {
-    return c.json(errorBody(error.code, error.message, error.details), error.status as 400);
+    // Said in the caller's language (Accept-Language) where the error has a catalog text.
+    return c.json(errorBody(error.code, error.messageIn(languageFromHeader(c.req.header('accept-language'))), error.details), error.status as 400);
   }
   if (error instanceof HTTPException) {
     const status = error.status;

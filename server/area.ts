@@ -29,3 +29,19 @@ export interface Area {
   name: string;
   setup(ctx: HubContext, tools: { authenticate: Authenticate; router: () => Router }): AreaSetup | Promise<AreaSetup>;
 }
+
+// ---- The public area interface ----
+// What an area may use of the hub besides `Area` itself. The bot (bot/area.ts), an area that lives
+// outside server/, takes everything of the server from this file and nothing from elsewhere in it
+// (test/architecture.test.ts checks that); areas inside server/ may also import these directly.
+
+export type { HubContext, HubServices } from './context.js';
+export { requirePermission, type Principal } from './auth/principal.js';
+export { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from './auth/authenticate.js';
+export { HubError, invalid, notFound } from './http/errors.js';
+/** Audit entry and domain event after a successful write. */
+export { recordChange } from './services/changes.js';
+/** An area's own stored records: `defineCollection(name, zodSchema)`, read and written through `ctx.store`. */
+export { defineCollection } from './store/collection.js';
+/** A delivery channel an area registers with the notifications outbox (`ctx.services.notifications.registerChannel`). */
+export type { ChannelSubscriber, DeliveryChannel, SendResult } from './services/notifications/delivery.js';

@@ -7,7 +7,7 @@ import { supportArea } from './routes/support.js';
 import { statusArea } from './routes/status.js';
 import { demoPagesArea } from './routes/demo-pages.js';
 import { notificationsArea } from './routes/notifications.js';
-import { botArea } from './routes/bot.js';
+import { botArea } from '../bot/area.js';
 import { connectionsArea } from './connections/area.js';
 
 /** The domain's areas in set-up order: each may use the services of those before it. */

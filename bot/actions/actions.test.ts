@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import { ALEX, buttonsOf, createBotWorld, findButton, textOf, type BotWorld, type TeamsUser } from '../../test/helpers/bot.js';
-import type { AdaptiveCard } from '../cards/kit.js';
-import { failureCard, staleProtectionCard } from '../cards/notifications.js';
-import { validateCard } from '../cards/validate.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
+import { failureCard, staleProtectionCard } from '../../shared/cards/notifications.js';
+import { validateCard } from '../../shared/cards/validate.js';
 
 function valid(card: AdaptiveCard | undefined): AdaptiveCard {
   expect(card).toBeDefined();

@@ -1,6 +1,5 @@
-import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
-import { CUSTOMER_ROWS, customersCard } from '../cards/customers.js';
 import type { Command } from '../context.js';
+import { customerList } from '../operations/lists.js';
 
 /** `customers` lists customers; `customers contoso` searches like the portal's filter box. */
 export const customers: Command = {
@@ -11,13 +10,5 @@ export const customers: Command = {
   syntax: 'bot.cmd.customers.syntax',
   summary: 'bot.cmd.customers.summary',
   quick: 'customers',
-  async run(turn, args) {
-    const page = await turn.api.customers({ ...(args.text && { q: args.text }), pageSize: CUSTOMER_ROWS, sort: 'displayName' });
-    const health = new Map<string, CustomerHealth>();
-    if (page.items.length) {
-      const answer = await turn.api.customersHealth({ ids: page.items.map((c) => c.id) });
-      for (const h of answer.items) health.set(h.id, h);
-    }
-    return customersCard(turn.language, { query: args.text, items: page.items, total: page.total, health });
-  },
+  run: (turn, args) => customerList(turn, args.text),
 };

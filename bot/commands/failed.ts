@@ -1,8 +1,5 @@
-import { ALERT_ROWS, alertListCard } from '../cards/alerts.js';
 import type { Command } from '../context.js';
-
-/** Alert kinds behind `failed`: the last session failed or warned, or the tenant is unreachable. */
-export const FAILED_KINDS = ['backupFailed', 'backupWarning', 'tenantDisconnected'];
+import { alertList } from '../operations/lists.js';
 
 /** `failed`: policies whose last session failed or had warnings, worst and oldest first. */
 export const failed: Command = {
@@ -13,8 +10,5 @@ export const failed: Command = {
   syntax: 'bot.cmd.failed.syntax',
   summary: 'bot.cmd.failed.summary',
   quick: 'failed',
-  async run(turn) {
-    const page = await turn.api.alerts({ kind: FAILED_KINDS, pageSize: ALERT_ROWS });
-    return alertListCard(turn.language, 'failed', page.items, page.total);
-  },
+  run: (turn) => alertList(turn, 'failed'),
 };

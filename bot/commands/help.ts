@@ -1,4 +1,4 @@
-import { helpCard } from '../cards/help.js';
+import { helpCard } from '../../shared/cards/help.js';
 import type { Command } from '../context.js';
 import { isLinked } from '../operations/identity.js';
 

@@ -1,5 +1,5 @@
-import { linkedCard } from '../cards/link.js';
-import { notLinkedCard } from '../cards/messages.js';
+import { linkedCard } from '../../shared/cards/link.js';
+import { notLinkedCard } from '../../shared/cards/messages.js';
 import type { Command } from '../context.js';
 import { whoAmI } from '../operations/identity.js';
 

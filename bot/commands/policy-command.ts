@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../shared/i18n/index.js';
-import type { PolicyVerb } from '../cards/policies.js';
+import type { PolicyVerb } from '../../shared/cards/policies.js';
 import type { Command } from '../context.js';
 import { policyAction } from '../operations/policy.js';
 import { resolvePolicy } from '../operations/resolve.js';
@@ -14,7 +14,7 @@ export function policyCommand(verb: Exclude<PolicyVerb, 'retry'>, extra: { phras
     syntax: extra.syntax,
     summary: extra.summary,
     async run(turn, args) {
-      const found = await resolvePolicy(turn, args.policy ?? '', args.customer, (policy, customer) => `${verb} policy ${policy}${customer ? ` for ${customer}` : ''}`);
+      const found = await resolvePolicy(turn, args.policy ?? '', args.customer, (policy, customer) => `${verb} policy ${policy}${customer ? ` for ${customer}` : ''}`, { exact: true });
       if (found.card) return found.card;
       // A typed stop or disable still asks first, like the buttons.
       return policyAction(turn, verb, found.item, { confirmed: false });

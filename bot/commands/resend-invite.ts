@@ -11,7 +11,7 @@ export const resendInvite: Command = {
   syntax: 'bot.cmd.resendInvite.syntax',
   summary: 'bot.cmd.resendInvite.summary',
   async run(turn, args) {
-    const found = await resolveCustomer(turn, args.customer ?? '', (name) => `resend invite ${name}`);
+    const found = await resolveCustomer(turn, args.customer ?? '', (name) => `resend invite ${name}`, { exact: true });
     if (found.card) return found.card;
     return resendInvites(turn, found.item);
   },

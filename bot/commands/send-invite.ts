@@ -12,7 +12,7 @@ export const sendInvite: Command = {
   summary: 'bot.cmd.sendInvite.summary',
   async run(turn, args) {
     const emails = args.emails ?? [];
-    const found = await resolveCustomer(turn, args.customer ?? '', (name) => `send invite ${name} ${emails.join(', ')}`);
+    const found = await resolveCustomer(turn, args.customer ?? '', (name) => `send invite ${name} ${emails.join(', ')}`, { exact: true });
     if (found.card) return found.card;
     return sendInvites(turn, found.item, emails);
   },

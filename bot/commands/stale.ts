@@ -1,7 +1,5 @@
-import { ALERT_ROWS, alertListCard } from '../cards/alerts.js';
 import type { Command } from '../context.js';
-
-export const STALE_KINDS = ['staleProtection'];
+import { alertList } from '../operations/lists.js';
 
 /** `stale`: enabled policies without a successful session within the threshold (24 h by default). */
 export const stale: Command = {
@@ -12,8 +10,5 @@ export const stale: Command = {
   syntax: 'bot.cmd.stale.syntax',
   summary: 'bot.cmd.stale.summary',
   quick: 'stale',
-  async run(turn) {
-    const page = await turn.api.alerts({ kind: STALE_KINDS, pageSize: ALERT_ROWS });
-    return alertListCard(turn.language, 'stale', page.items, page.total);
-  },
+  run: (turn) => alertList(turn, 'stale'),
 };

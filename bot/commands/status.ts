@@ -1,4 +1,4 @@
-import { serviceStatusCard } from '../cards/service-status.js';
+import { serviceStatusCard } from '../../shared/cards/service-status.js';
 import type { Command } from '../context.js';
 import { customerStatus } from '../operations/customer-status.js';
 import { resolveCustomer } from '../operations/resolve.js';

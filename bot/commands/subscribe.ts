@@ -1,7 +1,7 @@
 import { TOPICS } from '../../shared/schemas/notifications.js';
-import { subscriptionsCard, topicName } from '../cards/subscriptions.js';
-import { usageHintCard } from '../cards/messages.js';
-import { translator } from '../cards/common.js';
+import { subscriptionsCard, topicName } from '../../shared/cards/subscriptions.js';
+import { usageHintCard } from '../../shared/cards/messages.js';
+import { translator } from '../../shared/cards/common.js';
 import type { Command } from '../context.js';
 import { matchTopics } from '../parse.js';
 

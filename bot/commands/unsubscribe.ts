@@ -1,5 +1,5 @@
 import { TOPICS } from '../../shared/schemas/notifications.js';
-import { subscriptionsCard } from '../cards/subscriptions.js';
+import { subscriptionsCard } from '../../shared/cards/subscriptions.js';
 import type { Command } from '../context.js';
 import { matchTopics } from '../parse.js';
 

@@ -1,4 +1,4 @@
-import { usageCard } from '../cards/usage.js';
+import { usageCard } from '../../shared/cards/usage.js';
 import type { Command } from '../context.js';
 
 /**

@@ -3,11 +3,7 @@ import { z } from 'zod';
 import type { Me } from '../../shared/schemas/access.js';
 import type { LinkCode } from '../../shared/schemas/teams.js';
 import { Id, IsoDateTime } from '../../shared/schemas/common.js';
-import type { Principal } from '../../server/auth/principal.js';
-import type { HubContext } from '../../server/context.js';
-import { HubError, invalid } from '../../server/http/errors.js';
-import { recordChange } from '../../server/services/changes.js';
-import { defineCollection } from '../../server/store/collection.js';
+import { HubError, invalid, recordChange, defineCollection, type HubContext, type Principal } from '../../server/area.js';
 
 /** A code's hash is its id: the code itself is shown once in the hub and never stored. */
 const LinkCodeRecord = z.object({ id: z.string(), userId: Id, createdAt: IsoDateTime, expiresAt: IsoDateTime });

@@ -4,8 +4,8 @@ import { systemPrincipal } from '../../server/auth/principal.js';
 import { runOutbox } from '../../test/helpers/receivers.js';
 import { buttonsOf, textOf } from '../../test/helpers/bot.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
-import { card, text, type AdaptiveCard } from '../cards/kit.js';
-import { validateCard } from '../cards/validate.js';
+import { card, text, type AdaptiveCard } from '../../shared/cards/kit.js';
+import { validateCard } from '../../shared/cards/validate.js';
 import { BOT_CHANNEL, createChannelSender, sendFailure } from './channel-sender.js';
 
 /** Stands in for the Bot Connector: records what continueConversation posts, or fails like it would. */
@@ -65,7 +65,7 @@ describe('the bot’s outbox channel', () => {
     const channel = await subscribed('19:ops@thread.tacv2', 'channel', ['backupFailed']);
     await hub.hub.ctx.events.emit({ type: 'session.finished', customerId: 'cus_1', subject: { type: 'policy', id: 'pol_1', name: 'Mailboxes' }, data: { policyId: 'pol_1', policyName: 'Mailboxes', status: 'Failed' } });
     await hub.hub.ctx.services.notifications.flush();
-    await runOutbox(hub.hub.ctx.services.notifications.jobs!.dispatcher, hub.clock);
+    await runOutbox(hub.hub.ctx.services.notificationJobs.dispatcher, hub.clock);
 
     expect(hosting.posted).toHaveLength(1);
     const [{ reference, activity }] = hosting.posted as [(typeof hosting.posted)[number]];
@@ -87,7 +87,7 @@ describe('the bot’s outbox channel', () => {
     hosting.failWith(Object.assign(new Error('Forbidden: the bot is not part of the conversation roster'), { statusCode: 403 }));
     await hub.hub.ctx.events.emit({ type: 'session.finished', customerId: 'cus_1', subject: { type: 'policy', id: 'pol_2', name: 'Sites' }, data: { policyId: 'pol_2', policyName: 'Sites', status: 'Failed' } });
     await hub.hub.ctx.services.notifications.flush();
-    await runOutbox(hub.hub.ctx.services.notifications.jobs!.dispatcher, hub.clock);
+    await runOutbox(hub.hub.ctx.services.notificationJobs.dispatcher, hub.clock);
     expect((await hub.admin.outbox({ topic: 'backupFailed' })).items[0]).toMatchObject({ state: 'dead' });
     await expect(hub.admin.teamsConversation(channel.id)).rejects.toMatchObject({ status: 404 });
   });

@@ -1,7 +1,7 @@
-import type { ChannelSubscriber, DeliveryChannel, SendResult } from '../../server/services/notifications/delivery.js';
 import { Topic } from '../../shared/schemas/notifications.js';
+import type { ChannelSubscriber, DeliveryChannel, SendResult } from '../../server/area.js';
 import { CardFactory, MessageFactory, type BotHosting } from '../hosting.js';
-import { stampActionIds } from '../cards/stamp.js';
+import { stampActionIds } from '../../shared/cards/stamp.js';
 import type { ConversationService } from './conversations.js';
 
 export type ChannelSender = DeliveryChannel;

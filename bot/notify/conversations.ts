@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Language, Topic } from '../../shared/schemas/notifications.js';
 import { TeamsConversation, type ConversationKind } from '../../shared/schemas/teams.js';
-import { requirePermission, type Principal } from '../../server/auth/principal.js';
-import type { HubContext } from '../../server/context.js';
-import { notFound } from '../../server/http/errors.js';
-import { recordChange } from '../../server/services/changes.js';
-import { defineCollection } from '../../server/store/collection.js';
+import { defineCollection, notFound, recordChange, requirePermission, type HubContext, type Principal } from '../../server/area.js';
 
 /** What the bot needs to post into a conversation later: Bot Framework's conversation reference. */
 const ConversationRecord = TeamsConversation.extend({

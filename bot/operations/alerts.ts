@@ -1,15 +1,14 @@
-import { ALERT_ROWS, alertListCard } from '../cards/alerts.js';
-import { translator } from '../cards/common.js';
-import type { AdaptiveCard } from '../cards/kit.js';
-import { FAILED_KINDS } from '../commands/failed.js';
-import { STALE_KINDS } from '../commands/stale.js';
+import { translator } from '../../shared/cards/common.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
+import type { ListPlace } from '../../shared/schemas/cards.js';
 import type { BotTurn } from '../context.js';
+import { alertList, STALE_KINDS } from './lists.js';
 
-/** Acknowledges an alert, then shows the list it belongs to (failed or stale) with the change. */
-export async function acknowledgeAlert(turn: BotTurn, alertId: string): Promise<AdaptiveCard> {
+/** Acknowledges an alert, then shows the list it belongs to (failed or stale, at its page) with the change. */
+export async function acknowledgeAlert(turn: BotTurn, alertId: string, from?: ListPlace): Promise<AdaptiveCard> {
   const alert = await turn.api.acknowledgeAlert(alertId);
-  const list = STALE_KINDS.includes(alert.kind) ? 'stale' : 'failed';
-  const page = await turn.api.alerts({ kind: list === 'stale' ? STALE_KINDS : FAILED_KINDS, pageSize: ALERT_ROWS });
+  const list = from?.list ?? (STALE_KINDS.includes(alert.kind) ? 'stale' : 'failed');
   const tr = translator(turn.language);
-  return alertListCard(turn.language, list, page.items, page.total, tr('bot.alert.acknowledgedNow', { subject: alert.customerName && alert.subject.type !== 'customer' ? `${alert.customerName}: ${alert.subject.name}` : alert.subject.name, name: turn.user.name ?? alert.acknowledged?.by ?? '' }));
+  const subject = alert.customerName && alert.subject.type !== 'customer' ? `${alert.customerName}: ${alert.subject.name}` : alert.subject.name;
+  return alertList(turn, list, from?.page ?? 1, { message: tr('bot.alert.acknowledgedNow', { subject, name: turn.user.name ?? alert.acknowledged?.by ?? '' }), tone: 'good', alertId: alert.id });
 }

@@ -1,7 +1,7 @@
 import type { Customer } from '../../shared/schemas/customers.js';
-import type { Tone } from '../cards/common.js';
-import { customerStatusCard, STATUS_POLICIES } from '../cards/customer-status.js';
-import type { AdaptiveCard } from '../cards/kit.js';
+import type { Tone } from '../../shared/cards/common.js';
+import { customerStatusCard, STATUS_POLICIES } from '../../shared/cards/customer-status.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
 import type { BotTurn } from '../context.js';
 
 /** Everything the status card shows about one customer, in three parallel reads. */

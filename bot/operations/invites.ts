@@ -1,6 +1,6 @@
 import type { Customer } from '../../shared/schemas/customers.js';
-import { invitesCard } from '../cards/invites.js';
-import type { AdaptiveCard } from '../cards/kit.js';
+import { invitesCard } from '../../shared/cards/invites.js';
+import type { AdaptiveCard } from '../../shared/cards/kit.js';
 import type { BotTurn } from '../context.js';
 
 /** Sends self-service onboarding invites; the API checks each address is inside the customer's domain. */

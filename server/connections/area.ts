@@ -11,7 +11,9 @@ import { SyncEngine } from './sync-engine.js';
 import { vdcKind, type VdcKindOptions } from './vdc/index.js';
 import { vspcKind, type VspcKindOptions } from './vspc/index.js';
 
-declare module '../context.js' {
+// Augmented through the public area interface, as the bot does: with TypeScript 7, augmenting
+// '../context.js' here lost these members once the bot augmented the re-export in server/area.ts.
+declare module '../area.js' {
   interface HubServices {
     connections: ConnectionService;
     connectionSync: SyncEngine;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { validateCard } from '../../bot/cards/validate.js';
+import { validateCard } from '../../shared/cards/validate.js';
 import { DAY, FakeClock, HOUR } from '../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { runOutbox, startSmtpServer, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../../test/helpers/receivers.js';
@@ -7,7 +7,7 @@ import { systemPrincipal } from '../auth/principal.js';
 import { MORNING, putCustomers, putMorning, ScriptedRunner, testCustomer } from '../services/backup/testing.js';
 import { localDayAndHour } from '../services/notifications/digest.js';
 import { outboxMessages } from '../services/notifications/outbox.js';
-import { notificationState } from '../services/notifications/service.js';
+import { notificationState } from '../services/notifications/interfaces.js';
 
 let smtp: SmtpReceiver;
 let receiver: WebhookReceiver;
@@ -67,8 +67,8 @@ async function world() {
   return saved.contacts;
 }
 
-const digestJob = () => t.hub.ctx.services.notifications.jobs!.digest;
-const deliver = () => runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+const digestJob = () => t.hub.ctx.services.notificationJobs.digest;
+const deliver = () => runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
 const digests = () => [...t.hub.ctx.store.all(outboxMessages)].filter((m) => m.topic === 'digest');
 
 describe('daily digest', () => {

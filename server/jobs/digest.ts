@@ -1,7 +1,7 @@
 import type { Job } from '../area.js';
 import type { HubContext } from '../context.js';
 import { collectDigestFacts, digestView, localDayAndHour, sectionsFor } from '../services/notifications/digest.js';
-import { notificationState, type Addressed, type NotificationService } from '../services/notifications/service.js';
+import { notificationState, type Addressed, type DigestSource } from '../services/notifications/interfaces.js';
 
 export interface DigestRun {
   /** The local day the summary is for. */
@@ -23,7 +23,7 @@ export class DigestJob implements Job {
 
   constructor(
     private readonly ctx: HubContext,
-    private readonly service: NotificationService,
+    private readonly service: DigestSource,
     private readonly pollMs = 60_000,
   ) {}
 

@@ -9,7 +9,7 @@ import { systemPrincipal } from '../auth/principal.js';
 import { always, perMessage, runOutbox, startWebhookReceiver, type WebhookReceiver } from '../../test/helpers/receivers.js';
 import type { DeliveryChannel, SendResult } from '../services/notifications/delivery.js';
 import { historyFile, outboxMessages, type OutboxRecord } from '../services/notifications/outbox.js';
-import { notificationState } from '../services/notifications/service.js';
+import { notificationState } from '../services/notifications/interfaces.js';
 import { customers } from '../services/customer-collection.js';
 import { AppendLog } from '../store/append-log.js';
 import { JournalStore } from '../store/journal-store.js';
@@ -78,7 +78,7 @@ async function failures(t: TestHub, n: number, customerId = 'cus_demo'): Promise
   await t.hub.ctx.services.notifications.flush();
 }
 
-const dispatcher = (t: TestHub) => t.hub.ctx.services.notifications.jobs!.dispatcher;
+const dispatcher = (t: TestHub) => t.hub.ctx.services.notificationJobs.dispatcher;
 const messages = (t: TestHub): OutboxRecord[] => [...t.hub.ctx.store.all(outboxMessages)];
 const byContact = (t: TestHub, contactId: string) => messages(t).filter((m) => m.recipient.contactId === contactId);
 const requestsOf = (path: string, messageId: string) => receiver.requests(path).filter((r) => r.messageId === messageId);

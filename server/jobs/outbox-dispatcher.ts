@@ -8,7 +8,7 @@ import { DueQueue } from '../services/notifications/due-queue.js';
 import { historyFile, outboxMessages, publicMessage, type OutboxRecord } from '../services/notifications/outbox.js';
 import { RateLimiter } from '../services/notifications/rate-limit.js';
 import { retryDelay } from '../services/notifications/retry.js';
-import type { NotificationService } from '../services/notifications/service.js';
+import type { OutboxSource } from '../services/notifications/interfaces.js';
 
 const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 const PRUNE_BATCH = 2000;
@@ -50,7 +50,7 @@ export class OutboxDispatcher implements Job {
 
   constructor(
     private readonly ctx: HubContext,
-    private readonly service: NotificationService,
+    private readonly service: OutboxSource,
     private readonly options: OutboxOptions,
   ) {
     this.random = seededRandom(options.seed);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api/client.js';
 import { FakeClock, MINUTE } from '../../shared/domain/clock.js';
-import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
+import { ADMIN_KEY, createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { advance, MORNING, putMorning, ScriptedRunner } from '../services/backup/testing.js';
 
 let t: TestHub;
@@ -24,6 +24,22 @@ async function morning(runner = new ScriptedRunner([{ status: 'Success' }])) {
 }
 
 describe('alerts', () => {
+  it('gives the reasons in the caller’s language (Accept-Language), the same alerts otherwise', async () => {
+    await morning();
+    const english = await t.admin.alerts();
+    const german = await t.client(ADMIN_KEY, { 'accept-language': 'de-DE,de;q=0.9' }).alerts();
+    expect(german.items.map((a) => a.id)).toEqual(english.items.map((a) => a.id));
+    const byId = Object.fromEntries(german.items.map((a) => [a.id, a.reason]));
+    expect(byId['backupFailed.pol_acme_mail']).toBe('Die letzte Sitzung der Richtlinie „Mail“ ist fehlgeschlagen: throttled');
+    expect(byId['tenantDisconnected.cus_charlie']).toBe('Die Richtlinie „All“ kann sich nicht mit der Microsoft-365-Organisation charlie.onmicrosoft.com verbinden.');
+    expect(byId['staleProtection.pol_bravo_teams']).toBe('Die Richtlinie „Teams“ hatte seit mehr als 24 h keine erfolgreiche Sitzung.');
+    expect(byId['licenseThreshold.cus_acme']).toBe('85 von 100 Lizenzen genutzt (85 %, Schwelle 80 %).');
+    expect(byId['storageQuota.cus_acme']).toBe('950 GB des Speicherkontingents von 1000 GB genutzt (95 %, Schwelle 90 %).');
+    expect(byId['backupWarning.pol_bravo_all']).toMatch(/^Die letzte Sitzung der Richtlinie „All“ wurde mit Warnungen abgeschlossen/);
+    const { reason: _en, ...rest } = english.items[0]!;
+    expect(german.items[0]).toMatchObject(rest);
+  });
+
   it('lists what needs attention, worst and oldest first, each with customer, reason, since and its fix', async () => {
     await morning();
     const { items, total } = await t.admin.alerts();

@@ -1,3 +1,4 @@
+import { languageFromHeader } from '../../shared/i18n/index.js';
 import { z } from 'zod';
 import { Id, Page } from '../../shared/schemas/common.js';
 import { Alert, AlertAcknowledgeInput, AlertQuery, MonitoringSettings, MonitoringSettingsUpdate } from '../../shared/schemas/monitoring.js';
@@ -14,7 +15,7 @@ export function alertsRouter({ alerts }: BackupParts, router: Router): Router {
     .get(
       '/',
       { summary: 'Open alerts (failed/warning policies, stale protection, licenses, storage quota, and those of other areas), worst and oldest first', permission: 'monitoring', query: AlertQuery, response: Page(Alert) },
-      ({ query }) => alerts.list(query),
+      ({ c, query }) => alerts.list(query, languageFromHeader(c.req.header('accept-language'))),
     )
     .post(
       '/:id/acknowledge',

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import { addMonths, monthOf } from '../../shared/domain/usage-calendar.js';
-import { dataScript, pulseDataFromReport } from '../../test/fixtures/fixture-data.js';
+import { dataScript, pulseDataFromReport } from '../seed/fixture-data.js';
 import type { Area } from '../area.js';
 import type { HubContext } from '../context.js';
 import { projectPath } from '../paths.js';

@@ -259,7 +259,7 @@ describe('outbox API', () => {
     expect(detail.summary).toBe('Backup complete: cus_1 – Policy 1');
     expect((await failure(admin.outboxMessage('obx_missing'))).status).toBe(404);
 
-    await runOutbox(services.notifications.jobs!.dispatcher, t.clock);
+    await runOutbox(services.notificationJobs.dispatcher, t.clock);
     page = await admin.outbox();
     expect(page.counts).toMatchObject({ delivered: 3, dead: 2, pending: 0, 'undeliverable-no-smtp': 2 });
     const delivered = await admin.outboxMessage(okMessage.id);
@@ -280,7 +280,7 @@ describe('outbox API', () => {
     await admin.testNotificationContact({ contactId: gone!.id });
     const retried = await admin.retryOutboxMessage(deadOne.id);
     expect(retried).toMatchObject({ state: 'pending', attempts: 0 });
-    await runOutbox(services.notifications.jobs!.dispatcher, t.clock);
+    await runOutbox(services.notificationJobs.dispatcher, t.clock);
     expect((await admin.outboxMessage(deadOne.id)).state).toBe('delivered');
     expect((await admin.audit({ action: 'outbox.retried' })).total).toBe(1);
 

@@ -37,7 +37,7 @@ export const notificationsArea: Area = {
     ctx.services.notifications = notifications;
     const dispatcher = new OutboxDispatcher(ctx, notifications, options.outbox);
     const digest = new DigestJob(ctx, notifications);
-    notifications.jobs = { dispatcher, digest };
+    ctx.services.notificationJobs = { dispatcher, digest };
     await notifications.start();
 
     const partnerView = (record: PartnerSettingsRecord): PartnerNotificationSettings => {
@@ -114,3 +114,10 @@ export const notificationsArea: Area = {
     };
   },
 };
+
+declare module '../context.js' {
+  interface HubServices {
+    /** The outbox's dispatcher and the daily digest (tests leave them stopped and drive them with tick/drain). */
+    notificationJobs: { dispatcher: OutboxDispatcher; digest: DigestJob };
+  }
+}

@@ -26,6 +26,7 @@ describe('alert rules', () => {
       customerName: 'Acme',
       subject: { type: 'policy', id: 'pol_1', name: 'Mail' },
       reason: 'The last session of policy "Mail" ended Failed: throttled',
+      reasonText: { key: 'api.alert.failed', params: { policy: 'Mail', message: 'throttled' } },
       since: '2026-11-22T01:40:00.000Z',
       action: { type: 'startPolicy', label: 'Retry the policy', policyId: 'pol_1' },
     });
@@ -33,6 +34,10 @@ describe('alert rules', () => {
 
   it('raises a warning for Warning, keeps it while a retry runs, and offers enable for a disabled policy', () => {
     expect(policyResultAlert(policy({ lastResult: 'Warning', lastStatus: 'Running' }), customer)?.severity).toBe('warning');
+    expect(policyResultAlert(policy({ lastResult: 'Warning', lastMessage: '2 warnings: some items were skipped' }), customer)?.reason).toBe(
+      'The last session of policy "Mail" completed with warnings (2 warnings: some items were skipped)',
+    );
+    expect(policyResultAlert(policy({ lastResult: 'Warning', lastMessage: null }), customer)?.reason).toBe('The last session of policy "Mail" completed with warnings.');
     expect(policyResultAlert(policy({ lastResult: 'Failed', enabled: false }), customer)?.action?.type).toBe('enablePolicy');
     for (const lastResult of ['Success', 'Never', 'Stopped', 'Disconnected'] as const) expect(policyResultAlert(policy({ lastResult }), customer)).toBeNull();
   });

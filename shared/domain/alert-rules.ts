@@ -1,3 +1,4 @@
+import { say, type Text } from '../i18n/index.js';
 import type { Policy } from '../schemas/backup.js';
 import type { Alert, AlertSeverity, MonitoringSettings } from '../schemas/monitoring.js';
 import { HOUR } from './clock.js';
@@ -7,8 +8,15 @@ import { compareText } from './units.js';
 // The conditions an SP checks each morning, as pure rules. Each yields at most one alert per
 // subject, with an id that stays the same while the condition holds.
 
-/** An alert before the monitor adds its source, acknowledgement and (when unknown) its since. */
-export type AlertDraft = Omit<Alert, 'source' | 'acknowledged' | 'since'> & { since: string | null };
+/**
+ * An alert before the monitor adds its source, acknowledgement and (when unknown) its since.
+ * `reasonText` is the reason as a catalog text, so the API can say it in the caller's language
+ * (`reason` is its English); it is not part of the answer itself.
+ */
+export type AlertDraft = Omit<Alert, 'source' | 'acknowledged' | 'since'> & { since: string | null; reasonText?: Text };
+
+/** The reason in English and as a catalog text. */
+const because = (text: Text) => ({ reason: say('en', text), reasonText: text });
 
 export interface CustomerFacts {
   id: string;
@@ -42,7 +50,9 @@ export function policyResultAlert(policy: Policy, customer: CustomerFacts): Aler
   if (policy.lastResult !== 'Failed' && policy.lastResult !== 'Warning') return null;
   const failed = policy.lastResult === 'Failed';
   const kind = failed ? 'backupFailed' : 'backupWarning';
-  const detail = policy.lastMessage ? `: ${policy.lastMessage}` : '.';
+  // "ended Warning: 2 warnings" read badly: a warning is a session that completed, with warnings.
+  const key = failed ? (policy.lastMessage ? 'api.alert.failed' : 'api.alert.failedBare') : policy.lastMessage ? 'api.alert.warning' : 'api.alert.warningBare';
+  const reason = because({ key, params: { policy: policy.name, ...(policy.lastMessage && { message: policy.lastMessage }) } });
   return {
     id: alertId(kind, policy.id),
     kind,
@@ -50,7 +60,7 @@ export function policyResultAlert(policy: Policy, customer: CustomerFacts): Aler
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'policy', id: policy.id, name: policy.name },
-    reason: `The last session of policy "${policy.name}" ended ${policy.lastResult}${detail}`,
+    ...reason,
     since: policy.failingSince ?? policy.lastRun,
     action: policy.enabled
       ? { type: 'startPolicy', label: failed ? 'Retry the policy' : 'Run the policy again', policyId: policy.id }
@@ -71,7 +81,11 @@ export function tenantAlert(customer: CustomerFacts, policies: readonly Policy[]
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    reason: `${disconnected.length === 1 ? `Policy "${disconnected[0]!.name}" cannot` : `${disconnected.length} policies cannot`} connect to the Microsoft 365 organization ${tenant}.`,
+    ...because(
+      disconnected.length === 1
+        ? { key: 'api.alert.tenantOne', params: { policy: disconnected[0]!.name, tenant } }
+        : { key: 'api.alert.tenantMany', params: { count: String(disconnected.length), tenant } },
+    ),
     since,
     action: { type: 'reconnectTenant', label: 'Reconnect the Microsoft 365 organization', customerId: customer.id },
   };
@@ -83,9 +97,7 @@ export function staleAlert(policy: Policy, customer: CustomerFacts, settings: Mo
   const staleAfterMs = settings.staleAfterHours * HOUR;
   if (!isStale(policy, now, staleAfterMs)) return null;
   // No moment in the text: `since` carries it, and each reader formats it in their language and zone.
-  const reason = policy.lastSuccessAt
-    ? `Policy "${policy.name}" has had no successful session for more than ${settings.staleAfterHours} h.`
-    : `Policy "${policy.name}" has never completed a successful session (created more than ${settings.staleAfterHours} h ago).`;
+  const reason = because({ key: policy.lastSuccessAt ? 'api.alert.stale' : 'api.alert.staleNever', params: { policy: policy.name, hours: String(settings.staleAfterHours) } });
   return {
     id: alertId('staleProtection', policy.id),
     kind: 'staleProtection',
@@ -93,7 +105,7 @@ export function staleAlert(policy: Policy, customer: CustomerFacts, settings: Mo
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'policy', id: policy.id, name: policy.name },
-    reason,
+    ...reason,
     since: new Date(staleAt(policy, staleAfterMs)!).toISOString(),
     action: policy.runningSessionId ? null : { type: 'startPolicy', label: 'Start the policy now', policyId: policy.id },
   };
@@ -111,7 +123,7 @@ export function licenseAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    reason: `${customer.backedUpAccounts} of ${customer.licenses} licenses in use (${percent} %, threshold ${settings.licenseThresholdPercent} %).`,
+    ...because({ key: 'api.alert.license', params: { used: String(customer.backedUpAccounts), licenses: String(customer.licenses), percent: String(percent), threshold: String(settings.licenseThresholdPercent) } }),
     since: null,
     action: { type: 'increaseLicenses', label: 'Raise the licensed limit', customerId: customer.id },
   };
@@ -129,7 +141,7 @@ export function storageAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    reason: `${customer.storageConsumedGb} GB of the ${customer.storageQuotaGb} GB storage quota used (${percent} %, threshold ${settings.storageThresholdPercent} %).`,
+    ...because({ key: 'api.alert.storage', params: { used: String(customer.storageConsumedGb), quota: String(customer.storageQuotaGb), percent: String(percent), threshold: String(settings.storageThresholdPercent) } }),
     since: null,
     action: { type: 'increaseStorageQuota', label: 'Increase the storage quota', customerId: customer.id },
   };

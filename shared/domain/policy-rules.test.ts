@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { say, type Text } from '../i18n/index.js';
 import { emptyObjects } from '../schemas/backup.js';
 import { HOUR } from './clock.js';
 import {
@@ -21,29 +22,33 @@ import { samplePolicy as policy } from './testing.js';
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 
 
+
+/** A refusal in English (null stays null, so toMatch fails on a missing refusal). */
+const english = (text: Text | null) => (text ? say('en', text) : null);
+
 describe('policy conflicts', () => {
   it('refuses actions for customers that are not active, naming the status', () => {
     expect(customerConflict({ displayName: 'Acme', status: 'active' })).toBeNull();
-    expect(customerConflict({ displayName: 'Acme', status: 'pending' })).toMatch(/"Acme" is pending/);
+    expect(english(customerConflict({ displayName: 'Acme', status: 'pending' }))).toMatch(/"Acme" is pending/);
   });
 
   it('refuses to start a running or a disabled policy', () => {
     expect(startConflict(policy())).toBeNull();
-    expect(startConflict(policy({ runningSessionId: 'ses_1.pol_1' }))).toMatch(/already running.*ses_1\.pol_1/);
-    expect(startConflict(policy({ enabled: false }))).toMatch(/disabled/);
+    expect(english(startConflict(policy({ runningSessionId: 'ses_1.pol_1' })))).toMatch(/already running.*ses_1\.pol_1/);
+    expect(english(startConflict(policy({ enabled: false })))).toMatch(/disabled/);
   });
 
   it('refuses to stop an idle policy and to delete a running one', () => {
-    expect(stopConflict(policy())).toMatch(/not running/);
+    expect(english(stopConflict(policy()))).toMatch(/not running/);
     expect(stopConflict(policy({ runningSessionId: 's' }))).toBeNull();
-    expect(deleteConflict(policy({ runningSessionId: 's' }))).toMatch(/Stop its session/);
+    expect(english(deleteConflict(policy({ runningSessionId: 's' })))).toMatch(/Stop its session/);
     expect(deleteConflict(policy())).toBeNull();
   });
 
   it('refuses to enable an enabled policy or disable a disabled one', () => {
-    expect(enableConflict(policy())).toMatch(/already enabled/);
+    expect(english(enableConflict(policy()))).toMatch(/already enabled/);
     expect(enableConflict(policy({ enabled: false }))).toBeNull();
-    expect(disableConflict(policy({ enabled: false }))).toMatch(/already disabled/);
+    expect(english(disableConflict(policy({ enabled: false })))).toMatch(/already disabled/);
     expect(disableConflict(policy())).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 import type { BackupType, Policy, PolicyObjects, SessionResult } from '../schemas/backup.js';
 import { OBJECT_KINDS } from '../schemas/backup.js';
+import type { Text } from '../i18n/index.js';
 import { HOUR } from './clock.js';
 
 // The life of a Flex backup policy as pure transitions: what may happen in which state (a
-// refusal is a sentence for a 409), and the record each step leaves behind.
+// refusal is a sentence for a 409, a catalog Text so the API says it in the caller's language),
+// and the record each step leaves behind.
 
 export interface Problem {
   field: string;
@@ -11,33 +13,33 @@ export interface Problem {
 }
 
 /** Policies can be managed only for onboarded (active) customers. */
-export function customerConflict(customer: { displayName: string; status: string }): string | null {
+export function customerConflict(customer: { displayName: string; status: string }): Text | null {
   if (customer.status === 'active') return null;
-  return `Customer "${customer.displayName}" is ${customer.status}: backup policies can be managed only for active (onboarded) customers.`;
+  return { key: 'api.policy.customerInactive', params: { customer: customer.displayName, status: customer.status } };
 }
 
-export function startConflict(policy: Policy): string | null {
+export function startConflict(policy: Policy): Text | null {
   if (policy.runningSessionId) {
-    return `Policy "${policy.name}" is already running (session ${policy.runningSessionId}, started ${policy.lastRun ?? 'just now'}). Stop it or wait for it to finish.`;
+    return { key: 'api.policy.alreadyRunning', params: { policy: policy.name, session: policy.runningSessionId, started: policy.lastRun ?? { key: 'api.justNow' } } };
   }
-  if (!policy.enabled) return `Policy "${policy.name}" is disabled. Enable it before starting it.`;
+  if (!policy.enabled) return { key: 'api.policy.disabled', params: { policy: policy.name } };
   return null;
 }
 
-export function stopConflict(policy: Policy): string | null {
-  return policy.runningSessionId ? null : `Policy "${policy.name}" is not running, so there is no session to stop.`;
+export function stopConflict(policy: Policy): Text | null {
+  return policy.runningSessionId ? null : { key: 'api.policy.notRunning', params: { policy: policy.name } };
 }
 
-export function enableConflict(policy: Policy): string | null {
-  return policy.enabled ? `Policy "${policy.name}" is already enabled.` : null;
+export function enableConflict(policy: Policy): Text | null {
+  return policy.enabled ? { key: 'api.policy.alreadyEnabled', params: { policy: policy.name } } : null;
 }
 
-export function disableConflict(policy: Policy): string | null {
-  return policy.enabled ? null : `Policy "${policy.name}" is already disabled.`;
+export function disableConflict(policy: Policy): Text | null {
+  return policy.enabled ? null : { key: 'api.policy.alreadyDisabled', params: { policy: policy.name } };
 }
 
-export function deleteConflict(policy: Policy): string | null {
-  return policy.runningSessionId ? `Policy "${policy.name}" is running. Stop its session before deleting the policy.` : null;
+export function deleteConflict(policy: Policy): Text | null {
+  return policy.runningSessionId ? { key: 'api.policy.deleteRunning', params: { policy: policy.name } } : null;
 }
 
 /**

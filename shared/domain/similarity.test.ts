@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, normalizeName, resolveName, similarity } from './similarity.js';
+import { editDistance, exactKey, normalizeName, resolveName, similarity } from './similarity.js';
 
 describe('normalizeName', () => {
   it('folds case, accents and punctuation', () => {
@@ -80,5 +80,15 @@ describe('resolveName', () => {
   it('has no suggestions for something unrelated', () => {
     expect(resolveName('globex', customers, names)).toEqual({ kind: 'none', suggestions: [] });
     expect(resolveName('   ', customers, names)).toEqual({ kind: 'none', suggestions: [] });
+  });
+});
+
+describe('exactKey', () => {
+  it('sets case, spacing and quotes aside, nothing else', () => {
+    expect(exactKey('"Mailboxes"')).toBe(exactKey('  mailboxes '));
+    expect(exactKey('„MAILBOXES“')).toBe('mailboxes');
+    expect(exactKey('Margie’s   Travel Inc.')).toBe(exactKey("margie's travel inc."));
+    expect(exactKey('mailbox')).not.toBe(exactKey('Mailboxes'));
+    expect(exactKey('Mailboxes (daily)')).not.toBe(exactKey('mailboxes daily'));
   });
 });

@@ -17,6 +17,22 @@ export function normalizeName(value: string): string {
 }
 
 /**
+ * A name compared exactly, case, spacing and quotes aside: `"Mailboxes"`, ` mailboxes ` and
+ * `„MAILBOXES“` are the same name; `mailbox` and `Mailboxes (daily)` are not.
+ */
+export function exactKey(value: string): string {
+  return value
+    .normalize('NFKC')
+    .replace(/["'`\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb]/g, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
+/** Fewer typed characters than this get no suggestions: one letter is in most names. */
+export const MIN_SUGGESTION_CHARS = 3;
+
+/**
  * Edit distance counting insertions, deletions, substitutions and swaps of neighbours (the
  * typing mistakes people make). Stops early and returns `max + 1` once the distance exceeds `max`.
  */

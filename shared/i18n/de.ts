@@ -1,3 +1,4 @@
+import { apiDe } from './api-de.js';
 import { botDe } from './bot-de.js';
 import type { MessageKey } from './en.js';
 
@@ -150,4 +151,5 @@ export const de: Record<MessageKey, string> = {
   'unit.none': '\u2014',
 
   ...botDe,
+  ...apiDe,
 };

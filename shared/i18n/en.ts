@@ -1,3 +1,4 @@
+import { apiEn } from './api-en.js';
 import { botEn } from './bot-en.js';
 
 /**
@@ -165,6 +166,9 @@ export const en = {
 
   // ---- the Teams bot (its own file) ----
   ...botEn,
+
+  // ---- the API's error texts (their own file) ----
+  ...apiEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

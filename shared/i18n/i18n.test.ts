@@ -100,3 +100,18 @@ describe('formatters', () => {
     expect(formatDateTime('en', 'not a date', 'Not/AZone')).toBe('not a date');
   });
 });
+
+describe('languageFromHeader', () => {
+  it('takes the supported language with the highest weight, English otherwise', async () => {
+    const { languageFromHeader } = await import('./index.js');
+    expect(languageFromHeader('de-DE,de;q=0.9,en;q=0.8')).toBe('de');
+    expect(languageFromHeader('de')).toBe('de');
+    expect(languageFromHeader('fr-FR,en;q=0.5,de;q=0.7')).toBe('de');
+    expect(languageFromHeader('fr-FR, en-GB;q=0.4')).toBe('en');
+    expect(languageFromHeader('fr')).toBe('en');
+    expect(languageFromHeader('de;q=0')).toBe('en');
+    expect(languageFromHeader('dev')).toBe('en');
+    expect(languageFromHeader(undefined)).toBe('en');
+    expect(languageFromHeader(';;;,q=,')).toBe('en');
+  });
+});

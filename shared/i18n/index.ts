@@ -62,6 +62,36 @@ function usableZone(timeZone: string): string {
   return known ? timeZone : 'UTC';
 }
 
+/**
+ * The caller's language from an Accept-Language header (`de-DE,de;q=0.9,en;q=0.8`): the
+ * supported language with the highest weight, English when none is.
+ */
+export function languageFromHeader(header: string | null | undefined): Language {
+  let best: { language: Language; weight: number } | null = null;
+  for (const part of (header ?? '').split(',').slice(0, 20)) {
+    const [tag, ...options] = part.trim().toLowerCase().split(';');
+    const language = LANGUAGES.find((l) => tag === l || tag?.startsWith(`${l}-`));
+    if (!language) continue;
+    const q = options.map((o) => /^\s*q=([0-9.]+)\s*$/.exec(o)?.[1]).find(Boolean);
+    const weight = q === undefined ? 1 : Number(q);
+    if (Number.isFinite(weight) && weight > 0 && (!best || weight > best.weight)) best = { language, weight };
+  }
+  return best?.language ?? 'en';
+}
+
+/** A message and its parameters, said later in whichever language is asked for; a parameter may itself be a catalog text. */
+export interface Text {
+  key: MessageKey;
+  params?: Record<string, Params[string] | Text>;
+}
+
+/** A Text in a language. */
+export function say(language: Language, text: Text): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? say(language, value) : value;
+  return t(language, text.key, params);
+}
+
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, key);
 }

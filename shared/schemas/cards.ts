@@ -6,12 +6,20 @@ import { Id } from './common.js';
  * `Action.Submit` fallback's data, so `verb` travels inside it too). Cards build these, the bot
  * parses invokes with this union, so a button and its handler cannot drift apart.
  */
+/** A list card the bot pages through: which list and which page (a button from a row keeps its place). */
+export const ListName = z.enum(['customers', 'failed', 'stale']);
+export type ListName = z.infer<typeof ListName>;
+const ListPlace = z.object({ list: z.enum(['failed', 'stale']), page: z.number().int().min(1).max(1000) });
+export type ListPlace = z.infer<typeof ListPlace>;
+
 export const CardAction = z.discriminatedUnion('verb', [
-  z.object({ verb: z.literal('policy.start'), policyId: Id, customerId: Id.optional() }),
+  z.object({ verb: z.literal('policy.start'), policyId: Id, customerId: Id.optional(), from: ListPlace.optional() }),
   /** Start a policy again after a failed session. */
-  z.object({ verb: z.literal('policy.retry'), policyId: Id, customerId: Id.optional(), sessionId: Id.optional() }),
+  z.object({ verb: z.literal('policy.retry'), policyId: Id, customerId: Id.optional(), sessionId: Id.optional(), from: ListPlace.optional() }),
   z.object({ verb: z.literal('policy.stop'), policyId: Id, customerId: Id.optional(), confirmed: z.boolean().optional() }),
-  z.object({ verb: z.literal('policy.enable'), policyId: Id, customerId: Id.optional() }),
+  z.object({ verb: z.literal('policy.enable'), policyId: Id, customerId: Id.optional(), from: ListPlace.optional() }),
+  /** Shows a policy's card (Cancel on a stop or disable confirmation). */
+  z.object({ verb: z.literal('policy.show'), policyId: Id, customerId: Id.optional() }),
   z.object({ verb: z.literal('policy.disable'), policyId: Id, customerId: Id.optional(), confirmed: z.boolean().optional() }),
   z.object({ verb: z.literal('invite.resend'), customerId: Id }),
   /** Sends a self-service onboarding invite to these addresses (the bot's `send invite`). */
@@ -20,14 +28,16 @@ export const CardAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('command'), text: z.string().min(1).max(500) }),
   z.object({ verb: z.literal('customer.status'), customerId: Id }),
   /** Acknowledges an open alert by its id (`<kind>.<subject id>`, such as `staleProtection.pol_…`). */
-  z.object({ verb: z.literal('alert.acknowledge'), alertId: Id, customerId: Id.optional() }),
+  z.object({ verb: z.literal('alert.acknowledge'), alertId: Id, customerId: Id.optional(), from: ListPlace.optional() }),
+  /** Another page of a list card, replacing it in place (`q`: the customers search text). */
+  z.object({ verb: z.literal('list.page'), list: ListName, page: z.number().int().min(1).max(1000), q: z.string().min(1).max(200).optional() }),
 ]);
 export type CardAction = z.infer<typeof CardAction>;
 export type CardVerb = CardAction['verb'];
 
 // ---- notification card view models ----
 // What a notification card (and the mail with the same content) shows. The server builds these
-// from domain events and state; the builders in bot/cards/notifications.ts turn them into cards.
+// from domain events and state; the builders in shared/cards/notifications.ts turn them into cards.
 
 const Ref = z.object({ id: z.string(), name: z.string() });
 const Iso = z.string();

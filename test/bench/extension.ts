@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateCustomers } from '../../server/seed/customers.js';
 import { customers as customerCollection } from '../../server/services/customer-collection.js';
-import { dataScript, vdcCustomerRows } from '../fixtures/fixture-data.js';
+import { dataScript, vdcCustomerRows } from '../../server/seed/fixture-data.js';
 import { launchWithExtension, startLoopbackHub } from '../helpers/browser.js';
 import { cachedExtensionBuild } from '../helpers/extension-build.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_USER, startPlayground, type RunningPlayground } from '../../bot/playground.js';
+import { PLAYGROUND_USER, startPlayground, type RunningPlayground } from '../../server/playground.js';
 
 /**
  * The bot end to end in Microsoft 365 Agents Playground (a local Teams-like chat): the Playground's
@@ -114,7 +114,13 @@ describe('the bot in Microsoft 365 Agents Playground', { timeout: 120_000 }, () 
     const policies = await playground.admin.policies({ q: 'Contoso Pharmaceuticals AG' });
     const policy = policies.items.find((p) => p.name === 'Executives')!;
 
+    // "contoso pharmaceuticals" is not the customer's whole name: a command that changes
+    // something offers it as a button and acts on the click, in place.
     await type('start policy executives for contoso pharmaceuticals');
+    const offered = await waitForCard('No customer is called exactly');
+    await shot('4-offered', offered);
+    expect((await playground.admin.policy(policy.id)).running).toBeNull();
+    await clickButton(offered, 'Contoso Pharmaceuticals AG');
     const started = await waitForCard('Started Executives');
     await shot('4-started', started);
     expect((await playground.admin.policy(policy.id)).running).not.toBeNull();
@@ -170,6 +176,24 @@ describe('the bot in Microsoft 365 Agents Playground', { timeout: 120_000 }, () 
     expect(notice).toBeTruthy();
     expect(await cardText(status)).toBe(before);
     await shot('11-notice', status);
+  });
+
+  it('pages through failed backups in place, and a retry updates its row and keeps the list', async () => {
+    await type('failed');
+    const first = await waitForCard('Failed and warning backups');
+    const total = (await playground.admin.alerts({ kind: ['backupFailed', 'backupWarning', 'tenantDisconnected'], pageSize: 1 })).total;
+    expect(await cardText(first)).toContain(`1–10 of ${total}`);
+    const before = (await cards()).length;
+    await clickButton(first, 'Next');
+    const second = await waitForCard(`11–${Math.min(20, total)} of ${total}`);
+    expect((await cards()).length).toBe(before);
+    await shot('12-failed-page-2', second);
+    await clickButton(second, 'Retry');
+    const retried = await waitForCard(' again (Alex Wilber).');
+    const text = await cardText(retried);
+    expect(text).toContain(`11–${Math.min(20, total)} of ${total}`);
+    expect((await cards()).length).toBe(before);
+    await shot('13-failed-retried-in-row', retried);
   });
 
   it('lists failed backups and acknowledges one from the list', async () => {

@@ -1,6 +1,6 @@
 import { TestAdapter, type Activity } from 'botbuilder';
 import type { Permission } from '../../shared/schemas/common.js';
-import type { AdaptiveCard, CardButton } from '../../bot/cards/kit.js';
+import type { AdaptiveCard, CardButton } from '../../shared/cards/kit.js';
 import { createTestHub, type TestHub } from './hub.js';
 
 /** A Teams user talking to the bot in a test. */

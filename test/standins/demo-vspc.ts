@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { startPlayground } from '../../bot/playground.js';
+import { startPlayground } from '../../server/playground.js';
 import { createApp } from '../../server/app.js';
 import { createApiClient, type ApiClient } from '../../shared/api/client.js';
 import { listen } from './listen.js';

@@ -55,7 +55,8 @@ function fromScratch(hub: TestHub['hub'], customerId?: string, others: { name: s
     if (storage) drafts.push([storage, 'storage-quota']);
   }
   return [...drafts, ...external]
-    .map(([draft, source]): Alert => {
+    // The answer carries the reason as text; its catalog form stays inside.
+    .map(([{ reasonText: _text, ...draft }, source]): Alert => {
       const since = draft.since ?? store.get(openAlerts, draft.id)?.firstSeenAt ?? now.toISOString();
       const ack = store.get(alertAcks, draft.id);
       const covered = ack && acknowledgementCovers(ack, { since, severity: draft.severity });

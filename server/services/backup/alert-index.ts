@@ -1,3 +1,4 @@
+import type { Text } from '../../../shared/i18n/index.js';
 import {
   acknowledgementCovers,
   alertId,
@@ -127,6 +128,11 @@ export class AlertIndex {
   }
 
   // ---- keeping up ----
+
+  /** An alert's reason as a catalog text, while the alert is open. */
+  reasonText(id: string): Text | undefined {
+    return this.entries.get(id)?.draft.reasonText;
+  }
 
   private alertAt(id: string, now: Date): Alert | undefined {
     const placed = this.placed.get(id);
@@ -304,7 +310,8 @@ export class AlertIndex {
   private complete(entry: Entry, since: string): Alert {
     const ack = this.ctx.store.get(alertAcks, entry.draft.id);
     const covered = ack && acknowledgementCovers(ack, { since, severity: entry.draft.severity });
-    return { ...entry.draft, since, source: entry.source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
+    const { reasonText: _text, ...draft } = entry.draft;
+    return { ...draft, since, source: entry.source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
   }
 
   /** The first position whose alert comes after `alert`. */

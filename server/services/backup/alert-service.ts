@@ -1,3 +1,4 @@
+import { say, type Language } from '../../../shared/i18n/index.js';
 import { acknowledgementCovers, compareAlerts, severityRank, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import { DEFAULT_MONITORING_SETTINGS, type Alert, type AlertQuery, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
@@ -94,7 +95,19 @@ export class AlertService {
     return out;
   }
 
-  list(query: AlertQuery): Page<Alert> {
+  /** A page of alerts; their reasons in `language` where the rule gave a catalog text (English otherwise). */
+  list(query: AlertQuery, language: Language = 'en'): Page<Alert> {
+    const page = this.listInEnglish(query);
+    if (language === 'en') return page;
+    return { ...page, items: page.items.map((a) => this.inLanguage(a, language)) };
+  }
+
+  private inLanguage(alert: Alert, language: Language): Alert {
+    const text = this.index.reasonText(alert.id);
+    return text ? { ...alert, reason: say(language, text) } : alert;
+  }
+
+  private listInEnglish(query: AlertQuery): Page<Alert> {
     const kinds = query.kind?.length ? new Set(query.kind) : null;
     const severities = query.severity?.length ? new Set(query.severity) : null;
     const start = (query.page - 1) * query.pageSize;
@@ -277,7 +290,8 @@ export class AlertService {
     const since = draft.since ?? this.ctx.store.get(openAlerts, draft.id)?.firstSeenAt ?? now.toISOString();
     const ack = this.ctx.store.get(alertAcks, draft.id);
     const covered = ack && acknowledgementCovers(ack, { since, severity: draft.severity });
-    return { ...draft, since, source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
+    const { reasonText: _text, ...rest } = draft;
+    return { ...rest, since, source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
   }
 }
 

@@ -38,7 +38,7 @@ import type { Customer } from '../../../shared/schemas/customers.js';
 import type { MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { requirePermission, systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, HubError, invalid, notFound } from '../../http/errors.js';
+import { conflict, HubError, invalid, localizedError, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { backupJob, type BackupRunner, type HubTimers, type RunResult, type SessionControl } from '../../jobs/runner.js';
 import { recordChange, type Change } from '../changes.js';
@@ -205,7 +205,7 @@ export class BackupService {
       requirePermission(principal, 'advancedBackupManagement', `Creating a further backup policy for "${customer.displayName}" (it has ${existing})`);
     }
     const blocked = customerConflict(customer);
-    if (blocked) throw conflict(blocked);
+    if (blocked) throw localizedError('conflict', blocked);
     this.assertNameFree(customer.id, input.name);
     const now = this.ctx.clock.now().toISOString();
     const policy = newPolicy({
@@ -285,7 +285,7 @@ export class BackupService {
       const current = tx.get(policies, id);
       if (!current) throw notFound('Policy', id);
       const problem = deleteConflict(current);
-      if (problem) throw conflict(problem);
+      if (problem) throw localizedError('conflict', problem);
       tx.delete(policies, id);
       tx.put(deletedPolicies, { id, customerId: current.customerId, name: current.name, deletedAt: now });
     });
@@ -311,7 +311,7 @@ export class BackupService {
       const current = tx.get(policies, id);
       if (!current) throw notFound('Policy', id);
       const problem = enable ? enableConflict(current) : disableConflict(current);
-      if (problem) throw conflict(problem);
+      if (problem) throw localizedError('conflict', problem);
       updated = enable ? applyEnable(current, now) : applyDisable(current, now);
       tx.put(policies, updated);
     });
@@ -360,7 +360,7 @@ export class BackupService {
       const current = tx.get(policies, id);
       if (!current) throw notFound('Policy', id);
       const problem = startConflict(current);
-      if (problem) throw conflict(problem);
+      if (problem) throw localizedError('conflict', problem);
       started = applyStart(current, { sessionId: sessionIdFor(current.id, current.runCount + 1), now });
       tx.put(policies, started);
     });
@@ -384,7 +384,7 @@ export class BackupService {
     if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'stop')).outcome, 'Stopped');
     this.activeCustomer(policy);
     const problem = stopConflict(policy);
-    if (problem) throw conflict(problem);
+    if (problem) throw localizedError('conflict', problem);
     const active = this.active.get(policy.runningSessionId!) ?? (await this.orphan(policy));
     active.abort.abort();
     const session = await this.finish(active, 'Stopped', `Stopped by ${principal.actor.name}`, { status: 'Warning', message: `Job stopped by ${principal.actor.name}` }, principal);
@@ -793,7 +793,7 @@ export class BackupService {
     const customer = this.deps.directory.get(policy.customerId);
     if (!customer) throw conflict(`The customer of policy "${policy.name}" no longer exists.`);
     const problem = customerConflict(customer);
-    if (problem) throw conflict(problem);
+    if (problem) throw localizedError('conflict', problem);
     return customer;
   }
 

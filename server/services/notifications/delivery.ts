@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AdaptiveCard } from '../../../bot/cards/kit.js';
+import type { AdaptiveCard } from '../../../shared/cards/kit.js';
 import type { Language } from '../../../shared/i18n/index.js';
 import type { OutboxTopic } from '../../../shared/schemas/notifications.js';
 import { parseRetryAfter } from './retry.js';

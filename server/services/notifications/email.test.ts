@@ -52,7 +52,7 @@ describe('email notifications over SMTP', () => {
     expect((await t.admin.notificationSettings()).delivery).toMatchObject({ smtpConfigured: true, mailFrom: 'SP Hub <no-reply@northwind-msp.com>' });
     await t.admin.updateNotificationSettings({ language: 'de', allowCustomerNotifications: true, contacts: [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed'] }] });
     await failure(t, 'Müller & Söhne <b>GmbH</b>', 'Zugriff verweigert: <script>alert(1)</script> **x**');
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
 
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
@@ -80,13 +80,13 @@ describe('email notifications over SMTP', () => {
     await t.admin.updateNotificationSettings({ language: 'en', allowCustomerNotifications: true, contacts: [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed'] }] });
     smtp.refuseNext(1, 451);
     await failure(t, 'Contoso', 'x');
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     expect(messages(t)[0]).toMatchObject({ state: 'delivered', attempts: 2 });
     expect(smtp.mails).toHaveLength(1);
 
     smtp.refuseNext(1, 550);
     await failure(t, 'Tailspin', 'y');
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     const dead = messages(t).find((m) => m.summary.includes('Tailspin'))!;
     expect(dead).toMatchObject({ state: 'dead', attempts: 1, lastError: { status: 550 } });
     expect(smtp.mails).toHaveLength(1);
@@ -99,7 +99,7 @@ describe('email notifications over SMTP', () => {
     expect((await t.admin.notificationSettings()).delivery.smtpConfigured).toBe(false);
     await t.admin.updateNotificationSettings({ language: 'en', allowCustomerNotifications: true, contacts: [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed'] }] });
     await failure(t, 'Fabrikam', 'Access denied');
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     const waiting = await t.admin.outbox({ state: 'undeliverable-no-smtp' });
     expect(waiting.total).toBe(1);
     expect(waiting.items[0]).toMatchObject({ attempts: 0, nextAttemptAt: null, recipient: { type: 'email', target: 'noc@northwind-msp.com' } });
@@ -108,7 +108,7 @@ describe('email notifications over SMTP', () => {
     hubs.splice(hubs.indexOf(t), 1);
 
     t = await hub(withSmtp(), await JournalStore.open({ dir }));
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     expect(smtp.mails.map((m) => m.subject)).toEqual(['SP Hub: Backup failed: Fabrikam – Postfächer <alle>']);
     expect((await t.admin.outbox({ state: 'delivered' })).total).toBe(1);
   });

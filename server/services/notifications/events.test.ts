@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { validateCard } from '../../../bot/cards/validate.js';
+import { validateCard } from '../../../shared/cards/validate.js';
 import { FakeClock, MINUTE } from '../../../shared/domain/clock.js';
 import { systemClock } from '../../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
@@ -8,7 +8,7 @@ import { createApp, type HubApp } from '../../app.js';
 import { systemPrincipal } from '../../auth/principal.js';
 import { advance, MORNING, putMorning, ScriptedRunner } from '../backup/testing.js';
 import { outboxMessages } from './outbox.js';
-import { notificationState } from './service.js';
+import { notificationState } from './interfaces.js';
 
 // The other areas' real events, end to end: an operation in the hub, its domain event, the
 // outbox message, the card at a real webhook.
@@ -63,7 +63,7 @@ describe('events from the other areas become notifications', () => {
       ].sort(),
     );
 
-    await runOutbox(t.hub.ctx.services.notifications.jobs!.dispatcher, clock);
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     const posted = receiver.requests(path);
     expect(posted).toHaveLength(11);
     for (const request of posted) {

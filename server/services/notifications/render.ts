@@ -1,5 +1,5 @@
-import { clean, jsonBytes, TEAMS_WEBHOOK_LIMIT_BYTES, BOT_MESSAGE_LIMIT_BYTES, teamsWebhookMessage } from '../../../bot/cards/kit.js';
-import { describeNotification, documentCard, DIGEST_LINES, type CardContext, type NotificationDocument } from '../../../bot/cards/notifications.js';
+import { clean, jsonBytes, TEAMS_WEBHOOK_LIMIT_BYTES, BOT_MESSAGE_LIMIT_BYTES, teamsWebhookMessage } from '../../../shared/cards/kit.js';
+import { describeNotification, documentCard, DIGEST_LINES, type CardContext, type NotificationDocument } from '../../../shared/cards/notifications.js';
 import { t, tn, type Language } from '../../../shared/i18n/index.js';
 import type { NotificationView } from '../../../shared/schemas/cards.js';
 import type { OutboxPayload, Topic } from '../../../shared/schemas/notifications.js';

@@ -1,35 +1,24 @@
 import nodemailer from 'nodemailer';
-import type { DigestJob } from '../../jobs/digest.js';
-import type { OutboxDispatcher } from '../../jobs/outbox-dispatcher.js';
 import { z } from 'zod';
 import type { Language } from '../../../shared/i18n/index.js';
 import type { NotificationView } from '../../../shared/schemas/cards.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
 import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
-import type { OutboxTopic, Recipient, TestSendResult, Topic } from '../../../shared/schemas/notifications.js';
+import type { TestSendResult, Topic } from '../../../shared/schemas/notifications.js';
 import { requirePermission, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { conflict } from '../../http/errors.js';
-import { collectionNamed, defineCollection } from '../../store/collection.js';
+import { collectionNamed } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
 import { postWebhook, sendMail, type DeliveryChannel, type MailTransport, type SendResult } from './delivery.js';
+import { notificationState, type Addressed, type DigestSource, type EnqueueMeta, type MailSetup, type OutboxSource } from './interfaces.js';
 import type { NotificationOptions } from './options.js';
 import { Outbox, publicMessage, type MessageDraft, type OutboxRecord } from './outbox.js';
 import { renderChannel, renderEmail, renderTeams, type RenderContext, type Rendered } from './render.js';
 import { isRoutedType, routeEvent, type RouteLookup } from './routing.js';
 import { NotificationSettings, type ResolvedContact } from './settings.js';
-
-/** Where event processing got to (so a restart picks up events that were logged but not yet turned into messages). */
-const NotificationState = z.object({
-  id: z.string(),
-  eventId: z.number().int().optional(),
-  at: z.string().optional(),
-  /** The last local day a digest was made for. */
-  lastDate: z.string().optional(),
-});
-export const notificationState = defineCollection('notificationState', NotificationState);
 
 const CURSOR_PERSIST_EVERY = 200;
 /** Events turned into messages together, in one store write (bounds the size of that write). */
@@ -38,36 +27,17 @@ const EVENTS_PER_WRITE = 200;
 /** What a card needs of a policy (read from the backup area's collection, if it is there). */
 const PolicyFacts = z.object({ name: z.string(), failingSince: z.string().nullable(), lastSuccessAt: z.string().nullable() });
 
-/** Where the messages of one enqueue come from. */
-export interface EnqueueMeta {
-  eventId: number | null;
-  eventType: string | null;
-  customerId?: string | undefined;
-}
-
-/** A message to enqueue for one recipient: who, in which language, and what it says. */
-export interface Addressed {
-  dedupeKey: string;
-  topic: OutboxTopic;
-  recipient: Recipient;
-  language: Language;
-  /** Email topics the contact receives (for the mail footer). */
-  topics: readonly Topic[];
-  view: NotificationView;
-}
-
 /**
  * Notifications: settings, the outbox and the turning of domain events into messages. Every
  * event matching a contact's topic becomes one persisted message per destination (deduped by
- * event and destination, also across restarts); the dispatcher job delivers them.
+ * event and destination, also across restarts); the dispatcher job delivers them. The jobs see
+ * it only through OutboxSource and DigestSource (interfaces.ts).
  */
-export class NotificationService {
+export class NotificationService implements OutboxSource, DigestSource {
   readonly settings: NotificationSettings;
   readonly outbox: Outbox;
   readonly channels = new Map<string, DeliveryChannel>();
-  readonly mail: { transport: MailTransport; from: string; describe: string } | null;
-  /** The dispatcher and digest jobs, set by the area (tests drive them with tick/drain). */
-  jobs: { dispatcher: OutboxDispatcher; digest: DigestJob } | null = null;
+  readonly mail: MailSetup | null;
   private queue: Promise<void> = Promise.resolve();
   /** Events received and not yet taken up by the queue. */
   private backlog: DomainEvent[] = [];

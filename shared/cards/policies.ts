@@ -1,7 +1,6 @@
-import { formatDateTime, formatNumber, t, type Language, type MessageKey } from '../../shared/i18n/index.js';
-import type { PolicyView } from '../../shared/schemas/backup.js';
-import type { BotLinks } from '../context.js';
-import { banner, button, linkButton, outcome, shortDateTime, translator, type Tone } from './common.js';
+import { formatDateTime, formatNumber, t, type Language, type MessageKey } from '../i18n/index.js';
+import type { PolicyView } from '../schemas/backup.js';
+import { banner, button, linkButton, outcome, shortDateTime, translator, type Tone, type CardLinks } from './common.js';
 import { card, compact, facts, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 export type PolicyVerb = 'start' | 'retry' | 'stop' | 'enable' | 'disable';
@@ -45,7 +44,7 @@ export function policyButtons(lang: Language, p: PolicyView, options: { compact?
 }
 
 /** One policy in full, after a button or a command acted on it. */
-export function policyCard(lang: Language, p: PolicyView, options: { links: BotLinks; outcome?: { message: string; tone: Tone } }): AdaptiveCard {
+export function policyCard(lang: Language, p: PolicyView, options: { links: CardLinks; outcome?: { message: string; tone: Tone } }): AdaptiveCard {
   const tr = translator(lang);
   const shown = p.running ? 'Running' : p.lastResult;
   return card(
@@ -55,7 +54,8 @@ export function policyCard(lang: Language, p: PolicyView, options: { links: BotL
       facts([
         [tr('fact.status'), policyLine(lang, p)],
         [tr('bot.fact.lastSuccess'), p.lastSuccessAt ? formatDateTime(lang, p.lastSuccessAt) : tr('bot.policy.neverSucceeded')],
-        [tr('bot.fact.failingSince'), p.failingSince ? formatDateTime(lang, p.failingSince) : null],
+        // Since when the results have not been clean: shown when it says more than the last success.
+        [tr(p.lastResult === 'Warning' ? 'bot.fact.warningsSince' : 'bot.fact.failingSince'), p.failingSince && p.failingSince !== p.lastSuccessAt ? formatDateTime(lang, p.failingSince) : null],
         [tr('bot.fact.lastMessage'), p.lastMessage],
         [tr('bot.fact.schedule'), p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled')],
         [tr('bot.fact.averageTime'), p.timedRuns ? p.averageProcessTime : null],
@@ -82,7 +82,8 @@ export function confirmPolicyCard(lang: Language, p: PolicyView, verb: 'stop' | 
       verb === 'stop'
         ? button(tr('bot.button.confirmStop'), { verb: 'policy.stop', ...ids, confirmed: true }, 'destructive')
         : button(tr('bot.button.confirmDisable'), { verb: 'policy.disable', ...ids, confirmed: true }, 'destructive'),
-      button(tr('bot.button.cancel'), { verb: 'customer.status', customerId: p.customerId }),
+      // Cancel goes back to the policy, where stop and disable are offered.
+      button(tr('bot.button.cancel'), { verb: 'policy.show', ...ids }),
     ],
     { fallbackText: title },
   );

@@ -1,5 +1,5 @@
-import { formatDate, formatMonth, formatNumber, t, tOr, type Language, type MessageKey } from '../../shared/i18n/index.js';
-import type { UsageReport } from '../../shared/schemas/usage.js';
+import { formatDate, formatMonth, formatNumber, t, tOr, type Language, type MessageKey } from '../i18n/index.js';
+import type { UsageReport } from '../schemas/usage.js';
 import { banner, commandButton, outcome, translator, type Tone } from './common.js';
 import { bullets, card, compact, container, facts, text, type AdaptiveCard } from './kit.js';
 
@@ -28,16 +28,19 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
   const lines = top.slice(0, LINES).map((line) =>
     tr('bot.usage.line', { customer: line.customer, units: formatNumber(lang, line.currentMonthUsage), points: formatPoints(lang, line.points) }),
   );
+  const warnings = compact([report.licenseManagementSuspended ? tr('bot.usage.suspended') : null, report.overdue ? tr('bot.usage.overdue') : null]);
   const previous = shiftMonth(report.usageMonth, -1);
   const next = shiftMonth(report.usageMonth, 1);
   return card(
     [
       banner(tr('bot.usage.title', { month }), compact([report.number, status]).join(' · '), tone),
-      report.warnings.length ? container(report.warnings.map((w) => text(w, { max: 400 })), { style: 'attention', spacing: 'Medium' }) : null,
+      // Said from the report's state in the user's language: the hub's ready-made warnings are
+      // English and repeat the due date in another format.
+      warnings.length ? container(warnings.map((w) => text(w, { max: 400 })), { style: 'attention', spacing: 'Medium' }) : null,
       report.rejectionReason ? outcome(tr('bot.usage.rejected', { reason: report.rejectionReason }), 'warning') : null,
       facts([
         [tr('fact.status'), status],
-        [tr('fact.dueDate'), formatDate(lang, report.dueDate)],
+        [tr('fact.dueDate'), tr('bot.usage.dueBy', { date: formatDate(lang, report.dueDate) })],
         [tr('bot.fact.customers'), formatNumber(lang, report.customers)],
         [tr('bot.fact.totalPoints'), formatPoints(lang, report.totalPoints)],
         [tr('bot.fact.saasPoints'), formatPoints(lang, report.totals.subtotal.saas)],

@@ -1,9 +1,8 @@
-import { formatDate, formatDateTime, formatNumber, formatPercent, type Language } from '../../shared/i18n/index.js';
-import type { PolicyView } from '../../shared/schemas/backup.js';
-import type { Customer } from '../../shared/schemas/customers.js';
-import type { Alert, CustomerHealth } from '../../shared/schemas/monitoring.js';
-import type { BotLinks } from '../context.js';
-import { banner, button, linkButton, outcome, row, translator, type Tone } from './common.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, type Language } from '../i18n/index.js';
+import type { PolicyView } from '../schemas/backup.js';
+import type { Customer } from '../schemas/customers.js';
+import type { Alert, CustomerHealth } from '../schemas/monitoring.js';
+import { banner, button, linkButton, outcome, row, translator, type Tone, type CardLinks } from './common.js';
 import { healthLine } from './customers.js';
 import { card, compact, container, facts, text, type AdaptiveCard } from './kit.js';
 import { policyButtons, policyLine } from './policies.js';
@@ -29,7 +28,7 @@ function toneOf(health: CustomerHealth | undefined): Tone {
 }
 
 /** `status <customer>`: health, licenses, storage, policies with their buttons, open alerts. */
-export function customerStatusCard(lang: Language, view: CustomerStatusView, links: BotLinks): AdaptiveCard {
+export function customerStatusCard(lang: Language, view: CustomerStatusView, links: CardLinks): AdaptiveCard {
   const tr = translator(lang);
   const { customer: c, health } = view;
   const used = c.backedUpAccounts;

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type HubApp } from '../server/app.js';
+import { createApp, type HubApp } from './app.js';
 import { createApiClient, type ApiClient } from '../shared/api/client.js';
-import { configFromEnv, type HubConfigInput } from '../server/config.js';
+import { configFromEnv, type HubConfigInput } from './config.js';
 
 /**
  * Chat with the bot locally in Microsoft 365 Agents Playground (a Teams-like web chat that runs

@@ -1,4 +1,4 @@
-import type { CardAction } from '../../shared/schemas/cards.js';
+import type { CardAction } from '../schemas/cards.js';
 
 /**
  * Small building blocks for Adaptive Cards (schema 1.5, the highest Teams renders). Every text

@@ -1,12 +1,24 @@
-import type { Language } from '../../shared/i18n/index.js';
-import type { Command, CommandGroup } from '../context.js';
+import type { Language, MessageKey } from '../i18n/index.js';
 import { banner, commandButton, translator } from './common.js';
 import { card, container, facts, text, type AdaptiveCard } from './kit.js';
+
+export type CommandGroup = 'monitoring' | 'actions' | 'conversation';
+
+/** What the help card shows of a chat command (the bot's commands are these and more). */
+export interface HelpEntry {
+  group: CommandGroup;
+  /** How to type it, such as `status ‹customer›` (placeholders are translated). */
+  syntax: MessageKey;
+  /** One line on what it does. */
+  summary: MessageKey;
+  /** Text for a help-card button that runs it as it is (commands that need no argument). */
+  quick?: string | undefined;
+}
 
 const GROUPS: CommandGroup[] = ['monitoring', 'actions', 'conversation'];
 
 /** The help card, written from the command registry so it can never list a command that is not there. */
-export function helpCard(lang: Language, commands: readonly Command[], options: { linked: boolean | null; intro?: string } = { linked: null }): AdaptiveCard {
+export function helpCard(lang: Language, commands: readonly HelpEntry[], options: { linked: boolean | null; intro?: string } = { linked: null }): AdaptiveCard {
   const tr = translator(lang);
   const sections = GROUPS.map((group) => {
     const inGroup = commands.filter((c) => c.group === group);

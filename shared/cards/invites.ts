@@ -1,14 +1,13 @@
-import { formatDateTime, type Language } from '../../shared/i18n/index.js';
-import type { Customer, InvitesResult } from '../../shared/schemas/customers.js';
-import type { BotLinks } from '../context.js';
-import { banner, button, linkButton, outcome, translator } from './common.js';
+import { formatDateTime, type Language } from '../i18n/index.js';
+import type { Customer, InvitesResult } from '../schemas/customers.js';
+import { banner, button, linkButton, outcome, translator, type CardLinks } from './common.js';
 import { card, compact, facts, type AdaptiveCard } from './kit.js';
 
 const SHOWN = 15;
 
 /** After `send invite` / `resend invite` (or their buttons): who was invited and every invite's state. */
 /** `by` names who sent them (the Teams user). */
-export function invitesCard(lang: Language, customer: Customer, result: InvitesResult, links: BotLinks, by: string): AdaptiveCard {
+export function invitesCard(lang: Language, customer: Customer, result: InvitesResult, links: CardLinks, by: string): AdaptiveCard {
   const tr = translator(lang);
   const lines = [
     result.invited.length ? tr('bot.invite.invited', { emails: result.invited.join(', '), name: by }) : null,

@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { Me } from '../../shared/schemas/access.js';
-import { Id } from '../../shared/schemas/common.js';
-import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../../shared/schemas/teams.js';
-import type { SpHubBot } from '../../bot/bot.js';
-import { botCredentialsFromEnv } from '../../bot/credentials.js';
-import type { BotHosting } from '../../bot/hosting.js';
-import { TeamsLinkService } from '../../bot/identity/link-codes.js';
-import { ConversationService } from '../../bot/notify/conversations.js';
-import { BOT_CHANNEL } from '../../bot/notify/channel-name.js';
-import type { ChannelSender } from '../../bot/notify/channel-sender.js';
-import type { Area } from '../area.js';
-import { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from '../auth/authenticate.js';
-import { HubError } from '../http/errors.js';
+import { Me } from '../shared/schemas/access.js';
+import { Id } from '../shared/schemas/common.js';
+import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../shared/schemas/teams.js';
+import { HubError, TEAMS_NAME_HEADER, TEAMS_USER_HEADER, type Area } from '../server/area.js';
+import type { SpHubBot } from './bot.js';
+import { botCredentialsFromEnv } from './credentials.js';
+import type { BotHosting } from './hosting.js';
+import { TeamsLinkService } from './identity/link-codes.js';
+import { BOT_CHANNEL } from './notify/channel-name.js';
+import type { ChannelSender } from './notify/channel-sender.js';
+import { ConversationService } from './notify/conversations.js';
 
 const ById = z.object({ id: Id });
 
@@ -28,6 +26,11 @@ export interface BotServices {
 }
 
 /**
+ * The bot as one area of the hub, listed by the server's composition root (server/areas.ts). Its
+ * stored state (link codes, conversations and their topics) is its own collections, declared
+ * through the public area interface (server/area.ts); everything else it does goes through the
+ * typed API client.
+ *
  * The Teams bot: `POST /api/messages` (Bot Framework), linking Teams users to hub users, and the
  * conversations the bot posts notifications to. Set up last: the bot uses every other area
  * through the typed API client.
@@ -90,10 +93,10 @@ export const botArea: Area = {
         // requests after it wait for it, and a hub that never hears from Teams never loads it.
         const loadRuntime = async () => {
           const [{ createBotHosting }, { createBotApi }, { createBot }, { createChannelSender }] = await Promise.all([
-            import('../../bot/hosting.js'),
-            import('../../bot/api.js'),
-            import('../../bot/bot.js'),
-            import('../../bot/notify/channel-sender.js'),
+            import('./hosting.js'),
+            import('./api.js'),
+            import('./bot.js'),
+            import('./notify/channel-sender.js'),
           ]);
           const openIdMetadataUrl = ctx.config.env.SPHUB_BOT_OPENID_METADATA_URL;
           const hosting = createBotHosting({
@@ -140,7 +143,7 @@ export const botArea: Area = {
   },
 };
 
-declare module '../context.js' {
+declare module '../server/area.js' {
   interface HubServices {
     bot: BotServices;
   }

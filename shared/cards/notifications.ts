@@ -1,5 +1,5 @@
-import { formatBytes, formatDate, formatDateTime, formatDuration, formatMonth, formatNumber, formatPercent, t, tn, tOr, type Language } from '../../shared/i18n/index.js';
-import { CardAction, type DigestView, type NotificationView } from '../../shared/schemas/cards.js';
+import { formatBytes, formatDate, formatDateTime, formatDuration, formatMonth, formatNumber, formatPercent, t, tn, tOr, type Language } from '../i18n/index.js';
+import { CardAction, type DigestView, type NotificationView } from '../schemas/cards.js';
 import { bullets, card, clean, container, execute, facts, heading, openUrl, text, type AdaptiveCard, type CardButton, type ContainerStyle } from './kit.js';
 
 /**

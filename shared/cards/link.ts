@@ -1,5 +1,5 @@
-import type { Language } from '../../shared/i18n/index.js';
-import type { Me } from '../../shared/schemas/access.js';
+import type { Language } from '../i18n/index.js';
+import type { Me } from '../schemas/access.js';
 import { banner, commandButton, outcome, translator } from './common.js';
 import { card, facts, text, type AdaptiveCard } from './kit.js';
 

@@ -1,6 +1,6 @@
-import { t, type Language, type MessageKey } from '../../shared/i18n/index.js';
-import { TOPICS, type Topic } from '../../shared/schemas/notifications.js';
-import type { TeamsConversation } from '../../shared/schemas/teams.js';
+import { t, type Language, type MessageKey } from '../i18n/index.js';
+import { TOPICS, type Topic } from '../schemas/notifications.js';
+import type { TeamsConversation } from '../schemas/teams.js';
 import { banner, commandButton, outcome, translator } from './common.js';
 import { card, facts, text, type AdaptiveCard } from './kit.js';
 

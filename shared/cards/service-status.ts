@@ -1,5 +1,5 @@
-import { formatDateTime, tOr, type Language } from '../../shared/i18n/index.js';
-import type { ServiceStatusView } from '../../shared/schemas/portal.js';
+import { formatDateTime, tOr, type Language } from '../i18n/index.js';
+import type { ServiceStatusView } from '../schemas/portal.js';
 import { banner, commandButton, translator, type Tone } from './common.js';
 import { bullets, card, container, facts, text, type AdaptiveCard } from './kit.js';
 
@@ -25,7 +25,7 @@ export function serviceStatusCard(lang: Language, status: ServiceStatusView): Ad
             [
               text(tr('bot.status.maintenance'), { weight: 'Bolder' }),
               ...bullets(
-                status.maintenance.slice(0, 5).map((m) => `${m.title} (${m.regions.join(', ')}): ${formatDateTime(lang, m.startsAt)} – ${formatDateTime(lang, m.endsAt)}${m.active ? `, ${tr('bot.status.now')}` : ''}`),
+                status.maintenance.slice(0, 5).map((m) => `${maintenanceName(m)}: ${formatDateTime(lang, m.startsAt)} – ${formatDateTime(lang, m.endsAt)}${m.active ? `, ${tr('bot.status.now')}` : ''}`),
                 { max: 300 },
               ),
             ],
@@ -36,4 +36,10 @@ export function serviceStatusCard(lang: Language, status: ServiceStatusView): Ad
     [commandButton(tr('bot.button.refresh'), 'status')],
     { fallbackText: tr('bot.status.title', { state: state(status.overall) }) },
   );
+}
+
+/** A maintenance's title with the regions it does not already name ("Storage upgrade in EMEA", not "… in EMEA (EMEA)"). */
+export function maintenanceName(m: { title: string; regions: readonly string[] }): string {
+  const unnamed = m.regions.filter((r) => !new RegExp(`\\b${r.replace(/[^A-Za-z0-9]/g, '')}\\b`, 'i').test(m.title));
+  return unnamed.length ? `${m.title} (${unnamed.join(', ')})` : m.title;
 }

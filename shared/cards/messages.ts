@@ -1,6 +1,5 @@
-import type { Language } from '../../shared/i18n/index.js';
-import type { BotLinks } from '../context.js';
-import { banner, commandButton, linkButton, translator, type Tone } from './common.js';
+import type { Language } from '../i18n/index.js';
+import { banner, commandButton, linkButton, translator, type Tone, type CardLinks } from './common.js';
 import { bullets, card, compact, text, type AdaptiveCard, type CardButton } from './kit.js';
 
 /** Short answers: problems, refusals, "did you mean", the link instructions, the welcome. */
@@ -26,7 +25,7 @@ export function forbiddenCard(lang: Language, permission: string | null, message
 }
 
 /** How to connect a Teams account to an SP Hub user. */
-export function notLinkedCard(lang: Language, links: BotLinks): AdaptiveCard {
+export function notLinkedCard(lang: Language, links: CardLinks): AdaptiveCard {
   const tr = translator(lang);
   return card(
     [
@@ -74,6 +73,21 @@ export function didYouMeanCard(lang: Language, kind: NameKind, typed: string, su
     buttons: suggestions.length
       ? suggestions.slice(0, 5).map((s) => commandButton(s.label, s.commandText))
       : [kind === 'customer' ? commandButton(tr('bot.button.customers'), 'customers') : commandButton(tr('bot.button.help'), 'help')],
+  });
+}
+
+/**
+ * A command that changes something named no item exactly: the close ones as buttons that re-run
+ * it with the exact name (nothing happens before a click), or how to find the name.
+ */
+export function notExactCard(lang: Language, kind: NameKind, typed: string, candidates: { label: string; commandText: string }[]): AdaptiveCard {
+  const tr = translator(lang);
+  if (candidates.length === 0) return didYouMeanCard(lang, kind, typed, []);
+  return problemCard(lang, {
+    title: tr(kind === 'customer' ? 'bot.notExact.customer' : 'bot.notExact.policy', { name: typed }),
+    message: tr('bot.notExact.pick'),
+    tone: 'accent',
+    buttons: candidates.slice(0, 5).map((c) => commandButton(c.label, c.commandText)),
   });
 }
 

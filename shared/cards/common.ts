@@ -1,9 +1,14 @@
-import { t, type Language, type MessageKey, type Params } from '../../shared/i18n/index.js';
-import type { CardAction } from '../../shared/schemas/cards.js';
-import type { BotLinks } from '../context.js';
+import { t, type Language, type MessageKey, type Params } from '../i18n/index.js';
+import type { CardAction, ListName } from '../schemas/cards.js';
 import { container, execute, heading, openUrl, text, type CardButton, type CardElement, type ContainerStyle } from './kit.js';
 
 /** Shared pieces of the bot's own cards (answers to commands and buttons). */
+
+/** Where "open" buttons go; only https links end up on cards. */
+export interface CardLinks {
+  portal?: string | undefined;
+  hub?: string | undefined;
+}
 
 export type Tone = 'default' | 'good' | 'warning' | 'attention' | 'accent';
 const STYLE: Record<Tone, ContainerStyle> = { default: 'emphasis', good: 'good', warning: 'warning', attention: 'attention', accent: 'accent' };
@@ -24,7 +29,7 @@ export const button = (title: string, action: CardAction, style?: 'positive' | '
 export const commandButton = (title: string, commandText: string) => execute(title, { verb: 'command', text: commandText });
 
 /** "Open in portal" / "Open in SP Hub", only for https addresses (cards may not link elsewhere). */
-export function linkButton(lang: Language, where: 'portal' | 'hub', links: BotLinks, path = ''): CardButton | null {
+export function linkButton(lang: Language, where: 'portal' | 'hub', links: CardLinks, path = ''): CardButton | null {
   const base = links[where];
   if (!base || !/^https:\/\/[^\s]+$/.test(base)) return null;
   return openUrl(t(lang, where === 'portal' ? 'action.openPortal' : 'action.openHub'), `${base.replace(/\/+$/, '')}${path}`);
@@ -69,4 +74,20 @@ export function row(lines: (CardElement | null)[], buttons: CardButton[], option
       ...(buttons.length ? [{ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'ActionSet', actions: buttons }] }] : []),
     ],
   };
+}
+
+/** Rows `from`–`to` of a page (1-based), for "11–20 of 59". */
+export function pageRange(page: number, rows: number, shown: number): { from: number; to: number } {
+  const from = (page - 1) * rows + 1;
+  return { from: shown ? from : 0, to: from - 1 + shown };
+}
+
+/** Previous / Next buttons of a list card: each answers with the other page, replacing the card. */
+export function pager(lang: Language, list: ListName, input: { page: number; rows: number; total: number; q?: string | undefined }): CardButton[] {
+  const tr = translator(lang);
+  const q = input.q ? { q: input.q } : {};
+  const buttons: CardButton[] = [];
+  if (input.page > 1) buttons.push(button(tr('bot.button.previous'), { verb: 'list.page', list, page: input.page - 1, ...q }));
+  if (input.page * input.rows < input.total) buttons.push(button(tr('bot.button.next'), { verb: 'list.page', list, page: input.page + 1, ...q }));
+  return buttons;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CardAction, NotificationView, type DigestView } from '../../shared/schemas/cards.js';
-import { LANGUAGES } from '../../shared/i18n/index.js';
+import { CardAction, NotificationView, type DigestView } from '../schemas/cards.js';
+import { LANGUAGES } from '../i18n/index.js';
 import { jsonBytes, teamsWebhookMessage, TEAMS_WEBHOOK_LIMIT_BYTES, type AdaptiveCard } from './kit.js';
 import {
   completionCard,

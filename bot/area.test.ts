@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, createApiClient, type ApiClient } from '../../shared/api/client.js';
-import { MINUTE } from '../../shared/domain/clock.js';
-import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
+import { ApiError, createApiClient, type ApiClient } from '../shared/api/client.js';
+import { MINUTE } from '../shared/domain/clock.js';
+import { createTestHub, type TestHub } from '../test/helpers/hub.js';
 
 /** A client the way the in-process bot calls: the internal token plus the Teams user it speaks for. */
 function asBot(hub: TestHub, teamsUserId: string, name = 'Alex Wilber'): ApiClient {

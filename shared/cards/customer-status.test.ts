@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer } from '../../shared/schemas/customers.js';
-import type { Alert } from '../../shared/schemas/monitoring.js';
+import type { Customer } from '../schemas/customers.js';
+import type { Alert } from '../schemas/monitoring.js';
 import { testCustomer } from '../../server/services/backup/testing.js';
 import { textOf } from '../../test/helpers/bot.js';
 import { customerStatusCard } from './customer-status.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { CardAction } from '../../shared/schemas/cards.js';
+import { CardAction } from '../schemas/cards.js';
 import { CARD_SCHEMA_URL, CARD_VERSION, jsonBytes, TEAMS_WEBHOOK_LIMIT_BYTES } from './kit.js';
 
 /**
