@@ -33,9 +33,11 @@ export interface Area {
 // ---- The public area interface ----
 // What an area may use of the hub besides `Area` itself. The bot (bot/area.ts), an area that lives
 // outside server/, takes everything of the server from this file and nothing from elsewhere in it
-// (test/architecture.test.ts checks that); areas inside server/ may also import these directly.
+// (test/integration/import-directions.test.ts checks that); areas inside server/ may also import these directly.
 
-export type { HubContext, HubServices } from './context.js';
+export type { HubContext } from './context.js';
+/** @public Augmented by areas (`declare module '../area.js' { interface HubServices { ... } }`), which knip does not count as a use. */
+export type { HubServices } from './context.js';
 export { requirePermission, type Principal } from './auth/principal.js';
 export { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from './auth/authenticate.js';
 export { HubError, invalid, notFound } from './http/errors.js';

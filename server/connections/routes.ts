@@ -32,7 +32,8 @@ export function connectionsRouter(service: ConnectionService, engine: SyncEngine
         const { run, done } = await engine.begin(params.id, 'manual');
         const record = service.record(params.id);
         await service.audit(principal, record, run.id);
-        return body.wait ? await done : run;
+        if (body.wait) return done;
+        return run;
       },
     )
     .get('/:id/runs', { summary: "A connection's sync runs, newest first: counts per kind, requests, errors with the upstream request id", permission: 'siteSettings', params: ById, query: RunsQuery, response: Page(SyncRun) }, ({ params, query }) =>

@@ -49,7 +49,7 @@ export function issueText(issue: z.core.$ZodIssue, root: string): LocalizedText 
       return say('api.invalid.tooSmall', { min });
     }
     case 'invalid_type':
-      return say(/received undefined$/.test(issue.message) ? 'api.invalid.missing' : 'api.invalid.other');
+      return say(issue.message.endsWith('received undefined') ? 'api.invalid.missing' : 'api.invalid.other');
     case 'unrecognized_keys':
       return say('api.invalid.unknown');
     case 'custom':

@@ -395,7 +395,6 @@ export const licenseThresholdCard = (view: ViewOf<'licenseThreshold'>, ctx: Card
 export const staleProtectionCard = (view: ViewOf<'staleProtection'>, ctx: CardContext) => notificationCard(view, ctx);
 export const usageReportDueCard = (view: ViewOf<'usageReportDue'>, ctx: CardContext) => notificationCard(view, ctx);
 export const serviceStatusCard = (view: ViewOf<'serviceStatus'>, ctx: CardContext) => notificationCard(view, ctx);
-export const connectionFailingCard = (view: ViewOf<'connectionFailing'>, ctx: CardContext) => notificationCard(view, ctx);
 export const digestCard = (view: ViewOf<'digest'>, ctx: CardContext) => notificationCard(view, ctx);
 
 // ---- helpers ----

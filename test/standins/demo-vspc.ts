@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const running = await startPlayground({ config: { demo: false, adminKey: ADMIN_KEY, env } });
     ({ admin, hubUrl } = running);
     playgroundUrl = running.playgroundUrl;
-    stop = running.stop;
+    stop = () => running.stop();
   }
   console.log(`SP Hub: ${hubUrl}/api/v1 (administrator key ${ADMIN_KEY})`);
 

@@ -110,7 +110,7 @@ describe('VSPC stand-in against the contract', () => {
     const res = await s.app.request(`${base}/infrastructure/vb365Servers/organizations/companyMappings`, { headers: { authorization: `Bearer ${s.apiKey}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(() => JSON.parse(text)).toThrow();
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
 
     s.fault('/organizations/companies', { drift: true, times: 1 });
     const first = (await call('GET', '/organizations/companies?limit=5&offset=0')).body as { meta: { pagingInfo: { total: number } } };
