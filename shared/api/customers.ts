@@ -1,6 +1,6 @@
 import type { Page } from '../schemas/common.js';
 import type {
-  ConnectInput,
+  ConnectInputRaw,
   ContractType,
   Customer,
   CustomerAdmin,
@@ -79,7 +79,8 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
 
   onboarding: (id: string) => request<OnboardingView>('GET', `/customers/${seg(id)}/onboarding`),
   acceptAgreement: (id: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/legal-agreement`, { body: { accepted: true } }),
-  connectFlex: (id: string, input: ConnectInput) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/connect`, { body: input }),
+  /** `services` may be left out: all three are then backed up. */
+  connectFlex: (id: string, input: ConnectInputRaw) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/connect`, { body: input }),
   confirmTenant: (id: string, tenantDomain: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/confirm-tenant`, { body: { tenantDomain } }),
   finishOnboarding: (id: string, policies: PolicyChoice) => request<Customer>('POST', `/customers/${seg(id)}/onboarding/finish`, { body: { policies } }),
 

@@ -31,6 +31,8 @@ export type Contact = z.infer<typeof Contact>;
 /** What a managed onboarding connects: the Flex backup services of the tenant. */
 export const FlexService = z.enum(['Exchange Online', 'OneDrive and SharePoint', 'Teams']);
 export type FlexService = z.infer<typeof FlexService>;
+/** The wizard's services step is optional and starts with every service selected. */
+export const ALL_FLEX_SERVICES: FlexService[] = [...FlexService.options];
 /** Years backups are kept (1 to 25), or `unlimited`. */
 export const Retention = z.union([z.int().min(1).max(25), z.literal('unlimited')]);
 export type Retention = z.infer<typeof Retention>;
@@ -298,13 +300,16 @@ export const AgreementInput = z.strictObject({
 export const ConnectInput = z.strictObject({
   storageRegion: StorageRegion,
   retention: Retention,
+  /** Optional: left out, all three services are backed up (the wizard preselects them). */
   services: z
     .array(FlexService)
     .min(1, 'select at least one service')
     .max(3)
-    .transform((list) => [...new Set(list)]),
+    .transform((list) => [...new Set(list)])
+    .default(ALL_FLEX_SERVICES),
 });
 export type ConnectInput = z.infer<typeof ConnectInput>;
+export type ConnectInputRaw = z.input<typeof ConnectInput>;
 export const TenantConnectedInput = z.strictObject({ tenantDomain: TenantDomainInput });
 export const FinishInput = z.strictObject({ policies: PolicyChoice });
 
@@ -341,7 +346,7 @@ export const InviteAcceptedInput = z.strictObject({
     .array(FlexService)
     .min(1)
     .max(3)
-    .default(['Exchange Online', 'OneDrive and SharePoint', 'Teams'])
+    .default(ALL_FLEX_SERVICES)
     .transform((list) => [...new Set(list)]),
 });
 
