@@ -238,7 +238,7 @@ describe('policy commands', () => {
 describe('invites', () => {
   it('sends an invite inside the customer’s domain and lists every invite', async () => {
     const coho = (await world.admin.customers({ q: 'Coho Winery' })).items[0]!;
-    const card = await say(`send invite coho winery it@${coho.domain}, Owner@${coho.domain.toUpperCase()}`, MEGAN);
+    const card = await say(`send invite coho winery it@${coho.domain}, Owner@${coho.domain!.toUpperCase()}`, MEGAN);
     const text = textOf(card);
     expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain} (Megan Bowen).`);
     expect(findButton(card, 'Resend invite').data).toMatchObject({ verb: 'invite.resend', customerId: coho.id });

@@ -132,7 +132,7 @@ export const customersArea: Area = {
       })
       .get('/:id/licensed-users.csv', { summary: 'Protected accounts as CSV', permission: 'monitoring', params: ById, query: LicensedUsersFilters, produces: 'text/csv' }, ({ params, query }) => {
         const c = service.get(params.id);
-        return csv(licensedUsers.csv(c.id, query), `licensed-users-${c.domain}`, ctx.clock.now());
+        return csv(licensedUsers.csv(c.id, query), `licensed-users-${c.domain ?? c.id}`, ctx.clock.now());
       })
 
       // offboarding

@@ -17,8 +17,8 @@ describe('demo customers', () => {
     expect(customers.length).toBeLessThanOrEqual(65);
     for (const c of customers) {
       expect(Customer.safeParse(c).success, c.displayName).toBe(true);
-      expect(checkCustomerDomain(c.domain), c.domain).toEqual({ ok: true, domain: c.domain });
-      expect(isInsideDomain(c.contact.email, c.domain)).toBe(true);
+      expect(checkCustomerDomain(c.domain!), c.domain).toEqual({ ok: true, domain: c.domain });
+      expect(isInsideDomain(c.contact.email, c.domain!)).toBe(true);
       if (c.tenantDomain) expect(checkTenantDomain(c.tenantDomain).ok, c.tenantDomain).toBe(true);
     }
     expect(new Set(customers.map((c) => c.domain)).size).toBe(customers.length);
@@ -58,7 +58,7 @@ describe('demo customers', () => {
       expect(new Set(users.map((u) => u.email)).size).toBe(users.length);
       for (const u of users.slice(0, 50)) {
         expect(LicensedUser.safeParse(u).success).toBe(true);
-        expect(isInsideDomain(u.email, c.domain)).toBe(true);
+        expect(isInsideDomain(u.email, c.domain!)).toBe(true);
         expect(u.lastBackupAt === null).toBe(u.protectionStatus !== 'Protected');
       }
     }
@@ -73,12 +73,12 @@ describe('bulk generator', () => {
   test('produces 10,000 distinct, valid customers, the same for the same seed', () => {
     const list = generateCustomers(10_000, { seed: 3, now: NOW });
     expect(list).toHaveLength(10_000);
-    for (const key of ['id', 'domain', 'displayName'] as const) expect(new Set(list.map((c) => c[key].toLowerCase())).size, key).toBe(10_000);
+    for (const key of ['id', 'domain', 'displayName'] as const) expect(new Set(list.map((c) => c[key]!.toLowerCase())).size, key).toBe(10_000);
     const tenants = list.flatMap((c) => (c.tenantDomain ? [c.tenantDomain] : []));
     expect(new Set(tenants).size).toBe(tenants.length);
     for (const c of list.filter((_, i) => i % 97 === 0)) {
       expect(Customer.safeParse(c).success, c.id).toBe(true);
-      expect(checkCustomerDomain(c.domain).ok, c.domain).toBe(true);
+      expect(checkCustomerDomain(c.domain!).ok, c.domain).toBe(true);
     }
     const statuses = new Set(list.map((c) => c.status));
     expect(statuses).toEqual(new Set(['provisioning', 'pending', 'active', 'offboarded']));

@@ -65,6 +65,17 @@ export function assertActive(customer: Customer, what: string): void {
   if (customer.status !== 'active') throw conflict(`${customer.displayName} is not onboarded yet; ${what} is available once onboarding has finished.`);
 }
 
+/**
+ * Pulse asks for the domain only "if you plan to provide the customer access": a customer may be
+ * created without one, but invites, admin users and onboarding need it. Returns the domain.
+ */
+export function requireDomain(customer: Customer, what: string): string {
+  if (!customer.domain) {
+    throw conflict(`${customer.displayName} has no domain yet; ${what} gives the customer access, so set its domain first (PATCH /customers/${customer.id} with "domain").`);
+  }
+  return customer.domain;
+}
+
 // ---- provisioning ----
 
 export function isProvisioningDue(customer: Customer, now: Date): boolean {
@@ -84,6 +95,7 @@ export function pendingInvites(customer: Pick<Customer, 'invites'>): Invite[] {
 /** Invites new addresses; addresses invited before are sent again. */
 export function addInvites(customer: Customer, emails: readonly string[], now: Date): { customer: Customer; invited: string[]; resent: string[] } {
   assertPending(customer, 'inviting');
+  requireDomain(customer, 'inviting');
   const at = now.toISOString();
   const invites = [...customer.invites];
   const invited: string[] = [];
@@ -149,6 +161,7 @@ function assertStep(customer: Customer, allowed: OnboardingStep[], doing: string
 /** Step 1; repeating it before finishing changes nothing. */
 export function acceptAgreement(customer: Customer, actor: string, now: Date): Customer {
   assertPending(customer, 'onboarding');
+  requireDomain(customer, 'onboarding');
   if (customer.onboarding?.legalAgreement) return customer;
   const at = now.toISOString();
   return { ...customer, onboarding: { ...customer.onboarding, method: 'managed', legalAgreement: { acceptedAt: at, acceptedBy: actor } }, updatedAt: at };

@@ -119,8 +119,11 @@ export type OffboardingRequest = z.infer<typeof OffboardingRequest>;
 export const Customer = z.object({
   id: Id,
   displayName: z.string(),
-  /** The customer's own domain; invitations only go to addresses inside it. */
-  domain: z.string(),
+  /**
+   * The customer's own domain; invitations only go to addresses inside it. Pulse asks for it only
+   * "if you plan to provide the customer access", so it may be missing until invites or onboarding.
+   */
+  domain: z.string().optional(),
   contact: Contact,
   externalId: z.string().optional(),
   primaryAdminEmail: z.string().optional(),
@@ -206,7 +209,8 @@ export type ContactInput = z.infer<typeof ContactInput>;
 /** Creating a customer the way Pulse does. */
 export const CustomerInput = z.strictObject({
   displayName: Text(120),
-  domain: DomainInput,
+  /** Needed only to give the customer access (invites, admin users, onboarding); may come later. */
+  domain: DomainInput.optional(),
   contact: ContactInput,
   externalId: OptionalInputText(100),
   /** Added as the first admin user; must be inside the domain (or a hub user's own account). */
@@ -389,7 +393,7 @@ export const OffboardingRejectInput = z.strictObject({ reason: Text(1000) });
 export const TenantAccess = z.object({
   customerId: Id,
   displayName: z.string(),
-  domain: z.string(),
+  domain: z.string().nullable(),
   tenantDomain: z.string().nullable(),
   status: CustomerStatus,
   /** Where the customer's portal opens for this admin. */

@@ -23,6 +23,7 @@ import {
   onboardingStep,
   rejectOffboarding,
   requestOffboarding,
+  requireDomain,
   resendInvites,
 } from '../../../shared/domain/customer-lifecycle.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -127,13 +128,13 @@ export class CustomerService {
     ctx.store.onChange(customers, (before, after) => {
       this.index.update(before, after);
       if (before) {
-        if (this.liveByDomain.get(before.domain) === before.id) this.liveByDomain.delete(before.domain);
+        if (before.domain && this.liveByDomain.get(before.domain) === before.id) this.liveByDomain.delete(before.domain);
         if (before.tenantDomain && this.liveByTenant.get(before.tenantDomain) === before.id) this.liveByTenant.delete(before.tenantDomain);
         for (const admin of before.admins) this.byAdminEmail.get(admin.email)?.delete(before.id);
         this.watched.delete(before.id);
       }
       if (after && after.status !== 'offboarded') {
-        this.liveByDomain.set(after.domain, after.id);
+        if (after.domain) this.liveByDomain.set(after.domain, after.id);
         if (after.tenantDomain) this.liveByTenant.set(after.tenantDomain, after.id);
         for (const admin of after.admins) {
           let set = this.byAdminEmail.get(admin.email);
@@ -187,8 +188,8 @@ export class CustomerService {
   // ---- create and edit ----
 
   async create(principal: Principal, input: CustomerInput): Promise<Customer> {
-    const domain = ruledDomain(input.domain);
-    this.assertDomainFree(domain);
+    const domain = input.domain === undefined ? undefined : ruledDomain(input.domain);
+    if (domain) this.assertDomainFree(domain);
     if (input.primaryAdminEmail) this.assertAdminEmail(input.primaryAdminEmail, domain, 'primaryAdminEmail');
     const now = this.ctx.clock.now();
     const at = now.toISOString();
@@ -196,7 +197,7 @@ export class CustomerService {
     const customer: Customer = {
       id: newId('cus'),
       displayName: input.displayName,
-      domain,
+      ...(domain && { domain }),
       contact: input.contact,
       ...(input.externalId && { externalId: input.externalId }),
       ...(input.primaryAdminEmail && { primaryAdminEmail: input.primaryAdminEmail }),
@@ -220,7 +221,7 @@ export class CustomerService {
     };
     await this.ctx.store.write((tx) => {
       // Checked again inside the write: two requests for one domain cannot both pass.
-      this.assertDomainFree(domain);
+      if (domain) this.assertDomainFree(domain);
       tx.put(customers, customer);
     });
     await this.record(principal, customer, 'customer.created', {
@@ -313,8 +314,11 @@ export class CustomerService {
 
   async invite(principal: Principal, id: string, input: string | string[]): Promise<InvitesResult> {
     const current = this.get(id);
-    ruled(() => assertPending(current, 'inviting'));
-    const emails = this.checkEmails(input, current.domain);
+    const domain = ruled(() => {
+      assertPending(current, 'inviting');
+      return requireDomain(current, 'inviting');
+    });
+    const emails = this.checkEmails(input, domain);
     let invited: string[] = [];
     let resent: string[] = [];
     const { after } = await this.mutate(id, (c) => {
@@ -329,8 +333,11 @@ export class CustomerService {
 
   async resendInvites(principal: Principal, id: string, input: string | string[] | undefined): Promise<InvitesResult> {
     const current = this.get(id);
-    ruled(() => assertPending(current, 'resending invites'));
-    const emails = input === undefined ? undefined : this.checkEmails(input, current.domain);
+    const domain = ruled(() => {
+      assertPending(current, 'resending invites');
+      return requireDomain(current, 'resending invites');
+    });
+    const emails = input === undefined ? undefined : this.checkEmails(input, domain);
     let resent: string[] = [];
     const { after } = await this.mutate(id, (c) => {
       const result = resendInvites(c, emails, this.ctx.clock.now());
@@ -514,14 +521,15 @@ export class CustomerService {
       .map((c) => ({
         customerId: c.id,
         displayName: c.displayName,
-        domain: c.domain,
+        domain: c.domain ?? null,
         tenantDomain: c.tenantDomain ?? null,
         status: c.status,
-        switchUrl: `${portal}/switch?tenant=${encodeURIComponent(c.tenantDomain ?? c.domain)}`,
+        switchUrl: `${portal}/switch?tenant=${encodeURIComponent(c.tenantDomain ?? c.domain ?? c.id)}`,
       }));
   }
 
-  private assertAdminEmail(email: string, domain: string, field: string): void {
+  /** Without a domain only a hub user's own account can be an admin user (the guide's "VDC Primary Administrator"). */
+  private assertAdminEmail(email: string, domain: string | undefined, field: string): void {
     const problem = checkAdminUpn(email, { domain, isHubUser: (e) => this.isHubUser(e) });
     if (problem) throw businessRule(problem, [{ field, message: problem }]);
   }
