@@ -258,6 +258,16 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
   return { ...customer, settings, ...(storageRegion && { storageRegion }), updatedAt: now.toISOString() };
 }
 
+/**
+ * "Enable self service" lets the tenant's users restore their own mail and OneDrive files; with
+ * it off there is no self-service restore to record. Returns why a self-service restore is refused, or null.
+ */
+export function selfServiceRestoreRefusal(customer: Pick<Customer, 'displayName' | 'settings'>): string | null {
+  const enabled = customer.settings?.selfServiceRestore ?? DEFAULT_SETTINGS.selfServiceRestore;
+  if (enabled) return null;
+  return `Self-service restore is turned off for ${customer.displayName}, so its users cannot restore items themselves; turn on "Enable self service" in the customer's settings, or record the restore as managed.`;
+}
+
 // ---- offboarding ----
 
 export function requestOffboarding(customer: Customer, input: OffboardingRequestInput, actor: string, now: Date): Customer {
