@@ -531,10 +531,11 @@ describe('settings', () => {
     expect(await admin.customerSettings(c.id)).toEqual(before);
   });
 
-  test('a pending customer has no settings yet (409)', async () => {
+  test('a pending customer shows the defaults and changes only Auto Create Backup Policies (else 409)', async () => {
     const c = await pendingCustomer();
-    expect((await failure(admin.customerSettings(c.id))).status).toBe(409);
+    expect((await admin.customerSettings(c.id)).autoCreatePolicies).toBe(true);
     expect((await failure(admin.updateCustomerSettings(c.id, { emailPreviews: false }))).status).toBe(409);
+    expect((await failure(admin.updateCustomerSettings(c.id, { emailPreviews: false, autoCreatePolicies: false }))).status).toBe(409);
   });
 });
 

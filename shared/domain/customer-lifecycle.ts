@@ -209,7 +209,8 @@ export function acceptInvite(
   if (!invite) throw rule(`${input.email} has no pending invite for ${customer.displayName}.`, [{ field: 'email', message: 'has no pending invite' }]);
   const at = now.toISOString();
   const invites = customer.invites.map((i) => (i.email === input.email ? { ...i, acceptedAt: at } : i));
-  const policies: PolicyChoice = DEFAULT_SETTINGS.autoCreatePolicies ? 'recommended' : 'manual';
+  // "Auto Create Backup Policies": the recommended policies are made only while it is on.
+  const policies: PolicyChoice = (customer.settings?.autoCreatePolicies ?? DEFAULT_SETTINGS.autoCreatePolicies) ? 'recommended' : 'manual';
   return activate(
     {
       ...customer,
@@ -241,8 +242,14 @@ function activate(customer: Customer, storageRegion: NonNullable<Customer['stora
 
 // ---- settings ----
 
+/**
+ * Settings are for onboarded customers, except "Auto Create Backup Policies": it decides what
+ * happens "when the customer onboards", so it is also set on a pending customer, before that.
+ */
 export function applySettings(customer: Customer, update: Partial<CustomerSettings>, now: Date): Customer {
-  assertActive(customer, 'changing settings');
+  const onlyAutoCreate = Object.entries(update).every(([key, value]) => key === 'autoCreatePolicies' || value === undefined);
+  if (customer.status === 'pending' && onlyAutoCreate) assertPending(customer, 'changing settings');
+  else assertActive(customer, 'changing settings');
   const { storageRegion, ...rest } = update;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<CustomerSettingsRecord>;
   const settings: CustomerSettingsRecord = { ...DEFAULT_SETTINGS, ...customer.settings, ...defined };

@@ -457,9 +457,10 @@ export class CustomerService {
 
   // ---- settings ----
 
+  /** An onboarded customer's settings; a pending one has only Auto Create Backup Policies to set (the rest are defaults). */
   settings(id: string): CustomerSettings {
     const c = this.get(id);
-    ruled(() => assertActive(c, 'settings'));
+    if (c.status !== 'pending') ruled(() => assertActive(c, 'settings'));
     return { storageRegion: c.storageRegion ?? 'EMEA', ...DEFAULT_SETTINGS, ...c.settings };
   }
 
