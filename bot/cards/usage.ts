@@ -33,6 +33,9 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
   return card(
     [
       banner(tr('bot.usage.title', { month }), compact([report.number, status]).join(' · '), tone),
+      report.licenseManagementSuspended
+        ? container([text(tr('licenseManagement.suspended.title'), { weight: 'Bolder' }), text(tr('licenseManagement.suspended.message'), { max: 400 })], { style: 'attention', spacing: 'Medium' })
+        : null,
       report.warnings.length ? container(report.warnings.map((w) => text(w, { max: 400 })), { style: 'attention', spacing: 'Medium' }) : null,
       report.rejectionReason ? outcome(tr('bot.usage.rejected', { reason: report.rejectionReason }), 'warning') : null,
       facts([

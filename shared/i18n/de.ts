@@ -1,4 +1,5 @@
 import { botDe } from './bot-de.js';
+import { guideDe } from './guide-de.js';
 import type { MessageKey } from './en.js';
 
 /** The German catalog: every English key must be here (the type says so), with the same placeholders. */
@@ -145,4 +146,5 @@ export const de: Record<MessageKey, string> = {
   'unit.none': '\u2014',
 
   ...botDe,
+  ...guideDe,
 };

@@ -1,4 +1,5 @@
 import { botEn } from './bot-en.js';
+import { guideEn } from './guide-en.js';
 
 /**
  * The English message catalog: the source of every key. Messages are plain text (never markdown
@@ -160,6 +161,8 @@ export const en = {
 
   // ---- the Teams bot (its own file) ----
   ...botEn,
+  // ---- states from the VDC guide (their own file) ----
+  ...guideEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -26,6 +26,7 @@ import {
   requireDomain,
   resendInvites,
 } from '../../../shared/domain/customer-lifecycle.js';
+import { licenseManagementRefusal } from '../../../shared/domain/usage-calendar.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type {
   AdminInput,
@@ -49,7 +50,7 @@ import type {
 } from '../../../shared/schemas/customers.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, notFound } from '../../http/errors.js';
+import { businessRule, conflict, HubError, licenseManagementSuspended, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { recordChange, type Change } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -243,7 +244,10 @@ export class CustomerService {
       if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
       if (input.externalId !== undefined) next = withOptional(next, 'externalId', input.externalId);
       if (input.sourceType !== undefined) next.sourceType = input.sourceType;
-      if (input.licenses !== undefined) next.licenses = input.licenses;
+      if (input.licenses !== undefined && input.licenses !== c.licenses) {
+        this.assertLicenseManagement();
+        next.licenses = input.licenses;
+      }
       if (input.storageQuotaGb !== undefined) next = withOptional(next, 'storageQuotaGb', input.storageQuotaGb);
       if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
       if (input.contractType !== undefined && input.contractType !== c.contractType) {
@@ -281,6 +285,13 @@ export class CustomerService {
       );
     }
     return { ...customer, domain };
+  }
+
+  /** Licence changes are refused (409) while Pulse's suspension for two overdue months holds. */
+  assertLicenseManagement(): void {
+    const state = this.ctx.services.usage?.suspension();
+    const refusal = state ? licenseManagementRefusal(state) : null;
+    if (refusal) throw licenseManagementSuspended(refusal, [{ field: 'licenses', message: 'licence management is suspended' }]);
   }
 
   private primaryAdmin(email: string, contact: Customer['contact'], principal: Principal, at: string): CustomerAdmin {

@@ -1,0 +1,9 @@
+/**
+ * English texts of the states the VDC guide adds (suspension, offboarding case, schedule by
+ * support case, invitation mails). Kept in their own file; en.ts spreads them in.
+ */
+export const guideEn = {
+  'licenseManagement.suspended.title': 'License management is suspended',
+  'licenseManagement.suspended.message': 'Two consecutive monthly usage reports are overdue, so licences cannot change. Submit an overdue usage report to lift the suspension.',
+  'licenseManagement.suspended.button': 'Open the usage report',
+} as const;
