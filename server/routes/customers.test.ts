@@ -59,7 +59,7 @@ async function activeCustomer(overrides: Partial<CustomerInputRaw> = {}, tenant 
 
 describe('creating customers', () => {
   test('creates a provisioning customer with the Pulse fields and records it', async () => {
-    const c = await admin.createCustomer(input({ domain: ' Fabrikam-Legal.COM ', externalId: 'CRM-0042', primaryAdminEmail: 'Anna.Smith@fabrikam-legal.com', licenses: 50 }));
+    const c = await admin.createCustomer(input({ domain: ' Fabrikam-Legal.COM ', externalId: 'CRM-0042', primaryAdminEmail: 'Anna.Smith@fabrikam-legal.com', licenseLimit: 50 }));
     expect(c).toMatchObject({
       displayName: 'Fabrikam Legal LLP',
       domain: 'fabrikam-legal.com',
@@ -69,7 +69,8 @@ describe('creating customers', () => {
       sourceType: 'VCSP Pulse',
       externalId: 'CRM-0042',
       primaryAdminEmail: 'anna.smith@fabrikam-legal.com',
-      licenses: 50,
+      licenses: 0,
+      licenseLimit: 50,
       invites: [],
       createdAt: t.clock.now().toISOString(),
       provisionedAt: new Date(t.clock.now().getTime() + 1000).toISOString(),
@@ -91,7 +92,7 @@ describe('creating customers', () => {
     ['an alias as primary admin', { primaryAdminEmail: 'anna+vdc@fabrikam-legal.com' }, 422, 'primaryAdminEmail', 'alias'],
     ['a missing display name', { displayName: '  ' }, 400, 'body.displayName', ''],
     ['an unknown source type', { sourceType: 'Reseller' as never }, 400, 'body.sourceType', ''],
-    ['negative licenses', { licenses: -1 }, 400, 'body.licenses', ''],
+    ['a negative licence limit', { licenseLimit: -1 }, 400, 'body.licenseLimit', ''],
   ])('refuses %s and stores nothing', async (_name, overrides, status, field, message) => {
     const error = await failure(admin.createCustomer(input(overrides)));
     expect(error.status).toBe(status);
@@ -268,11 +269,11 @@ describe('listing, searching and exporting', () => {
 describe('editing', () => {
   test('changes editable fields, merges the contact, clears with null', async () => {
     const c = await admin.createCustomer(input({ externalId: 'CRM-1', storageQuotaGb: 500 }));
-    const updated = await admin.updateCustomer(c.id, { displayName: 'Fabrikam Legal Partners', contact: { phone: '+44 20 7946 0000' }, externalId: null, storageQuotaGb: null, licenses: 120 });
-    expect(updated).toMatchObject({ displayName: 'Fabrikam Legal Partners', licenses: 120, contact: { firstName: 'Anna', email: 'anna.smith@fabrikam-legal.com', phone: '+44 20 7946 0000' } });
+    const updated = await admin.updateCustomer(c.id, { displayName: 'Fabrikam Legal Partners', contact: { phone: '+44 20 7946 0000' }, externalId: null, storageQuotaGb: null, licenseLimit: 120 });
+    expect(updated).toMatchObject({ displayName: 'Fabrikam Legal Partners', licenseLimit: 120, contact: { firstName: 'Anna', email: 'anna.smith@fabrikam-legal.com', phone: '+44 20 7946 0000' } });
     expect(updated.externalId).toBeUndefined();
     expect(updated.storageQuotaGb).toBeUndefined();
-    expect(events('customer.updated')[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenses']) });
+    expect(events('customer.updated')[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenseLimit']) });
     const found = await admin.customers({ q: 'legal partners' });
     expect(found.items.map((x) => x.id)).toEqual([c.id]);
   });

@@ -51,7 +51,8 @@ export interface CustomerPatch {
   primaryAdminEmail?: string | null;
   sourceType?: SourceType;
   contractType?: ContractType;
-  licenses?: number;
+  /** The purchased licence limit (the used count `licenses` comes from VDC). */
+  licenseLimit?: number;
   storageQuotaGb?: number | null;
 }
 

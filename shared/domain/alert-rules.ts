@@ -14,7 +14,8 @@ export interface CustomerFacts {
   id: string;
   displayName: string;
   status: string;
-  licenses: number;
+  /** The purchased licence limit (the threshold is a share of it). */
+  licenseLimit?: number | undefined;
   backedUpAccounts: number;
   storageConsumedGb: number;
   storageQuotaGb?: number | undefined;
@@ -111,7 +112,7 @@ export function licenseAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    reason: `${customer.backedUpAccounts} of ${customer.licenses} licenses in use (${percent} %, threshold ${settings.licenseThresholdPercent} %).`,
+    reason: `${customer.backedUpAccounts} of ${customer.licenseLimit ?? 0} licenses in use (${percent} %, threshold ${settings.licenseThresholdPercent} %).`,
     since: null,
     action: { type: 'increaseLicenses', label: 'Raise the licensed limit', customerId: customer.id },
   };

@@ -136,8 +136,13 @@ export const Customer = z.object({
   veeamAccountId: z.string().optional(),
   subscriptionIds: z.array(z.string()),
   contractType: ContractType,
-  /** Licensed limit (number of protected users the customer bought). */
+  /**
+   * The guide's "Licences" column: "Number of licenses that the customer uses" (its protected
+   * users; kept equal to backedUpAccounts). Dashboards and exports count this.
+   */
   licenses: z.number().int().min(0),
+  /** The purchased licence limit, if one is set (records written before it existed have none: 0). */
+  licenseLimit: z.number().int().min(0).optional(),
   licenseModel: z.literal('Variable'),
   sourceType: SourceType,
   activationDate: IsoDate.optional(),
@@ -216,7 +221,8 @@ export const CustomerInput = z.strictObject({
   /** Added as the first admin user; must be inside the domain (or a hub user's own account). */
   primaryAdminEmail: Email.optional(),
   sourceType: SourceType.default('VCSP Pulse'),
-  licenses: z.int().min(0).max(1_000_000).default(0),
+  /** The purchased licence limit (the used count, `licenses`, comes from VDC). */
+  licenseLimit: z.int().min(0).max(1_000_000).default(0),
   storageQuotaGb: z.number().min(0).max(100_000_000).optional(),
 });
 export type CustomerInput = z.infer<typeof CustomerInput>;
@@ -232,7 +238,8 @@ export const CustomerUpdate = z
     primaryAdminEmail: Email.nullable().optional(),
     sourceType: SourceType.optional(),
     contractType: ContractType.optional(),
-    licenses: z.int().min(0).max(1_000_000).optional(),
+    /** The purchased licence limit; refused while licence management is suspended. */
+    licenseLimit: z.int().min(0).max(1_000_000).optional(),
     storageQuotaGb: z.number().min(0).max(100_000_000).nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
@@ -248,6 +255,7 @@ export const CUSTOMER_SORT_KEYS = [
   'status',
   'contractType',
   'licenses',
+  'licenseLimit',
   'licenseModel',
   'sourceType',
   'activationDate',

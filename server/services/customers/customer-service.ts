@@ -90,7 +90,9 @@ export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => Csv
   { header: 'Subscription Ids', value: (c) => c.subscriptionIds.join(' ') },
   { header: 'Status', value: (c) => c.status },
   { header: 'Contract Type', value: (c) => c.contractType },
+  // The guide's "Licences": "Number of licenses that the customer uses"; the purchased limit has its own column.
   { header: 'Licenses', value: (c) => c.licenses },
+  { header: 'License Limit', value: (c) => c.licenseLimit },
   { header: 'License Model', value: (c) => c.licenseModel },
   { header: 'Source Type', value: (c) => c.sourceType },
   { header: 'Activation Date', value: (c) => c.activationDate },
@@ -207,7 +209,8 @@ export class CustomerService {
       provisionedAt: new Date(now.getTime() + this.ctx.config.provisioningMs).toISOString(),
       subscriptionIds: [],
       contractType: 'Pending',
-      licenses: input.licenses,
+      licenses: 0,
+      licenseLimit: input.licenseLimit,
       licenseModel: 'Variable',
       sourceType: input.sourceType,
       storageConsumedGb: 0,
@@ -244,9 +247,9 @@ export class CustomerService {
       if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
       if (input.externalId !== undefined) next = withOptional(next, 'externalId', input.externalId);
       if (input.sourceType !== undefined) next.sourceType = input.sourceType;
-      if (input.licenses !== undefined && input.licenses !== c.licenses) {
+      if (input.licenseLimit !== undefined && input.licenseLimit !== (c.licenseLimit ?? 0)) {
         this.assertLicenseManagement();
-        next.licenses = input.licenses;
+        next.licenseLimit = input.licenseLimit;
       }
       if (input.storageQuotaGb !== undefined) next = withOptional(next, 'storageQuotaGb', input.storageQuotaGb);
       if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
@@ -291,7 +294,7 @@ export class CustomerService {
   assertLicenseManagement(): void {
     const state = this.ctx.services.usage?.suspension();
     const refusal = state ? licenseManagementRefusal(state) : null;
-    if (refusal) throw licenseManagementSuspended(refusal, [{ field: 'licenses', message: 'licence management is suspended' }]);
+    if (refusal) throw licenseManagementSuspended(refusal, [{ field: 'licenseLimit', message: 'licence management is suspended' }]);
   }
 
   private primaryAdmin(email: string, contact: Customer['contact'], principal: Principal, at: string): CustomerAdmin {
@@ -311,7 +314,9 @@ export class CustomerService {
   async updateCounts(principal: Principal, id: string, counts: CustomerCounts): Promise<Customer> {
     const { after } = await this.mutate(id, (c) => {
       assertProvisioned(c, 'updating counts');
-      return { ...c, ...definedOnly(counts), updatedAt: this.ctx.clock.now().toISOString() };
+      const next = { ...c, ...definedOnly(counts), updatedAt: this.ctx.clock.now().toISOString() };
+      // The licences a customer uses are its protected (backed-up) accounts.
+      return { ...next, licenses: next.backedUpAccounts };
     });
     await this.record(principal, after, 'customer.counts-updated', { ...counts });
     return after;
@@ -584,6 +589,7 @@ export class CustomerService {
     await this.record(principal, customer, 'customer.offboarded', {
       offboardedAt: customer.offboardedAt,
       licenses: customer.licenses,
+      licenseLimit: customer.licenseLimit ?? 0,
       backedUpAccounts: customer.backedUpAccounts,
       licenseCount: customer.offboardingRequest?.licenseCount,
     });

@@ -85,9 +85,9 @@ export class NotificationService {
     this.settings = new NotificationSettings(ctx, options.webhook);
     this.outbox = new Outbox(ctx);
     ctx.store.onChange(customers, (before, after) => {
-      if (!before || !after || before.licenses === after.licenses) return;
+      if (!before || !after || (before.licenseLimit ?? 0) === (after.licenseLimit ?? 0)) return;
       const changes = this.licenseHistory.get(after.id) ?? [];
-      changes.push({ previous: before.licenses, current: after.licenses });
+      changes.push({ previous: before.licenseLimit ?? 0, current: after.licenseLimit ?? 0 });
       this.licenseHistory.set(after.id, changes.slice(-20));
     });
     const injected = ctx.services.mailTransport;
@@ -277,7 +277,7 @@ export class NotificationService {
     return {
       customer: (id) => {
         const c = this.ctx.store.get(customers, id);
-        return c && { name: c.displayName, licenses: c.licenses, backedUpAccounts: c.backedUpAccounts };
+        return c && { name: c.displayName, licenses: c.licenseLimit ?? 0, backedUpAccounts: c.backedUpAccounts };
       },
       policy: (id) => {
         const parsed = PolicyFacts.safeParse(policies ? this.ctx.store.get(policies, id) : undefined);

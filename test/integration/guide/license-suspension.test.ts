@@ -29,7 +29,7 @@ describe('"your license management will be suspended": licence changes are refus
   test('a licence change answers 409 with the reason and how to lift it, and changes nothing', async () => {
     const c = await suspendedHub();
     const before = await t.admin.customer(c.id);
-    const error = await failure(t.admin.updateCustomer(c.id, { licenses: 250 }));
+    const error = await failure(t.admin.updateCustomer(c.id, { licenseLimit: 250 }));
     expect(error.status).toBe(409);
     expect(error.code).toBe('license_management_suspended');
     expect(error.message).toContain('November 2026 and December 2026 are both overdue');
@@ -44,12 +44,12 @@ describe('"your license management will be suspended": licence changes are refus
     const c = await suspendedHub();
     await t.admin.submitUsageReport('2026-12');
     await t.admin.confirmUsageReport('2026-12');
-    expect((await t.admin.updateCustomer(c.id, { licenses: 250 })).licenses).toBe(250);
+    expect((await t.admin.updateCustomer(c.id, { licenseLimit: 250 })).licenseLimit).toBe(250);
   });
 
   test('the bot shows the hub\'s sentence under a heading in the user\'s language, with a way to the report', async () => {
     const c = await suspendedHub();
-    const error = await failure(t.admin.updateCustomer(c.id, { licenses: 250 }));
+    const error = await failure(t.admin.updateCustomer(c.id, { licenseLimit: 250 }));
     expect(error).toBeInstanceOf(ApiError);
     const links = { hubUrl: 'http://hub.test' } as never;
     for (const [lang, heading] of [['en', 'License management is suspended'], ['de', 'Lizenzverwaltung ausgesetzt']] as const) {
