@@ -5,4 +5,5 @@ export const guideDe: Record<keyof typeof guideEn, string> = {
   'licenseManagement.suspended.title': 'Lizenzverwaltung ausgesetzt',
   'licenseManagement.suspended.message': 'Zwei aufeinanderfolgende monatliche Nutzungsberichte sind überfällig, daher können Lizenzen nicht geändert werden. Reichen Sie einen überfälligen Nutzungsbericht ein, um die Aussetzung aufzuheben.',
   'licenseManagement.suspended.button': 'Nutzungsbericht öffnen',
+  'policy.schedule.bySupportCase': 'Änderung nur über einen Veeam-Supportfall',
 };

@@ -6,4 +6,5 @@ export const guideEn = {
   'licenseManagement.suspended.title': 'License management is suspended',
   'licenseManagement.suspended.message': 'Two consecutive monthly usage reports are overdue, so licences cannot change. Submit an overdue usage report to lift the suspension.',
   'licenseManagement.suspended.button': 'Open the usage report',
+  'policy.schedule.bySupportCase': 'changed only through a Veeam support case',
 } as const;
