@@ -54,6 +54,7 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
         [tr('bot.fact.region'), c.storageRegion],
         [tr('bot.fact.activated'), c.activationDate ? formatDate(lang, c.activationDate) : null],
         [tr('bot.fact.source'), c.sourceType],
+        [tr('offboarding.fact'), c.offboardingRequest ? tr(`offboarding.status.${c.offboardingRequest.status}`, { caseNumber: c.offboardingRequest.caseNumber ?? '' }) : null],
         [tr('bot.fact.invites'), pendingInvites.length ? pendingInvites.map((i) => i.email).join(', ') : null],
       ]),
       view.policies.length

@@ -12,6 +12,7 @@ import type {
   Invite,
   InvitesResult,
   LicensedUser,
+  OffboardingOutcome,
   OffboardingRequest,
   OffboardingRequestInput,
   OnboardingView,
@@ -101,7 +102,9 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
 
   offboardingRequest: (id: string) => request<OffboardingRequest>('GET', `/customers/${seg(id)}/offboarding-request`),
   requestOffboarding: (id: string, input: OffboardingRequestInput) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request`, { body: input }),
-  approveOffboarding: (id: string, note?: string) =>
-    request<Customer>('POST', `/customers/${seg(id)}/offboarding-request/approve`, { body: note === undefined ? {} : { note } }),
-  rejectOffboarding: (id: string, reason: string) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request/reject`, { body: { reason } }),
+  /** The support case was opened with Veeam. */
+  submitOffboarding: (id: string, caseNumber: string) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request/submit`, { body: { caseNumber } }),
+  /** Veeam's answer on the case; "deleted" makes the tombstone. */
+  recordOffboardingOutcome: (id: string, input: { caseNumber: string; outcome: OffboardingOutcome; note?: string }) =>
+    request<Customer>('POST', `/customers/${seg(id)}/offboarding-request/outcome`, { body: input }),
 });

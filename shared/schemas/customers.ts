@@ -99,7 +99,36 @@ export type CustomerSettingsRecord = z.infer<typeof CustomerSettingsRecord>;
 export const CustomerSettings = CustomerSettingsRecord.extend({ storageRegion: StorageRegion });
 export type CustomerSettings = z.infer<typeof CustomerSettings>;
 
-export const OffboardingStatus = z.enum(['requested', 'approved', 'rejected', 'completed']);
+/**
+ * The guide: the provider asks Veeam Customer Support (a support case) to delete the customer;
+ * "Once your request is approved, the Veeam Customer Support team will delete the customer".
+ * requested (case details ready) -> submitted (case opened, its number kept) -> approved or
+ * rejected (Veeam's answer) -> deleted (only when Veeam's side says so: the case outcome, or a
+ * connection that sees the company gone).
+ */
+export const OffboardingStatus = z.enum(['requested', 'submitted', 'approved', 'rejected', 'deleted']);
+export type OffboardingStatus = z.infer<typeof OffboardingStatus>;
+/** What Veeam reported last: the outcome an operator records from the support case. */
+export const OffboardingOutcome = z.enum(['approved', 'rejected', 'deleted']);
+export type OffboardingOutcome = z.infer<typeof OffboardingOutcome>;
+
+/** The support case as the guide describes it, each field filled in and the whole ready to paste. */
+export const OffboardingSupportCase = z.object({
+  caseType: z.literal('General Inquiry'),
+  product: z.literal('VCSP Pulse'),
+  summary: z.literal('Delete Customer in VDC M365'),
+  displayName: z.string(),
+  subscriptionId: z.string().nullable(),
+  deletionDate: IsoDate,
+  /** "The number of user licenses that the customer uses". */
+  licensesUsed: z.int().min(0),
+  /** The deletion month's usage still has to be reported and billed. */
+  usageToReport: z.object({ month: z.string(), licensedUsers: z.int().min(0) }),
+  /** The request details as one text to paste into the case. */
+  text: z.string(),
+});
+export type OffboardingSupportCase = z.infer<typeof OffboardingSupportCase>;
+
 export const OffboardingRequest = z.object({
   status: OffboardingStatus,
   /** When the service provider wants the customer deleted. */
@@ -108,11 +137,19 @@ export const OffboardingRequest = z.object({
   licenseCount: z.int().min(0),
   requestedAt: IsoDateTime,
   requestedBy: z.string(),
-  /** Who approved or rejected it ("support") and when. */
+  supportCase: OffboardingSupportCase.optional(),
+  /** The Veeam support case number, once the case is opened. */
+  caseNumber: z.string().optional(),
+  submittedAt: IsoDateTime.optional(),
+  submittedBy: z.string().optional(),
+  /** Veeam's answer as recorded (by whom, when) and its note or rejection reason. */
   decidedAt: IsoDateTime.optional(),
   decidedBy: z.string().optional(),
   decidedByUserId: z.string().optional(),
   note: z.string().optional(),
+  /** When Veeam deleted the customer, and how the hub learned it. */
+  deletedAt: IsoDateTime.optional(),
+  deletionSource: z.enum(['support-case', 'connection']).optional(),
 });
 export type OffboardingRequest = z.infer<typeof OffboardingRequest>;
 
@@ -391,11 +428,18 @@ export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 export const OffboardingRequestInput = z.strictObject({
   date: IsoDate,
   reason: Text(1000),
-  licenseCount: z.int().min(0).max(1_000_000),
+  /** Licences the customer uses; left out, the hub's used count. */
+  licenseCount: z.int().min(0).max(1_000_000).optional(),
 });
 export type OffboardingRequestInput = z.infer<typeof OffboardingRequestInput>;
-export const OffboardingApproveInput = z.strictObject({ note: OptionalInputText(1000) }).optional();
-export const OffboardingRejectInput = z.strictObject({ reason: Text(1000) });
+const CaseNumber = z.string().trim().min(3, 'the Veeam support case number').max(40).regex(/^[A-Za-z0-9#-]+$/, 'letters, digits, # and - only');
+/** The support case was opened with Veeam: its number. */
+export const OffboardingSubmitInput = z.strictObject({ caseNumber: CaseNumber });
+/** What Veeam answered on the case; a rejection needs its reason. */
+export const OffboardingOutcomeInput = z
+  .strictObject({ caseNumber: CaseNumber, outcome: OffboardingOutcome, note: OptionalInputText(1000) })
+  .refine((v) => v.outcome !== 'rejected' || v.note !== undefined, { path: ['note'], message: 'say why Veeam rejected the request' });
+export type OffboardingOutcomeInput = z.infer<typeof OffboardingOutcomeInput>;
 
 /** A customer the caller administers, for switching to that customer's view. */
 export const TenantAccess = z.object({

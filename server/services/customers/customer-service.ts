@@ -7,7 +7,6 @@ import {
   acceptInvite,
   addInvites,
   applySettings,
-  approveOffboarding,
   assertActive,
   assertPending,
   assertProvisioned,
@@ -17,14 +16,15 @@ import {
   CustomerRuleError,
   DEFAULT_SETTINGS,
   finishOnboarding,
-  isOffboardingDue,
   isProvisioningDue,
+  markDeletedUpstream,
   markProvisioned,
   onboardingStep,
-  rejectOffboarding,
+  recordOffboardingOutcome,
   requestOffboarding,
   requireDomain,
   resendInvites,
+  submitOffboarding,
 } from '../../../shared/domain/customer-lifecycle.js';
 import { licenseManagementRefusal } from '../../../shared/domain/usage-calendar.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -40,6 +40,7 @@ import type {
   CustomerUpdate,
   FlexService,
   InvitesResult,
+  OffboardingOutcomeInput,
   OffboardingRequest,
   OffboardingRequestInput,
   OnboardingView,
@@ -124,7 +125,7 @@ export class CustomerService {
   private readonly liveByDomain = new Map<string, string>();
   private readonly liveByTenant = new Map<string, string>();
   private readonly byAdminEmail = new Map<string, Set<string>>();
-  /** Customers the lifecycle job watches: still provisioning, or with an approved offboarding. */
+  /** Customers the lifecycle job watches: still provisioning. */
   private readonly watched = new Set<string>();
 
   constructor(private readonly ctx: HubContext) {
@@ -144,7 +145,7 @@ export class CustomerService {
           if (!set) this.byAdminEmail.set(admin.email, (set = new Set()));
           set.add(after.id);
         }
-        if (after.status === 'provisioning' || after.offboardingRequest?.status === 'approved') this.watched.add(after.id);
+        if (after.status === 'provisioning') this.watched.add(after.id);
       }
     });
   }
@@ -563,25 +564,43 @@ export class CustomerService {
     return c.offboardingRequest;
   }
 
+  /** Asks for the deletion: the support case Veeam needs is made ready to paste, with the month's usage to report. */
   async requestOffboarding(principal: Principal, id: string, input: OffboardingRequestInput): Promise<OffboardingRequest> {
-    const { after } = await this.mutate(id, (c) => requestOffboarding(c, input, who(principal), this.ctx.clock.now()));
-    await this.record(principal, after, 'customer.offboarding-requested', { ...input });
+    const now = this.ctx.clock.now();
+    const current = this.get(id);
+    const month = now.toISOString().slice(0, 7);
+    const recorded = (await this.ctx.services.usage?.daily.usage(month))?.find((u) => u.customerId === id)?.highest ?? 0;
+    const facts = { usageMonth: month, usageToReport: Math.max(recorded, current.licenses) };
+    const { after } = await this.mutate(id, (c) => requestOffboarding(c, input, who(principal), facts, now));
+    const request = after.offboardingRequest!;
+    await this.record(principal, after, 'customer.offboarding-requested', { date: request.date, reason: request.reason, licenseCount: request.licenseCount, status: request.status });
+    return request;
+  }
+
+  /** The support case was opened with Veeam (requested -> submitted). */
+  async submitOffboarding(principal: Principal, id: string, caseNumber: string): Promise<OffboardingRequest> {
+    const { after } = await this.mutate(id, (c) => submitOffboarding(c, caseNumber, who(principal), this.ctx.clock.now()));
+    await this.record(principal, after, 'customer.offboarding-submitted', { caseNumber, status: 'submitted' });
     return after.offboardingRequest!;
   }
 
-  /** Support approves: deletes the customer now (keeping a tombstone), or on the requested date. */
-  async approveOffboarding(principal: Principal, id: string, note: string | undefined): Promise<Customer> {
-    const { after } = await this.mutate(id, (c) => approveOffboarding(c, { name: who(principal), userId: principal.user?.id }, note, this.ctx.clock.now()));
+  /** Veeam's answer on the case, with its number: approved, rejected, or deleted (then the tombstone). */
+  async recordOffboardingOutcome(principal: Principal, id: string, input: OffboardingOutcomeInput): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => recordOffboardingOutcome(c, input, { name: who(principal), userId: principal.user?.id }, this.ctx.clock.now()));
     const request = after.offboardingRequest!;
-    await this.record(principal, after, 'customer.offboarding-approved', { date: request.date, approvedBy: request.decidedBy, ...(note && { note }) });
+    await this.record(principal, after, `customer.offboarding-${input.outcome}`, { caseNumber: input.caseNumber, status: request.status, ...(input.note && { note: input.note }) });
     if (after.status === 'offboarded') await this.afterOffboarded(principal, after);
     return after;
   }
 
-  async rejectOffboarding(principal: Principal, id: string, reason: string): Promise<OffboardingRequest> {
-    const { after } = await this.mutate(id, (c) => rejectOffboarding(c, { name: who(principal), userId: principal.user?.id }, reason, this.ctx.clock.now()));
-    await this.record(principal, after, 'customer.offboarding-rejected', { reason });
-    return after.offboardingRequest!;
+  /**
+   * For a connection's sync: the customer's company is gone upstream, so Veeam deleted it. Records
+   * the deletion (tombstone, usage of the month kept); calling it again changes nothing.
+   */
+  async markDeletedUpstream(principal: Principal, id: string): Promise<Customer> {
+    const { before, after } = await this.mutate(id, (c) => markDeletedUpstream(c, this.ctx.clock.now()));
+    if (before !== after) await this.afterOffboarded(principal, after);
+    return after;
   }
 
   private async afterOffboarded(principal: Principal, customer: Customer): Promise<void> {
@@ -592,45 +611,38 @@ export class CustomerService {
       licenseLimit: customer.licenseLimit ?? 0,
       backedUpAccounts: customer.backedUpAccounts,
       licenseCount: customer.offboardingRequest?.licenseCount,
+      deletionSource: customer.offboardingRequest?.deletionSource ?? 'connection',
+      ...(customer.offboardingRequest?.caseNumber && { caseNumber: customer.offboardingRequest.caseNumber }),
     });
   }
 
   // ---- the lifecycle job's work ----
 
-  /** Moves every due customer on: provisioning -> pending, approved offboarding -> offboarded. */
-  async advanceDue(): Promise<{ provisioned: string[]; offboarded: string[] }> {
+  /**
+   * Moves every due customer on: provisioning -> pending. (A deletion is never due by date: it is
+   * recorded only when Veeam says so.)
+   */
+  async advanceDue(): Promise<{ provisioned: string[] }> {
     const now = this.ctx.clock.now();
     const dueIds = [...this.watched].filter((id) => {
       const c = this.find(id);
-      return c !== undefined && (isProvisioningDue(c, now) || isOffboardingDue(c, now));
+      return c !== undefined && isProvisioningDue(c, now);
     });
-    if (dueIds.length === 0) return { provisioned: [], offboarded: [] };
+    if (dueIds.length === 0) return { provisioned: [] };
     const changed = await this.ctx.store.write((tx) => {
       const out: Customer[] = [];
       for (const id of dueIds) {
         const c = tx.get(customers, id);
-        if (!c) continue;
-        const next = isProvisioningDue(c, now) ? markProvisioned(c, now) : isOffboardingDue(c, now) ? completeOffboarding(c, now) : null;
-        if (next) {
-          tx.put(customers, next);
-          out.push(next);
-        }
+        if (!c || !isProvisioningDue(c, now)) continue;
+        const next = markProvisioned(c, now);
+        tx.put(customers, next);
+        out.push(next);
       }
       return out;
     });
     const system = systemPrincipal('SP Hub customer lifecycle');
-    const provisioned: string[] = [];
-    const offboarded: string[] = [];
-    for (const c of changed) {
-      if (c.status === 'pending') {
-        provisioned.push(c.id);
-        await this.record(system, c, 'customer.provisioned', { domain: c.domain });
-      } else {
-        offboarded.push(c.id);
-        await this.afterOffboarded(system, c);
-      }
-    }
-    return { provisioned, offboarded };
+    for (const c of changed) await this.record(system, c, 'customer.provisioned', { domain: c.domain });
+    return { provisioned: changed.map((c) => c.id) };
   }
 
   // ---- helpers ----
