@@ -12,4 +12,13 @@ export const guideDe: Record<keyof typeof guideEn, string> = {
   'offboarding.status.approved': 'Von Veeam genehmigt (Fall {caseNumber}), Löschung ausstehend',
   'offboarding.status.rejected': 'Von Veeam abgelehnt (Fall {caseNumber})',
   'offboarding.status.deleted': 'Von Veeam gelöscht',
+  'invite.mail.subject': 'Einladung zu Veeam Data Cloud for Microsoft 365: {customer}',
+  'invite.mail.greeting': 'Guten Tag,',
+  'invite.mail.body': 'Ihr Dienstanbieter lädt {customer} zu Veeam Data Cloud for Microsoft 365 ein. Registrieren Sie sich über den Einladungslink und verbinden Sie Ihren Microsoft 365-Mandanten.',
+  'invite.mail.link': 'Einladung annehmen',
+  'welcome.mail.subject': 'Willkommen bei Veeam Data Cloud for Microsoft 365: {customer}',
+  'welcome.mail.greeting': 'Guten Tag {name},',
+  'welcome.mail.body': 'Sie wurden als Administrator von {customer} in Veeam Data Cloud for Microsoft 365 hinzugefügt. Melden Sie sich über den Einladungslink mit Ihrem Microsoft 365-Konto an.',
+  'welcome.mail.link': 'Bei Veeam Data Cloud anmelden',
+  'invite.mail.footer': 'Sie erhalten diese Nachricht, weil Ihr Dienstanbieter diese Adresse für {customer} angegeben hat. Falls Sie sie nicht erwartet haben, können Sie sie ignorieren.',
 };

@@ -13,4 +13,13 @@ export const guideEn = {
   'offboarding.status.approved': 'Approved by Veeam (case {caseNumber}), deletion pending',
   'offboarding.status.rejected': 'Rejected by Veeam (case {caseNumber})',
   'offboarding.status.deleted': 'Deleted by Veeam',
+  'invite.mail.subject': 'Invitation to Veeam Data Cloud for Microsoft 365: {customer}',
+  'invite.mail.greeting': 'Hello,',
+  'invite.mail.body': 'Your service provider invites {customer} to Veeam Data Cloud for Microsoft 365. Use the invitation link to sign up and connect your Microsoft 365 tenant.',
+  'invite.mail.link': 'Accept the invitation',
+  'welcome.mail.subject': 'Welcome to Veeam Data Cloud for Microsoft 365: {customer}',
+  'welcome.mail.greeting': 'Hello {name},',
+  'welcome.mail.body': 'You were added as an admin user of {customer} in Veeam Data Cloud for Microsoft 365. Use the invitation link to sign in with your Microsoft 365 account.',
+  'welcome.mail.link': 'Sign in to Veeam Data Cloud',
+  'invite.mail.footer': 'You receive this message because your service provider entered this address for {customer}. If you did not expect it, you can ignore it.',
 } as const;

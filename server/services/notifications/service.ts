@@ -19,6 +19,7 @@ import type { NotificationOptions } from './options.js';
 import { Outbox, publicMessage, type MessageDraft, type OutboxRecord } from './outbox.js';
 import { renderChannel, renderEmail, renderTeams, type RenderContext, type Rendered } from './render.js';
 import { isRoutedType, routeEvent, type RouteLookup } from './routing.js';
+import { INVITATION_EVENT_TYPES, invitationDrafts } from './invitations.js';
 import { NotificationSettings, type ResolvedContact } from './settings.js';
 
 /** Where event processing got to (so a restart picks up events that were logged but not yet turned into messages). */
@@ -165,8 +166,10 @@ export class NotificationService {
 
   private async handleEvents(events: readonly DomainEvent[]): Promise<void> {
     const batches: { addressed: Addressed[]; meta: EnqueueMeta }[] = [];
+    const invitations: MessageDraft[] = [];
     for (const event of events) {
       try {
+        if (INVITATION_EVENT_TYPES.has(event.type)) invitations.push(...this.invitationDrafts(event));
         const routed = isRoutedType(event.type) ? routeEvent(event, this.lookup()) : null;
         const key = `evt:${event.id}@${event.at}`;
         const addressed = routed ? await this.addressees(routed.topic, event.customerId, key, routed.view) : [];
@@ -176,12 +179,17 @@ export class NotificationService {
       }
       this.cursor = { eventId: Math.max(this.cursor.eventId, event.id), at: event.at > this.cursor.at ? event.at : this.cursor.at };
     }
-    if (batches.length === 0) {
+    if (batches.length === 0 && invitations.length === 0) {
       // Nobody to tell: the cursor is saved now and then (a replay of these events finds nobody either).
       if (this.cursor.eventId - this.persistedEventId >= CURSOR_PERSIST_EVERY) await this.persistCursor();
       return;
     }
-    await this.enqueueAll(batches, (tx) => this.putCursor(tx));
+    await this.enqueueAll(batches, (tx) => this.putCursor(tx), invitations);
+  }
+
+  /** Invitation and welcome mails to the customer's people, in the customer's notification language. */
+  private invitationDrafts(event: DomainEvent): MessageDraft[] {
+    return invitationDrafts(event, { language: (id) => this.settings.customer(id).language, portalUrl: this.ctx.config.portalUrl, smtp: this.mail !== null });
   }
 
   /** Every destination that gets `topic` now for this view: partner and customer contacts, channel subscribers. */
@@ -223,7 +231,11 @@ export class NotificationService {
   }
 
   /** The messages of several events in one write. */
-  private async enqueueAll(batches: readonly { addressed: readonly Addressed[]; meta: EnqueueMeta }[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+  private async enqueueAll(
+    batches: readonly { addressed: readonly Addressed[]; meta: EnqueueMeta }[],
+    alsoInWrite?: (tx: WriteBatch) => void,
+    ready: readonly MessageDraft[] = [],
+  ): Promise<OutboxRecord[]> {
     const cache = new Map<NotificationView, Map<string, Rendered>>();
     const drafts: MessageDraft[] = batches.flatMap(({ addressed, meta }) =>
       addressed.map((a): MessageDraft => {
@@ -241,6 +253,7 @@ export class NotificationService {
         };
       }),
     );
+    drafts.push(...ready);
     if (drafts.length === 0 && !alsoInWrite) return [];
     const added = await this.outbox.enqueue(drafts, alsoInWrite);
     if (added.some((m) => m.state === 'pending')) for (const wake of this.wakers) wake();
