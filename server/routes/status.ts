@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { storageLocationsByRegion } from '../../shared/domain/storage-regions.js';
 import { Id } from '../../shared/schemas/common.js';
+import { StorageRegion } from '../../shared/schemas/customers.js';
 import { ServiceStatusView, StatusIncident, StatusIncidentInput, StatusIncidentQuery, StatusIncidentUpdate } from '../../shared/schemas/portal.js';
 import type { Area } from '../area.js';
 import { seedStatus } from '../services/portal/seed.js';
@@ -17,6 +19,7 @@ declare module '../context.js' {
 }
 
 const ById = z.object({ id: Id });
+const StorageRegionGroup = z.object({ region: StorageRegion, locations: z.array(z.object({ id: z.string(), label: z.string(), region: StorageRegion })) });
 
 /**
  * Service status of VDC for Microsoft 365 per region. Reading needs `monitoring`; recording
@@ -35,6 +38,9 @@ export const statusArea: Area = {
     ctx.services.statusPoller = poller;
 
     const routes = router()
+      .get('/regions', { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', response: z.array(StorageRegionGroup) }, () =>
+        storageLocationsByRegion(),
+      )
       .get('/', { summary: 'Status of the VDC services per region (APJ, EMEA, AMER), with maintenance windows', permission: 'monitoring', response: ServiceStatusView }, () => status.view())
       .post('/refresh', { summary: 'Ask the status source now instead of waiting for the cache to expire', permission: 'siteSettings', response: ServiceStatusView }, async () => {
         await status.refresh(true);

@@ -7,6 +7,8 @@ import type {
   SupportSettings,
   SupportSettingsUpdateInput,
 } from '../schemas/portal.js';
+import type { StorageLocation } from '../domain/storage-regions.js';
+import type { StorageRegion } from '../schemas/customers.js';
 import { seg, type Request } from './request.js';
 
 /** Portal settings: the customer support button and the VDC service status. */
@@ -15,6 +17,8 @@ export const portalApi = (request: Request) => ({
   updateSupportSettings: (input: SupportSettingsUpdateInput) => request<SupportSettings>('PUT', '/settings/support', { body: input }),
   /** What a customer's portal shows; readable by any user. */
   supportCustomerView: () => request<SupportCustomerView>('GET', '/settings/support/customer-view'),
+  /** The wizard's storage regions, grouped by APJ, EMEA and AMER. */
+  storageRegions: () => request<{ region: StorageRegion; locations: StorageLocation[] }[]>('GET', '/status/regions'),
   serviceStatus: () => request<ServiceStatusView>('GET', '/status'),
   refreshServiceStatus: () => request<ServiceStatusView>('POST', '/status/refresh'),
   statusIncidents: (when: 'active' | 'upcoming' | 'ended' | 'all' = 'all') => request<StatusIncident[]>('GET', '/status/incidents', { query: { when } }),

@@ -177,7 +177,10 @@ export function connectFlex(customer: Customer, input: ConnectInput, userCode: s
   const deviceCode = { userCode, verificationUri: DEVICE_LOGIN_URL, issuedAt: at, expiresAt: new Date(now.getTime() + DEVICE_CODE_TTL_MS).toISOString() };
   return {
     ...customer,
-    onboarding: { ...customer.onboarding, connection: { storageRegion: input.storageRegion, retention: input.retention, services: input.services, deviceCode } },
+    onboarding: {
+      ...customer.onboarding,
+      connection: { storageRegion: input.storageRegion, ...(input.storageLocation && { storageLocation: input.storageLocation }), retention: input.retention, services: input.services, deviceCode },
+    },
     updatedAt: at,
   };
 }
@@ -197,7 +200,8 @@ export function confirmTenant(customer: Customer, tenantDomain: string, now: Dat
 export function finishOnboarding(customer: Customer, policies: PolicyChoice, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
   assertStep(customer, ['finish'], 'finish onboarding');
   const connection = customer.onboarding!.connection!;
-  return activate({ ...customer, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
+  const located = connection.storageLocation ? { ...customer, storageLocation: connection.storageLocation } : customer;
+  return activate({ ...located, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
 }
 
 /** Self-service: the invited person signed up and connected the tenant themselves. */

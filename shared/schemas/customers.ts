@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkIpRange } from '../domain/customer-ip-ranges.js';
 import { checkTenantDomain, normalizeDomain, type DomainCheck } from '../domain/customer-domain.js';
+import { storageLocation } from '../domain/storage-regions.js';
 import { Email, Id, IsoDate, IsoDateTime, listOf, PageQuery, Text } from './common.js';
 
 // Core customer record. The customers area owns this file and extends it (settings,
@@ -73,7 +74,7 @@ export const Onboarding = z.object({
   method: z.enum(['managed', 'self-service']).optional(),
   legalAgreement: z.object({ acceptedAt: IsoDateTime, acceptedBy: z.string() }).optional(),
   connection: z
-    .object({ storageRegion: StorageRegion, retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
+    .object({ storageRegion: StorageRegion, storageLocation: z.string().optional(), retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
     .optional(),
   tenantConnectedAt: IsoDateTime.optional(),
   finishedAt: IsoDateTime.optional(),
@@ -184,6 +185,8 @@ export const Customer = z.object({
   sourceType: SourceType,
   activationDate: IsoDate.optional(),
   storageRegion: StorageRegion.optional(),
+  /** The wizard's storage region within it, such as germanywestcentral ("(Europe) Germany West Central"). */
+  storageLocation: z.string().optional(),
   storageConsumedGb: z.number().min(0),
   /** Storage quota where one is set. */
   storageQuotaGb: z.number().min(0).optional(),
@@ -346,8 +349,11 @@ export type AdminInput = z.infer<typeof AdminInput>;
 export const AgreementInput = z.strictObject({
   accepted: z.literal(true, 'must be true: confirm the legal agreement with the customer'),
 });
-export const ConnectInput = z.strictObject({
+export const ConnectInput = z
+  .strictObject({
   storageRegion: StorageRegion,
+  /** One of the wizard's regions (GET /status/regions), inside storageRegion. */
+  storageLocation: z.string().trim().max(60).optional(),
   retention: Retention,
   /** Optional: left out, all three services are backed up (the wizard preselects them). */
   services: z
@@ -356,7 +362,15 @@ export const ConnectInput = z.strictObject({
     .max(3)
     .transform((list) => [...new Set(list)])
     .default(ALL_FLEX_SERVICES),
-});
+  })
+  .transform((input, ctx) => {
+    if (input.storageLocation === undefined) return input;
+    const location = storageLocation(input.storageLocation);
+    if (!location) ctx.addIssue({ code: 'custom', path: ['storageLocation'], message: 'is not a storage region the wizard offers (see GET /status/regions)' });
+    else if (location.region !== input.storageRegion) ctx.addIssue({ code: 'custom', path: ['storageLocation'], message: `${location.label} is in ${location.region}, not ${input.storageRegion}` });
+    else return { ...input, storageLocation: location.id };
+    return z.NEVER;
+  });
 export type ConnectInput = z.infer<typeof ConnectInput>;
 export type ConnectInputRaw = z.input<typeof ConnectInput>;
 export const TenantConnectedInput = z.strictObject({ tenantDomain: TenantDomainInput });
@@ -373,6 +387,7 @@ export const OnboardingView = z.object({
   connection: z
     .object({
       storageRegion: StorageRegion,
+      storageLocation: z.string().optional(),
       retention: Retention,
       services: z.array(FlexService),
       deviceCode: DeviceCode.extend({ expired: z.boolean(), instructions: z.string() }),
