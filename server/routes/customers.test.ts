@@ -498,6 +498,9 @@ describe('settings', () => {
       emailPreviews: true,
       ipRanges: [],
       restrictToIpRanges: false,
+      customerIpRanges: [],
+      customerRestrictToIpRanges: false,
+      effectiveIpAccess: { restricted: false, ranges: [] },
     });
     const updated = await admin.updateCustomerSettings(c.id, {
       storageRegion: 'AMER',

@@ -8,6 +8,7 @@ import {
   CustomerAdmin,
   CustomerFilters,
   CustomerInput,
+  CustomerIpRangesInput,
   CustomerListQuery,
   CustomerSettings,
   CustomerUpdate,
@@ -16,6 +17,8 @@ import {
   InviteAcceptedInput,
   InvitesInput,
   InvitesResult,
+  IpCheckQuery,
+  IpCheckResult,
   LicensedUser,
   LicensedUsersFilters,
   LicensedUsersQuery,
@@ -114,6 +117,12 @@ export const customersArea: Area = {
       .get('/:id/settings', { summary: 'Settings of an onboarded customer', permission: 'monitoring', params: ById, response: CustomerSettings }, ({ params }) => service.settings(params.id))
       .put('/:id/settings', { summary: 'Change settings (fields left out keep their value)', permission: 'customerManagement', params: ById, body: SettingsUpdate, response: CustomerSettings }, ({ principal, params, body }) =>
         service.updateSettings(principal, params.id, body),
+      )
+      .put('/:id/settings/customer-ip-ranges', { summary: 'Record the IP ranges the customer added in its own portal (merged with yours for enforcement, shown apart)', permission: 'customerManagement', params: ById, body: CustomerIpRangesInput, response: CustomerSettings }, ({ principal, params, body }) =>
+        service.setCustomerIpRanges(principal, params.id, body),
+      )
+      .get('/:id/settings/ip-check', { summary: "Whether an address may reach the customer's portal under both sides' IP ranges merged", permission: 'monitoring', params: ById, query: IpCheckQuery, response: IpCheckResult }, ({ params, query }) =>
+        service.ipCheck(params.id, query.address),
       )
 
       // admin users

@@ -11,6 +11,7 @@ import type {
   FlexService,
   Invite,
   InvitesResult,
+  IpCheckResult,
   LicensedUser,
   OffboardingOutcome,
   OffboardingRequest,
@@ -57,7 +58,7 @@ export interface CustomerPatch {
   storageQuotaGb?: number | null;
 }
 
-export interface SettingsPatch extends Partial<Omit<CustomerSettings, 'ipRanges'>> {
+export interface SettingsPatch extends Partial<Omit<CustomerSettings, 'ipRanges' | 'customerIpRanges' | 'customerRestrictToIpRanges' | 'effectiveIpAccess'>> {
   ipRanges?: { start: string; end: string; description?: string }[];
 }
 
@@ -88,6 +89,10 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
 
   customerSettings: (id: string) => request<CustomerSettings>('GET', `/customers/${seg(id)}/settings`),
   updateCustomerSettings: (id: string, input: SettingsPatch) => request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings`, { body: input }),
+  /** The ranges the customer added in its portal; shown beside yours and merged for enforcement. */
+  setCustomerIpRanges: (id: string, input: { ipRanges: { start: string; end: string; description?: string }[]; restrictToIpRanges?: boolean }) =>
+    request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings/customer-ip-ranges`, { body: input }),
+  ipCheck: (id: string, address: string) => request<IpCheckResult>('GET', `/customers/${seg(id)}/settings/ip-check`, { query: { address } }),
 
   customerAdmins: (id: string) => request<CustomerAdmin[]>('GET', `/customers/${seg(id)}/admins`),
   addCustomerAdmin: (id: string, input: { email: string; firstName: string; lastName: string; sendWelcomeEmail?: boolean }) =>

@@ -95,9 +95,21 @@ export const CustomerSettingsRecord = z.object({
   emailPreviews: z.boolean(),
   ipRanges: z.array(IpRange),
   restrictToIpRanges: z.boolean(),
+  /** What the customer set in its own portal (synced, or recorded by an operator); merged with the provider's. */
+  customerIpRanges: z.array(IpRange).optional(),
+  customerRestrictToIpRanges: z.boolean().optional(),
 });
 export type CustomerSettingsRecord = z.infer<typeof CustomerSettingsRecord>;
-export const CustomerSettings = CustomerSettingsRecord.extend({ storageRegion: StorageRegion });
+export const CustomerSettings = CustomerSettingsRecord.extend({
+  storageRegion: StorageRegion,
+  customerIpRanges: z.array(IpRange),
+  customerRestrictToIpRanges: z.boolean(),
+  /** Both sides merged, as enforced: restricted when either restricts, to the ranges of both. */
+  effectiveIpAccess: z.object({
+    restricted: z.boolean(),
+    ranges: z.array(IpRange.extend({ source: z.enum(['provider', 'customer']) })),
+  }),
+});
 export type CustomerSettings = z.infer<typeof CustomerSettings>;
 
 /**
@@ -424,6 +436,15 @@ export const IpRangeInput = z
     const problem = checkIpRange(range.start, range.end);
     if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
+/** The ranges the customer added in its portal (a sync or an operator records them). */
+export const CustomerIpRangesInput = z.strictObject({
+  ipRanges: z.array(IpRangeInput).max(50),
+  restrictToIpRanges: z.boolean().default(false),
+});
+export const IpCheckQuery = z.object({ address: z.string().trim().min(2).max(45) });
+export const IpCheckResult = z.object({ address: z.string(), allowed: z.boolean(), restricted: z.boolean(), range: IpRange.extend({ source: z.enum(['provider', 'customer']) }).nullable(), reason: z.string() });
+export type IpCheckResult = z.infer<typeof IpCheckResult>;
+
 export const SettingsUpdate = z
   .strictObject({
     storageRegion: StorageRegion,

@@ -26,6 +26,7 @@ import {
   resendInvites,
   submitOffboarding,
 } from '../../../shared/domain/customer-lifecycle.js';
+import { ipAccessDecision, mergedIpAccess, parseIp } from '../../../shared/domain/customer-ip-ranges.js';
 import { licenseManagementRefusal } from '../../../shared/domain/usage-calendar.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type {
@@ -37,9 +38,11 @@ import type {
   CustomerInput,
   CustomerListQuery,
   CustomerSettings,
+  CustomerSettingsRecord,
   CustomerUpdate,
   FlexService,
   InvitesResult,
+  IpCheckResult,
   OffboardingOutcomeInput,
   OffboardingRequest,
   OffboardingRequestInput,
@@ -478,7 +481,31 @@ export class CustomerService {
   settings(id: string): CustomerSettings {
     const c = this.get(id);
     if (c.status !== 'pending') ruled(() => assertActive(c, 'settings'));
-    return { storageRegion: c.storageRegion ?? 'EMEA', ...DEFAULT_SETTINGS, ...c.settings };
+    const record = { ...DEFAULT_SETTINGS, ...c.settings };
+    return {
+      storageRegion: c.storageRegion ?? 'EMEA',
+      ...record,
+      customerIpRanges: record.customerIpRanges ?? [],
+      customerRestrictToIpRanges: record.customerRestrictToIpRanges ?? false,
+      effectiveIpAccess: mergedIpAccess(record),
+    };
+  }
+
+  /** The IP ranges the customer added in its own portal (for a sync, or an operator recording them); kept apart from the provider's. */
+  async setCustomerIpRanges(principal: Principal, id: string, input: { ipRanges: CustomerSettingsRecord['ipRanges']; restrictToIpRanges: boolean }): Promise<CustomerSettings> {
+    const { after } = await this.mutate(id, (c) => {
+      assertActive(c, 'recording the customer\'s IP ranges');
+      const settings = { ...DEFAULT_SETTINGS, ...c.settings, customerIpRanges: input.ipRanges, customerRestrictToIpRanges: input.restrictToIpRanges };
+      return { ...c, settings, updatedAt: this.ctx.clock.now().toISOString() };
+    });
+    await this.record(principal, after, 'customer.customer-ip-ranges-updated', { ipRanges: input.ipRanges.length, restrictToIpRanges: input.restrictToIpRanges });
+    return this.settings(id);
+  }
+
+  /** Whether an address may reach the customer's portal under the provider's and the customer's ranges merged. */
+  ipCheck(id: string, address: string): IpCheckResult {
+    if (!parseIp(address)) throw new HubError('invalid_input', `${address} is not an IPv4 or IPv6 address.`, [{ field: 'query.address', message: 'is not an IPv4 or IPv6 address' }]);
+    return { address, ...ipAccessDecision(this.settings(id), address) };
   }
 
   async updateSettings(principal: Principal, id: string, update: SettingsUpdate): Promise<CustomerSettings> {
