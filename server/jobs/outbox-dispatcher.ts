@@ -287,6 +287,10 @@ export class OutboxDispatcher implements Job {
     if (r.scope === 'channel') return null; // an unregistered channel is retried (the bot may come back)
     // Invitation and welcome mails go to the address typed for the customer, not to a notification contact.
     if (record.topic === 'invitation') return this.service.mail ? null : { state: 'undeliverable-no-smtp', message: 'no SMTP server is configured' };
+    if (r.scope === 'subscriber') {
+      if (!this.ctx.services.status?.subscribers().some((s) => s.id === r.contactId)) return { state: 'dead', message: 'the address unsubscribed from status updates' };
+      return this.service.mail ? null : { state: 'undeliverable-no-smtp', message: 'no SMTP server is configured' };
+    }
     const resolved = this.service.settings.resolve(r);
     if (!resolved) return { state: 'dead', message: 'the contact was removed from the notification settings' };
     const { contact } = resolved;
@@ -306,7 +310,7 @@ export class OutboxDispatcher implements Job {
       if (!channel) return { outcome: 'retry', message: `the ${r.channel} channel is not available in this hub` };
       return channel.send(r.contactId, payload.card as never, { messageId: record.id, topic: record.topic });
     }
-    if (record.topic === 'invitation' && payload.type === 'email' && r.type === 'email' && this.service.mail) {
+    if ((record.topic === 'invitation' || r.scope === 'subscriber') && payload.type === 'email' && r.type === 'email' && this.service.mail) {
       const { transport, from } = this.service.mail;
       return sendMail(transport, { from, to: r.target, subject: payload.subject, text: payload.text, html: payload.html, messageId: record.id });
     }

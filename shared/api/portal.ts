@@ -3,6 +3,9 @@ import type {
   StatusIncident,
   StatusIncidentCreate,
   StatusIncidentUpdateInput,
+  StatusSubscribeInput,
+  StatusSubscriber,
+  StatusUptimeView,
   SupportCustomerView,
   SupportSettings,
   SupportSettingsUpdateInput,
@@ -19,6 +22,11 @@ export const portalApi = (request: Request) => ({
   supportCustomerView: () => request<SupportCustomerView>('GET', '/settings/support/customer-view'),
   /** The wizard's storage regions, grouped by APJ, EMEA and AMER. */
   storageRegions: () => request<{ region: StorageRegion; locations: StorageLocation[] }[]>('GET', '/status/regions'),
+  /** Uptime per region and service over the last `days` days. */
+  statusUptime: (days = 30) => request<StatusUptimeView>('GET', '/status/uptime', { query: { days } }),
+  statusSubscribers: () => request<StatusSubscriber[]>('GET', '/status/subscriptions'),
+  subscribeToStatus: (input: StatusSubscribeInput) => request<StatusSubscriber>('POST', '/status/subscriptions', { body: input }),
+  unsubscribeFromStatus: (id: string) => request<void>('DELETE', `/status/subscriptions/${seg(id)}`),
   serviceStatus: () => request<ServiceStatusView>('GET', '/status'),
   refreshServiceStatus: () => request<ServiceStatusView>('POST', '/status/refresh'),
   statusIncidents: (when: 'active' | 'upcoming' | 'ended' | 'all' = 'all') => request<StatusIncident[]>('GET', '/status/incidents', { query: { when } }),

@@ -228,8 +228,8 @@ export const OutboxTopic = z.enum([...TOPICS, 'digest', 'invitation']);
 export type OutboxTopic = z.infer<typeof OutboxTopic>;
 
 export const Recipient = z.object({
-  /** partner and customer contacts come from settings; channel subscribers from a registered channel (the bot). */
-  scope: z.enum(['partner', 'customer', 'channel']),
+  /** partner and customer contacts come from settings; channel subscribers from a registered channel (the bot); status subscribers from the status page's "Subscribe to updates". */
+  scope: z.enum(['partner', 'customer', 'channel', 'subscriber']),
   contactId: z.string(),
   customerId: Id.optional(),
   channel: z.string().optional(),

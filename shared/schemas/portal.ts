@@ -261,3 +261,38 @@ export const StatusChange = z.object({
   message: z.string().nullable(),
 });
 export type StatusChange = z.infer<typeof StatusChange>;
+
+// ---- uptime and subscriptions to updates ----
+
+/** "You can view the uptime of each service": per region and service over a period. */
+export const StatusUptimeQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+export const ServiceUptime = z.object({
+  service: StatusServiceName,
+  name: z.string(),
+  /** Percent, planned maintenance left out; null when the whole period was maintenance. */
+  uptimePercent: z.number().nullable(),
+  outageMinutes: z.number().int(),
+  maintenanceMinutes: z.number().int(),
+});
+export const StatusUptimeView = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  regions: z.array(z.object({ region: StatusRegion, services: z.array(ServiceUptime) })),
+});
+export type StatusUptimeView = z.infer<typeof StatusUptimeView>;
+
+/** An address that gets status updates ("Subscribe to updates") by email, through the outbox. */
+export const StatusSubscriber = z.object({
+  id: Id,
+  email: z.string(),
+  language: z.enum(['en', 'de']),
+  createdAt: IsoDateTime,
+  createdBy: z.string(),
+});
+export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
+export const StatusSubscribeInput = z.strictObject({
+  email: z.email().max(254).transform((v) => v.toLowerCase()),
+  language: z.enum(['en', 'de']).default('en'),
+});
+export type StatusSubscribeInput = z.input<typeof StatusSubscribeInput>;
+export type StatusSubscription = z.output<typeof StatusSubscribeInput>;

@@ -201,6 +201,15 @@ export class NotificationService {
       seen.add(r.destination);
       out.push({ dedupeKey: `${key}|${r.destination}`, topic, recipient: r.recipient, language: r.language, topics: r.contact.topics, view });
     }
+    if (topic === 'serviceStatus') {
+      // "Subscribe to updates": addresses on the status page's list get the status card by email.
+      for (const s of this.ctx.services.status?.subscribers() ?? []) {
+        const destination = `status-subscriber:${s.email}`;
+        if (seen.has(destination)) continue;
+        seen.add(destination);
+        out.push({ dedupeKey: `${key}|${destination}`, topic, recipient: { scope: 'subscriber', contactId: s.id, type: 'email', target: s.email }, language: s.language, topics: [topic], view });
+      }
+    }
     for (const [name, channel] of this.channels) {
       let subscribers: Awaited<ReturnType<DeliveryChannel['subscribers']>> = [];
       try {
