@@ -1,4 +1,5 @@
 import type {
+  HelpLink,
   ServiceStatusView,
   StatusIncident,
   StatusIncidentCreate,
@@ -18,6 +19,8 @@ import { seg, type Request } from './request.js';
 export const portalApi = (request: Request) => ({
   supportSettings: () => request<SupportSettings>('GET', '/settings/support'),
   updateSupportSettings: (input: SupportSettingsUpdateInput) => request<SupportSettings>('PUT', '/settings/support', { body: input }),
+  /** The help menu (Help Center, Knowledge Base, Open a Support Case), titled in the language. */
+  helpLinks: (lang: 'en' | 'de' = 'en') => request<HelpLink[]>('GET', '/settings/support/help-links', { query: { lang } }),
   /** What a customer's portal shows; readable by any user. */
   supportCustomerView: () => request<SupportCustomerView>('GET', '/settings/support/customer-view'),
   /** The wizard's storage regions, grouped by APJ, EMEA and AMER. */

@@ -21,4 +21,7 @@ export const guideDe: Record<keyof typeof guideEn, string> = {
   'welcome.mail.body': 'Sie wurden als Administrator von {customer} in Veeam Data Cloud for Microsoft 365 hinzugefügt. Melden Sie sich über den Einladungslink mit Ihrem Microsoft 365-Konto an.',
   'welcome.mail.link': 'Bei Veeam Data Cloud anmelden',
   'invite.mail.footer': 'Sie erhalten diese Nachricht, weil Ihr Dienstanbieter diese Adresse für {customer} angegeben hat. Falls Sie sie nicht erwartet haben, können Sie sie ignorieren.',
+  'help.link.helpCenter': 'Help Center öffnen',
+  'help.link.knowledgeBase': 'Knowledge Base öffnen',
+  'help.link.supportCase': 'Supportfall eröffnen',
 };

@@ -22,4 +22,7 @@ export const guideEn = {
   'welcome.mail.body': 'You were added as an admin user of {customer} in Veeam Data Cloud for Microsoft 365. Use the invitation link to sign in with your Microsoft 365 account.',
   'welcome.mail.link': 'Sign in to Veeam Data Cloud',
   'invite.mail.footer': 'You receive this message because your service provider entered this address for {customer}. If you did not expect it, you can ignore it.',
+  'help.link.helpCenter': 'Visit the Help Center',
+  'help.link.knowledgeBase': 'Visit the Knowledge Base',
+  'help.link.supportCase': 'Open a Support Case',
 } as const;

@@ -34,11 +34,20 @@ export const SupportButtonText = z
   .max(40, 'must be at most 40 characters')
   .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
 
+/** The provider's own help menu, as the guide's Getting Support lists it. */
+export const HelpLinkId = z.enum(['helpCenter', 'knowledgeBase', 'supportCase']);
+export type HelpLinkId = z.infer<typeof HelpLinkId>;
+export const HelpLink = z.object({ id: HelpLinkId, title: z.string(), url: z.string(), custom: z.boolean() });
+export type HelpLink = z.infer<typeof HelpLink>;
+export const HelpLinksQuery = z.object({ lang: z.enum(['en', 'de']).default('en') });
+
 export const SupportSettings = z.object({
   /** "Display support button in customer portal". */
   showSupportButton: z.boolean(),
   link: z.string().nullable(),
   buttonText: z.string().nullable(),
+  /** Where the help menu's Help Center, Knowledge Base and Open a Support Case lead; null: Veeam's own. */
+  helpLinks: z.partialRecord(HelpLinkId, z.string()).optional(),
   updatedAt: IsoDateTime.nullable(),
   updatedBy: z.string().nullable(),
 });
@@ -53,6 +62,8 @@ export const SupportSettingsUpdate = z
     showSupportButton: z.boolean().optional(),
     link: SupportLink.nullable().optional(),
     buttonText: SupportButtonText.nullable().optional(),
+    /** Replace a help menu link (null: back to Veeam's own). */
+    helpLinks: z.strictObject({ helpCenter: SupportLink.nullable().optional(), knowledgeBase: SupportLink.nullable().optional(), supportCase: SupportLink.nullable().optional() }).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one setting' });
 export type SupportSettingsUpdate = z.infer<typeof SupportSettingsUpdate>;
