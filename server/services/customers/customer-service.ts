@@ -10,7 +10,6 @@ import {
   assertActive,
   assertPending,
   assertProvisioned,
-  completeOffboarding,
   confirmTenant,
   connectFlex,
   CustomerRuleError,

@@ -39,7 +39,7 @@ export function invitationMails(event: DomainEvent): InvitationMail[] {
 }
 
 /** The invitation link: the customer portal's sign-up (invite) or sign-in (welcome) page for this address. */
-export function invitationLink(mail: InvitationMail, portalUrl: string): string {
+function invitationLink(mail: InvitationMail, portalUrl: string): string {
   const base = portalUrl.replace(/\/+$/, '');
   const page = mail.kind === 'invite' ? 'signup' : 'login';
   return `${base}/${page}?email=${encodeURIComponent(mail.email)}&customer=${encodeURIComponent(mail.customerId)}`;

@@ -13,7 +13,7 @@ export const supportSettings = defineCollection('supportSettings', SupportSettin
  * The guide's Getting Support menu: "Visit the Help Centre", "Visit the Knowledge Base", "Open a
  * Support Case" (in My Account at https://my.veeam.com). Each may be pointed elsewhere.
  */
-export const DEFAULT_HELP_LINKS: Record<HelpLinkId, string> = {
+const DEFAULT_HELP_LINKS: Record<HelpLinkId, string> = {
   helpCenter: 'https://helpcenter.veeam.com/',
   knowledgeBase: 'https://www.veeam.com/knowledge-base.html',
   supportCase: 'https://my.veeam.com/',
