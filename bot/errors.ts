@@ -31,6 +31,15 @@ export function errorCard(error: unknown, lang: Language, links: BotLinks): Adap
     case 404:
       return problemCard(lang, { title: tr('bot.error.notFound'), message: error.message, tone: 'warning', buttons: [help] });
     case 409:
+      // The hub's sentence names the overdue months and how to lift it; the heading and hint are in the user's language.
+      if (error.code === 'license_management_suspended') {
+        return problemCard(lang, {
+          title: tr('licenseManagement.suspended.title'),
+          message: tr('licenseManagement.suspended.message'),
+          details: [error.message],
+          buttons: [commandButton(tr('licenseManagement.suspended.button'), 'usage')],
+        });
+      }
       return problemCard(lang, { title: tr('bot.error.conflict'), message: error.message, tone: 'warning' });
     case 400:
     case 413:
@@ -58,6 +67,7 @@ export function errorMessage(error: unknown, lang: Language): string {
     case 404:
       return `${tr('bot.error.notFound')}: ${error.message}`;
     case 409:
+      if (error.code === 'license_management_suspended') return `${tr('licenseManagement.suspended.title')}: ${error.message}`;
       return `${tr('bot.error.conflict')}: ${error.message}`;
     case 400:
     case 413:

@@ -49,7 +49,20 @@ describe('help', () => {
   it('answers an empty mention with help, and offers quick buttons', async () => {
     const card = await say('<at>SP Hub</at>');
     expect(textOf(card)).toContain('SP Hub in Teams');
-    expect(buttonsOf(card).map((b) => b.title)).toEqual(['customers', 'failed', 'stale', 'usage']);
+    expect(buttonsOf(card).map((b) => b.title)).toEqual(['Visit the Help Center', 'Visit the Knowledge Base', 'Open a Support Case', 'customers', 'failed', 'stale', 'usage']);
+  });
+
+  // Guide, Getting Support: "Visit the Help Centre", "Visit the Knowledge Base", "Open a Support Case".
+  it('ends the help card with the help menu links, configurable in the support settings, in the user\'s language', async () => {
+    await world.admin.updateSupportSettings({ helpLinks: { knowledgeBase: 'https://kb.northwind-msp.com/vdc' } });
+    const en = buttonsOf(await say('help'));
+    expect(en.filter((b) => b.type === 'Action.OpenUrl').map((b) => [b.title, b.url])).toEqual([
+      ['Visit the Help Center', 'https://helpcenter.veeam.com/'],
+      ['Visit the Knowledge Base', 'https://kb.northwind-msp.com/vdc'],
+      ['Open a Support Case', 'https://my.veeam.com/'],
+    ]);
+    const de = buttonsOf(await say('hilfe', ALEX, { locale: 'de-DE' }));
+    expect(de.map((b) => b.title)).toContain('Supportfall eröffnen');
   });
 
   it('tells an unlinked user how to link', async () => {
@@ -366,7 +379,7 @@ describe('policy commands', () => {
 describe('invites', () => {
   it('sends an invite inside the customer’s domain and lists every invite', async () => {
     const coho = (await world.admin.customers({ q: 'Coho Winery' })).items[0]!;
-    const card = await say(`send invite "${coho.displayName}" it@${coho.domain}, Owner@${coho.domain.toUpperCase()}`, MEGAN);
+    const card = await say(`send invite "${coho.displayName}" it@${coho.domain}, Owner@${coho.domain!.toUpperCase()}`, MEGAN);
     const text = textOf(card);
     expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain} (Megan Bowen).`);
     expect(findButton(card, 'Resend invite').data).toMatchObject({ verb: 'invite.resend', customerId: coho.id });

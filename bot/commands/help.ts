@@ -10,6 +10,9 @@ export const help: Command = {
   syntax: 'bot.cmd.help.syntax',
   summary: 'bot.cmd.help.summary',
   async run(turn) {
-    return helpCard(turn.language, turn.commands, { linked: await isLinked(turn) });
+    const linked = await isLinked(turn);
+    // Unlinked users (no key yet) get the card without the help menu links.
+    const helpLinks = linked === false ? [] : await turn.api.helpLinks(turn.language).catch(() => []);
+    return helpCard(turn.language, turn.commands, { linked, helpLinks });
   },
 };

@@ -65,7 +65,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
       <div className="facts">
         {customer.health && <StatusPill view={customerChip(customer.health)} />}
         <span className="muted">
-          {customer.tenantDomain ?? customer.domain} · {customer.contractType}
+          {customer.tenantDomain ?? customer.domain ?? customer.displayName} · {customer.contractType}
           {customer.licenses ? ` · ${customer.licenses} licenses` : ''}
         </span>
       </div>
@@ -110,7 +110,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
             <input
               type="text"
               value={emails}
-              placeholder={`name@${customer.domain}`}
+              placeholder={customer.domain ? `name@${customer.domain}` : "name@customer-domain"}
               aria-label="Emails to invite"
               onChange={(event) => setEmails(event.target.value)}
             />

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  license_management_suspended: 409,
   too_large: 413,
   business_rule: 422,
   rate_limited: 429,
@@ -65,4 +66,6 @@ export const notFound = (what: string, id?: string) => {
 };
 export const conflict = (message: string) => new HubError('conflict', message);
 export const businessRule = (message: string, details?: FieldError[]) => new HubError('business_rule', message, details);
+/** 409 with its own code, so clients can say in their language that licence management is suspended. */
+export const licenseManagementSuspended = (message: string, details?: FieldError[]) => new HubError('license_management_suspended', message, details);
 export const forbidden = (message: string) => new HubError('forbidden', message);

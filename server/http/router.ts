@@ -10,8 +10,11 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteOptions<P, Q, B> {
   summary: string;
-  /** The permission the route needs, or 'public' for the few routes that need no key. */
-  permission: Permission | 'public';
+  /**
+   * The permission the route needs, or several that it needs together (changing users needs the
+   * Settings section, `siteSettings`, and `userManagement`), or 'public' for the few routes that need no key.
+   */
+  permission: Permission | readonly Permission[] | 'public';
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -70,10 +73,11 @@ export class Router {
 
   private add<P, Q, B>(method: Method, path: string, options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => unknown): this {
     this.docs.push({ method, path, options: options as RouteOptions<unknown, unknown, unknown> });
+    const needed: readonly Permission[] = permissionsOf(options.permission);
     this.hono[method](path, async (c) => {
       const principal = options.permission === 'public' ? anonymous : await this.authenticate(c);
-      if (options.permission !== 'public' && !principal.permissions.has(options.permission)) {
-        throw forbidden(`This needs the "${options.permission}" permission, which ${principal.actor.name} does not have.`);
+      for (const permission of needed) {
+        if (!principal.permissions.has(permission)) throw forbidden(`This needs the "${permission}" permission, which ${principal.actor.name} does not have.`);
       }
       c.set('principal', principal);
       const params = options.params ? parseOrThrow(options.params, c.req.param(), 'params') : (c.req.param() as P);
@@ -86,6 +90,11 @@ export class Router {
     });
     return this;
   }
+}
+
+export function permissionsOf(permission: RouteOptions<unknown, unknown, unknown>['permission']): readonly Permission[] {
+  if (permission === 'public') return [];
+  return typeof permission === 'string' ? [permission] : permission;
 }
 
 const anonymous: Principal = {
@@ -133,7 +142,8 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
         summary: options.summary,
         tags: options.tags ?? [prefix.split('/')[1] ?? 'hub'],
         security: options.permission === 'public' ? [] : [{ apiKey: [] }],
-        ...(options.permission !== 'public' && { 'x-permission': options.permission }),
+        // x-permission: the most specific one (the last); x-permissions: all that are needed together.
+        ...(options.permission !== 'public' && { 'x-permission': permissionsOf(options.permission).at(-1), 'x-permissions': permissionsOf(options.permission) }),
         parameters,
         ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
         ...(options.consumes && { requestBody: { required: true, content: { [options.consumes]: { schema: { type: 'string' } } } } }),

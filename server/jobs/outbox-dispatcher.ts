@@ -285,6 +285,12 @@ export class OutboxDispatcher implements Job {
     const r = record.recipient;
     if (!record.payload) return { state: 'dead', message: 'the message has no content to send' };
     if (r.scope === 'channel') return null; // an unregistered channel is retried (the bot may come back)
+    // Invitation and welcome mails go to the address typed for the customer, not to a notification contact.
+    if (record.topic === 'invitation') return this.service.mail ? null : { state: 'undeliverable-no-smtp', message: 'no SMTP server is configured' };
+    if (r.scope === 'subscriber') {
+      if (!this.ctx.services.status?.subscribers().some((s) => s.id === r.contactId)) return { state: 'dead', message: 'the address unsubscribed from status updates' };
+      return this.service.mail ? null : { state: 'undeliverable-no-smtp', message: 'no SMTP server is configured' };
+    }
     const resolved = this.service.settings.resolve(r);
     if (!resolved) return { state: 'dead', message: 'the contact was removed from the notification settings' };
     const { contact } = resolved;
@@ -303,6 +309,10 @@ export class OutboxDispatcher implements Job {
       const channel = this.service.channels.get(r.channel ?? '');
       if (!channel) return { outcome: 'retry', message: `the ${r.channel} channel is not available in this hub` };
       return channel.send(r.contactId, payload.card as never, { messageId: record.id, topic: record.topic });
+    }
+    if ((record.topic === 'invitation' || r.scope === 'subscriber') && payload.type === 'email' && r.type === 'email' && this.service.mail) {
+      const { transport, from } = this.service.mail;
+      return sendMail(transport, { from, to: r.target, subject: payload.subject, text: payload.text, html: payload.html, messageId: record.id });
     }
     const resolved = this.service.settings.resolve(r);
     if (!resolved) return { outcome: 'failed', message: 'the contact was removed from the notification settings' };

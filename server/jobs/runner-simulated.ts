@@ -70,7 +70,7 @@ export function simulatedTenant(customer: BackupJob['customer']): SimulatedTenan
   const random = seededRandom(hashSeed(`tenant:${customer.id}`));
   const mailboxes = Math.max(5, customer.totalActiveAccounts || customer.backedUpAccounts || intBetween(random, 15, 400));
   return {
-    domain: customer.tenantDomain ?? `${customer.domain.split('.')[0] ?? 'tenant'}.onmicrosoft.com`,
+    domain: customer.tenantDomain ?? `${(customer.domain ?? 'tenant').split('.')[0] ?? 'tenant'}.onmicrosoft.com`,
     mailboxes,
     groups: Math.max(1, Math.round(mailboxes / intBetween(random, 8, 14))),
     sites: Math.max(1, Math.round(mailboxes / intBetween(random, 5, 12))),

@@ -13,7 +13,7 @@ export interface BackupJob {
   customer: {
     id: string;
     displayName: string;
-    domain: string;
+    domain: string | null;
     tenantDomain: string | null;
     totalActiveAccounts: number;
     backedUpAccounts: number;
@@ -31,7 +31,7 @@ export function backupJob(sessionId: string, policy: Policy, customer: Customer,
     customer: {
       id: customer.id,
       displayName: customer.displayName,
-      domain: customer.domain,
+      domain: customer.domain ?? null,
       tenantDomain: customer.tenantDomain ?? null,
       totalActiveAccounts: customer.totalActiveAccounts,
       backedUpAccounts: customer.backedUpAccounts,

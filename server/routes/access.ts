@@ -22,6 +22,13 @@ import { AccessService } from '../services/access.js';
 
 const ById = z.object({ id: Id });
 
+/**
+ * The guide: portal settings (account, roles, users, system notifications, support) "are available
+ * only for users with the Site Settings permission"; User Management lets a role "manage users and
+ * user roles" in that section. So reading users and roles needs siteSettings, changing them both.
+ */
+const MANAGE_USERS = ['siteSettings', 'userManagement'] as const;
+
 export const accessArea: Area = {
   name: 'access',
   setup(ctx, { router }) {
@@ -29,7 +36,7 @@ export const accessArea: Area = {
     ctx.services.access = access;
 
     const account = router()
-      .get('/', { summary: 'The partner account', permission: 'monitoring', response: Account }, () => access.account())
+      .get('/', { summary: 'The partner account (the Settings section\'s General page)', permission: 'siteSettings', response: Account }, () => access.account())
       .put('/', { summary: 'Rename the partner account', permission: 'siteSettings', body: AccountUpdate, response: Account }, ({ principal, body }) =>
         access.updateAccount(principal, body.displayName),
       );
@@ -37,27 +44,27 @@ export const accessArea: Area = {
     const me = router().get('/', { summary: 'The caller: user and effective permissions', permission: 'monitoring', response: Me }, ({ principal }) => access.me(principal));
 
     const roles = router()
-      .get('/', { summary: 'List roles', permission: 'monitoring', response: z.array(Role) }, () => access.listRoles())
-      .get('/:id', { summary: 'One role', permission: 'monitoring', params: ById, response: Role }, ({ params }) => access.role(params.id))
-      .post('/', { summary: 'Create a role', permission: 'userManagement', body: RoleInput, response: Role, status: 201 }, ({ principal, body }) => access.createRole(principal, body))
-      .patch('/:id', { summary: 'Rename a role or change its permissions', permission: 'userManagement', params: ById, body: RoleUpdate, response: Role }, ({ principal, params, body }) =>
+      .get('/', { summary: 'List roles', permission: 'siteSettings', response: z.array(Role) }, () => access.listRoles())
+      .get('/:id', { summary: 'One role', permission: 'siteSettings', params: ById, response: Role }, ({ params }) => access.role(params.id))
+      .post('/', { summary: 'Create a role', permission: MANAGE_USERS, body: RoleInput, response: Role, status: 201 }, ({ principal, body }) => access.createRole(principal, body))
+      .patch('/:id', { summary: 'Rename a role or change its permissions', permission: MANAGE_USERS, params: ById, body: RoleUpdate, response: Role }, ({ principal, params, body }) =>
         access.updateRole(principal, params.id, body),
       )
-      .delete('/:id', { summary: 'Delete a role (removes it from its users)', permission: 'userManagement', params: ById, status: 204 }, ({ principal, params }) =>
+      .delete('/:id', { summary: 'Delete a role (removes it from its users)', permission: MANAGE_USERS, params: ById, status: 204 }, ({ principal, params }) =>
         access.deleteRole(principal, params.id),
       );
 
     const users = router()
-      .get('/', { summary: 'List users', permission: 'monitoring', query: PageQuery.extend({ roleId: Id.optional() }), response: Page(User) }, ({ query }) => access.listUsers(query))
-      .get('/:id', { summary: 'One user', permission: 'monitoring', params: ById, response: User }, ({ params }) => access.user(params.id))
-      .post('/', { summary: 'Add a user', permission: 'userManagement', body: UserInput, response: User, status: 201 }, ({ principal, body }) => access.createUser(principal, body))
-      .post('/bulk-roles', { summary: 'Add or remove roles for many users at once', permission: 'userManagement', body: BulkRoles, response: z.array(User) }, ({ principal, body }) =>
+      .get('/', { summary: 'List users', permission: 'siteSettings', query: PageQuery.extend({ roleId: Id.optional() }), response: Page(User) }, ({ query }) => access.listUsers(query))
+      .get('/:id', { summary: 'One user', permission: 'siteSettings', params: ById, response: User }, ({ params }) => access.user(params.id))
+      .post('/', { summary: 'Add a user', permission: MANAGE_USERS, body: UserInput, response: User, status: 201 }, ({ principal, body }) => access.createUser(principal, body))
+      .post('/bulk-roles', { summary: 'Add or remove roles for many users at once', permission: MANAGE_USERS, body: BulkRoles, response: z.array(User) }, ({ principal, body }) =>
         access.bulkRoles(principal, body),
       )
-      .patch('/:id', { summary: 'Change a user', permission: 'userManagement', params: ById, body: UserUpdate, response: User }, ({ principal, params, body }) =>
+      .patch('/:id', { summary: 'Change a user', permission: MANAGE_USERS, params: ById, body: UserUpdate, response: User }, ({ principal, params, body }) =>
         access.updateUser(principal, params.id, body),
       )
-      .delete('/:id', { summary: 'Remove a user and their API keys', permission: 'userManagement', params: ById, status: 204 }, ({ principal, params }) =>
+      .delete('/:id', { summary: 'Remove a user and their API keys', permission: MANAGE_USERS, params: ById, status: 204 }, ({ principal, params }) =>
         access.deleteUser(principal, params.id),
       );
 

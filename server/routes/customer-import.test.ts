@@ -68,7 +68,7 @@ describe('POST /customers/import', () => {
   });
 
   test('a dry run says what would be created, updated, left alone or refused, with line and column, and changes nothing', async () => {
-    const existing = await t.admin.createCustomer({ displayName: 'Contoso Ltd', domain: 'contoso.com', contact: { firstName: 'Ben', lastName: 'Ng', email: 'ben@contoso.com' }, licenses: 10 });
+    const existing = await t.admin.createCustomer({ displayName: 'Contoso Ltd', domain: 'contoso.com', contact: { firstName: 'Ben', lastName: 'Ng', email: 'ben@contoso.com' }, licenseLimit: 10 });
     const text = file([
       row('Fabrikam Legal', 'fabrikam-legal.com', { Licenses: '25', 'Contract Type': 'Annual' }),
       row('Contoso Ltd', 'contoso.com', { Licenses: '40', 'Contact Name': 'Ben Ng', 'Contact Email': 'ben@contoso.com' }),

@@ -59,7 +59,7 @@ async function activeCustomer(overrides: Partial<CustomerInputRaw> = {}, tenant 
 
 describe('creating customers', () => {
   test('creates a provisioning customer with the Pulse fields and records it', async () => {
-    const c = await admin.createCustomer(input({ domain: ' Fabrikam-Legal.COM ', externalId: 'CRM-0042', primaryAdminEmail: 'Anna.Smith@fabrikam-legal.com', licenses: 50 }));
+    const c = await admin.createCustomer(input({ domain: ' Fabrikam-Legal.COM ', externalId: 'CRM-0042', primaryAdminEmail: 'Anna.Smith@fabrikam-legal.com', licenseLimit: 50 }));
     expect(c).toMatchObject({
       displayName: 'Fabrikam Legal LLP',
       domain: 'fabrikam-legal.com',
@@ -69,7 +69,8 @@ describe('creating customers', () => {
       sourceType: 'VCSP Pulse',
       externalId: 'CRM-0042',
       primaryAdminEmail: 'anna.smith@fabrikam-legal.com',
-      licenses: 50,
+      licenses: 0,
+      licenseLimit: 50,
       invites: [],
       createdAt: t.clock.now().toISOString(),
       provisionedAt: new Date(t.clock.now().getTime() + 1000).toISOString(),
@@ -91,7 +92,7 @@ describe('creating customers', () => {
     ['an alias as primary admin', { primaryAdminEmail: 'anna+vdc@fabrikam-legal.com' }, 422, 'primaryAdminEmail', 'alias'],
     ['a missing display name', { displayName: '  ' }, 400, 'body.displayName', ''],
     ['an unknown source type', { sourceType: 'Reseller' as never }, 400, 'body.sourceType', ''],
-    ['negative licenses', { licenses: -1 }, 400, 'body.licenses', ''],
+    ['a negative licence limit', { licenseLimit: -1 }, 400, 'body.licenseLimit', ''],
   ])('refuses %s and stores nothing', async (_name, overrides, status, field, message) => {
     const error = await failure(admin.createCustomer(input(overrides)));
     expect(error.status).toBe(status);
@@ -145,15 +146,15 @@ describe('creating customers', () => {
 describe('provisioning', () => {
   test('a new customer becomes pending once provisioningMs has passed, driven by the clock', async () => {
     const c = await admin.createCustomer(input());
-    expect(await tick()).toEqual({ provisioned: [], offboarded: [] });
+    expect(await tick()).toEqual({ provisioned: [] });
     t.clock.advance(999);
     await tick();
     expect((await admin.customer(c.id)).status).toBe('provisioning');
     t.clock.advance(1);
-    expect(await tick()).toEqual({ provisioned: [c.id], offboarded: [] });
+    expect(await tick()).toEqual({ provisioned: [c.id] });
     expect((await admin.customer(c.id)).status).toBe('pending');
     expect(events('customer.provisioned')).toEqual([expect.objectContaining({ customerId: c.id, data: expect.objectContaining({ channel: 'scheduler' }) })]);
-    expect(await tick()).toEqual({ provisioned: [], offboarded: [] });
+    expect(await tick()).toEqual({ provisioned: [] });
   });
 
   test('survives a restart: the due time is stored, the first tick after start catches up', async () => {
@@ -268,11 +269,11 @@ describe('listing, searching and exporting', () => {
 describe('editing', () => {
   test('changes editable fields, merges the contact, clears with null', async () => {
     const c = await admin.createCustomer(input({ externalId: 'CRM-1', storageQuotaGb: 500 }));
-    const updated = await admin.updateCustomer(c.id, { displayName: 'Fabrikam Legal Partners', contact: { phone: '+44 20 7946 0000' }, externalId: null, storageQuotaGb: null, licenses: 120 });
-    expect(updated).toMatchObject({ displayName: 'Fabrikam Legal Partners', licenses: 120, contact: { firstName: 'Anna', email: 'anna.smith@fabrikam-legal.com', phone: '+44 20 7946 0000' } });
+    const updated = await admin.updateCustomer(c.id, { displayName: 'Fabrikam Legal Partners', contact: { phone: '+44 20 7946 0000' }, externalId: null, storageQuotaGb: null, licenseLimit: 120 });
+    expect(updated).toMatchObject({ displayName: 'Fabrikam Legal Partners', licenseLimit: 120, contact: { firstName: 'Anna', email: 'anna.smith@fabrikam-legal.com', phone: '+44 20 7946 0000' } });
     expect(updated.externalId).toBeUndefined();
     expect(updated.storageQuotaGb).toBeUndefined();
-    expect(events('customer.updated')[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenses']) });
+    expect(events('customer.updated')[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenseLimit']) });
     const found = await admin.customers({ q: 'legal partners' });
     expect(found.items.map((x) => x.id)).toEqual([c.id]);
   });
@@ -456,7 +457,6 @@ describe('managed onboarding', () => {
     [{ storageRegion: 'EMEA', retention: 'forever', services: ['Teams'] }, 'body.retention'],
     [{ storageRegion: 'EMEA', retention: 1, services: [] }, 'body.services'],
     [{ storageRegion: 'EMEA', retention: 1, services: ['Yammer'] }, 'body.services.0'],
-    [{ storageRegion: 'EMEA', retention: 1 }, 'body.services'],
   ])('connect refuses %j', async (body, field) => {
     const c = await pendingCustomer();
     await admin.acceptAgreement(c.id);
@@ -498,6 +498,9 @@ describe('settings', () => {
       emailPreviews: true,
       ipRanges: [],
       restrictToIpRanges: false,
+      customerIpRanges: [],
+      customerRestrictToIpRanges: false,
+      effectiveIpAccess: { restricted: false, ranges: [] },
     });
     const updated = await admin.updateCustomerSettings(c.id, {
       storageRegion: 'AMER',
@@ -532,10 +535,11 @@ describe('settings', () => {
     expect(await admin.customerSettings(c.id)).toEqual(before);
   });
 
-  test('a pending customer has no settings yet (409)', async () => {
+  test('a pending customer shows the defaults and changes only Auto Create Backup Policies (else 409)', async () => {
     const c = await pendingCustomer();
-    expect((await failure(admin.customerSettings(c.id))).status).toBe(409);
+    expect((await admin.customerSettings(c.id)).autoCreatePolicies).toBe(true);
     expect((await failure(admin.updateCustomerSettings(c.id, { emailPreviews: false }))).status).toBe(409);
+    expect((await failure(admin.updateCustomerSettings(c.id, { emailPreviews: false, autoCreatePolicies: false }))).status).toBe(409);
   });
 });
 
@@ -629,51 +633,57 @@ describe('licensed users', () => {
 describe('offboarding', () => {
   const today = () => t.clock.now().toISOString().slice(0, 10);
 
-  test('support approval deletes the customer and keeps a tombstone with the counts', async () => {
+  test('the customer is deleted only when Veeam\'s answer says so, and a tombstone keeps the counts', async () => {
     const c = await activeCustomer();
     await t.hub.ctx.services.customers.updateCounts(systemPrincipal(), c.id, { backedUpAccounts: 42, storageConsumedGb: 310.5 });
     const request = await admin.requestOffboarding(c.id, { date: today(), reason: 'Registered by mistake', licenseCount: 42 });
-    expect(request).toMatchObject({ status: 'requested', licenseCount: 42, requestedBy: 'Hub Administrator' });
+    expect(request).toMatchObject({ status: 'requested', licenseCount: 42, requestedBy: 'Hub Administrator', supportCase: { licensesUsed: 42 } });
     expect(await admin.offboardingRequest(c.id)).toEqual(request);
     expect((await failure(admin.requestOffboarding(c.id, { date: today(), reason: 'again', licenseCount: 1 }))).status).toBe(409);
 
     const support = await t.userWith(['customerManagement']);
-    const tombstone = await support.client.approveOffboarding(c.id, 'Case 01234567');
+    expect(await support.client.submitOffboarding(c.id, '01234567')).toMatchObject({ status: 'submitted', caseNumber: '01234567' });
+    expect((await admin.customer(c.id)).status).toBe('active');
+    const tombstone = await support.client.recordOffboardingOutcome(c.id, { caseNumber: '01234567', outcome: 'deleted' });
     expect(tombstone).toMatchObject({ status: 'offboarded', backedUpAccounts: 42, storageConsumedGb: 310.5, offboardedAt: t.clock.now().toISOString() });
-    expect(tombstone.offboardingRequest).toMatchObject({ status: 'completed', decidedBy: 'Test User 1', decidedByUserId: support.userId, note: 'Case 01234567' });
+    expect(tombstone.offboardingRequest).toMatchObject({ status: 'deleted', decidedBy: 'Test User 1', decidedByUserId: support.userId, caseNumber: '01234567', deletionSource: 'support-case' });
     expect((await admin.customers()).total).toBe(0);
     expect((await admin.customers({ status: ['offboarded'] })).items.map((x) => x.id)).toEqual([c.id]);
     expect(await admin.licensedUsers(c.id)).toMatchObject({ total: 0 });
-    expect(events('customer.offboarded')[0]).toMatchObject({ customerId: c.id, data: { backedUpAccounts: 42 } });
+    expect(events('customer.offboarded')[0]).toMatchObject({ customerId: c.id, data: { backedUpAccounts: 42, caseNumber: '01234567' } });
     expect((await failure(admin.updateCustomer(c.id, { displayName: 'x' }))).status).toBe(409);
     // The domain is free again: a deleted customer can be registered anew.
     expect((await admin.createCustomer(input({ domain: c.domain }))).status).toBe('provisioning');
   });
 
-  test('approval before the requested date schedules the deletion for that date', async () => {
+  test('an approved request waits for Veeam to delete the customer; the date alone deletes nothing', async () => {
     const c = await activeCustomer();
     const date = new Date(t.clock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
     await admin.requestOffboarding(c.id, { date, reason: 'Contract ends', licenseCount: 10 });
-    const approved = await admin.approveOffboarding(c.id);
+    await admin.submitOffboarding(c.id, '07000001');
+    const approved = await admin.recordOffboardingOutcome(c.id, { caseNumber: '07000001', outcome: 'approved' });
     expect(approved.status).toBe('active');
     expect(approved.offboardingRequest?.status).toBe('approved');
-    expect((await tick()).offboarded).toEqual([]);
-    t.clock.set(`${date}T00:00:01.000Z`);
-    expect((await tick()).offboarded).toEqual([c.id]);
-    expect((await admin.customer(c.id)).status).toBe('offboarded');
+    t.clock.set(`${date}T12:00:00.000Z`);
+    await tick();
+    expect((await admin.customer(c.id)).status).toBe('active');
+    expect((await admin.recordOffboardingOutcome(c.id, { caseNumber: '07000001', outcome: 'deleted' })).status).toBe('offboarded');
   });
 
-  test('rejection keeps the customer; approving needs customerManagement', async () => {
+  test('rejection keeps the customer; recording needs customerManagement and the case number', async () => {
     const c = await activeCustomer();
     await admin.requestOffboarding(c.id, { date: today(), reason: 'Leaving', licenseCount: 5 });
+    await admin.submitOffboarding(c.id, '07000002');
     const reader = await t.userWith(['backupManagement']);
-    const forbidden = await failure(reader.client.approveOffboarding(c.id));
+    const forbidden = await failure(reader.client.recordOffboardingOutcome(c.id, { caseNumber: '07000002', outcome: 'deleted' }));
     expect(forbidden.status).toBe(403);
     expect(forbidden.message).toContain('customerManagement');
-    const rejected = await admin.rejectOffboarding(c.id, 'The customer still has an annual contract');
-    expect(rejected).toMatchObject({ status: 'rejected', note: 'The customer still has an annual contract' });
+    expect((await failure(admin.recordOffboardingOutcome(c.id, { caseNumber: '07999999', outcome: 'deleted' }))).status).toBe(422);
+    expect((await failure(admin.recordOffboardingOutcome(c.id, { caseNumber: '07000002', outcome: 'rejected' }))).status).toBe(400);
+    const rejected = await admin.recordOffboardingOutcome(c.id, { caseNumber: '07000002', outcome: 'rejected', note: 'The customer still has an annual contract' });
+    expect(rejected.offboardingRequest).toMatchObject({ status: 'rejected', note: 'The customer still has an annual contract' });
     expect((await admin.customer(c.id)).status).toBe('active');
-    expect((await failure(admin.approveOffboarding(c.id))).status).toBe(409);
+    expect((await failure(admin.recordOffboardingOutcome(c.id, { caseNumber: '07000002', outcome: 'deleted' }))).status).toBe(409);
   });
 
   test.each([
@@ -681,7 +691,6 @@ describe('offboarding', () => {
     [{ date: '31/12/2026', reason: 'x', licenseCount: 1 }, 400, 'body.date'],
     [{ date: '2030-01-01', reason: '', licenseCount: 1 }, 400, 'body.reason'],
     [{ date: '2030-01-01', reason: 'x', licenseCount: -3 }, 400, 'body.licenseCount'],
-    [{ date: '2030-01-01', reason: 'x' }, 400, 'body.licenseCount'],
   ])('refuses the request %j', async (body, status, field) => {
     const c = await pendingCustomer();
     const error = await failure(admin.raw('POST', `/customers/${c.id}/offboarding-request`, { body }));
@@ -704,7 +713,7 @@ describe('API description', () => {
       ['/customers/{id}/settings', 'put', 'customerManagement'],
       ['/customers/{id}/admins/{email}', 'delete', 'customerManagement'],
       ['/customers/{id}/licensed-users.csv', 'get', 'monitoring'],
-      ['/customers/{id}/offboarding-request/approve', 'post', 'customerManagement'],
+      ['/customers/{id}/offboarding-request/outcome', 'post', 'customerManagement'],
       ['/me/tenants', 'get', 'monitoring'],
       ['/me', 'get', 'monitoring'],
     ];

@@ -9,6 +9,7 @@ import {
   CustomerFilters,
   CustomerImportResult,
   CustomerInput,
+  CustomerIpRangesInput,
   CustomerListQuery,
   CustomerSettings,
   CustomerUpdate,
@@ -18,15 +19,17 @@ import {
   InviteAcceptedInput,
   InvitesInput,
   InvitesResult,
+  IpCheckQuery,
+  IpCheckResult,
   LicensedUser,
   LicensedUsersFilters,
   LicensedUsersImportResult,
   LicensedUsersInput,
   LicensedUsersQuery,
-  OffboardingApproveInput,
-  OffboardingRejectInput,
+  OffboardingOutcomeInput,
   OffboardingRequest,
   OffboardingRequestInput,
+  OffboardingSubmitInput,
   OnboardingView,
   ResendInvitesInput,
   SettingsUpdate,
@@ -98,7 +101,7 @@ export const customersArea: Area = {
       )
       .delete('/:id', { summary: 'Customers are deleted only through offboarding (always 409)', permission: 'customerManagement', params: ById }, ({ params }) => {
         const c = service.get(params.id);
-        throw conflict(`${c.displayName} can only be deleted through offboarding: POST /customers/${c.id}/offboarding-request, then have support approve it.`);
+        throw conflict(`${c.displayName} can only be deleted through offboarding: POST /customers/${c.id}/offboarding-request, open the support case with Veeam, and record Veeam's answer.`);
       })
 
       // self-service invites
@@ -133,6 +136,12 @@ export const customersArea: Area = {
       .put('/:id/settings', { summary: 'Change settings (fields left out keep their value)', permission: 'customerManagement', params: ById, body: SettingsUpdate, response: CustomerSettings }, ({ principal, params, body }) =>
         service.updateSettings(principal, params.id, body),
       )
+      .put('/:id/settings/customer-ip-ranges', { summary: 'Record the IP ranges the customer added in its own portal (merged with yours for enforcement, shown apart)', permission: 'customerManagement', params: ById, body: CustomerIpRangesInput, response: CustomerSettings }, ({ principal, params, body }) =>
+        service.setCustomerIpRanges(principal, params.id, body),
+      )
+      .get('/:id/settings/ip-check', { summary: "Whether an address may reach the customer's portal under both sides' IP ranges merged", permission: 'monitoring', params: ById, query: IpCheckQuery, response: IpCheckResult }, ({ params, query }) =>
+        service.ipCheck(params.id, query.address),
+      )
 
       // admin users
       .get('/:id/admins', { summary: 'Admin users of a customer', permission: 'monitoring', params: ById, response: z.array(CustomerAdmin) }, ({ params }) => service.admins(params.id))
@@ -150,7 +159,7 @@ export const customersArea: Area = {
       })
       .get('/:id/licensed-users.csv', { summary: 'Protected accounts as CSV', permission: 'monitoring', params: ById, query: LicensedUsersFilters, produces: 'text/csv' }, ({ params, query }) => {
         const c = service.get(params.id);
-        return csv(licensedUsers.csv(c.id, query), `licensed-users-${c.domain}`, ctx.clock.now());
+        return csv(licensedUsers.csv(c.id, query), `licensed-users-${c.domain ?? c.id}`, ctx.clock.now());
       })
 
       .put('/:id/licensed-users', { summary: 'Replace the protected accounts (a provider without VDC API access) and record today\'s licensed-user count', permission: 'customerManagement', params: ById, body: LicensedUsersInput, response: LicensedUsersImportResult }, async ({ principal, params, body }) => {
@@ -176,14 +185,14 @@ export const customersArea: Area = {
 
       // offboarding
       .get('/:id/offboarding-request', { summary: 'The offboarding request of a customer', permission: 'monitoring', params: ById, response: OffboardingRequest }, ({ params }) => service.offboardingRequest(params.id))
-      .post('/:id/offboarding-request', { summary: 'Ask support to delete the customer (date, reason, license count)', permission: 'customerManagement', params: ById, body: OffboardingRequestInput, response: OffboardingRequest, status: 201 }, ({ principal, params, body }) =>
+      .post('/:id/offboarding-request', { summary: 'Ask Veeam Customer Support to delete the customer: the support case (display name, subscription ID, date, licences used, the month\'s usage) is made ready to paste', permission: 'customerManagement', params: ById, body: OffboardingRequestInput, response: OffboardingRequest, status: 201 }, ({ principal, params, body }) =>
         service.requestOffboarding(principal, params.id, body),
       )
-      .post('/:id/offboarding-request/approve', { summary: 'Support approves: the customer is deleted (now, or on the requested date); a tombstone keeps this month\'s counts', permission: 'customerManagement', params: ById, body: OffboardingApproveInput, response: Customer }, ({ principal, params, body }) =>
-        service.approveOffboarding(principal, params.id, body?.note),
+      .post('/:id/offboarding-request/submit', { summary: 'The support case was opened with Veeam: record its number (requested -> submitted)', permission: 'customerManagement', params: ById, body: OffboardingSubmitInput, response: OffboardingRequest }, ({ principal, params, body }) =>
+        service.submitOffboarding(principal, params.id, body.caseNumber),
       )
-      .post('/:id/offboarding-request/reject', { summary: 'Support rejects the offboarding request', permission: 'customerManagement', params: ById, body: OffboardingRejectInput, response: OffboardingRequest }, ({ principal, params, body }) =>
-        service.rejectOffboarding(principal, params.id, body.reason),
+      .post('/:id/offboarding-request/outcome', { summary: 'Record Veeam\'s answer on the case (approved, rejected with a reason, or deleted); the customer is deleted only on "deleted"', permission: 'customerManagement', params: ById, body: OffboardingOutcomeInput, response: Customer }, ({ principal, params, body }) =>
+        service.recordOffboardingOutcome(principal, params.id, body),
       );
 
     const me = router().get('/tenants', { summary: 'Customers you are an admin user of (switch to their view)', permission: 'monitoring', response: z.array(TenantAccess), tags: ['me'] }, ({ principal }) =>

@@ -20,7 +20,7 @@ async function morning() {
   t = await createTestHub({ clock: new FakeClock(MORNING), services: { runner: new ScriptedRunner([{ status: 'Success', durationMs: 2 * MINUTE }]) } });
   const customers = await putMorning(t.hub);
   const invited = { email: 'it@acme.com', invitedAt: '2026-11-20T10:00:00.000Z', lastSentAt: '2026-11-20T10:00:00.000Z', sendCount: 1 };
-  const delta = testCustomer({ id: 'cus_delta', displayName: 'Delta AG', domain: 'delta.ch', status: 'pending', tenantDomain: undefined, licenses: 0, invites: [invited] });
+  const delta = testCustomer({ id: 'cus_delta', displayName: 'Delta AG', domain: 'delta.ch', status: 'pending', tenantDomain: undefined, licenseLimit: 0, invites: [invited] });
   await putCustomers(t.hub, { ...customers.acme, invites: [invited] }, { ...customers.bravo, invites: [{ ...invited, email: 'it@bravo.io', acceptedAt: '2026-11-21T10:00:00.000Z' }] }, delta);
   await t.hub.ctx.services.backupScheduler.tick();
   return { ...customers, delta };

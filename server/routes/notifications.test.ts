@@ -34,7 +34,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const customerInput = (name: string, domain: string) => ({ displayName: name, domain, contact: { firstName: 'Anna', lastName: 'Smith', email: `anna@${domain}` }, licenses: 100 });
+const customerInput = (name: string, domain: string) => ({ displayName: name, domain, contact: { firstName: 'Anna', lastName: 'Smith', email: `anna@${domain}` }, licenseLimit: 100 });
 
 describe('partner notification settings', () => {
   it('starts with defaults and says how delivery is configured', async () => {

@@ -1,6 +1,18 @@
 import { z } from 'zod';
+import { storageLocationsByRegion } from '../../shared/domain/storage-regions.js';
 import { Id } from '../../shared/schemas/common.js';
-import { ServiceStatusView, StatusIncident, StatusIncidentInput, StatusIncidentQuery, StatusIncidentUpdate } from '../../shared/schemas/portal.js';
+import { StorageRegion } from '../../shared/schemas/customers.js';
+import {
+  ServiceStatusView,
+  StatusIncident,
+  StatusIncidentInput,
+  StatusIncidentQuery,
+  StatusIncidentUpdate,
+  StatusSubscribeInput,
+  StatusSubscriber,
+  StatusUptimeQuery,
+  StatusUptimeView,
+} from '../../shared/schemas/portal.js';
 import type { Area } from '../area.js';
 import { seedStatus } from '../services/portal/seed.js';
 import { StatusPoller } from '../services/portal/status-poller.js';
@@ -17,6 +29,7 @@ declare module '../context.js' {
 }
 
 const ById = z.object({ id: Id });
+const StorageRegionGroup = z.object({ region: StorageRegion, locations: z.array(z.object({ id: z.string(), label: z.string(), region: StorageRegion })) });
 
 /**
  * Service status of VDC for Microsoft 365 per region. Reading needs `monitoring`; recording
@@ -35,6 +48,24 @@ export const statusArea: Area = {
     ctx.services.statusPoller = poller;
 
     const routes = router()
+      .get('/regions', { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', response: z.array(StorageRegionGroup) }, () =>
+        storageLocationsByRegion(),
+      )
+      .get('/uptime', { summary: 'Uptime of each service per region over the last days (planned maintenance left out)', permission: 'monitoring', query: StatusUptimeQuery, response: StatusUptimeView }, ({ query }) =>
+        status.uptime(query.days),
+      )
+      // Public like a status page's own feed, so feed readers (which send no API key) can follow it.
+      .get('/feed.atom', { summary: 'Atom feed of incidents, maintenance windows and state changes (no key needed, like a status page)', permission: 'public', produces: 'application/atom+xml' }, async ({ c }) => {
+        const base = ctx.config.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
+        return new Response(await status.feed(`${base}/api/v1/status/feed.atom`), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+      })
+      .get('/subscriptions', { summary: 'Addresses that get status updates by email', permission: 'siteSettings', response: z.array(StatusSubscriber) }, () => status.subscribers())
+      .post('/subscriptions', { summary: 'Subscribe an address to status updates by email (sent through the notification outbox)', permission: 'siteSettings', body: StatusSubscribeInput, response: StatusSubscriber, status: 201 }, ({ principal, body }) =>
+        status.subscribe(principal, body),
+      )
+      .delete('/subscriptions/:id', { summary: 'Stop sending status updates to an address', permission: 'siteSettings', params: ById, status: 204 }, ({ principal, params }) =>
+        status.unsubscribe(principal, params.id),
+      )
       .get('/', { summary: 'Status of the VDC services per region (APJ, EMEA, AMER), with maintenance windows', permission: 'monitoring', response: ServiceStatusView }, () => status.view())
       .post('/refresh', { summary: 'Ask the status source now instead of waiting for the cache to expire', permission: 'siteSettings', response: ServiceStatusView }, async () => {
         await status.refresh(true);

@@ -1,4 +1,5 @@
-import { SupportCustomerView, SupportSettings, SupportSettingsUpdate } from '../../shared/schemas/portal.js';
+import { z } from 'zod';
+import { HelpLink, HelpLinksQuery, SupportCustomerView, SupportSettings, SupportSettingsUpdate } from '../../shared/schemas/portal.js';
 import type { Area } from '../area.js';
 import { seedSupport } from '../services/portal/seed.js';
 import { SupportService } from '../services/portal/support-service.js';
@@ -19,6 +20,9 @@ export const supportArea: Area = {
       .get('/', { summary: 'Support button settings of the customer portal', permission: 'siteSettings', response: SupportSettings }, () => support.settings())
       .put('/', { summary: 'Show or hide the support button, set its https link and text', permission: 'siteSettings', body: SupportSettingsUpdate, response: SupportSettings }, ({ principal, body }) =>
         support.update(principal, body),
+      )
+      .get('/help-links', { summary: 'Your help menu: Help Center, Knowledge Base, Open a Support Case (configurable), titled in English or German', permission: 'monitoring', query: HelpLinksQuery, response: z.array(HelpLink) }, ({ query }) =>
+        support.helpLinks(query.lang),
       )
       .get('/customer-view', { summary: 'What a customer\'s portal shows (nothing when the button is off)', permission: 'monitoring', response: SupportCustomerView }, () =>
         support.customerView(),

@@ -3,6 +3,7 @@ import { MINUTE } from '../../shared/domain/clock.js';
 import {
   CsvParams,
   CsvQuery,
+  XlsxParams,
   DailyCountsView,
   MonthParams,
   UsageReport,
@@ -15,6 +16,7 @@ import {
   UsageSettingsUpdate,
   UsageSettingsView,
 } from '../../shared/schemas/usage.js';
+import { usageWorkbook } from '../services/usage/usage-workbook.js';
 import type { Area } from '../area.js';
 import { UsageScheduler } from '../jobs/usage-scheduler.js';
 import { seedUsage } from '../seed/usage.js';
@@ -58,6 +60,19 @@ export const usageArea: Area = {
         async ({ params, query }) => {
           const { filename, body } = await usage.csv(params.file.slice(0, 7), query.part);
           return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } });
+        },
+      )
+      .get(
+        '/:file{[0-9]{4}-[0-9]{2}\\.xlsx}',
+        { summary: 'A month\'s report as an Excel workbook: Monthly Usage (header, lines, totals) and SaaS Usage Details', permission: 'monitoring', params: XlsxParams, produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        async ({ params }) => {
+          const month = params.file.slice(0, 7);
+          const report = await usage.report(month);
+          const body = await usageWorkbook(report);
+          const filename = report.number ? `usage-report-${month}-${report.number}.xlsx` : `usage-snapshot-${month}.xlsx`;
+          return new Response(new Uint8Array(body), {
+            headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${filename}"` },
+          });
         },
       )
       .get('/:month', { summary: 'A month\'s report; the running month gives a computed snapshot (never saved)', permission: 'monitoring', params: MonthParams, response: UsageReport }, ({ params }) =>

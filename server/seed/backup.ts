@@ -63,7 +63,7 @@ const RESTORE_ITEMS: Record<RestoreKind, string[]> = {
 /** Why the demo's disconnected customer cannot be reached. */
 const REVOKED = 'the organization revoked the backup application consent';
 
-const tenantName = (c: Customer) => (c.tenantDomain ?? c.domain).split('.')[0] ?? 'tenant';
+const tenantName = (c: Customer) => (c.tenantDomain ?? c.domain ?? 'tenant').split('.')[0] ?? 'tenant';
 
 function objects(partial: Partial<PolicyObjects> | undefined): PolicyObjects {
   return { ...emptyObjects(), ...partial };

@@ -257,7 +257,8 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
         veeamAccountId: uuid(random),
         subscriptionIds: random() < 0.1 ? [uuid(random), uuid(random)] : [uuid(random)],
         contractType: profile.contractType ?? weighted<ContractType>(random, [['Month to month', 70], ['Annual', 18], ['Trial', 7], ['Cancelled', 5]]),
-        licenses,
+        licenses: backedUp,
+        licenseLimit: licenses,
         activationDate: day(activated),
         storageRegion: region,
         storageConsumedGb: consumed,
@@ -312,14 +313,20 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
       const when = new Date(now.getTime() - intBetween(random, 1, 60) * DAY);
       customer.offboardedAt = when.toISOString();
       customer.offboardingRequest = {
-        status: 'completed',
+        status: 'deleted',
         date: day(when),
         reason: 'Customer moved to another backup provider.',
         licenseCount: customer.backedUpAccounts,
         requestedAt: new Date(when.getTime() - 3 * DAY).toISOString(),
         requestedBy: 'Hub Administrator',
+        caseNumber: `0${7_100_000 + intBetween(random, 0, 99_999)}`,
+        submittedAt: new Date(when.getTime() - 2 * DAY).toISOString(),
+        submittedBy: 'Hub Administrator',
         decidedAt: when.toISOString(),
-        decidedBy: 'Veeam Customer Support',
+        decidedBy: 'Hub Administrator',
+        note: 'Veeam Customer Support deleted the customer.',
+        deletedAt: when.toISOString(),
+        deletionSource: 'support-case',
       };
       customer.admins = [];
       customer.invites = [];
@@ -458,7 +465,7 @@ export function demoCustomers(now: Date, provisioningMs: number, spAdminEmail: s
   const monthStart = Date.parse(`${now.toISOString().slice(0, 7)}-01T00:00:00.000Z`);
   const offboarded = new Date(Math.min(now.getTime() - MINUTE, Math.max(monthStart, now.getTime() - 2 * DAY) + HOUR));
   trey.offboardedAt = offboarded.toISOString();
-  trey.offboardingRequest = { ...trey.offboardingRequest!, date: day(offboarded), decidedAt: offboarded.toISOString() };
+  trey.offboardingRequest = { ...trey.offboardingRequest!, date: day(offboarded), decidedAt: offboarded.toISOString(), deletedAt: offboarded.toISOString() };
 
   const licensedUsers = new Map<string, LicensedUser[]>();
   for (const c of customers) if (c.status === 'active') licensedUsers.set(c.id, generateLicensedUsers(c, now));

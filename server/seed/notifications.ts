@@ -53,7 +53,7 @@ export async function seedNotifications(ctx: HubContext): Promise<void> {
     updatedAt: now,
   };
   // One German-speaking customer with its own settings, to show a localized mail in the outbox.
-  const german = [...ctx.store.all(customers)].find((c) => c.status === 'active' && /\.(de|at|ch)$/.test(c.domain));
+  const german = [...ctx.store.all(customers)].find((c) => c.status === 'active' && /\.(de|at|ch)$/.test(c.domain ?? ''));
   await ctx.store.write((tx) => {
     tx.put(partnerSettings, settings);
     if (german) {

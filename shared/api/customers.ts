@@ -1,6 +1,6 @@
 import type { Page } from '../schemas/common.js';
 import type {
-  ConnectInput,
+  ConnectInputRaw,
   ContractType,
   Customer,
   CustomerAdmin,
@@ -12,9 +12,11 @@ import type {
   FlexService,
   Invite,
   InvitesResult,
+  IpCheckResult,
   LicensedUser,
   LicensedUserInputRaw,
   LicensedUsersImportResult,
+  OffboardingOutcome,
   OffboardingRequest,
   OffboardingRequestInput,
   OnboardingView,
@@ -54,11 +56,12 @@ export interface CustomerPatch {
   primaryAdminEmail?: string | null;
   sourceType?: SourceType;
   contractType?: ContractType;
-  licenses?: number;
+  /** The purchased licence limit (the used count `licenses` comes from VDC). */
+  licenseLimit?: number;
   storageQuotaGb?: number | null;
 }
 
-export interface SettingsPatch extends Partial<Omit<CustomerSettings, 'ipRanges'>> {
+export interface SettingsPatch extends Partial<Omit<CustomerSettings, 'ipRanges' | 'customerIpRanges' | 'customerRestrictToIpRanges' | 'effectiveIpAccess'>> {
   ipRanges?: { start: string; end: string; description?: string }[];
 }
 
@@ -92,12 +95,17 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
 
   onboarding: (id: string) => request<OnboardingView>('GET', `/customers/${seg(id)}/onboarding`),
   acceptAgreement: (id: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/legal-agreement`, { body: { accepted: true } }),
-  connectFlex: (id: string, input: ConnectInput) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/connect`, { body: input }),
+  /** `services` may be left out: all three are then backed up. */
+  connectFlex: (id: string, input: ConnectInputRaw) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/connect`, { body: input }),
   confirmTenant: (id: string, tenantDomain: string) => request<OnboardingView>('POST', `/customers/${seg(id)}/onboarding/confirm-tenant`, { body: { tenantDomain } }),
   finishOnboarding: (id: string, policies: PolicyChoice) => request<Customer>('POST', `/customers/${seg(id)}/onboarding/finish`, { body: { policies } }),
 
   customerSettings: (id: string) => request<CustomerSettings>('GET', `/customers/${seg(id)}/settings`),
   updateCustomerSettings: (id: string, input: SettingsPatch) => request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings`, { body: input }),
+  /** The ranges the customer added in its portal; shown beside yours and merged for enforcement. */
+  setCustomerIpRanges: (id: string, input: { ipRanges: { start: string; end: string; description?: string }[]; restrictToIpRanges?: boolean }) =>
+    request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings/customer-ip-ranges`, { body: input }),
+  ipCheck: (id: string, address: string) => request<IpCheckResult>('GET', `/customers/${seg(id)}/settings/ip-check`, { query: { address } }),
 
   customerAdmins: (id: string) => request<CustomerAdmin[]>('GET', `/customers/${seg(id)}/admins`),
   addCustomerAdmin: (id: string, input: { email: string; firstName: string; lastName: string; sendWelcomeEmail?: boolean }) =>
@@ -121,7 +129,9 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
 
   offboardingRequest: (id: string) => request<OffboardingRequest>('GET', `/customers/${seg(id)}/offboarding-request`),
   requestOffboarding: (id: string, input: OffboardingRequestInput) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request`, { body: input }),
-  approveOffboarding: (id: string, note?: string) =>
-    request<Customer>('POST', `/customers/${seg(id)}/offboarding-request/approve`, { body: note === undefined ? {} : { note } }),
-  rejectOffboarding: (id: string, reason: string) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request/reject`, { body: { reason } }),
+  /** The support case was opened with Veeam. */
+  submitOffboarding: (id: string, caseNumber: string) => request<OffboardingRequest>('POST', `/customers/${seg(id)}/offboarding-request/submit`, { body: { caseNumber } }),
+  /** Veeam's answer on the case; "deleted" makes the tombstone. */
+  recordOffboardingOutcome: (id: string, input: { caseNumber: string; outcome: OffboardingOutcome; note?: string }) =>
+    request<Customer>('POST', `/customers/${seg(id)}/offboarding-request/outcome`, { body: input }),
 });

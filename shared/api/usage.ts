@@ -38,6 +38,8 @@ export const usageApi = (request: Request, raw: RawRequest) => ({
   usageReportHistory: (month: string) => request<UsageReportHistoryEntry[]>('GET', `/usage-reports/${seg(month)}/history`),
   usageDailyCounts: (month: string) => request<DailyCountsView>('GET', `/usage-reports/${seg(month)}/daily-counts`),
   /** The report as CSV text; `details` leaves out the totals rows. */
+  /** The month's report as an Excel workbook (Monthly Usage and SaaS Usage Details sheets). */
+  usageReportXlsx: async (month: string) => new Uint8Array(await (await raw('GET', `/usage-reports/${seg(month)}.xlsx`)).arrayBuffer()),
   usageReportCsv: async (month: string, part: 'all' | 'details' = 'all') =>
     (await raw('GET', `/usage-reports/${seg(month)}.csv`, { query: { part }, headers: { accept: 'text/csv' } })).text(),
   usageSettings: () => request<UsageSettingsView>('GET', '/usage-reports/settings'),

@@ -48,11 +48,12 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
       view.outcome ? outcome(view.outcome.message, view.outcome.tone) : null,
       healthLine(lang, health) ? text(healthLine(lang, health), { weight: 'Bolder', spacing: 'Small' }) : null,
       facts([
-        [tr('bot.fact.licenses'), c.licenses ? `${formatNumber(lang, used)} / ${formatNumber(lang, c.licenses)} (${formatPercent(lang, used / c.licenses)})` : formatNumber(lang, used)],
+        [tr('bot.fact.licenses'), c.licenseLimit ? `${formatNumber(lang, used)} / ${formatNumber(lang, c.licenseLimit)} (${formatPercent(lang, used / c.licenseLimit)})` : formatNumber(lang, used)],
         [tr('bot.fact.storage'), c.storageQuotaGb ? `${formatNumber(lang, c.storageConsumedGb, 1)} GB / ${formatNumber(lang, c.storageQuotaGb)} GB` : `${formatNumber(lang, c.storageConsumedGb, 1)} GB`],
         [tr('bot.fact.region'), c.storageRegion],
         [tr('bot.fact.activated'), c.activationDate ? formatDate(lang, c.activationDate) : null],
         [tr('bot.fact.source'), c.sourceType],
+        [tr('offboarding.fact'), c.offboardingRequest ? tr(`offboarding.status.${c.offboardingRequest.status}`, { caseNumber: c.offboardingRequest.caseNumber ?? '' }) : null],
         [tr('bot.fact.invites'), pendingInvites.length ? pendingInvites.map((i) => i.email).join(', ') : null],
       ]),
       view.policies.length

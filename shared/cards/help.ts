@@ -1,6 +1,6 @@
 import type { Language, MessageKey } from '../i18n/index.js';
 import { banner, commandButton, translator } from './common.js';
-import { card, container, facts, text, type AdaptiveCard } from './kit.js';
+import { actionSet, card, container, facts, openUrl, text, type AdaptiveCard } from './kit.js';
 
 export type CommandGroup = 'monitoring' | 'actions' | 'conversation';
 
@@ -18,7 +18,11 @@ export interface HelpEntry {
 const GROUPS: CommandGroup[] = ['monitoring', 'actions', 'conversation'];
 
 /** The help card, written from the command registry so it can never list a command that is not there. */
-export function helpCard(lang: Language, commands: readonly HelpEntry[], options: { linked: boolean | null; intro?: string } = { linked: null }): AdaptiveCard {
+export function helpCard(
+  lang: Language,
+  commands: readonly HelpEntry[],
+  options: { linked: boolean | null; intro?: string; helpLinks?: readonly { title: string; url: string }[] } = { linked: null },
+): AdaptiveCard {
   const tr = translator(lang);
   const sections = GROUPS.map((group) => {
     const inGroup = commands.filter((c) => c.group === group);
@@ -33,6 +37,8 @@ export function helpCard(lang: Language, commands: readonly HelpEntry[], options
       ...sections,
       text(tr('bot.help.tips'), { isSubtle: true, spacing: 'Medium', max: 600 }),
       options.linked === false ? text(tr('bot.help.notLinked'), { color: 'Warning', spacing: 'Small', max: 400 }) : null,
+      // The provider's help menu (Help Center, Knowledge Base, Open a Support Case), as the hub's support settings say.
+      actionSet((options.helpLinks ?? []).filter((l) => /^https:\/\/\S+$/.test(l.url)).map((l) => openUrl(l.title, l.url)), { spacing: 'Medium' }),
     ],
     [...quick.slice(0, 4), ...(options.linked === false ? [commandButton(tr('bot.button.link'), 'link')] : [])],
     { fallbackText: tr('bot.help.title') },

@@ -140,6 +140,10 @@ export function execute(title: string, action: CardAction, options: { style?: 'p
   };
 }
 
+export function actionSet(actions: readonly CardButton[], options: { spacing?: Spacing } = {}): CardElement | null {
+  return actions.length ? { type: 'ActionSet', actions: [...actions], ...options } : null;
+}
+
 // ---- cards and messages ----
 
 export function card(body: readonly (CardElement | null | undefined | false)[], actions: readonly CardButton[] = [], options: { fallbackText?: string; fullWidth?: boolean } = {}): AdaptiveCard {

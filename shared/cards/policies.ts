@@ -57,7 +57,10 @@ export function policyCard(lang: Language, p: PolicyView, options: { links: Card
         // Since when the results have not been clean: shown when it says more than the last success.
         [tr(p.lastResult === 'Warning' ? 'bot.fact.warningsSince' : 'bot.fact.failingSince'), p.failingSince && p.failingSince !== p.lastSuccessAt ? formatDateTime(lang, p.failingSince) : null],
         [tr('bot.fact.lastMessage'), p.lastMessage],
-        [tr('bot.fact.schedule'), p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled')],
+        [
+          tr('bot.fact.schedule'),
+          compact([p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled'), p.schedule?.editable === false ? tr('policy.schedule.bySupportCase') : null]).join(' · '),
+        ],
         [tr('bot.fact.averageTime'), p.timedRuns ? p.averageProcessTime : null],
         [tr('bot.fact.backupType'), p.backupType === 'EntireOrganization' ? tr('bot.policy.entireOrganization') : tr('bot.policy.selectedItems')],
       ]),

@@ -28,7 +28,8 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
   const lines = top.slice(0, LINES).map((line) =>
     tr('bot.usage.line', { customer: line.customer, units: formatNumber(lang, line.currentMonthUsage), points: formatPoints(lang, line.points) }),
   );
-  const warnings = compact([report.licenseManagementSuspended ? tr('bot.usage.suspended') : null, report.overdue ? tr('bot.usage.overdue') : null]);
+  // Suspension has its own block below; the rest are listed.
+  const warnings = compact([report.overdue ? tr('bot.usage.overdue') : null]);
   const previous = shiftMonth(report.usageMonth, -1);
   const next = shiftMonth(report.usageMonth, 1);
   return card(
@@ -36,6 +37,9 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
       banner(tr('bot.usage.title', { month }), compact([report.number, status]).join(' · '), tone),
       // Said from the report's state in the user's language: the hub's ready-made warnings are
       // English and repeat the due date in another format.
+      report.licenseManagementSuspended
+        ? container([text(tr('licenseManagement.suspended.title'), { weight: 'Bolder' }), text(tr('licenseManagement.suspended.message'), { max: 400 })], { style: 'attention', spacing: 'Medium' })
+        : null,
       warnings.length ? container(warnings.map((w) => text(w, { max: 400 })), { style: 'attention', spacing: 'Medium' }) : null,
       report.rejectionReason ? outcome(tr('bot.usage.rejected', { reason: report.rejectionReason }), 'warning') : null,
       facts([

@@ -8,7 +8,7 @@ const customer: CustomerFacts = {
   id: 'cus_1',
   displayName: 'Acme',
   status: 'active',
-  licenses: 100,
+  licenseLimit: 100,
   backedUpAccounts: 50,
   storageConsumedGb: 10,
   tenantDomain: 'acme.onmicrosoft.com',
@@ -87,7 +87,7 @@ describe('alert rules', () => {
     expect(licenseAlert({ ...customer, backedUpAccounts: 80 }, settings)).toMatchObject({ severity: 'warning', id: 'licenseThreshold.cus_1', action: { type: 'increaseLicenses' } });
     expect(licenseAlert({ ...customer, backedUpAccounts: 104 }, settings)?.severity).toBe('critical');
     expect(licenseAlert({ ...customer, backedUpAccounts: 60 }, { ...settings, licenseThresholdPercent: 60 })?.reason).toBe('60 of 100 licenses in use (60 %, threshold 60 %).');
-    expect(licenseAlert({ ...customer, licenses: 0, backedUpAccounts: 10 }, settings)).toBeNull();
+    expect(licenseAlert({ ...customer, licenseLimit: 0, backedUpAccounts: 10 }, settings)).toBeNull();
   });
 
   it('flags storage only where a quota is set', () => {

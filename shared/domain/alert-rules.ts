@@ -22,7 +22,8 @@ export interface CustomerFacts {
   id: string;
   displayName: string;
   status: string;
-  licenses: number;
+  /** The purchased licence limit (the threshold is a share of it). */
+  licenseLimit?: number | undefined;
   backedUpAccounts: number;
   storageConsumedGb: number;
   storageQuotaGb?: number | undefined;
@@ -123,7 +124,7 @@ export function licenseAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    ...because({ key: 'api.alert.license', params: { used: String(customer.backedUpAccounts), licenses: String(customer.licenses), percent: String(percent), threshold: String(settings.licenseThresholdPercent) } }),
+    ...because({ key: 'api.alert.license', params: { used: String(customer.backedUpAccounts), licenses: String(customer.licenseLimit ?? 0), percent: String(percent), threshold: String(settings.licenseThresholdPercent) } }),
     since: null,
     action: { type: 'increaseLicenses', label: 'Raise the licensed limit', customerId: customer.id },
   };

@@ -60,8 +60,8 @@ export function checkInviteEmails(input: string | readonly string[], domain: str
 }
 
 export interface UpnContext {
-  /** The customer's own domain. */
-  domain: string;
+  /** The customer's own domain; missing when the customer was created without one. */
+  domain: string | undefined;
   /**
    * True for the sign-in name of a user of this hub: the service provider adds its own
    * Microsoft 365 account to a customer so it can switch to that customer's view.
@@ -82,6 +82,8 @@ export function checkAdminUpn(input: string, context: UpnContext): string | null
   if (!UPN_LOCAL.test(local)) return `${email} is not a valid user principal name (letters, digits and ' . - _ ! # ^ ~ only)`;
   const hubUser = context.isHubUser?.(email) ?? false;
   if (!hubUser && GROUPS.has(local)) return `${email} looks like a group or shared mailbox; add a person's own account`;
-  if (!hubUser && !isInsideDomain(email, context.domain)) return `${email} is outside the customer's domain ${context.domain} and is not the account of a hub user`;
+  if (hubUser) return null;
+  if (!context.domain) return `${email} is not the account of a hub user, and the customer has no domain yet to check it against; set the customer's domain first`;
+  if (!isInsideDomain(email, context.domain)) return `${email} is outside the customer's domain ${context.domain} and is not the account of a hub user`;
   return null;
 }

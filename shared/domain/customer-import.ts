@@ -31,7 +31,9 @@ export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => Csv
   { header: 'Subscription Ids', value: (c) => c.subscriptionIds.join(' ') },
   { header: 'Status', value: (c) => c.status },
   { header: 'Contract Type', value: (c) => c.contractType },
+  // The guide's "Licences": "Number of licenses that the customer uses"; the purchased limit has its own column.
   { header: 'Licenses', value: (c) => c.licenses },
+  { header: 'License Limit', value: (c) => c.licenseLimit },
   { header: 'License Model', value: (c) => c.licenseModel },
   { header: 'Source Type', value: (c) => c.sourceType },
   { header: 'Activation Date', value: (c) => c.activationDate },
@@ -68,7 +70,8 @@ const READERS = {
   'Subscription Ids': z.string().transform((v) => v.split(/\s+/).filter(Boolean)).pipe(z.array(z.string().max(100)).max(100)),
   Status: CustomerStatus.exclude(['offboarded'], 'must be provisioning, pending or active (offboarded customers are not imported)'),
   'Contract Type': ContractType,
-  Licenses: number.pipe(CustomerInput.shape.licenses.unwrap()),
+  Licenses: count.min(0, 'must be 0 or more'),
+  'License Limit': number.pipe(CustomerInput.shape.licenseLimit.unwrap()),
   'License Model': z.literal('Variable', 'must be Variable (the only license model of Veeam Data Cloud)'),
   'Source Type': CustomerInput.shape.sourceType.unwrap(),
   'Activation Date': IsoDate,
@@ -291,6 +294,7 @@ function newCustomer(v: Values, domain: string, tenant: string | undefined, invi
     subscriptionIds: v['Subscription Ids'] ?? [],
     contractType: v['Contract Type'] ?? 'Pending',
     licenses: v.Licenses ?? 0,
+    ...(v['License Limit'] !== undefined && { licenseLimit: v['License Limit'] }),
     licenseModel: 'Variable',
     sourceType: v['Source Type'] ?? 'VCSP Pulse',
     ...(v['Activation Date'] && { activationDate: v['Activation Date'] }),
@@ -328,6 +332,7 @@ function updatedCustomer(c: Customer, v: Values, present: Set<Header>, tenant: s
   if (v.Status && c.status !== 'offboarded' && STATUS_RANK[v.Status] > STATUS_RANK[c.status]) next.status = v.Status;
   if (v['Contract Type']) next.contractType = v['Contract Type'];
   if (v.Licenses !== undefined) next.licenses = v.Licenses;
+  if (v['License Limit'] !== undefined) next.licenseLimit = v['License Limit'];
   if (v['Source Type']) next.sourceType = v['Source Type'];
   if (v['Activation Date']) next.activationDate = v['Activation Date'];
   if (v['Storage Region']) next.storageRegion = v['Storage Region'];

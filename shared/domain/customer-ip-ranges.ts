@@ -71,3 +71,51 @@ export function ipInRange(ip: string, range: { start: string; end: string }): bo
   if (!v || !a || !b || v.family !== a.family || a.family !== b.family) return false;
   return a.value <= v.value && v.value <= b.value;
 }
+
+// ---- the provider's and the customer's ranges, merged ----
+
+export interface RangeLike {
+  start: string;
+  end: string;
+  description?: string | undefined;
+}
+
+export interface IpAccessSettings {
+  ipRanges: readonly RangeLike[];
+  restrictToIpRanges: boolean;
+  /** Ranges the customer added in its own portal. */
+  customerIpRanges?: readonly RangeLike[] | undefined;
+  customerRestrictToIpRanges?: boolean | undefined;
+}
+
+export type SourcedRange = RangeLike & { source: 'provider' | 'customer' };
+
+/**
+ * The guide: "Your settings are merged with the settings that the customer specifies in the
+ * customer portal. The IP ranges that the customer adds are also displayed." Access is restricted
+ * when either side restricts it, to the ranges of both; a range both list appears once (the provider's).
+ */
+export function mergedIpAccess(settings: IpAccessSettings): { restricted: boolean; ranges: SourcedRange[] } {
+  const key = (r: RangeLike) => `${parseIp(r.start)?.value ?? r.start}-${parseIp(r.end)?.value ?? r.end}`;
+  const seen = new Set<string>();
+  const ranges: SourcedRange[] = [];
+  for (const [source, list] of [['provider', settings.ipRanges], ['customer', settings.customerIpRanges ?? []]] as const) {
+    for (const range of list) {
+      const k = key(range);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      ranges.push({ ...range, source });
+    }
+  }
+  return { restricted: settings.restrictToIpRanges || settings.customerRestrictToIpRanges === true, ranges };
+}
+
+/** Whether an address may reach the customer's portal under the merged settings, and why. */
+export function ipAccessDecision(settings: IpAccessSettings, address: string): { allowed: boolean; restricted: boolean; range: SourcedRange | null; reason: string } {
+  const { restricted, ranges } = mergedIpAccess(settings);
+  if (!restricted) return { allowed: true, restricted, range: null, reason: 'access is not restricted to IP ranges' };
+  const range = ranges.find((r) => ipInRange(address, r)) ?? null;
+  return range
+    ? { allowed: true, restricted, range, reason: `${address} is in the ${range.source}'s range ${range.start}-${range.end}` }
+    : { allowed: false, restricted, range: null, reason: `${address} is in none of the ${ranges.length} allowed ranges (provider's and customer's merged)` };
+}

@@ -5,19 +5,18 @@ import {
   acceptInvite,
   addInvites,
   applySettings,
-  approveOffboarding,
-  completeOffboarding,
   confirmTenant,
   connectFlex,
   CustomerRuleError,
   DEVICE_CODE_TTL_MS,
   finishOnboarding,
-  isOffboardingDue,
   isProvisioningDue,
   markProvisioned,
   onboardingStep,
-  rejectOffboarding,
+  markDeletedUpstream,
+  recordOffboardingOutcome,
   requestOffboarding,
+  submitOffboarding,
   resendInvites,
 } from './customer-lifecycle.js';
 
@@ -211,40 +210,56 @@ describe('settings', () => {
 });
 
 describe('offboarding', () => {
-  const active = customer({ status: 'active', contractType: 'Annual', licenses: 50, backedUpAccounts: 42, admins: [{ email: 'a@fabrikam-legal.com', firstName: 'A', lastName: 'B', sendWelcomeEmail: false, addedAt: NOW.toISOString(), addedBy: 'x' }] });
+  const active = customer({ status: 'active', contractType: 'Annual', licenses: 42, licenseLimit: 50, backedUpAccounts: 42, subscriptionIds: ['sub-1'], admins: [{ email: 'a@fabrikam-legal.com', firstName: 'A', lastName: 'B', sendWelcomeEmail: false, addedAt: NOW.toISOString(), addedBy: 'x' }] });
   const request = { date: '2026-11-24', reason: 'Leaving', licenseCount: 42 };
+  const facts = { usageMonth: '2026-11', usageToReport: 44 };
 
-  test('approval on or after the date makes a tombstone that keeps the counts', () => {
-    const requested = requestOffboarding(active, request, 'Ops', NOW);
-    expect(requested.offboardingRequest).toMatchObject({ status: 'requested', requestedBy: 'Ops' });
-    const done = approveOffboarding(requested, { name: 'Support Sam', userId: 'usr_1' }, 'ok', later(1000));
-    expect(done).toMatchObject({ status: 'offboarded', offboardedAt: later(1000).toISOString(), licenses: 50, backedUpAccounts: 42, admins: [], invites: [] });
-    expect(done.offboardingRequest).toMatchObject({ status: 'completed', decidedBy: 'Support Sam', decidedByUserId: 'usr_1', note: 'ok' });
+  // Guide: "you can request that the Veeam Customer Support team delete the customer"; the case
+  // names the display name, subscription ID, date and "the number of user licenses that the customer uses".
+  test('a request holds the support case ready to paste, with the month\'s usage to report', () => {
+    const requested = requestOffboarding(active, { date: request.date, reason: 'Leaving' }, 'Ops', facts, NOW);
+    const req = requested.offboardingRequest!;
+    expect(req).toMatchObject({ status: 'requested', requestedBy: 'Ops', licenseCount: 42 });
+    expect(req.supportCase).toMatchObject({ summary: 'Delete Customer in VDC M365', subscriptionId: 'sub-1', deletionDate: '2026-11-24', licensesUsed: 42, usageToReport: { month: '2026-11', licensedUsers: 44 } });
+    expect(req.supportCase!.text).toContain('Customer display name: Fabrikam Legal');
+    expect(req.supportCase!.text).toContain('Number of user licenses the customer uses: 42');
   });
 
-  test('approval before the date schedules the deletion for that date', () => {
-    const requested = requestOffboarding(active, { ...request, date: '2026-11-30' }, 'Ops', NOW);
-    const approved = approveOffboarding(requested, { name: 'Support' }, undefined, NOW);
+  // Guide: "Once your request is approved, the Veeam Customer Support team will delete the customer."
+  test('requested -> submitted -> approved -> deleted, and only "deleted" makes the tombstone', () => {
+    const submitted = submitOffboarding(requestOffboarding(active, request, 'Ops', facts, NOW), '07123456', 'Ops', later(1));
+    expect(submitted.offboardingRequest).toMatchObject({ status: 'submitted', caseNumber: '07123456', submittedBy: 'Ops' });
+    const approved = recordOffboardingOutcome(submitted, { caseNumber: '07123456', outcome: 'approved' }, { name: 'Ops' }, later(2));
     expect(approved.status).toBe('active');
     expect(approved.offboardingRequest?.status).toBe('approved');
-    expect(isOffboardingDue(approved, new Date('2026-11-29T23:59:59Z'))).toBe(false);
-    expect(isOffboardingDue(approved, new Date('2026-11-30T00:00:00Z'))).toBe(true);
-    expect(completeOffboarding(approved, new Date('2026-11-30T00:00:00Z')).status).toBe('offboarded');
+    const done = recordOffboardingOutcome(approved, { caseNumber: '07123456', outcome: 'deleted', note: 'done' }, { name: 'Ops', userId: 'usr_1' }, later(1000));
+    expect(done).toMatchObject({ status: 'offboarded', offboardedAt: later(1000).toISOString(), licenses: 42, backedUpAccounts: 42, admins: [], invites: [] });
+    expect(done.offboardingRequest).toMatchObject({ status: 'deleted', deletionSource: 'support-case', decidedByUserId: 'usr_1', note: 'done', deletedAt: later(1000).toISOString() });
   });
 
   test('rejection keeps the customer and allows a new request', () => {
-    const rejected = rejectOffboarding(requestOffboarding(active, request, 'Ops', NOW), { name: 'Support' }, 'Customer still has an annual contract', NOW);
+    const submitted = submitOffboarding(requestOffboarding(active, request, 'Ops', facts, NOW), '07123456', 'Ops', NOW);
+    const rejected = recordOffboardingOutcome(submitted, { caseNumber: '07123456', outcome: 'rejected', note: 'Customer still has an annual contract' }, { name: 'Ops' }, NOW);
     expect(rejected.status).toBe('active');
     expect(rejected.offboardingRequest).toMatchObject({ status: 'rejected', note: 'Customer still has an annual contract' });
-    expect(requestOffboarding(rejected, request, 'Ops', NOW).offboardingRequest?.status).toBe('requested');
+    expect(requestOffboarding(rejected, request, 'Ops', facts, NOW).offboardingRequest?.status).toBe('requested');
   });
 
+  test('a connection seeing the company gone records the deletion, whatever the request', () => {
+    const gone = markDeletedUpstream(requestOffboarding(active, request, 'Ops', facts, NOW), later(5));
+    expect(gone).toMatchObject({ status: 'offboarded', offboardingRequest: { status: 'deleted', deletionSource: 'connection' } });
+    expect(markDeletedUpstream(gone, later(10))).toBe(gone);
+    expect(markDeletedUpstream(active, later(5))).toMatchObject({ status: 'offboarded', offboardedAt: later(5).toISOString() });
+  });
+
+  const submitted = (c: Customer) => submitOffboarding(requestOffboarding(c, request, 'Ops', facts, NOW), '07123456', 'Ops', NOW);
   test.each([
-    ['a second request while one is open', (c: Customer) => requestOffboarding(requestOffboarding(c, request, 'Ops', NOW), request, 'Ops', NOW), 'conflict'],
-    ['approving without a request', (c: Customer) => approveOffboarding(c, { name: 'S' }, undefined, NOW), 'conflict'],
-    ['rejecting without a request', (c: Customer) => rejectOffboarding(c, { name: 'S' }, 'no', NOW), 'conflict'],
-    ['a date in the past', (c: Customer) => requestOffboarding(c, { ...request, date: '2026-11-23' }, 'Ops', NOW), 'rule'],
-    ['a provisioning customer', (c: Customer) => requestOffboarding({ ...c, status: 'provisioning' }, request, 'Ops', NOW), 'conflict'],
+    ['a second request while one is open', (c: Customer) => requestOffboarding(requestOffboarding(c, request, 'Ops', facts, NOW), request, 'Ops', facts, NOW), 'conflict'],
+    ['recording an outcome before the case is submitted', (c: Customer) => recordOffboardingOutcome(requestOffboarding(c, request, 'Ops', facts, NOW), { caseNumber: 'x', outcome: 'deleted' }, { name: 'S' }, NOW), 'conflict'],
+    ['an outcome with another case number', (c: Customer) => recordOffboardingOutcome(submitted(c), { caseNumber: '0999', outcome: 'approved' }, { name: 'S' }, NOW), 'rule'],
+    ['submitting without a request', (c: Customer) => submitOffboarding(c, '07123456', 'Ops', NOW), 'conflict'],
+    ['a date in the past', (c: Customer) => requestOffboarding(c, { ...request, date: '2026-11-23' }, 'Ops', facts, NOW), 'rule'],
+    ['a provisioning customer', (c: Customer) => requestOffboarding({ ...c, status: 'provisioning' }, request, 'Ops', facts, NOW), 'conflict'],
   ] as const)('%s is refused', (_name, fn, kind) => {
     expect(refusal(() => fn(active)).kind).toBe(kind);
   });

@@ -4,7 +4,10 @@ import type {
   CustomerSettings,
   CustomerSettingsRecord,
   Invite,
+  OffboardingOutcome,
   OffboardingRequestInput,
+  OffboardingStatus,
+  OffboardingSupportCase,
   OnboardingStep,
   PolicyChoice,
 } from '../schemas/customers.js';
@@ -65,6 +68,17 @@ export function assertActive(customer: Customer, what: string): void {
   if (customer.status !== 'active') throw conflict(`${customer.displayName} is not onboarded yet; ${what} is available once onboarding has finished.`);
 }
 
+/**
+ * Pulse asks for the domain only "if you plan to provide the customer access": a customer may be
+ * created without one, but invites, admin users and onboarding need it. Returns the domain.
+ */
+export function requireDomain(customer: Customer, what: string): string {
+  if (!customer.domain) {
+    throw conflict(`${customer.displayName} has no domain yet; ${what} gives the customer access, so set its domain first (PATCH /customers/${customer.id} with "domain").`);
+  }
+  return customer.domain;
+}
+
 // ---- provisioning ----
 
 export function isProvisioningDue(customer: Customer, now: Date): boolean {
@@ -84,6 +98,7 @@ export function pendingInvites(customer: Pick<Customer, 'invites'>): Invite[] {
 /** Invites new addresses; addresses invited before are sent again. */
 export function addInvites(customer: Customer, emails: readonly string[], now: Date): { customer: Customer; invited: string[]; resent: string[] } {
   assertPending(customer, 'inviting');
+  requireDomain(customer, 'inviting');
   const at = now.toISOString();
   const invites = [...customer.invites];
   const invited: string[] = [];
@@ -149,6 +164,7 @@ function assertStep(customer: Customer, allowed: OnboardingStep[], doing: string
 /** Step 1; repeating it before finishing changes nothing. */
 export function acceptAgreement(customer: Customer, actor: string, now: Date): Customer {
   assertPending(customer, 'onboarding');
+  requireDomain(customer, 'onboarding');
   if (customer.onboarding?.legalAgreement) return customer;
   const at = now.toISOString();
   return { ...customer, onboarding: { ...customer.onboarding, method: 'managed', legalAgreement: { acceptedAt: at, acceptedBy: actor } }, updatedAt: at };
@@ -161,7 +177,10 @@ export function connectFlex(customer: Customer, input: ConnectInput, userCode: s
   const deviceCode = { userCode, verificationUri: DEVICE_LOGIN_URL, issuedAt: at, expiresAt: new Date(now.getTime() + DEVICE_CODE_TTL_MS).toISOString() };
   return {
     ...customer,
-    onboarding: { ...customer.onboarding, connection: { storageRegion: input.storageRegion, retention: input.retention, services: input.services, deviceCode } },
+    onboarding: {
+      ...customer.onboarding,
+      connection: { storageRegion: input.storageRegion, ...(input.storageLocation && { storageLocation: input.storageLocation }), retention: input.retention, services: input.services, deviceCode },
+    },
     updatedAt: at,
   };
 }
@@ -181,7 +200,8 @@ export function confirmTenant(customer: Customer, tenantDomain: string, now: Dat
 export function finishOnboarding(customer: Customer, policies: PolicyChoice, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
   assertStep(customer, ['finish'], 'finish onboarding');
   const connection = customer.onboarding!.connection!;
-  return activate({ ...customer, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
+  const located = connection.storageLocation ? { ...customer, storageLocation: connection.storageLocation } : customer;
+  return activate({ ...located, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
 }
 
 /** Self-service: the invited person signed up and connected the tenant themselves. */
@@ -196,7 +216,8 @@ export function acceptInvite(
   if (!invite) throw rule(`${input.email} has no pending invite for ${customer.displayName}.`, [{ field: 'email', message: 'has no pending invite' }]);
   const at = now.toISOString();
   const invites = customer.invites.map((i) => (i.email === input.email ? { ...i, acceptedAt: at } : i));
-  const policies: PolicyChoice = DEFAULT_SETTINGS.autoCreatePolicies ? 'recommended' : 'manual';
+  // "Auto Create Backup Policies": the recommended policies are made only while it is on.
+  const policies: PolicyChoice = (customer.settings?.autoCreatePolicies ?? DEFAULT_SETTINGS.autoCreatePolicies) ? 'recommended' : 'manual';
   return activate(
     {
       ...customer,
@@ -228,8 +249,14 @@ function activate(customer: Customer, storageRegion: NonNullable<Customer['stora
 
 // ---- settings ----
 
+/**
+ * Settings are for onboarded customers, except "Auto Create Backup Policies": it decides what
+ * happens "when the customer onboards", so it is also set on a pending customer, before that.
+ */
 export function applySettings(customer: Customer, update: Partial<CustomerSettings>, now: Date): Customer {
-  assertActive(customer, 'changing settings');
+  const onlyAutoCreate = Object.entries(update).every(([key, value]) => key === 'autoCreatePolicies' || value === undefined);
+  if (customer.status === 'pending' && onlyAutoCreate) assertPending(customer, 'changing settings');
+  else assertActive(customer, 'changing settings');
   const { storageRegion, ...rest } = update;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<CustomerSettingsRecord>;
   const settings: CustomerSettingsRecord = { ...DEFAULT_SETTINGS, ...customer.settings, ...defined };
@@ -245,73 +272,140 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
   return { ...customer, settings, ...(storageRegion && { storageRegion }), updatedAt: now.toISOString() };
 }
 
+/**
+ * "Enable self service" lets the tenant's users restore their own mail and OneDrive files; with
+ * it off there is no self-service restore to record. Returns why a self-service restore is refused, or null.
+ */
+export function selfServiceRestoreRefusal(customer: Pick<Customer, 'displayName' | 'settings'>): string | null {
+  const enabled = customer.settings?.selfServiceRestore ?? DEFAULT_SETTINGS.selfServiceRestore;
+  if (enabled) return null;
+  return `Self-service restore is turned off for ${customer.displayName}, so its users cannot restore items themselves; turn on "Enable self service" in the customer's settings, or record the restore as managed.`;
+}
+
 // ---- offboarding ----
 
-export function requestOffboarding(customer: Customer, input: OffboardingRequestInput, actor: string, now: Date): Customer {
+/** Facts the support case needs that the customer record does not hold. */
+export interface OffboardingFacts {
+  /** The month whose usage must still be reported, and its licensed users so far (highest daily count). */
+  usageMonth: string;
+  usageToReport: number;
+}
+
+/** The guide's support case for deleting a customer: the four request details and the month's usage. */
+export function offboardingSupportCase(customer: Customer, date: string, licensesUsed: number, facts: OffboardingFacts): OffboardingSupportCase {
+  const subscriptionId = customer.subscriptionIds[0] ?? null;
+  const text = [
+    'Case type: General Inquiry',
+    'I have problems with: VCSP Pulse',
+    'Request summary: Delete Customer in VDC M365',
+    `Customer display name: ${customer.displayName}`,
+    `Customer subscription ID: ${subscriptionId ?? 'not available'}`,
+    `Date to delete the customer: ${date}`,
+    `Number of user licenses the customer uses: ${licensesUsed}`,
+    `Usage to report for ${facts.usageMonth}: ${facts.usageToReport} licensed users`,
+  ].join('\n');
+  return {
+    caseType: 'General Inquiry',
+    product: 'VCSP Pulse',
+    summary: 'Delete Customer in VDC M365',
+    displayName: customer.displayName,
+    subscriptionId,
+    deletionDate: date,
+    licensesUsed,
+    usageToReport: { month: facts.usageMonth, licensedUsers: facts.usageToReport },
+    text,
+  };
+}
+
+const OPEN: readonly OffboardingStatus[] = ['requested', 'submitted', 'approved'];
+
+export function requestOffboarding(customer: Customer, input: OffboardingRequestInput, actor: string, facts: OffboardingFacts, now: Date): Customer {
   assertProvisioned(customer, 'offboarding');
   const open = customer.offboardingRequest;
-  if (open && (open.status === 'requested' || open.status === 'approved')) {
+  if (open && OPEN.includes(open.status)) {
     throw conflict(`An offboarding request for ${customer.displayName} is already ${open.status} (requested ${open.requestedAt.slice(0, 10)} for ${open.date}).`);
   }
   if (input.date < day(now)) throw rule(`The offboarding date ${input.date} is in the past.`, [{ field: 'date', message: 'must be today or later' }]);
   const at = now.toISOString();
+  const licenseCount = input.licenseCount ?? customer.licenses;
   return {
     ...customer,
-    offboardingRequest: { status: 'requested', date: input.date, reason: input.reason, licenseCount: input.licenseCount, requestedAt: at, requestedBy: actor },
+    offboardingRequest: {
+      status: 'requested',
+      date: input.date,
+      reason: input.reason,
+      licenseCount,
+      requestedAt: at,
+      requestedBy: actor,
+      supportCase: offboardingSupportCase(customer, input.date, licenseCount, facts),
+    },
     updatedAt: at,
   };
 }
 
-function openRequest(customer: Customer, doing: string) {
+function requestIn(customer: Customer, allowed: readonly OffboardingStatus[], doing: string) {
   assertProvisioned(customer, doing);
   const request = customer.offboardingRequest;
-  if (!request || request.status !== 'requested') {
-    throw conflict(`${customer.displayName} has no offboarding request waiting for a decision${request ? ` (the last one was ${request.status})` : ''}.`);
+  if (!request || !allowed.includes(request.status)) {
+    const state = request ? `its offboarding request is ${request.status}` : 'it has no offboarding request';
+    throw conflict(`Cannot ${doing} for ${customer.displayName}: ${state} (this needs ${allowed.join(' or ')}).`);
   }
   return request;
 }
 
+/** The provider opened the support case with Veeam: requested -> submitted, with the case number. */
+export function submitOffboarding(customer: Customer, caseNumber: string, actor: string, now: Date): Customer {
+  const request = requestIn(customer, ['requested'], 'record the support case');
+  const at = now.toISOString();
+  return { ...customer, offboardingRequest: { ...request, status: 'submitted', caseNumber, submittedAt: at, submittedBy: actor }, updatedAt: at };
+}
+
 /**
- * Support approves: on or after the requested date the customer is deleted at once (a tombstone
- * keeps the month's last counts for usage reporting); before it, the deletion is scheduled.
+ * Veeam's answer on the case, recorded by an operator with the case number: approved, rejected
+ * (with the reason), or deleted (the customer is gone at Veeam: the tombstone is made).
  */
-export function approveOffboarding(customer: Customer, approver: { name: string; userId?: string | null | undefined }, note: string | undefined, now: Date): Customer {
-  const request = openRequest(customer, 'approving offboarding');
+export function recordOffboardingOutcome(
+  customer: Customer,
+  input: { caseNumber: string; outcome: OffboardingOutcome; note?: string | undefined },
+  recorder: { name: string; userId?: string | null | undefined },
+  now: Date,
+): Customer {
+  const allowed: readonly OffboardingStatus[] = input.outcome === 'approved' ? ['submitted'] : ['submitted', 'approved'];
+  const request = requestIn(customer, allowed, `record the outcome "${input.outcome}"`);
+  if (request.caseNumber !== input.caseNumber) {
+    throw rule(`The offboarding request of ${customer.displayName} was submitted as support case ${request.caseNumber}, not ${input.caseNumber}.`, [
+      { field: 'caseNumber', message: `must be ${request.caseNumber}` },
+    ]);
+  }
   const at = now.toISOString();
   const decided = {
     ...request,
-    status: 'approved' as const,
     decidedAt: at,
-    decidedBy: approver.name,
-    ...(approver.userId && { decidedByUserId: approver.userId }),
-    ...(note && { note }),
+    decidedBy: recorder.name,
+    ...(recorder.userId && { decidedByUserId: recorder.userId }),
+    ...(input.note && { note: input.note }),
   };
-  const approved = { ...customer, offboardingRequest: decided, updatedAt: at };
-  return isOffboardingDue(approved, now) ? completeOffboarding(approved, now) : approved;
+  if (input.outcome === 'deleted') return completeOffboarding({ ...customer, offboardingRequest: { ...decided, status: 'approved' } }, 'support-case', now);
+  return { ...customer, offboardingRequest: { ...decided, status: input.outcome }, updatedAt: at };
 }
 
-export function rejectOffboarding(customer: Customer, approver: { name: string; userId?: string | null | undefined }, reason: string, now: Date): Customer {
-  const request = openRequest(customer, 'rejecting offboarding');
-  const at = now.toISOString();
-  return {
-    ...customer,
-    offboardingRequest: { ...request, status: 'rejected', decidedAt: at, decidedBy: approver.name, ...(approver.userId && { decidedByUserId: approver.userId }), note: reason },
-    updatedAt: at,
-  };
+/**
+ * A connection sees the customer's company gone upstream: Veeam deleted it. Recorded whatever the
+ * request's state (even without one); a customer already offboarded is left as it is.
+ */
+export function markDeletedUpstream(customer: Customer, now: Date): Customer {
+  if (customer.status === 'offboarded') return customer;
+  return completeOffboarding(customer, 'connection', now);
 }
 
-export function isOffboardingDue(customer: Customer, now: Date): boolean {
-  return customer.status !== 'offboarded' && customer.offboardingRequest?.status === 'approved' && customer.offboardingRequest.date <= day(now);
-}
-
-/** The tombstone: no access any more (admins and invites gone), the month's counts kept. */
-export function completeOffboarding(customer: Customer, now: Date): Customer {
+/** The tombstone: no access any more (admins and invites gone), the month's counts kept for usage reporting. */
+export function completeOffboarding(customer: Customer, source: 'support-case' | 'connection', now: Date): Customer {
   const at = now.toISOString();
   return {
     ...customer,
     status: 'offboarded',
     offboardedAt: at,
-    offboardingRequest: { ...customer.offboardingRequest!, status: 'completed' },
+    ...(customer.offboardingRequest && { offboardingRequest: { ...customer.offboardingRequest, status: 'deleted' as const, deletedAt: at, deletionSource: source } }),
     invites: [],
     admins: [],
     updatedAt: at,

@@ -23,9 +23,9 @@ describe('health rules', () => {
   });
 
   it('computes license and storage percentages', () => {
-    expect(licensePercent({ licenses: 250, backedUpAccounts: 200 })).toBe(80);
-    expect(licensePercent({ licenses: 3, backedUpAccounts: 2 })).toBe(66.7);
-    expect(licensePercent({ licenses: 0, backedUpAccounts: 5 })).toBeNull();
+    expect(licensePercent({ licenseLimit: 250, backedUpAccounts: 200 })).toBe(80);
+    expect(licensePercent({ licenseLimit: 3, backedUpAccounts: 2 })).toBe(66.7);
+    expect(licensePercent({ licenseLimit: 0, backedUpAccounts: 5 })).toBeNull();
     expect(storagePercent({ storageQuotaGb: 1000, storageConsumedGb: 912.34 })).toBe(91.2);
     expect(storagePercent({ storageConsumedGb: 10 })).toBeNull();
   });

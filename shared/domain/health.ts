@@ -28,8 +28,9 @@ export function isStale(policy: Pick<Policy, 'enabled' | 'lastSuccessAt' | 'crea
 const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 
 /** Protected users against the licensed limit, in percent with one decimal; null without a limit. */
-export function licensePercent(customer: { licenses: number; backedUpAccounts: number }): number | null {
-  return customer.licenses > 0 ? oneDecimal((customer.backedUpAccounts / customer.licenses) * 100) : null;
+export function licensePercent(customer: { licenseLimit?: number | undefined; backedUpAccounts: number }): number | null {
+  const limit = customer.licenseLimit ?? 0;
+  return limit > 0 ? oneDecimal((customer.backedUpAccounts / limit) * 100) : null;
 }
 
 /** Storage consumed against the quota in percent with one decimal; null without a quota. */

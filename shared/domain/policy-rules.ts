@@ -158,3 +158,29 @@ export function applyEnable(policy: Policy, now: Date): Policy {
 export function applyDisable(policy: Policy, now: Date): Policy {
   return { ...policy, enabled: false, nextRun: null, updatedAt: now.toISOString() };
 }
+
+// ---- the schedule ----
+
+/** Where Veeam takes support cases (the guide: "log in to My Account ... and open a support case"). */
+export const VEEAM_MY_ACCOUNT_URL = 'https://my.veeam.com';
+
+/**
+ * The guide: "By default, backup policies run every 24 hours. To change the schedule, log in to My
+ * Account ... and open a support case." Only hub-native policies and upstream jobs whose schedule
+ * the upstream lets this user edit (VSPC's scheduleEditingAvailable) change it here.
+ */
+export function scheduleEditable(policy: Pick<Policy, 'scheduleEditingAvailable'>): boolean {
+  return policy.scheduleEditingAvailable !== false;
+}
+
+/** The support case that asks Veeam to change a policy's schedule, ready to paste. */
+export function scheduleSupportCase(policy: Pick<Policy, 'name' | 'scheduleHours'>, customerName: string, requestedHours?: number): string {
+  return [
+    `Open a case at ${VEEAM_MY_ACCOUNT_URL} (Support > Open a case).`,
+    'Request summary: Change backup policy schedule in VDC M365',
+    `Customer: ${customerName}`,
+    `Backup policy: ${policy.name}`,
+    `Current schedule: every ${policy.scheduleHours} hours`,
+    `Requested schedule: ${requestedHours ? `every ${requestedHours} hours` : '(state the schedule you need)'}`,
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, daysOf, deadline, dueDate, isOverdue, monthLabel, previousMonth, suspensionState, wasLate } from './usage-calendar.js';
+import { addMonths, daysOf, deadline, dueDate, isOverdue, licenseManagementRefusal, liftingMonths, monthLabel, previousMonth, suspensionState, wasLate } from './usage-calendar.js';
 
 describe('usage calendar', () => {
   it('walks months across years', () => {
@@ -32,5 +32,25 @@ describe('usage calendar', () => {
     expect(two.since).toBe('2025-06-04T00:00:00.000Z');
     // Before the second deadline, only one month is overdue.
     expect(suspensionState([{ month: '2025-04', submitted: false }, { month: '2025-05', submitted: false }], new Date('2025-06-03T12:00:00Z')).suspended).toBe(false);
+  });
+});
+
+// Pulse: "If you delay submitting a report for two consecutive months, your license management will be suspended."
+describe('licenseManagementRefusal: the reason and how to lift the suspension', () => {
+  it('names the overdue pair and the one report whose submission lifts it', () => {
+    // September, October and November overdue: only submitting October leaves no overdue pair.
+    expect(liftingMonths(['2026-09', '2026-10', '2026-11'])).toEqual(['2026-10']);
+    expect(liftingMonths(['2026-11', '2026-12'])).toEqual(['2026-11', '2026-12']);
+    const state = suspensionState(
+      ['2026-09', '2026-10', '2026-11'].map((month) => ({ month, submitted: false })),
+      new Date('2026-12-10T00:00:00Z'),
+    );
+    const sentence = licenseManagementRefusal(state)!;
+    expect(sentence).toContain('October 2026 and November 2026 are both overdue');
+    expect(sentence).toContain('submit the overdue usage report for October 2026');
+  });
+
+  it('null while not suspended', () => {
+    expect(licenseManagementRefusal(suspensionState([{ month: '2026-11', submitted: false }], new Date('2026-12-10T00:00:00Z')))).toBeNull();
   });
 });

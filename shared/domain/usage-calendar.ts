@@ -87,6 +87,27 @@ export interface SuspensionState {
 }
 
 /**
+ * Pulse: "If you delay submitting a report for two consecutive months, your license management
+ * will be suspended." While it is, licence changes are refused with this sentence: the reason and
+ * how to lift it. Null when licence management is not suspended.
+ */
+export function licenseManagementRefusal(state: SuspensionState): string | null {
+  if (!state.suspended || !state.cause) return null;
+  const [first, second] = state.cause;
+  const lifting = liftingMonths(state.overdueMonths);
+  const how = lifting.length > 0
+    ? `submit the overdue usage report for ${lifting.map(monthLabel).join(' or ')} (POST /usage-reports/${lifting[0]}/submit, then /confirm)`
+    : `submit the overdue usage reports (${state.overdueMonths.map(monthLabel).join(', ')})`;
+  return `License management is suspended: the usage reports for ${monthLabel(first)} and ${monthLabel(second)} are both overdue, so licences cannot change. To lift the suspension, ${how}.`;
+}
+
+/** The overdue months whose submission alone leaves no two consecutive overdue months. */
+export function liftingMonths(overdueMonths: readonly string[]): string[] {
+  const hasPair = (months: Set<string>) => [...months].some((m) => months.has(nextMonth(m)));
+  return overdueMonths.filter((m) => !hasPair(new Set(overdueMonths.filter((x) => x !== m))));
+}
+
+/**
  * License management is suspended while the reports of two consecutive months are both overdue.
  * Submitting either report of every such pair lifts it.
  */

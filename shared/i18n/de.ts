@@ -1,5 +1,6 @@
 import { apiDe } from './api-de.js';
 import { botDe } from './bot-de.js';
+import { guideDe } from './guide-de.js';
 import type { MessageKey } from './en.js';
 
 /** The German catalog: every English key must be here (the type says so), with the same placeholders. */
@@ -152,4 +153,5 @@ export const de: Record<MessageKey, string> = {
 
   ...botDe,
   ...apiDe,
+  ...guideDe,
 };

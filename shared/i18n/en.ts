@@ -1,5 +1,6 @@
 import { apiEn } from './api-en.js';
 import { botEn } from './bot-en.js';
+import { guideEn } from './guide-en.js';
 
 /**
  * The English message catalog: the source of every key. Messages are plain text (never markdown
@@ -169,6 +170,9 @@ export const en = {
 
   // ---- the API's error texts (their own file) ----
   ...apiEn,
+
+  // ---- states from the VDC guide (their own file) ----
+  ...guideEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -93,6 +93,11 @@ export const Policy = z.object({
   enabled: z.boolean(),
   /** The schedule: every N hours (24 by default). */
   scheduleHours: z.number().int().min(1).max(168),
+  /**
+   * Set by a connection's sync: VSPC's `scheduleEditingAvailable` for its jobs, false for VDC
+   * policies (their schedule changes only through a Veeam support case). Absent on hub-native policies.
+   */
+  scheduleEditingAvailable: z.boolean().optional(),
   /** When the last session started. */
   lastRun: IsoDateTime.nullable(),
   lastStatus: PolicyStatus,
@@ -137,6 +142,8 @@ export const PolicyView = Policy.extend({
   /** Enabled and without a successful session within the stale threshold. */
   stale: z.boolean(),
   running: LiveProgress.nullable(),
+  /** Whether the schedule may change here; when not, the support-case text that asks Veeam to change it. */
+  schedule: z.object({ everyHours: z.number().int(), editable: z.boolean(), supportCase: z.string().nullable() }),
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 

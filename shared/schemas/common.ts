@@ -50,6 +50,8 @@ export const ErrorCode = z.enum([
   'forbidden',
   'not_found',
   'conflict',
+  /** A 409 of its own: licence changes are refused while two consecutive usage reports are overdue. */
+  'license_management_suspended',
   'too_large',
   'business_rule',
   'rate_limited',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkIpRange } from '../domain/customer-ip-ranges.js';
 import { checkTenantDomain, normalizeDomain, type DomainCheck } from '../domain/customer-domain.js';
+import { storageLocation } from '../domain/storage-regions.js';
 import { Email, Id, IsoDate, IsoDateTime, listOf, PageQuery, Text } from './common.js';
 import { SourceRef } from './connections.js';
 
@@ -32,6 +33,8 @@ export type Contact = z.infer<typeof Contact>;
 /** What a managed onboarding connects: the Flex backup services of the tenant. */
 export const FlexService = z.enum(['Exchange Online', 'OneDrive and SharePoint', 'Teams']);
 export type FlexService = z.infer<typeof FlexService>;
+/** The wizard's services step is optional and starts with every service selected. */
+export const ALL_FLEX_SERVICES: FlexService[] = [...FlexService.options];
 /** Years backups are kept (1 to 25), or `unlimited`. */
 export const Retention = z.union([z.int().min(1).max(25), z.literal('unlimited')]);
 export type Retention = z.infer<typeof Retention>;
@@ -72,7 +75,7 @@ export const Onboarding = z.object({
   method: z.enum(['managed', 'self-service']).optional(),
   legalAgreement: z.object({ acceptedAt: IsoDateTime, acceptedBy: z.string() }).optional(),
   connection: z
-    .object({ storageRegion: StorageRegion, retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
+    .object({ storageRegion: StorageRegion, storageLocation: z.string().optional(), retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
     .optional(),
   tenantConnectedAt: IsoDateTime.optional(),
   finishedAt: IsoDateTime.optional(),
@@ -93,12 +96,53 @@ export const CustomerSettingsRecord = z.object({
   emailPreviews: z.boolean(),
   ipRanges: z.array(IpRange),
   restrictToIpRanges: z.boolean(),
+  /** What the customer set in its own portal (synced, or recorded by an operator); merged with the provider's. */
+  customerIpRanges: z.array(IpRange).optional(),
+  customerRestrictToIpRanges: z.boolean().optional(),
 });
 export type CustomerSettingsRecord = z.infer<typeof CustomerSettingsRecord>;
-export const CustomerSettings = CustomerSettingsRecord.extend({ storageRegion: StorageRegion });
+export const CustomerSettings = CustomerSettingsRecord.extend({
+  storageRegion: StorageRegion,
+  customerIpRanges: z.array(IpRange),
+  customerRestrictToIpRanges: z.boolean(),
+  /** Both sides merged, as enforced: restricted when either restricts, to the ranges of both. */
+  effectiveIpAccess: z.object({
+    restricted: z.boolean(),
+    ranges: z.array(IpRange.extend({ source: z.enum(['provider', 'customer']) })),
+  }),
+});
 export type CustomerSettings = z.infer<typeof CustomerSettings>;
 
-export const OffboardingStatus = z.enum(['requested', 'approved', 'rejected', 'completed']);
+/**
+ * The guide: the provider asks Veeam Customer Support (a support case) to delete the customer;
+ * "Once your request is approved, the Veeam Customer Support team will delete the customer".
+ * requested (case details ready) -> submitted (case opened, its number kept) -> approved or
+ * rejected (Veeam's answer) -> deleted (only when Veeam's side says so: the case outcome, or a
+ * connection that sees the company gone).
+ */
+export const OffboardingStatus = z.enum(['requested', 'submitted', 'approved', 'rejected', 'deleted']);
+export type OffboardingStatus = z.infer<typeof OffboardingStatus>;
+/** What Veeam reported last: the outcome an operator records from the support case. */
+export const OffboardingOutcome = z.enum(['approved', 'rejected', 'deleted']);
+export type OffboardingOutcome = z.infer<typeof OffboardingOutcome>;
+
+/** The support case as the guide describes it, each field filled in and the whole ready to paste. */
+export const OffboardingSupportCase = z.object({
+  caseType: z.literal('General Inquiry'),
+  product: z.literal('VCSP Pulse'),
+  summary: z.literal('Delete Customer in VDC M365'),
+  displayName: z.string(),
+  subscriptionId: z.string().nullable(),
+  deletionDate: IsoDate,
+  /** "The number of user licenses that the customer uses". */
+  licensesUsed: z.int().min(0),
+  /** The deletion month's usage still has to be reported and billed. */
+  usageToReport: z.object({ month: z.string(), licensedUsers: z.int().min(0) }),
+  /** The request details as one text to paste into the case. */
+  text: z.string(),
+});
+export type OffboardingSupportCase = z.infer<typeof OffboardingSupportCase>;
+
 export const OffboardingRequest = z.object({
   status: OffboardingStatus,
   /** When the service provider wants the customer deleted. */
@@ -107,19 +151,30 @@ export const OffboardingRequest = z.object({
   licenseCount: z.int().min(0),
   requestedAt: IsoDateTime,
   requestedBy: z.string(),
-  /** Who approved or rejected it ("support") and when. */
+  supportCase: OffboardingSupportCase.optional(),
+  /** The Veeam support case number, once the case is opened. */
+  caseNumber: z.string().optional(),
+  submittedAt: IsoDateTime.optional(),
+  submittedBy: z.string().optional(),
+  /** Veeam's answer as recorded (by whom, when) and its note or rejection reason. */
   decidedAt: IsoDateTime.optional(),
   decidedBy: z.string().optional(),
   decidedByUserId: z.string().optional(),
   note: z.string().optional(),
+  /** When Veeam deleted the customer, and how the hub learned it. */
+  deletedAt: IsoDateTime.optional(),
+  deletionSource: z.enum(['support-case', 'connection']).optional(),
 });
 export type OffboardingRequest = z.infer<typeof OffboardingRequest>;
 
 export const Customer = z.object({
   id: Id,
   displayName: z.string(),
-  /** The customer's own domain; invitations only go to addresses inside it. */
-  domain: z.string(),
+  /**
+   * The customer's own domain; invitations only go to addresses inside it. Pulse asks for it only
+   * "if you plan to provide the customer access", so it may be missing until invites or onboarding.
+   */
+  domain: z.string().optional(),
   contact: Contact,
   externalId: z.string().optional(),
   primaryAdminEmail: z.string().optional(),
@@ -132,12 +187,19 @@ export const Customer = z.object({
   veeamAccountId: z.string().optional(),
   subscriptionIds: z.array(z.string()),
   contractType: ContractType,
-  /** Licensed limit (number of protected users the customer bought). */
+  /**
+   * The guide's "Licences" column: "Number of licenses that the customer uses" (its protected
+   * users; kept equal to backedUpAccounts). Dashboards and exports count this.
+   */
   licenses: z.number().int().min(0),
+  /** The purchased licence limit, if one is set (records written before it existed have none: 0). */
+  licenseLimit: z.number().int().min(0).optional(),
   licenseModel: z.literal('Variable'),
   sourceType: SourceType,
   activationDate: IsoDate.optional(),
   storageRegion: StorageRegion.optional(),
+  /** The wizard's storage region within it, such as germanywestcentral ("(Europe) Germany West Central"). */
+  storageLocation: z.string().optional(),
   storageConsumedGb: z.number().min(0),
   /** Storage quota where one is set. */
   storageQuotaGb: z.number().min(0).optional(),
@@ -207,13 +269,15 @@ export type ContactInput = z.infer<typeof ContactInput>;
 /** Creating a customer the way Pulse does. */
 export const CustomerInput = z.strictObject({
   displayName: Text(120),
-  domain: DomainInput,
+  /** Needed only to give the customer access (invites, admin users, onboarding); may come later. */
+  domain: DomainInput.optional(),
   contact: ContactInput,
   externalId: OptionalInputText(100),
   /** Added as the first admin user; must be inside the domain (or a hub user's own account). */
   primaryAdminEmail: Email.optional(),
   sourceType: SourceType.default('VCSP Pulse'),
-  licenses: z.int().min(0).max(1_000_000).default(0),
+  /** The purchased licence limit (the used count, `licenses`, comes from VDC). */
+  licenseLimit: z.int().min(0).max(1_000_000).default(0),
   storageQuotaGb: z.number().min(0).max(100_000_000).optional(),
 });
 export type CustomerInput = z.infer<typeof CustomerInput>;
@@ -229,7 +293,8 @@ export const CustomerUpdate = z
     primaryAdminEmail: Email.nullable().optional(),
     sourceType: SourceType.optional(),
     contractType: ContractType.optional(),
-    licenses: z.int().min(0).max(1_000_000).optional(),
+    /** The purchased licence limit; refused while licence management is suspended. */
+    licenseLimit: z.int().min(0).max(1_000_000).optional(),
     storageQuotaGb: z.number().min(0).max(100_000_000).nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
@@ -245,6 +310,7 @@ export const CUSTOMER_SORT_KEYS = [
   'status',
   'contractType',
   'licenses',
+  'licenseLimit',
   'licenseModel',
   'sourceType',
   'activationDate',
@@ -298,16 +364,30 @@ export type AdminInput = z.infer<typeof AdminInput>;
 export const AgreementInput = z.strictObject({
   accepted: z.literal(true, 'must be true: confirm the legal agreement with the customer'),
 });
-export const ConnectInput = z.strictObject({
+export const ConnectInput = z
+  .strictObject({
   storageRegion: StorageRegion,
+  /** One of the wizard's regions (GET /status/regions), inside storageRegion. */
+  storageLocation: z.string().trim().max(60).optional(),
   retention: Retention,
+  /** Optional: left out, all three services are backed up (the wizard preselects them). */
   services: z
     .array(FlexService)
     .min(1, 'select at least one service')
     .max(3)
-    .transform((list) => [...new Set(list)]),
-});
+    .transform((list) => [...new Set(list)])
+    .default(ALL_FLEX_SERVICES),
+  })
+  .transform((input, ctx) => {
+    if (input.storageLocation === undefined) return input;
+    const location = storageLocation(input.storageLocation);
+    if (!location) ctx.addIssue({ code: 'custom', path: ['storageLocation'], message: 'is not a storage region the wizard offers (see GET /status/regions)' });
+    else if (location.region !== input.storageRegion) ctx.addIssue({ code: 'custom', path: ['storageLocation'], message: `${location.label} is in ${location.region}, not ${input.storageRegion}` });
+    else return { ...input, storageLocation: location.id };
+    return z.NEVER;
+  });
 export type ConnectInput = z.infer<typeof ConnectInput>;
+export type ConnectInputRaw = z.input<typeof ConnectInput>;
 export const TenantConnectedInput = z.strictObject({ tenantDomain: TenantDomainInput });
 export const FinishInput = z.strictObject({ policies: PolicyChoice });
 
@@ -322,6 +402,7 @@ export const OnboardingView = z.object({
   connection: z
     .object({
       storageRegion: StorageRegion,
+      storageLocation: z.string().optional(),
       retention: Retention,
       services: z.array(FlexService),
       deviceCode: DeviceCode.extend({ expired: z.boolean(), instructions: z.string() }),
@@ -344,7 +425,7 @@ export const InviteAcceptedInput = z.strictObject({
     .array(FlexService)
     .min(1)
     .max(3)
-    .default(['Exchange Online', 'OneDrive and SharePoint', 'Teams'])
+    .default(ALL_FLEX_SERVICES)
     .transform((list) => [...new Set(list)]),
 });
 
@@ -358,6 +439,15 @@ export const IpRangeInput = z
     const problem = checkIpRange(range.start, range.end);
     if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
+/** The ranges the customer added in its portal (a sync or an operator records them). */
+export const CustomerIpRangesInput = z.strictObject({
+  ipRanges: z.array(IpRangeInput).max(50),
+  restrictToIpRanges: z.boolean().default(false),
+});
+export const IpCheckQuery = z.object({ address: z.string().trim().min(2).max(45) });
+export const IpCheckResult = z.object({ address: z.string(), allowed: z.boolean(), restricted: z.boolean(), range: IpRange.extend({ source: z.enum(['provider', 'customer']) }).nullable(), reason: z.string() });
+export type IpCheckResult = z.infer<typeof IpCheckResult>;
+
 export const SettingsUpdate = z
   .strictObject({
     storageRegion: StorageRegion,
@@ -377,17 +467,24 @@ export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 export const OffboardingRequestInput = z.strictObject({
   date: IsoDate,
   reason: Text(1000),
-  licenseCount: z.int().min(0).max(1_000_000),
+  /** Licences the customer uses; left out, the hub's used count. */
+  licenseCount: z.int().min(0).max(1_000_000).optional(),
 });
 export type OffboardingRequestInput = z.infer<typeof OffboardingRequestInput>;
-export const OffboardingApproveInput = z.strictObject({ note: OptionalInputText(1000) }).optional();
-export const OffboardingRejectInput = z.strictObject({ reason: Text(1000) });
+const CaseNumber = z.string().trim().min(3, 'the Veeam support case number').max(40).regex(/^[A-Za-z0-9#-]+$/, 'letters, digits, # and - only');
+/** The support case was opened with Veeam: its number. */
+export const OffboardingSubmitInput = z.strictObject({ caseNumber: CaseNumber });
+/** What Veeam answered on the case; a rejection needs its reason. */
+export const OffboardingOutcomeInput = z
+  .strictObject({ caseNumber: CaseNumber, outcome: OffboardingOutcome, note: OptionalInputText(1000) })
+  .refine((v) => v.outcome !== 'rejected' || v.note !== undefined, { path: ['note'], message: 'say why Veeam rejected the request' });
+export type OffboardingOutcomeInput = z.infer<typeof OffboardingOutcomeInput>;
 
 /** A customer the caller administers, for switching to that customer's view. */
 export const TenantAccess = z.object({
   customerId: Id,
   displayName: z.string(),
-  domain: z.string(),
+  domain: z.string().nullable(),
   tenantDomain: z.string().nullable(),
   status: CustomerStatus,
   /** Where the customer's portal opens for this admin. */

@@ -224,13 +224,13 @@ export const OUTBOX_STATES = ['pending', 'sending', 'delivered', 'failed-retryin
 export const OutboxState = z.enum(OUTBOX_STATES);
 export type OutboxState = z.infer<typeof OutboxState>;
 
-/** Message topics: the contact topics, plus the daily digest and test sends. */
-export const OutboxTopic = z.enum([...TOPICS, 'digest']);
+/** Message topics: the contact topics, plus the daily digest and test sends, and customers' invitation and welcome mails. */
+export const OutboxTopic = z.enum([...TOPICS, 'digest', 'invitation']);
 export type OutboxTopic = z.infer<typeof OutboxTopic>;
 
 export const Recipient = z.object({
-  /** partner and customer contacts come from settings; channel subscribers from a registered channel (the bot). */
-  scope: z.enum(['partner', 'customer', 'channel']),
+  /** partner and customer contacts come from settings; channel subscribers from a registered channel (the bot); status subscribers from the status page's "Subscribe to updates". */
+  scope: z.enum(['partner', 'customer', 'channel', 'subscriber']),
   contactId: z.string(),
   customerId: Id.optional(),
   channel: z.string().optional(),

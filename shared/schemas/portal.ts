@@ -34,11 +34,20 @@ export const SupportButtonText = z
   .max(40, 'must be at most 40 characters')
   .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
 
+/** The provider's own help menu, as the guide's Getting Support lists it. */
+export const HelpLinkId = z.enum(['helpCenter', 'knowledgeBase', 'supportCase']);
+export type HelpLinkId = z.infer<typeof HelpLinkId>;
+export const HelpLink = z.object({ id: HelpLinkId, title: z.string(), url: z.string(), custom: z.boolean() });
+export type HelpLink = z.infer<typeof HelpLink>;
+export const HelpLinksQuery = z.object({ lang: z.enum(['en', 'de']).default('en') });
+
 export const SupportSettings = z.object({
   /** "Display support button in customer portal". */
   showSupportButton: z.boolean(),
   link: z.string().nullable(),
   buttonText: z.string().nullable(),
+  /** Where the help menu's Help Center, Knowledge Base and Open a Support Case lead; null: Veeam's own. */
+  helpLinks: z.partialRecord(HelpLinkId, z.string()).optional(),
   updatedAt: IsoDateTime.nullable(),
   updatedBy: z.string().nullable(),
 });
@@ -53,6 +62,8 @@ export const SupportSettingsUpdate = z
     showSupportButton: z.boolean().optional(),
     link: SupportLink.nullable().optional(),
     buttonText: SupportButtonText.nullable().optional(),
+    /** Replace a help menu link (null: back to Veeam's own). */
+    helpLinks: z.strictObject({ helpCenter: SupportLink.nullable().optional(), knowledgeBase: SupportLink.nullable().optional(), supportCase: SupportLink.nullable().optional() }).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one setting' });
 export type SupportSettingsUpdate = z.infer<typeof SupportSettingsUpdate>;
@@ -261,3 +272,38 @@ export const StatusChange = z.object({
   message: z.string().nullable(),
 });
 export type StatusChange = z.infer<typeof StatusChange>;
+
+// ---- uptime and subscriptions to updates ----
+
+/** "You can view the uptime of each service": per region and service over a period. */
+export const StatusUptimeQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+export const ServiceUptime = z.object({
+  service: StatusServiceName,
+  name: z.string(),
+  /** Percent, planned maintenance left out; null when the whole period was maintenance. */
+  uptimePercent: z.number().nullable(),
+  outageMinutes: z.number().int(),
+  maintenanceMinutes: z.number().int(),
+});
+export const StatusUptimeView = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  regions: z.array(z.object({ region: StatusRegion, services: z.array(ServiceUptime) })),
+});
+export type StatusUptimeView = z.infer<typeof StatusUptimeView>;
+
+/** An address that gets status updates ("Subscribe to updates") by email, through the outbox. */
+export const StatusSubscriber = z.object({
+  id: Id,
+  email: z.string(),
+  language: z.enum(['en', 'de']),
+  createdAt: IsoDateTime,
+  createdBy: z.string(),
+});
+export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
+export const StatusSubscribeInput = z.strictObject({
+  email: z.email().max(254).transform((v) => v.toLowerCase()),
+  language: z.enum(['en', 'de']).default('en'),
+});
+export type StatusSubscribeInput = z.input<typeof StatusSubscribeInput>;
+export type StatusSubscription = z.output<typeof StatusSubscribeInput>;

@@ -144,6 +144,9 @@ const ReportState = {
   snapshot: z.boolean(),
   number: z.string().nullable(),
   rentalAgreementNumber: z.string().nullable(),
+  /** The report header's "Usage Reporting Administrator" and "Aggregator Account". */
+  usageReportingAdministrator: z.string().nullable(),
+  aggregatorAccount: z.string(),
   status: UsageReportStatus.nullable(),
   usageConfirmed: z.boolean(),
   readyToConfirm: z.boolean(),
@@ -217,6 +220,7 @@ export const UsageReportQuery = z.object({
 export type UsageReportQuery = z.infer<typeof UsageReportQuery>;
 
 export const MonthParams = z.object({ month: Month });
+export const XlsxParams = z.object({ file: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])\.xlsx$/, 'must be YYYY-MM.xlsx') });
 export const CsvParams = z.object({ file: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])\.csv$/, 'must be YYYY-MM.csv') });
 export const CsvQuery = z.object({
   /** `details`: only the lines, as Pulse's "Details Only" export; default adds the totals rows. */
@@ -264,6 +268,9 @@ export const UsageSettings = z.object({
   updatedBy: z.string().nullable(),
   /** The suspension last announced, so it is announced once and its lifting too. */
   suspension: z.object({ since: IsoDateTime, cause: z.array(Month) }).nullable(),
+  /** Pulse's report header: "Usage Reporting Administrator" (the reporting account's id) and "Aggregator Account". */
+  usageReportingAdministrator: z.string().nullable().optional(),
+  aggregatorAccount: z.string().optional(),
 });
 export type UsageSettings = z.infer<typeof UsageSettings>;
 export const UsageSettingsView = UsageSettings.omit({ id: true, lastNumber: true, suspension: true });
@@ -274,6 +281,8 @@ export const UsageSettingsUpdate = z
     rentalAgreementNumber: z.string().trim().regex(/^\d{1,20}$/, 'must be digits').nullable().optional(),
     minimumCommit: DecimalAmount.optional(),
     customerMinimumCommits: z.record(Id, Units).optional(),
+    usageReportingAdministrator: z.string().trim().min(1).max(60).nullable().optional(),
+    aggregatorAccount: z.string().trim().min(1).max(120).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one setting' });
 export type UsageSettingsUpdateInput = z.input<typeof UsageSettingsUpdate>;

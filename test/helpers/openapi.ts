@@ -3,6 +3,8 @@ export interface Operation {
   method: string;
   path: string;
   permission: string | null;
+  /** Every permission the route needs together (x-permissions), else the one in x-permission. */
+  permissions: string[];
   body: JsonSchema | null;
 }
 
@@ -24,7 +26,9 @@ export function operations(spec: { paths: Record<string, Record<string, Record<s
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const body = (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content?.['application/json']?.schema ?? null;
-      out.push({ method: method.toUpperCase(), path, permission: (op['x-permission'] as string | undefined) ?? null, body });
+      const permission = (op['x-permission'] as string | undefined) ?? null;
+      const permissions = (op['x-permissions'] as string[] | undefined) ?? (permission ? [permission] : []);
+      out.push({ method: method.toUpperCase(), path, permission, permissions, body });
     }
   }
   return out;

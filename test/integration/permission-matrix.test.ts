@@ -5,7 +5,9 @@ import { concretePath, operations, type Operation } from '../helpers/openapi.js'
 
 /**
  * For every route that needs a permission beyond monitoring (read from the OpenAPI document the
- * routes generate), a user holding every other permission is refused with 403 naming it.
+ * routes generate), a user holding every other permission is refused with 403 naming it. Routes
+ * that need several together (changing users and roles: siteSettings and userManagement, as the
+ * guide's Settings section works) are refused to a user missing any one of them.
  */
 let t: TestHub;
 let ops: Operation[];
@@ -30,19 +32,42 @@ describe('permission matrix', () => {
     expect(ops.length).toBeGreaterThan(5);
   });
 
-  it('refuses each route to a user missing its permission, naming it, and changes nothing', async () => {
+  it('refuses each route to a user missing any of its permissions, naming it, and changes nothing', async () => {
     for (const op of ops) {
-      const before = t.hub.ctx.store.version;
-      const res = await t.hub.app.request(`/api/v1${concretePath(op.path)}`, {
-        method: op.method,
-        headers: { authorization: `Bearer ${keys.get(op.permission as Permission)}`, 'content-type': 'application/json' },
-        ...(op.method !== 'GET' && { body: '{}' }),
-      });
-      const body = (await res.json()) as { error?: { code: string; message: string } };
-      expect.soft(res.status, `${op.method} ${op.path}`).toBe(403);
-      expect.soft(body.error?.message, `${op.method} ${op.path}`).toContain(`"${op.permission}"`);
-      expect.soft(t.hub.ctx.store.version, `${op.method} ${op.path} changed state`).toBe(before);
+      for (const permission of op.permissions.filter((p) => p !== 'monitoring')) {
+        const before = t.hub.ctx.store.version;
+        const res = await t.hub.app.request(`/api/v1${concretePath(op.path)}`, {
+          method: op.method,
+          headers: { authorization: `Bearer ${keys.get(permission as Permission)}`, 'content-type': 'application/json' },
+          ...(op.method !== 'GET' && { body: '{}' }),
+        });
+        const body = (await res.json()) as { error?: { code: string; message: string } };
+        expect.soft(res.status, `${op.method} ${op.path} without ${permission}`).toBe(403);
+        expect.soft(body.error?.message, `${op.method} ${op.path}`).toContain(`"${permission}"`);
+        expect.soft(t.hub.ctx.store.version, `${op.method} ${op.path} changed state`).toBe(before);
+      }
     }
+  });
+
+  // Guide: portal settings "are available only for users with the Site Settings permission".
+  it('keeps the Settings section (account, roles, users, system notifications, support) behind siteSettings', async () => {
+    const spec = await (await t.hub.app.request('/api/v1/openapi.json')).json();
+    const settings = operations(spec).filter((o) => /^\/(account|roles|users|settings\/(notifications|support))(\/|$)/.test(o.path) && !/\/(customer-view|help-links)$/.test(o.path)); // what customers and every user see, not settings
+    expect(settings.length).toBeGreaterThanOrEqual(15);
+    for (const op of settings) expect.soft(op.permissions, `${op.method} ${op.path}`).toContain('siteSettings');
+    // User Management lets a role "manage users and user roles": every change there needs it too.
+    for (const op of settings.filter((o) => /^\/(roles|users)/.test(o.path) && o.method !== 'GET')) {
+      expect.soft(op.permissions, `${op.method} ${op.path}`).toEqual(['siteSettings', 'userManagement']);
+    }
+  });
+
+  it('a user with only userManagement can neither read nor change users (no Settings section)', async () => {
+    const { client } = await t.userWith(['userManagement']);
+    await expect(client.users()).rejects.toMatchObject({ status: 403, message: expect.stringContaining('"siteSettings"') });
+    await expect(client.createRole({ name: 'sneaky', permissions: [] })).rejects.toMatchObject({ status: 403 });
+    const reader = await t.userWith(['siteSettings']);
+    expect((await reader.client.users()).total).toBeGreaterThan(0);
+    await expect(reader.client.createRole({ name: 'sneaky', permissions: [] })).rejects.toMatchObject({ status: 403, message: expect.stringContaining('"userManagement"') });
   });
 
   it('lets read-only users read: every GET needing only monitoring answers a user with no role', async () => {

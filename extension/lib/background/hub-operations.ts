@@ -12,7 +12,7 @@ import { DEFAULT_PORTAL_URL, type HubSettings } from '../settings.js';
 export interface CustomerSummary {
   id: string;
   displayName: string;
-  domain: string;
+  domain: string | null;
   tenantDomain: string | null;
   status: Customer['status'];
   contractType: Customer['contractType'];
@@ -51,7 +51,7 @@ function summary(customer: Customer, health: CustomerHealth | null): CustomerSum
   return {
     id: customer.id,
     displayName: customer.displayName,
-    domain: customer.domain,
+    domain: customer.domain ?? null,
     tenantDomain: customer.tenantDomain ?? null,
     status: customer.status,
     contractType: customer.contractType,

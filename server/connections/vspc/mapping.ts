@@ -71,7 +71,7 @@ export type MatchResult<T> = { kind: 'none' } | { kind: 'one'; match: T; by: 'na
  * candidates (or a name pointing to one and the domain to another) is ambiguous: reported,
  * never guessed.
  */
-export function matchCustomer<T extends { id: string; displayName: string; domain: string }>(
+export function matchCustomer<T extends { id: string; displayName: string; domain?: string | undefined }>(
   company: { name: string; domain: string | null },
   byName: ReadonlyMap<string, readonly T[]>,
   byDomain: ReadonlyMap<string, readonly T[]>,

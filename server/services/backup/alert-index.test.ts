@@ -82,7 +82,7 @@ describe('alert index', () => {
 
     const customerIds = ['cus_acme', 'cus_bravo', 'cus_charlie'];
     for (let i = 0; i < 12; i++) {
-      const c = testCustomer({ id: `cus_r${i}`, displayName: `Random ${i}`, licenses: 100, backedUpAccounts: 70 + i * 3, ...(i % 3 === 0 && { storageQuotaGb: 100, storageConsumedGb: 80 + i }) });
+      const c = testCustomer({ id: `cus_r${i}`, displayName: `Random ${i}`, licenseLimit: 100, backedUpAccounts: 70 + i * 3, ...(i % 3 === 0 && { storageQuotaGb: 100, storageConsumedGb: 80 + i }) });
       await store.write((tx) => tx.put(customers, c));
       customerIds.push(c.id);
     }

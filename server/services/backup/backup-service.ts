@@ -11,9 +11,12 @@ import {
   enableConflict,
   newPolicy,
   nextScheduledRun,
+  scheduleEditable,
+  scheduleSupportCase,
   scopeProblems,
   startConflict,
   stopConflict,
+  VEEAM_MY_ACCOUNT_URL,
 } from '../../../shared/domain/policy-rules.js';
 import { dayOf, formatDuration } from '../../../shared/domain/units.js';
 import {
@@ -190,6 +193,11 @@ export class BackupService {
             transferredBytes: live?.transferredBytes ?? 0,
           }
         : null,
+      schedule: {
+        everyHours: policy.scheduleHours,
+        editable: scheduleEditable(policy),
+        supportCase: scheduleEditable(policy) ? null : scheduleSupportCase(policy, customer?.displayName ?? policy.customerId),
+      },
     };
   }
 
@@ -240,6 +248,11 @@ export class BackupService {
     const policy = this.require(id);
     if (policy.source) throw syncedConflict(policy, 'edited');
     const customer = this.activeCustomer(policy);
+    if (input.scheduleHours !== undefined && input.scheduleHours !== policy.scheduleHours && !scheduleEditable(policy)) {
+      throw conflict(
+        `The schedule of "${policy.name}" is not changed in the portal: to change it, log in to My Account at ${VEEAM_MY_ACCOUNT_URL} and open a support case with this text:\n${scheduleSupportCase(policy, customer.displayName, input.scheduleHours)}`,
+      );
+    }
     const merged: Policy = {
       ...policy,
       ...(input.name !== undefined && { name: input.name }),

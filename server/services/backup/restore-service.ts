@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { selfServiceRestoreRefusal } from '../../../shared/domain/customer-lifecycle.js';
 import { dayOf, monthOf, previousMonth } from '../../../shared/domain/units.js';
 import type { Restore, RestoreInput, RestoreQuery, RestoreUpdate } from '../../../shared/schemas/backup.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -65,6 +66,8 @@ export class RestoreService {
     const customer = this.directory.get(input.customerId);
     if (!customer) throw notFound('Customer', input.customerId);
     if (customer.status !== 'active') throw conflict(`Customer "${customer.displayName}" is ${customer.status}: restores are possible only for active (onboarded) customers.`);
+    const refusal = input.mode === 'selfService' ? selfServiceRestoreRefusal(customer) : null;
+    if (refusal) throw conflict(refusal);
     const now = this.ctx.clock.now();
     const done = input.status !== 'Running';
     const restore: Restore = {

@@ -62,6 +62,9 @@ export class CustomerImportService {
     };
     if (dryRun) return result;
     if (plan.problems.length > 0) throw refusal(plan.problems, 'customers');
+    // Changing a customer's licence limit is licence management, refused while it is suspended (as PATCH is).
+    const limitChanged = plan.rows.some((r) => r.action === 'update' && plan.writes.some((c) => c.id === r.customerId && (c.licenseLimit ?? 0) !== (this.service.find(c.id)?.licenseLimit ?? 0)));
+    if (limitChanged) this.service.assertLicenseManagement();
     if (plan.writes.length > 0) {
       // What each update was planned from: a change made meanwhile is not overwritten.
       const bases = new Map(plan.rows.filter((r) => r.action === 'update').map((r) => [r.customerId!, this.service.find(r.customerId!)]));
@@ -69,8 +72,8 @@ export class CustomerImportService {
         for (const customer of plan.writes) {
           const base = bases.get(customer.id);
           if (base === undefined) {
-            const owner = this.service.byDomain(customer.domain) ?? (customer.tenantDomain ? this.service.byTenant(customer.tenantDomain) : undefined);
-            if (owner) throw conflict(`${owner.displayName} was created with ${customer.domain} while importing; nothing was imported, try again.`);
+            const owner = (customer.domain ? this.service.byDomain(customer.domain) : undefined) ?? (customer.tenantDomain ? this.service.byTenant(customer.tenantDomain) : undefined);
+            if (owner) throw conflict(`${owner.displayName} was created with ${customer.domain ?? customer.tenantDomain} while importing; nothing was imported, try again.`);
           } else if (tx.get(customers, customer.id) !== base) {
             throw conflict(`${customer.displayName} was changed while importing; nothing was imported, try again.`);
           }

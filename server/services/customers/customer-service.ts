@@ -8,24 +8,26 @@ import {
   acceptInvite,
   addInvites,
   applySettings,
-  approveOffboarding,
   assertActive,
   assertPending,
   assertProvisioned,
-  completeOffboarding,
   confirmTenant,
   connectFlex,
   CustomerRuleError,
   DEFAULT_SETTINGS,
   finishOnboarding,
-  isOffboardingDue,
   isProvisioningDue,
+  markDeletedUpstream,
   markProvisioned,
   onboardingStep,
-  rejectOffboarding,
+  recordOffboardingOutcome,
   requestOffboarding,
+  requireDomain,
   resendInvites,
+  submitOffboarding,
 } from '../../../shared/domain/customer-lifecycle.js';
+import { ipAccessDecision, mergedIpAccess, parseIp } from '../../../shared/domain/customer-ip-ranges.js';
+import { licenseManagementRefusal } from '../../../shared/domain/usage-calendar.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type {
   AdminInput,
@@ -36,9 +38,12 @@ import type {
   CustomerInput,
   CustomerListQuery,
   CustomerSettings,
+  CustomerSettingsRecord,
   CustomerUpdate,
   FlexService,
   InvitesResult,
+  IpCheckResult,
+  OffboardingOutcomeInput,
   OffboardingRequest,
   OffboardingRequestInput,
   OnboardingView,
@@ -49,7 +54,7 @@ import type {
 } from '../../../shared/schemas/customers.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, notFound } from '../../http/errors.js';
+import { businessRule, conflict, HubError, licenseManagementSuspended, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { recordChange, type Change } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -92,27 +97,27 @@ export class CustomerService {
   private readonly liveByDomain = new Map<string, string>();
   private readonly liveByTenant = new Map<string, string>();
   private readonly byAdminEmail = new Map<string, Set<string>>();
-  /** Customers the lifecycle job watches: still provisioning, or with an approved offboarding. */
+  /** Customers the lifecycle job watches: still provisioning. */
   private readonly watched = new Set<string>();
 
   constructor(private readonly ctx: HubContext) {
     ctx.store.onChange(customers, (before, after) => {
       this.index.update(before, after);
       if (before) {
-        if (this.liveByDomain.get(before.domain) === before.id) this.liveByDomain.delete(before.domain);
+        if (before.domain && this.liveByDomain.get(before.domain) === before.id) this.liveByDomain.delete(before.domain);
         if (before.tenantDomain && this.liveByTenant.get(before.tenantDomain) === before.id) this.liveByTenant.delete(before.tenantDomain);
         for (const admin of before.admins) this.byAdminEmail.get(admin.email)?.delete(before.id);
         this.watched.delete(before.id);
       }
       if (after && after.status !== 'offboarded') {
-        this.liveByDomain.set(after.domain, after.id);
+        if (after.domain) this.liveByDomain.set(after.domain, after.id);
         if (after.tenantDomain) this.liveByTenant.set(after.tenantDomain, after.id);
         for (const admin of after.admins) {
           let set = this.byAdminEmail.get(admin.email);
           if (!set) this.byAdminEmail.set(admin.email, (set = new Set()));
           set.add(after.id);
         }
-        if (after.status === 'provisioning' || after.offboardingRequest?.status === 'approved') this.watched.add(after.id);
+        if (after.status === 'provisioning') this.watched.add(after.id);
       }
     });
   }
@@ -165,8 +170,8 @@ export class CustomerService {
   // ---- create and edit ----
 
   async create(principal: Principal, input: CustomerInput): Promise<Customer> {
-    const domain = ruledDomain(input.domain);
-    this.assertDomainFree(domain);
+    const domain = input.domain === undefined ? undefined : ruledDomain(input.domain);
+    if (domain) this.assertDomainFree(domain);
     if (input.primaryAdminEmail) this.assertAdminEmail(input.primaryAdminEmail, domain, 'primaryAdminEmail');
     const now = this.ctx.clock.now();
     const at = now.toISOString();
@@ -174,7 +179,7 @@ export class CustomerService {
     const customer: Customer = {
       id: newId('cus'),
       displayName: input.displayName,
-      domain,
+      ...(domain && { domain }),
       contact: input.contact,
       ...(input.externalId && { externalId: input.externalId }),
       ...(input.primaryAdminEmail && { primaryAdminEmail: input.primaryAdminEmail }),
@@ -183,7 +188,8 @@ export class CustomerService {
       provisionedAt: new Date(now.getTime() + this.ctx.config.provisioningMs).toISOString(),
       subscriptionIds: [],
       contractType: 'Pending',
-      licenses: input.licenses,
+      licenses: 0,
+      licenseLimit: input.licenseLimit,
       licenseModel: 'Variable',
       sourceType: input.sourceType,
       storageConsumedGb: 0,
@@ -198,7 +204,7 @@ export class CustomerService {
     };
     await this.ctx.store.write((tx) => {
       // Checked again inside the write: two requests for one domain cannot both pass.
-      this.assertDomainFree(domain);
+      if (domain) this.assertDomainFree(domain);
       tx.put(customers, customer);
     });
     await this.record(principal, customer, 'customer.created', {
@@ -220,7 +226,10 @@ export class CustomerService {
       if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
       if (input.externalId !== undefined) next = withOptional(next, 'externalId', input.externalId);
       if (input.sourceType !== undefined) next.sourceType = input.sourceType;
-      if (input.licenses !== undefined) next.licenses = input.licenses;
+      if (input.licenseLimit !== undefined && input.licenseLimit !== (c.licenseLimit ?? 0)) {
+        this.assertLicenseManagement();
+        next.licenseLimit = input.licenseLimit;
+      }
       if (input.storageQuotaGb !== undefined) next = withOptional(next, 'storageQuotaGb', input.storageQuotaGb);
       if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
       if (input.contractType !== undefined && input.contractType !== c.contractType) {
@@ -260,6 +269,13 @@ export class CustomerService {
     return { ...customer, domain };
   }
 
+  /** Licence changes are refused (409) while Pulse's suspension for two overdue months holds. */
+  assertLicenseManagement(): void {
+    const state = this.ctx.services.usage?.suspension();
+    const refusal = state ? licenseManagementRefusal(state) : null;
+    if (refusal) throw licenseManagementSuspended(refusal, [{ field: 'licenseLimit', message: 'licence management is suspended' }]);
+  }
+
   private primaryAdmin(email: string, contact: Customer['contact'], principal: Principal, at: string): CustomerAdmin {
     const user = this.ctx.services.access?.userByEmail(email);
     const sameAsContact = contact.email === email;
@@ -277,7 +293,9 @@ export class CustomerService {
   async updateCounts(principal: Principal, id: string, counts: CustomerCounts): Promise<Customer> {
     const { after } = await this.mutate(id, (c) => {
       assertProvisioned(c, 'updating counts');
-      return { ...c, ...definedOnly(counts), updatedAt: this.ctx.clock.now().toISOString() };
+      const next = { ...c, ...definedOnly(counts), updatedAt: this.ctx.clock.now().toISOString() };
+      // The licences a customer uses are its protected (backed-up) accounts.
+      return { ...next, licenses: next.backedUpAccounts };
     });
     await this.record(principal, after, 'customer.counts-updated', { ...counts });
     return after;
@@ -291,8 +309,11 @@ export class CustomerService {
 
   async invite(principal: Principal, id: string, input: string | string[]): Promise<InvitesResult> {
     const current = this.get(id);
-    ruled(() => assertPending(current, 'inviting'));
-    const emails = this.checkEmails(input, current.domain);
+    const domain = ruled(() => {
+      assertPending(current, 'inviting');
+      return requireDomain(current, 'inviting');
+    });
+    const emails = this.checkEmails(input, domain);
     let invited: string[] = [];
     let resent: string[] = [];
     const { after } = await this.mutate(id, (c) => {
@@ -307,8 +328,11 @@ export class CustomerService {
 
   async resendInvites(principal: Principal, id: string, input: string | string[] | undefined): Promise<InvitesResult> {
     const current = this.get(id);
-    ruled(() => assertPending(current, 'resending invites'));
-    const emails = input === undefined ? undefined : this.checkEmails(input, current.domain);
+    const domain = ruled(() => {
+      assertPending(current, 'resending invites');
+      return requireDomain(current, 'resending invites');
+    });
+    const emails = input === undefined ? undefined : this.checkEmails(input, domain);
     let resent: string[] = [];
     const { after } = await this.mutate(id, (c) => {
       const result = resendInvites(c, emails, this.ctx.clock.now());
@@ -428,10 +452,35 @@ export class CustomerService {
 
   // ---- settings ----
 
+  /** An onboarded customer's settings; a pending one has only Auto Create Backup Policies to set (the rest are defaults). */
   settings(id: string): CustomerSettings {
     const c = this.get(id);
-    ruled(() => assertActive(c, 'settings'));
-    return { storageRegion: c.storageRegion ?? 'EMEA', ...DEFAULT_SETTINGS, ...c.settings };
+    if (c.status !== 'pending') ruled(() => assertActive(c, 'settings'));
+    const record = { ...DEFAULT_SETTINGS, ...c.settings };
+    return {
+      storageRegion: c.storageRegion ?? 'EMEA',
+      ...record,
+      customerIpRanges: record.customerIpRanges ?? [],
+      customerRestrictToIpRanges: record.customerRestrictToIpRanges ?? false,
+      effectiveIpAccess: mergedIpAccess(record),
+    };
+  }
+
+  /** The IP ranges the customer added in its own portal (for a sync, or an operator recording them); kept apart from the provider's. */
+  async setCustomerIpRanges(principal: Principal, id: string, input: { ipRanges: CustomerSettingsRecord['ipRanges']; restrictToIpRanges: boolean }): Promise<CustomerSettings> {
+    const { after } = await this.mutate(id, (c) => {
+      assertActive(c, 'recording the customer\'s IP ranges');
+      const settings = { ...DEFAULT_SETTINGS, ...c.settings, customerIpRanges: input.ipRanges, customerRestrictToIpRanges: input.restrictToIpRanges };
+      return { ...c, settings, updatedAt: this.ctx.clock.now().toISOString() };
+    });
+    await this.record(principal, after, 'customer.customer-ip-ranges-updated', { ipRanges: input.ipRanges.length, restrictToIpRanges: input.restrictToIpRanges });
+    return this.settings(id);
+  }
+
+  /** Whether an address may reach the customer's portal under the provider's and the customer's ranges merged. */
+  ipCheck(id: string, address: string): IpCheckResult {
+    if (!parseIp(address)) throw new HubError('invalid_input', `${address} is not an IPv4 or IPv6 address.`, [{ field: 'query.address', message: 'is not an IPv4 or IPv6 address' }]);
+    return { address, ...ipAccessDecision(this.settings(id), address) };
   }
 
   async updateSettings(principal: Principal, id: string, update: SettingsUpdate): Promise<CustomerSettings> {
@@ -492,14 +541,15 @@ export class CustomerService {
       .map((c) => ({
         customerId: c.id,
         displayName: c.displayName,
-        domain: c.domain,
+        domain: c.domain ?? null,
         tenantDomain: c.tenantDomain ?? null,
         status: c.status,
-        switchUrl: `${portal}/switch?tenant=${encodeURIComponent(c.tenantDomain ?? c.domain)}`,
+        switchUrl: `${portal}/switch?tenant=${encodeURIComponent(c.tenantDomain ?? c.domain ?? c.id)}`,
       }));
   }
 
-  private assertAdminEmail(email: string, domain: string, field: string): void {
+  /** Without a domain only a hub user's own account can be an admin user (the guide's "VDC Primary Administrator"). */
+  private assertAdminEmail(email: string, domain: string | undefined, field: string): void {
     const problem = checkAdminUpn(email, { domain, isHubUser: (e) => this.isHubUser(e) });
     if (problem) throw businessRule(problem, [{ field, message: problem }]);
   }
@@ -516,25 +566,43 @@ export class CustomerService {
     return c.offboardingRequest;
   }
 
+  /** Asks for the deletion: the support case Veeam needs is made ready to paste, with the month's usage to report. */
   async requestOffboarding(principal: Principal, id: string, input: OffboardingRequestInput): Promise<OffboardingRequest> {
-    const { after } = await this.mutate(id, (c) => requestOffboarding(c, input, who(principal), this.ctx.clock.now()));
-    await this.record(principal, after, 'customer.offboarding-requested', { ...input });
+    const now = this.ctx.clock.now();
+    const current = this.get(id);
+    const month = now.toISOString().slice(0, 7);
+    const recorded = (await this.ctx.services.usage?.daily.usage(month))?.find((u) => u.customerId === id)?.highest ?? 0;
+    const facts = { usageMonth: month, usageToReport: Math.max(recorded, current.licenses) };
+    const { after } = await this.mutate(id, (c) => requestOffboarding(c, input, who(principal), facts, now));
+    const request = after.offboardingRequest!;
+    await this.record(principal, after, 'customer.offboarding-requested', { date: request.date, reason: request.reason, licenseCount: request.licenseCount, status: request.status });
+    return request;
+  }
+
+  /** The support case was opened with Veeam (requested -> submitted). */
+  async submitOffboarding(principal: Principal, id: string, caseNumber: string): Promise<OffboardingRequest> {
+    const { after } = await this.mutate(id, (c) => submitOffboarding(c, caseNumber, who(principal), this.ctx.clock.now()));
+    await this.record(principal, after, 'customer.offboarding-submitted', { caseNumber, status: 'submitted' });
     return after.offboardingRequest!;
   }
 
-  /** Support approves: deletes the customer now (keeping a tombstone), or on the requested date. */
-  async approveOffboarding(principal: Principal, id: string, note: string | undefined): Promise<Customer> {
-    const { after } = await this.mutate(id, (c) => approveOffboarding(c, { name: who(principal), userId: principal.user?.id }, note, this.ctx.clock.now()));
+  /** Veeam's answer on the case, with its number: approved, rejected, or deleted (then the tombstone). */
+  async recordOffboardingOutcome(principal: Principal, id: string, input: OffboardingOutcomeInput): Promise<Customer> {
+    const { after } = await this.mutate(id, (c) => recordOffboardingOutcome(c, input, { name: who(principal), userId: principal.user?.id }, this.ctx.clock.now()));
     const request = after.offboardingRequest!;
-    await this.record(principal, after, 'customer.offboarding-approved', { date: request.date, approvedBy: request.decidedBy, ...(note && { note }) });
+    await this.record(principal, after, `customer.offboarding-${input.outcome}`, { caseNumber: input.caseNumber, status: request.status, ...(input.note && { note: input.note }) });
     if (after.status === 'offboarded') await this.afterOffboarded(principal, after);
     return after;
   }
 
-  async rejectOffboarding(principal: Principal, id: string, reason: string): Promise<OffboardingRequest> {
-    const { after } = await this.mutate(id, (c) => rejectOffboarding(c, { name: who(principal), userId: principal.user?.id }, reason, this.ctx.clock.now()));
-    await this.record(principal, after, 'customer.offboarding-rejected', { reason });
-    return after.offboardingRequest!;
+  /**
+   * For a connection's sync: the customer's company is gone upstream, so Veeam deleted it. Records
+   * the deletion (tombstone, usage of the month kept); calling it again changes nothing.
+   */
+  async markDeletedUpstream(principal: Principal, id: string): Promise<Customer> {
+    const { before, after } = await this.mutate(id, (c) => markDeletedUpstream(c, this.ctx.clock.now()));
+    if (before !== after) await this.afterOffboarded(principal, after);
+    return after;
   }
 
   private async afterOffboarded(principal: Principal, customer: Customer): Promise<void> {
@@ -542,47 +610,41 @@ export class CustomerService {
     await this.record(principal, customer, 'customer.offboarded', {
       offboardedAt: customer.offboardedAt,
       licenses: customer.licenses,
+      licenseLimit: customer.licenseLimit ?? 0,
       backedUpAccounts: customer.backedUpAccounts,
       licenseCount: customer.offboardingRequest?.licenseCount,
+      deletionSource: customer.offboardingRequest?.deletionSource ?? 'connection',
+      ...(customer.offboardingRequest?.caseNumber && { caseNumber: customer.offboardingRequest.caseNumber }),
     });
   }
 
   // ---- the lifecycle job's work ----
 
-  /** Moves every due customer on: provisioning -> pending, approved offboarding -> offboarded. */
-  async advanceDue(): Promise<{ provisioned: string[]; offboarded: string[] }> {
+  /**
+   * Moves every due customer on: provisioning -> pending. (A deletion is never due by date: it is
+   * recorded only when Veeam says so.)
+   */
+  async advanceDue(): Promise<{ provisioned: string[] }> {
     const now = this.ctx.clock.now();
     const dueIds = [...this.watched].filter((id) => {
       const c = this.find(id);
-      return c !== undefined && (isProvisioningDue(c, now) || isOffboardingDue(c, now));
+      return c !== undefined && isProvisioningDue(c, now);
     });
-    if (dueIds.length === 0) return { provisioned: [], offboarded: [] };
+    if (dueIds.length === 0) return { provisioned: [] };
     const changed = await this.ctx.store.write((tx) => {
       const out: Customer[] = [];
       for (const id of dueIds) {
         const c = tx.get(customers, id);
-        if (!c) continue;
-        const next = isProvisioningDue(c, now) ? markProvisioned(c, now) : isOffboardingDue(c, now) ? completeOffboarding(c, now) : null;
-        if (next) {
-          tx.put(customers, next);
-          out.push(next);
-        }
+        if (!c || !isProvisioningDue(c, now)) continue;
+        const next = markProvisioned(c, now);
+        tx.put(customers, next);
+        out.push(next);
       }
       return out;
     });
     const system = systemPrincipal('SP Hub customer lifecycle');
-    const provisioned: string[] = [];
-    const offboarded: string[] = [];
-    for (const c of changed) {
-      if (c.status === 'pending') {
-        provisioned.push(c.id);
-        await this.record(system, c, 'customer.provisioned', { domain: c.domain });
-      } else {
-        offboarded.push(c.id);
-        await this.afterOffboarded(system, c);
-      }
-    }
-    return { provisioned, offboarded };
+    for (const c of changed) await this.record(system, c, 'customer.provisioned', { domain: c.domain });
+    return { provisioned: changed.map((c) => c.id) };
   }
 
   // ---- helpers ----

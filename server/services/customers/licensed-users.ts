@@ -52,9 +52,12 @@ export class LicensedUsersService {
       const c = tx.get(customers, customerId);
       if (!c || c.status === 'offboarded') throw conflict(`Customer ${customerId} does not exist or was offboarded.`);
       tx.put(licensedUserLists, { id: customerId, customerId, syncedAt, users });
+      const protectedCount = users.filter((u) => u.protectionStatus === 'Protected').length;
       const counted = {
         ...c,
-        backedUpAccounts: users.filter((u) => u.protectionStatus === 'Protected').length,
+        backedUpAccounts: protectedCount,
+        // The guide's "Licences": the number of licences the customer uses, its protected accounts.
+        licenses: protectedCount,
         totalActiveAccounts: users.length,
         updatedAt: syncedAt,
       };

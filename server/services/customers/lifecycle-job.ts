@@ -2,8 +2,8 @@ import type { Job } from '../../area.js';
 import type { CustomerService } from './customer-service.js';
 
 /**
- * Moves customers on with time: provisioning -> pending once `provisionedAt` has passed, and an
- * approved offboarding -> offboarded on its date. Due times are stored on the customers, so a
+ * Moves customers on with time: provisioning -> pending once `provisionedAt` has passed. (An
+ * offboarding ends only when Veeam deletes the customer, never by date.) Due times are stored on the customers, so a
  * restart loses nothing: the first tick after start catches up. Time comes from ctx.clock;
  * tests call `tick()` after moving a FakeClock instead of waiting for the timer.
  */
@@ -18,7 +18,7 @@ export class CustomerLifecycleJob implements Job {
   ) {}
 
   /** Advances every due customer once; overlapping calls share one run. */
-  async tick(): Promise<{ provisioned: string[]; offboarded: string[] }> {
+  async tick(): Promise<{ provisioned: string[] }> {
     if (this.running) await this.running;
     const run = this.customers.advanceDue();
     this.running = run;

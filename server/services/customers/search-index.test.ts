@@ -126,7 +126,7 @@ describe('customer search index', () => {
     }
     expect(index.searchAll({ q: c.contact.phone!, sort: 'displayName' })).toEqual([]);
     // Text spanning two fields is not a match.
-    expect(index.searchAll({ q: `${c.displayName.slice(-3)}${c.domain.slice(0, 3)}`, sort: 'displayName' }).map((x) => x.id)).not.toContain(c.id);
+    expect(index.searchAll({ q: `${c.displayName.slice(-3)}${c.domain!.slice(0, 3)}`, sort: 'displayName' }).map((x) => x.id)).not.toContain(c.id);
   });
 
   test('stays correct through inserts, edits, status changes and deletes', () => {

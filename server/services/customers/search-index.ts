@@ -48,6 +48,7 @@ export function sortValue(c: Customer, key: CustomerSortKey): SortValue {
     case 'status':
       return STATUS_RANK.get(c.status);
     case 'licenses':
+    case 'licenseLimit':
     case 'storageConsumedGb':
     case 'storageQuotaGb':
     case 'backedUpAccounts':
@@ -66,7 +67,7 @@ function sortRow(c: Customer): SortRow {
   return row;
 }
 const SORT_KEYS: readonly CustomerSortKey[] = [
-  'displayName', 'domain', 'tenantDomain', 'externalId', 'veeamAccountId', 'status', 'contractType', 'licenses', 'licenseModel', 'sourceType',
+  'displayName', 'domain', 'tenantDomain', 'externalId', 'veeamAccountId', 'status', 'contractType', 'licenses', 'licenseLimit', 'licenseModel', 'sourceType',
   'activationDate', 'storageRegion', 'storageConsumedGb', 'storageQuotaGb', 'backedUpAccounts', 'totalActiveAccounts', 'userChangeThisMonth',
   'userChangeLastMonth', 'createdAt',
 ];

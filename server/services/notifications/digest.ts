@@ -86,7 +86,7 @@ export function collectDigestFacts(ctx: HubContext, now: Date, settings: DigestS
         break;
       case 'licenseThreshold': {
         const c = ctx.store.get(customers, alert.customerId);
-        if (c) facts.license.push({ customer: { id: c.id, name: c.displayName }, used: c.backedUpAccounts, licensed: c.licenses });
+        if (c) facts.license.push({ customer: { id: c.id, name: c.displayName }, used: c.backedUpAccounts, licensed: c.licenseLimit ?? 0 });
         break;
       }
     }

@@ -42,7 +42,7 @@ describe('events from the other areas become notifications', () => {
     await advance(t.hub, clock, 3 * MINUTE);
     const restore = await t.admin.createRestore({ customerId: 'cus_acme', kind: 'oneDriveFile', item: '/Finance/Q3.xlsx', requestedBy: 'Ada Admin' });
     await t.admin.updateRestore(restore.id, { status: 'Success', restoredItems: 1 });
-    await t.admin.updateCustomer('cus_bravo', { licenses: 60 });
+    await t.admin.updateCustomer('cus_bravo', { licenseLimit: 60 });
     await t.hub.ctx.services.alerts.monitor();
     await t.hub.ctx.services.usage.generate('2026-10', systemPrincipal());
     await t.hub.ctx.services.usage.announce(clock.now());

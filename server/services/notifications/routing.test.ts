@@ -55,12 +55,12 @@ describe('event to topic table', () => {
 
   it('sees a license change in customer.updated', () => {
     const updated = (data: Record<string, unknown>) => routeEvent(event('customer.updated', { customerId: 'cus_1', subject: { type: 'customer', id: 'cus_1' }, data }), lookup);
-    expect(updated({ changed: ['licenses'], licenses: 150, actor: 'Hub Administrator' })).toEqual({
+    expect(updated({ changed: ['licenseLimit'], licenseLimit: 150, actor: 'Hub Administrator' })).toEqual({
       topic: 'licenseChange',
       view: { kind: 'licenseChange', customer: { id: 'cus_1', name: 'Fabrikam Legal LLP' }, previous: 100, current: 150, changedBy: 'Hub Administrator' },
     });
     expect(updated({ changed: ['displayName'], displayName: 'x' })).toBeNull();
-    expect(updated({ changed: ['licenses'], licenses: 99 })).toBeNull(); // previous value unknown: no guessing
+    expect(updated({ changed: ['licenseLimit'], licenseLimit: 99 })).toBeNull(); // previous value unknown: no guessing
   });
 
   it('follows raised alerts for stale protection and license threshold', () => {

@@ -102,9 +102,10 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     types: ['customer.updated'],
     route(event, lookup) {
       const changed = Array.isArray(event.data.changed) ? event.data.changed : [];
-      const current = num(event.data.licenses);
+      // The purchased limit changed (licenseLimit); the used count follows VDC and is not announced here.
+      const current = num(event.data.licenseLimit);
       const customer = customerRef(event, lookup);
-      if (!changed.includes('licenses') || current === undefined || !customer) return null;
+      if (!changed.includes('licenseLimit') || current === undefined || !customer) return null;
       const previous = lookup.previousLicenses(customer.id, current);
       if (previous === undefined || previous === current) return null;
       return { topic: 'licenseChange', view: { kind: 'licenseChange', customer, previous, current, ...opt('changedBy', str(event.data.actor)) } };

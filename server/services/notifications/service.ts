@@ -18,6 +18,7 @@ import type { NotificationOptions } from './options.js';
 import { Outbox, publicMessage, type MessageDraft, type OutboxRecord } from './outbox.js';
 import { renderChannel, renderEmail, renderTeams, type RenderContext, type Rendered } from './render.js';
 import { isRoutedType, routeEvent, type RouteLookup } from './routing.js';
+import { INVITATION_EVENT_TYPES, invitationDrafts } from './invitations.js';
 import { NotificationSettings, type ResolvedContact } from './settings.js';
 
 const CURSOR_PERSIST_EVERY = 200;
@@ -55,9 +56,9 @@ export class NotificationService implements OutboxSource, DigestSource {
     this.settings = new NotificationSettings(ctx, options.webhook);
     this.outbox = new Outbox(ctx);
     ctx.store.onChange(customers, (before, after) => {
-      if (!before || !after || before.licenses === after.licenses) return;
+      if (!before || !after || (before.licenseLimit ?? 0) === (after.licenseLimit ?? 0)) return;
       const changes = this.licenseHistory.get(after.id) ?? [];
-      changes.push({ previous: before.licenses, current: after.licenses });
+      changes.push({ previous: before.licenseLimit ?? 0, current: after.licenseLimit ?? 0 });
       this.licenseHistory.set(after.id, changes.slice(-20));
     });
     const injected = ctx.services.mailTransport;
@@ -135,8 +136,10 @@ export class NotificationService implements OutboxSource, DigestSource {
 
   private async handleEvents(events: readonly DomainEvent[]): Promise<void> {
     const batches: { addressed: Addressed[]; meta: EnqueueMeta }[] = [];
+    const invitations: MessageDraft[] = [];
     for (const event of events) {
       try {
+        if (INVITATION_EVENT_TYPES.has(event.type)) invitations.push(...this.invitationDrafts(event));
         const routed = isRoutedType(event.type) ? routeEvent(event, this.lookup()) : null;
         const key = `evt:${event.id}@${event.at}`;
         const addressed = routed ? await this.addressees(routed.topic, event.customerId, key, routed.view) : [];
@@ -146,12 +149,17 @@ export class NotificationService implements OutboxSource, DigestSource {
       }
       this.cursor = { eventId: Math.max(this.cursor.eventId, event.id), at: event.at > this.cursor.at ? event.at : this.cursor.at };
     }
-    if (batches.length === 0) {
+    if (batches.length === 0 && invitations.length === 0) {
       // Nobody to tell: the cursor is saved now and then (a replay of these events finds nobody either).
       if (this.cursor.eventId - this.persistedEventId >= CURSOR_PERSIST_EVERY) await this.persistCursor();
       return;
     }
-    await this.enqueueAll(batches, (tx) => this.putCursor(tx));
+    await this.enqueueAll(batches, (tx) => this.putCursor(tx), invitations);
+  }
+
+  /** Invitation and welcome mails to the customer's people, in the customer's notification language. */
+  private invitationDrafts(event: DomainEvent): MessageDraft[] {
+    return invitationDrafts(event, { language: (id) => this.settings.customer(id).language, portalUrl: this.ctx.config.portalUrl, smtp: this.mail !== null });
   }
 
   /** Every destination that gets `topic` now for this view: partner and customer contacts, channel subscribers. */
@@ -162,6 +170,15 @@ export class NotificationService implements OutboxSource, DigestSource {
       if (seen.has(r.destination)) continue;
       seen.add(r.destination);
       out.push({ dedupeKey: `${key}|${r.destination}`, topic, recipient: r.recipient, language: r.language, topics: r.contact.topics, view });
+    }
+    if (topic === 'serviceStatus') {
+      // "Subscribe to updates": addresses on the status page's list get the status card by email.
+      for (const s of this.ctx.services.status?.subscribers() ?? []) {
+        const destination = `status-subscriber:${s.email}`;
+        if (seen.has(destination)) continue;
+        seen.add(destination);
+        out.push({ dedupeKey: `${key}|${destination}`, topic, recipient: { scope: 'subscriber', contactId: s.id, type: 'email', target: s.email }, language: s.language, topics: [topic], view });
+      }
     }
     for (const [name, channel] of this.channels) {
       let subscribers: Awaited<ReturnType<DeliveryChannel['subscribers']>> = [];
@@ -193,7 +210,11 @@ export class NotificationService implements OutboxSource, DigestSource {
   }
 
   /** The messages of several events in one write. */
-  private async enqueueAll(batches: readonly { addressed: readonly Addressed[]; meta: EnqueueMeta }[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+  private async enqueueAll(
+    batches: readonly { addressed: readonly Addressed[]; meta: EnqueueMeta }[],
+    alsoInWrite?: (tx: WriteBatch) => void,
+    ready: readonly MessageDraft[] = [],
+  ): Promise<OutboxRecord[]> {
     const cache = new Map<NotificationView, Map<string, Rendered>>();
     const drafts: MessageDraft[] = batches.flatMap(({ addressed, meta }) =>
       addressed.map((a): MessageDraft => {
@@ -211,6 +232,7 @@ export class NotificationService implements OutboxSource, DigestSource {
         };
       }),
     );
+    drafts.push(...ready);
     if (drafts.length === 0 && !alsoInWrite) return [];
     const added = await this.outbox.enqueue(drafts, alsoInWrite);
     if (added.some((m) => m.state === 'pending')) for (const wake of this.wakers) wake();
@@ -247,7 +269,7 @@ export class NotificationService implements OutboxSource, DigestSource {
     return {
       customer: (id) => {
         const c = this.ctx.store.get(customers, id);
-        return c && { name: c.displayName, licenses: c.licenses, backedUpAccounts: c.backedUpAccounts };
+        return c && { name: c.displayName, licenses: c.licenseLimit ?? 0, backedUpAccounts: c.backedUpAccounts };
       },
       policy: (id) => {
         const parsed = PolicyFacts.safeParse(policies ? this.ctx.store.get(policies, id) : undefined);

@@ -3,8 +3,14 @@ import { IsoDateTime } from '../../../shared/schemas/common.js';
 import {
   ServiceState,
   StatusDocument,
+  STATUS_REGIONS,
+  STATUS_SERVICE_LABELS,
+  STATUS_SERVICES,
   StatusIncident,
+  StatusSubscriber,
   type ServiceStatusView,
+  type StatusSubscription,
+  type StatusUptimeView,
   type StatusChange,
   type StatusIncidentInput,
   type StatusIncidentUpdate,
@@ -16,6 +22,8 @@ import { conflict, invalid, notFound, type FieldError } from '../../http/errors.
 import { newId } from '../../ids.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
+import { atomFeed, type FeedEntry } from '../../../shared/domain/status-feed.js';
+import { stateAt, uptime, type StateChange } from '../../../shared/domain/status-uptime.js';
 import { composeStatus, isActive, stateKey, type ComposedStatus } from './status-compose.js';
 import type { StatusSource } from './status-source.js';
 
@@ -30,6 +38,26 @@ const StatusMemory = z.object({
 });
 type StatusMemory = z.infer<typeof StatusMemory>;
 export const statusMemory = defineCollection('statusMemory', StatusMemory);
+export const statusSubscribers = defineCollection('statusSubscribers', StatusSubscriber);
+
+/** Every state change of a service, a file per month (history only grows). */
+const historyFile = (month: string) => `status-history/${month}.jsonl`;
+interface HistoryRecord {
+  at: string;
+  region: string;
+  service: string;
+  state: z.infer<typeof ServiceState>;
+  message: string | null;
+}
+const monthsBetween = (from: Date, to: Date): string[] => {
+  const out: string[] = [];
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+  while (d <= to) {
+    out.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+};
 
 const DAY_MS = 86_400_000;
 const MAX_WINDOW_MS = 14 * DAY_MS;
@@ -194,6 +222,10 @@ export class StatusService {
       if (!dirty) return changes;
       await this.ctx.store.write((tx) => tx.put(statusMemory, { ...this.memory(tx.get(statusMemory, 'current')), states }));
       if (changes.length > 0) {
+        const records: HistoryRecord[] = changes.map((c) => ({ at: c.since ?? now.toISOString(), region: c.region, service: c.service, state: c.to, message: c.message }));
+        await this.ctx.logs.append(historyFile(now.toISOString().slice(0, 7)), records);
+      }
+      if (changes.length > 0) {
         await this.ctx.events.emit({
           type: 'status.changed',
           subject: { type: 'serviceStatus', id: 'vdc', name: 'Veeam Data Cloud for Microsoft 365' },
@@ -208,6 +240,75 @@ export class StatusService {
 
   private memory(current: StatusMemory | undefined): StatusMemory {
     return current ?? { id: 'current', states: {}, document: null, documentFetchedAt: null };
+  }
+
+  // ---- uptime, the feed, subscribers ----
+
+  private async history(from: Date, to: Date): Promise<HistoryRecord[]> {
+    const out: HistoryRecord[] = [];
+    for (const month of monthsBetween(from, to)) out.push(...(await this.ctx.logs.read<HistoryRecord>(historyFile(month))));
+    return out;
+  }
+
+  /**
+   * Uptime per region and service over the last `days` days, from the recorded state changes (the
+   * state at the start is the last change recorded up to a month before; operational when none).
+   */
+  async uptime(days: number): Promise<StatusUptimeView> {
+    const to = this.ctx.clock.now();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const history = await this.history(new Date(from.getTime() - 31 * 86_400_000), to);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      regions: STATUS_REGIONS.map((region) => ({
+        region,
+        services: STATUS_SERVICES.map((service) => {
+          const changes: StateChange[] = history.filter((h) => h.region === region && h.service === service).map((h) => ({ at: h.at, state: h.state }));
+          const u = uptime(stateAt(changes, from), changes, from, to);
+          return { service, name: STATUS_SERVICE_LABELS[service], uptimePercent: u.percent, outageMinutes: Math.round(u.outageMs / 60_000), maintenanceMinutes: Math.round(u.maintenanceMs / 60_000) };
+        }),
+      })),
+    };
+  }
+
+  /** An Atom feed: operators' incidents and maintenance windows, and the state changes of the last 30 days. */
+  async feed(selfUrl: string): Promise<string> {
+    const now = this.ctx.clock.now();
+    const entries: FeedEntry[] = this.listIncidents('all').map((i) => ({
+      id: `urn:sp-hub:status:${i.id}`,
+      title: `${i.kind === 'maintenance' ? 'Maintenance' : 'Incident'}: ${i.title}${i.resolvedAt ? ' (resolved)' : ''}`,
+      updated: i.updatedAt,
+      published: i.createdAt,
+      summary: [i.description, `State: ${i.state}`, `Regions: ${i.regions.join(', ')}`, `From ${i.startsAt}${i.endsAt ? ` to ${i.endsAt}` : ''}`].filter(Boolean).join('. '),
+      categories: [i.kind, ...i.regions],
+    }));
+    for (const h of await this.history(new Date(now.getTime() - 30 * 86_400_000), now)) {
+      const name = STATUS_SERVICE_LABELS[h.service as keyof typeof STATUS_SERVICE_LABELS] ?? h.service;
+      entries.push({ id: `urn:sp-hub:status-change:${h.region}:${h.service}:${h.at}`, title: `${name} (${h.region}): ${h.state}`, updated: h.at, summary: h.message ?? `${name} in ${h.region} is ${h.state}.`, categories: [h.region, h.state] });
+    }
+    entries.sort((a, b) => b.updated.localeCompare(a.updated));
+    return atomFeed({ id: 'urn:sp-hub:status', title: 'Veeam Data Cloud for Microsoft 365 status (SP Hub)', updated: entries[0]?.updated ?? now.toISOString(), selfUrl, entries: entries.slice(0, 100) });
+  }
+
+  subscribers(): StatusSubscriber[] {
+    return [...this.ctx.store.all(statusSubscribers)].sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  async subscribe(principal: Principal, input: StatusSubscription): Promise<StatusSubscriber> {
+    const existing = this.subscribers().find((s) => s.email === input.email);
+    if (existing) throw conflict(`${input.email} already gets status updates.`);
+    const subscriber: StatusSubscriber = { id: newId('sub'), email: input.email, language: input.language, createdAt: this.ctx.clock.now().toISOString(), createdBy: principal.actor.name };
+    await this.ctx.store.write((tx) => tx.put(statusSubscribers, subscriber));
+    await recordChange(this.ctx, principal, { action: 'status.subscribed', target: { type: 'statusSubscriber', id: subscriber.id, name: subscriber.email }, details: { language: subscriber.language } });
+    return subscriber;
+  }
+
+  async unsubscribe(principal: Principal, id: string): Promise<void> {
+    const subscriber = this.ctx.store.get(statusSubscribers, id);
+    if (!subscriber) throw notFound('Status subscriber', id);
+    await this.ctx.store.write((tx) => tx.delete(statusSubscribers, id));
+    await recordChange(this.ctx, principal, { action: 'status.unsubscribed', target: { type: 'statusSubscriber', id, name: subscriber.email }, details: {} });
   }
 
   // ---- operators' incidents and maintenance windows ----

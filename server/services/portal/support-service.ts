@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SupportSettings, type SupportCustomerView, type SupportSettingsUpdate } from '../../../shared/schemas/portal.js';
+import { t, type Language } from '../../../shared/i18n/index.js';
+import { HelpLinkId, SupportSettings, type HelpLink, type SupportCustomerView, type SupportSettingsUpdate } from '../../../shared/schemas/portal.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { invalid, type FieldError } from '../../http/errors.js';
@@ -7,6 +8,16 @@ import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 
 export const supportSettings = defineCollection('supportSettings', SupportSettings.extend({ id: z.literal('support') }));
+
+/**
+ * The guide's Getting Support menu: "Visit the Help Centre", "Visit the Knowledge Base", "Open a
+ * Support Case" (in My Account at https://my.veeam.com). Each may be pointed elsewhere.
+ */
+const DEFAULT_HELP_LINKS: Record<HelpLinkId, string> = {
+  helpCenter: 'https://helpcenter.veeam.com/',
+  knowledgeBase: 'https://www.veeam.com/knowledge-base.html',
+  supportCase: 'https://my.veeam.com/',
+};
 
 const DEFAULTS: SupportSettings = { showSupportButton: false, link: null, buttonText: null, updatedAt: null, updatedBy: null };
 
@@ -31,12 +42,24 @@ export class SupportService {
     return { showSupportButton: true, link: s.link, buttonText: s.buttonText };
   }
 
+  /** The help menu in a language: each link with its title, Veeam's own unless replaced. */
+  helpLinks(language: Language): HelpLink[] {
+    const custom = this.settings().helpLinks ?? {};
+    return HelpLinkId.options.map((id) => ({ id, title: t(language, `help.link.${id}`), url: custom[id] ?? DEFAULT_HELP_LINKS[id], custom: custom[id] !== undefined }));
+  }
+
   async update(principal: Principal, changes: SupportSettingsUpdate): Promise<SupportSettings> {
     const current = this.settings();
+    const helpLinks = { ...current.helpLinks };
+    for (const [id, url] of Object.entries(changes.helpLinks ?? {}) as [HelpLinkId, string | null | undefined][]) {
+      if (url === null) delete helpLinks[id];
+      else if (url !== undefined) helpLinks[id] = url;
+    }
     const next: SupportSettings = {
       showSupportButton: changes.showSupportButton ?? current.showSupportButton,
       link: changes.link !== undefined ? changes.link : current.link,
       buttonText: changes.buttonText !== undefined ? changes.buttonText : current.buttonText,
+      helpLinks,
       updatedAt: this.ctx.clock.now().toISOString(),
       updatedBy: principal.actor.name,
     };
@@ -48,7 +71,7 @@ export class SupportService {
     await recordChange(this.ctx, principal, {
       action: 'support-settings.updated',
       target: { type: 'supportSettings', id: 'support' },
-      details: { showSupportButton: next.showSupportButton, link: next.link, buttonText: next.buttonText },
+      details: { showSupportButton: next.showSupportButton, link: next.link, buttonText: next.buttonText, helpLinks },
     });
     return next;
   }

@@ -76,12 +76,24 @@ export class UsageService {
 
   settingsView(): UsageSettingsView {
     const { id: _id, lastNumber: _n, suspension: _s, ...view } = this.settings();
-    return view;
+    return { ...view, ...this.header() };
+  }
+
+  /** The report header fields Pulse shows; the aggregator account reads "Service Provider" until set. */
+  header(): { usageReportingAdministrator: string | null; aggregatorAccount: string } {
+    const s = this.settings();
+    return { usageReportingAdministrator: s.usageReportingAdministrator ?? null, aggregatorAccount: s.aggregatorAccount ?? 'Service Provider' };
   }
 
   async updateSettings(
     principal: Principal,
-    input: { rentalAgreementNumber?: string | null; minimumCommit?: string; customerMinimumCommits?: Record<string, number> },
+    input: {
+      rentalAgreementNumber?: string | null;
+      minimumCommit?: string;
+      customerMinimumCommits?: Record<string, number>;
+      usageReportingAdministrator?: string | null;
+      aggregatorAccount?: string;
+    },
   ): Promise<UsageSettingsView> {
     const now = this.ctx.clock.now().toISOString();
     await this.ctx.store.write((tx) => {
@@ -90,6 +102,8 @@ export class UsageService {
         ...current,
         ...(input.rentalAgreementNumber !== undefined && { rentalAgreementNumber: input.rentalAgreementNumber }),
         ...(input.minimumCommit !== undefined && { minimumCommit: input.minimumCommit }),
+        ...(input.usageReportingAdministrator !== undefined && { usageReportingAdministrator: input.usageReportingAdministrator }),
+        ...(input.aggregatorAccount !== undefined && { aggregatorAccount: input.aggregatorAccount }),
         ...(input.customerMinimumCommits !== undefined && {
           customerMinimumCommits: Object.fromEntries(Object.entries(input.customerMinimumCommits).filter(([, units]) => units > 0)),
         }),
@@ -145,7 +159,7 @@ export class UsageService {
         customerName: customer.displayName,
         externalId: customer.externalId ?? null,
         licensedUsers: Math.max(0, Math.trunc(this.licensedUsersOf(customer))),
-        licenses: customer.licenses,
+        licenses: customer.licenseLimit ?? 0,
       });
     }
     return out;
@@ -697,6 +711,7 @@ export class UsageService {
       snapshot: false,
       number: report.number,
       rentalAgreementNumber: report.rentalAgreementNumber,
+      ...this.header(),
       status: report.status,
       usageConfirmed: report.usageConfirmed,
       readyToConfirm: report.readyToConfirm,
@@ -756,6 +771,7 @@ export class UsageService {
       snapshot: true,
       number: null,
       rentalAgreementNumber: settings.rentalAgreementNumber,
+      ...this.header(),
       status: null,
       usageConfirmed: false,
       readyToConfirm: false,
