@@ -63,7 +63,10 @@ export class CustomerImportService {
     if (dryRun) return result;
     if (plan.problems.length > 0) throw refusal(plan.problems, 'customers');
     // Changing a customer's licence limit is licence management, refused while it is suspended (as PATCH is).
-    const limitChanged = plan.rows.some((r) => r.action === 'update' && plan.writes.some((c) => c.id === r.customerId && (c.licenseLimit ?? 0) !== (this.service.find(c.id)?.licenseLimit ?? 0)));
+    const limitChanged = plan.writes.some((c) => {
+      const before = this.service.find(c.id);
+      return before !== undefined && (c.licenseLimit ?? 0) !== (before.licenseLimit ?? 0);
+    });
     if (limitChanged) this.service.assertLicenseManagement();
     if (plan.writes.length > 0) {
       // What each update was planned from: a change made meanwhile is not overwritten.
