@@ -21,7 +21,7 @@ export function createBotApi(options: BotApiOptions): ApiFor {
   return (user, { idempotencyKey } = {}) => {
     const name = headerSafe(user.name);
     return createApiClient({
-      baseUrl: 'http://sphub.internal',
+      baseUrl: 'http://localhost',
       fetch: options.fetch,
       apiKey: options.internalToken,
       headers: {

@@ -13,6 +13,7 @@ import type { HubContext, HubServices } from './context.js';
 import { bodyLimit } from './http/body-limit.js';
 import { docsPage } from './http/docs-page.js';
 import { HubError } from './http/errors.js';
+import { allowedHostNames, isAllowedHost } from './http/host-check.js';
 import { idempotency } from './http/idempotency.js';
 import { openApiDocument, Router, type RouteDoc } from './http/router.js';
 import { projectPath } from './paths.js';
@@ -62,6 +63,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const app = new Hono();
   app.onError(errorHandler);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  // Before anything else, on every path: a name the operator did not choose is a DNS-rebinding
+  // page (or a misrouted request), and gets nothing, not even the demo pages.
+  const hosts = allowedHostNames({ bindHost: config.host, publicUrl: config.publicUrl, extra: config.allowedHosts });
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? hostOfUrl(c.req.url);
+    if (!isAllowedHost(host, hosts)) {
+      return c.json(errorBody('misdirected', `This hub does not answer to the host name in this request. Add it to SPHUB_ALLOWED_HOSTS if it is yours.`), 421);
+    }
+    await next();
+  });
   // API answers are not cached. Set before the handler (answers built with c.json and the like
   // take it from there) and on the answer itself when a handler built its own Response, without
   // replacing it: hono's c.header() after the answer would copy its body into a new Response,
@@ -131,6 +142,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
       await store.close();
     },
   };
+}
+
+function hostOfUrl(url: string): string | undefined {
+  // The host part of an absolute URL, without parsing the whole URL on the hot path.
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+  return match?.[1];
 }
 
 function errorBody(code: ErrorBody['error']['code'], message: string, details?: ErrorBody['error']['details']): ErrorBody {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedHosts } from './http/host-check.js';
 
 /** Everything an operator can set, from environment variables (documented in README.md). */
 export const HubConfig = z.object({
@@ -12,6 +13,8 @@ export const HubConfig = z.object({
   provisioningMs: z.number().int().min(0).default(10 * 60_000),
   /** Public URL of the hub, used in links on cards and mails. */
   publicUrl: z.string().optional(),
+  /** Host names (besides the bind address, localhost and publicUrl's host) the hub answers to; others get 421. */
+  allowedHosts: z.array(z.string()).default([]),
   /** Base URL of the VDC portal, used for "open in portal" links. */
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
@@ -37,6 +40,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demo: flag(env.SPHUB_DEMO),
     provisioningMs: env.SPHUB_PROVISIONING_SECONDS ? Number(env.SPHUB_PROVISIONING_SECONDS) * 1000 : undefined,
     publicUrl: env.SPHUB_PUBLIC_URL,
+    allowedHosts: parseAllowedHosts(env.SPHUB_ALLOWED_HOSTS),
     portalUrl: env.SPHUB_PORTAL_URL,
     production: env.NODE_ENV === 'production',
     adminEmail: env.SPHUB_ADMIN_EMAIL,

@@ -14,6 +14,8 @@ const STATUS: Record<ErrorCode, number> = {
   too_large: 413,
   business_rule: 422,
   rate_limited: 429,
+  misdirected: 421,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 };
