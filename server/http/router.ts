@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Permission } from '../../shared/schemas/common.js';
 import type { Principal } from '../auth/principal.js';
-import { forbidden, invalid } from './errors.js';
+import { forbidden, HubError, invalid } from './errors.js';
+import { isJsonContentType, parseStrictJson } from './strict-json.js';
 import { parseOrThrow } from './validate.js';
 
 export type HubEnv = { Variables: { principal: Principal } };
@@ -98,14 +99,26 @@ function flatQuery(c: Context): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * A JSON route's body: `application/json` (415 otherwise), valid UTF-8 and no key twice in one
+ * object (400 naming the problem), so what is stored is exactly what the client meant.
+ */
 async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalid('The request body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length === 0 || isBlank(bytes)) return undefined;
+  if (!isJsonContentType(c.req.header('content-type'))) {
+    throw new HubError('unsupported_media_type', `This route takes a JSON body: send it with Content-Type: application/json (got ${c.req.header('content-type') ? `"${c.req.header('content-type')!.slice(0, 80)}"` : 'none'}).`, [
+      { field: 'Content-Type', message: 'must be application/json' },
+    ]);
   }
+  const parsed = parseStrictJson(bytes);
+  if (!parsed.ok) throw invalid(`The request body ${parsed.field === 'body' ? '' : `key ${parsed.field} `}${parsed.problem}.`, [{ field: parsed.field, message: parsed.problem }]);
+  return parsed.value;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
 }
 
 /** Builds the OpenAPI 3.1 document from the routes' own schemas. */
