@@ -144,6 +144,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   };
 }
 
+/** Node's "aborted" (ECONNRESET while reading the body) or an abort signal that fired. */
+function isClientAbort(error: Error, c: import('hono').Context): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error.message === 'aborted' && (code === 'ECONNRESET' || code === undefined)) return true;
+  return error.name === 'AbortError' && c.req.raw.signal?.aborted === true;
+}
+
 function hostOfUrl(url: string): string | undefined {
   // The host part of an absolute URL, without parsing the whole URL on the hot path.
   const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
@@ -163,6 +170,11 @@ function errorHandler(error: Error, c: import('hono').Context): Response {
     const status = error.status;
     const code = status === 413 ? 'too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status < 500 ? 'invalid_input' : 'internal';
     return c.json(errorBody(code, error.message || 'Request rejected.'), status);
+  }
+  if (isClientAbort(error, c)) {
+    // The client went away mid-request: nothing is wrong on our side and nobody reads the answer.
+    console.warn(`request aborted by the client: ${c.req.method} ${c.req.path}`);
+    return c.json(errorBody('invalid_input', 'The request was aborted before its body arrived.'), 400);
   }
   if (error.name === 'StoreError') {
     console.error('store error:', error.message);
