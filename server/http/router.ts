@@ -126,7 +126,7 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { prefix, docs } of routes) {
     for (const { method, path, options } of docs) {
-      const full = `${prefix}${path === '/' ? '' : path}`.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+      const full = openApiPath(`${prefix}${path === '/' ? '' : path}`);
       const parameters: unknown[] = [];
       for (const [where, schema] of [['path', options.params], ['query', options.query]] as const) {
         const json = schema ? toSchema(schema, 'input') : null;
@@ -180,6 +180,32 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
     },
     paths,
   };
+}
+
+/**
+ * A hono path as an OpenAPI path: `:name` and `:name{pattern}` become `{name}`. Patterns may hold
+ * braces of their own (`{[0-9]{4}}`), so they are skipped by counting, not by a regular expression.
+ */
+export function openApiPath(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const name = path[i] === ':' ? /^[A-Za-z0-9_]+/.exec(path.slice(i + 1))?.[0] : undefined;
+    if (!name) {
+      out += path[i];
+      continue;
+    }
+    out += `{${name}}`;
+    i += name.length;
+    if (path[i + 1] === '{') {
+      let depth = 0;
+      for (i += 1; i < path.length; i++) {
+        if (path[i] === '\\') i += 1;
+        else if (path[i] === '{') depth += 1;
+        else if (path[i] === '}' && --depth === 0) break;
+      }
+    }
+  }
+  return out;
 }
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -50,13 +50,13 @@ describe('the API over real HTTP on loopback', () => {
   it('works end to end through the typed client', async () => {
     const api = createApiClient({ baseUrl: base, apiKey: ADMIN_KEY });
     const role = await api.createRole({ name: 'Over HTTP', permissions: ['customerManagement'] });
-    expect((await api.roles()).map((r) => r.id)).toContain(role.id);
+    expect((await api.roles({ pageSize: 200 })).items.map((r) => r.id)).toContain(role.id);
   });
 
   it('takes JSON bodies only as application/json, valid UTF-8 and without repeated keys, and changes nothing otherwise', async () => {
-    const names = async () => (await createApiClient({ baseUrl: base, apiKey: ADMIN_KEY }).roles()).map((r) => r.name);
+    const names = async () => (await createApiClient({ baseUrl: base, apiKey: ADMIN_KEY }).roles({ pageSize: 200 })).items.map((r) => r.name);
     const before = await names();
-    const post = (body: string | Uint8Array, contentType?: string) =>
+    const post = (body: string | Uint8Array<ArrayBuffer>, contentType?: string) =>
       fetch(`${base}/api/v1/roles`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(contentType && { 'content-type': contentType }) }, body });
     const valid = JSON.stringify({ name: 'Strict body', permissions: [] });
 
