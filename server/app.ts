@@ -86,7 +86,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
     `${API_PREFIX}/*`,
     bodyLimit(config.bodyLimitBytes, (c) => c.json(errorBody('too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`), 413)),
   );
-  app.use(`${API_PREFIX}/*`, idempotency(clock));
+  app.use(`${API_PREFIX}/*`, idempotency({ clock, store }));
 
   const authenticate = createAuthenticate(ctx);
   const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
