@@ -164,6 +164,7 @@ function errorBody(code: ErrorBody['error']['code'], message: string, details?: 
 /** The one place errors become answers: the error shape of SPEC 2, never a stack trace. */
 function errorHandler(error: Error, c: import('hono').Context): Response {
   if (error instanceof HubError) {
+    if (error.retryAfterSeconds !== undefined) c.header('retry-after', String(error.retryAfterSeconds));
     return c.json(errorBody(error.code, error.message, error.details), error.status as 400);
   }
   if (error instanceof HTTPException) {

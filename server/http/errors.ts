@@ -23,6 +23,8 @@ const STATUS: Record<ErrorCode, number> = {
 /** The one error type services throw; the app's onError turns it into the one error shape. */
 export class HubError extends Error {
   override name = 'HubError';
+  /** Sent as Retry-After with a 429 or 503. */
+  retryAfterSeconds?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -40,3 +42,4 @@ export const notFound = (what: string, id?: string) => new HubError('not_found',
 export const conflict = (message: string) => new HubError('conflict', message);
 export const businessRule = (message: string, details?: FieldError[]) => new HubError('business_rule', message, details);
 export const forbidden = (message: string) => new HubError('forbidden', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) => Object.assign(new HubError('rate_limited', message), { retryAfterSeconds });

@@ -5,7 +5,7 @@
  *
  * Environment: BENCH_CUSTOMERS (10000), BENCH_POLICIES_PER_CUSTOMER (3), BENCH_DAYS (30),
  * BENCH_DURATION seconds per load (5), BENCH_CONNECTIONS (16), BENCH_SKIP (comma list of
- * sections to skip: extension, crash, fuzz, fanout, jsonserver).
+ * sections to skip: extension, crash, fuzz, fanout, jsonserver, auththrottle).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -173,6 +173,10 @@ async function main() {
       const { runFuzz } = await import('./fuzz.js');
       results.fuzz = await runFuzz();
     }
+    if (!SKIP.has('auththrottle')) {
+      const { runAuthThrottle } = await import('./auth-throttle.js');
+      results.authThrottle = await runAuthThrottle(DURATION, CONNECTIONS);
+    }
     if (!SKIP.has('crash')) {
       const { runCrash } = await import('./crash.js');
       results.crash = await runCrash(Number(env.BENCH_KILLS ?? 100));
@@ -194,7 +198,7 @@ function printTable(rows: Row[], results: Record<string, unknown>) {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log('\n' + pad('measure', 62) + pad('req/s', 9) + pad('p50 ms', 9) + pad('p95 ms', 9) + pad('p99 ms', 9) + 'note');
   for (const r of rows) console.log(pad(r.name, 62) + pad(r.result.rps, 9) + pad(r.result.p50, 9) + pad(r.result.p95, 9) + pad(r.result.p99, 9) + (r.note ?? ''));
-  for (const key of ['startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'crash']) {
+  for (const key of ['startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'authThrottle', 'crash']) {
     if (results[key] !== undefined) console.log(`${key}: ${JSON.stringify(results[key])}`);
   }
 }
