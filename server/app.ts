@@ -11,6 +11,7 @@ import { createAuthenticate } from './auth/authenticate.js';
 import { HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext, HubServices } from './context.js';
 import { bodyLimit } from './http/body-limit.js';
+import { ConcurrencyCap } from './http/concurrency-cap.js';
 import { docsPage } from './http/docs-page.js';
 import { HubError } from './http/errors.js';
 import { allowedHostNames, isAllowedHost } from './http/host-check.js';
@@ -89,12 +90,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   app.use(`${API_PREFIX}/*`, idempotency({ clock, store }));
 
   const authenticate = createAuthenticate(ctx);
+  const expensiveReads = new ConcurrencyCap(config.expensiveReadsPerKey);
   const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
   const jobs: Job[] = [];
   const seeds: (() => Promise<void>)[] = [];
   const banners: ((base: string) => string)[] = [];
   for (const area of options.areas ?? defaultAreas) {
-    const setup = await area.setup(ctx, { authenticate, router: () => new Router(authenticate) });
+    const setup = await area.setup(ctx, { authenticate, router: () => new Router(authenticate, expensiveReads) });
     for (const { prefix, router } of setup.routes ?? []) {
       app.route(`${API_PREFIX}${prefix}`, router.hono);
       mounted.push({ prefix, docs: router.docs });

@@ -19,6 +19,8 @@ export const HubConfig = z.object({
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
   bodyLimitBytes: z.number().int().default(1024 * 1024),
+  /** Exports, CSVs and batch health running at once per API key (more get 429). */
+  expensiveReadsPerKey: z.number().int().min(1).default(2),
   /** The first administrator and partner account, created in an empty store. */
   adminEmail: z.string().default('admin@northwind-msp.com'),
   /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
@@ -41,6 +43,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     provisioningMs: env.SPHUB_PROVISIONING_SECONDS ? Number(env.SPHUB_PROVISIONING_SECONDS) * 1000 : undefined,
     publicUrl: env.SPHUB_PUBLIC_URL,
     allowedHosts: parseAllowedHosts(env.SPHUB_ALLOWED_HOSTS),
+    expensiveReadsPerKey: env.SPHUB_EXPENSIVE_READS_PER_KEY ? Number(env.SPHUB_EXPENSIVE_READS_PER_KEY) : undefined,
     portalUrl: env.SPHUB_PORTAL_URL,
     production: env.NODE_ENV === 'production',
     adminEmail: env.SPHUB_ADMIN_EMAIL,

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Permission } from '../../shared/schemas/common.js';
 import type { Principal } from '../auth/principal.js';
-import { forbidden, HubError, invalid } from './errors.js';
+import { ConcurrencyCap } from './concurrency-cap.js';
+import { forbidden, HubError, invalid, rateLimited } from './errors.js';
 import { isJsonContentType, parseStrictJson } from './strict-json.js';
 import { parseOrThrow } from './validate.js';
 
@@ -21,6 +22,11 @@ export interface RouteOptions<P, Q, B> {
   status?: 200 | 201 | 202 | 204;
   /** Non-JSON answers (CSV, ZIP, event streams) for the docs. */
   produces?: string;
+  /**
+   * Work that grows with the data (exports, CSVs, batch health): capped per caller at once (429
+   * beyond). Routes producing CSV or ZIP count as expensive without saying so.
+   */
+  expensive?: boolean;
   tags?: string[];
 }
 
@@ -49,7 +55,11 @@ export class Router {
   readonly hono = new Hono<HubEnv>();
   readonly docs: RouteDoc[] = [];
 
-  constructor(private readonly authenticate: Authenticate) {}
+  constructor(
+    private readonly authenticate: Authenticate,
+    /** Expensive reads running at once per caller; without one, nothing is capped (tests of a lone router). */
+    private readonly expensiveReads: ConcurrencyCap | null = null,
+  ) {}
 
   get<P = unknown, Q = unknown>(path: string, options: RouteOptions<P, Q, never>, handler: (input: RouteInput<P, Q, never>) => unknown) {
     return this.add('get', path, options, handler);
@@ -78,13 +88,31 @@ export class Router {
       const params = options.params ? parseOrThrow(options.params, c.req.param(), 'params') : (c.req.param() as P);
       const query = options.query ? parseOrThrow(options.query, flatQuery(c), 'query') : (undefined as Q);
       const body = options.body ? parseOrThrow(options.body, await readJson(c), 'body') : (undefined as B);
-      const result = await handler({ params, query, body, principal, c });
+      // Checked after validation, so bad input is a 400 rather than a wait.
+      const release = this.expensiveReads && isExpensive(options) ? this.expensiveReads.tryAcquire(callerOf(principal)) : null;
+      if (this.expensiveReads && isExpensive(options) && !release) {
+        throw rateLimited(`At most ${this.expensiveReads.perKey} exports, CSVs or batch health requests run at once per API key; try again when one has finished.`, 1);
+      }
+      let result: unknown;
+      try {
+        result = await handler({ params, query, body, principal, c });
+      } finally {
+        release?.();
+      }
       if (result instanceof Response) return result;
       if (options.status === 204) return c.body(null, 204);
       return c.json(result as object, options.status ?? 200);
     });
     return this;
   }
+}
+
+const isExpensive = (options: RouteOptions<unknown, unknown, unknown>) => options.expensive === true || options.produces === 'text/csv' || options.produces === 'application/zip';
+
+/** Whose turn it is: the API key, else the Teams user the bot acts for, else the user. */
+function callerOf(principal: Principal): string {
+  const actor = principal.actor as { apiKeyId?: string; teamsUserId?: string; userId: string | null; name: string };
+  return actor.apiKeyId ? `key:${actor.apiKeyId}` : actor.teamsUserId ? `teams:${actor.teamsUserId}` : actor.userId ? `user:${actor.userId}` : `name:${actor.name}`;
 }
 
 const anonymous: Principal = {
@@ -145,6 +173,7 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
         tags: options.tags ?? [prefix.split('/')[1] ?? 'hub'],
         security: options.permission === 'public' ? [] : [{ apiKey: [] }],
         ...(options.permission !== 'public' && { 'x-permission': options.permission }),
+        ...(isExpensive(options as RouteOptions<unknown, unknown, unknown>) && { 'x-expensive': true, description: 'Expensive: a few run at once per API key; more are answered 429 with Retry-After.' }),
         parameters,
         ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
         responses: {
