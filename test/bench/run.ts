@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_CUSTOMERS (10000), BENCH_POLICIES_PER_CUSTOMER (3), BENCH_DAYS (30),
  * BENCH_DURATION seconds per load (5), BENCH_CONNECTIONS (16), BENCH_SKIP (comma list of
- * sections to skip: extension, crash, fuzz, fanout, jsonserver, auththrottle).
+ * sections to skip: extension, crash, fuzz, fanout, jsonserver, auththrottle, soak). The soak runs
+ * BENCH_SOAK_MINUTES (5) without and again with SMTP, sampled every BENCH_SOAK_SAMPLE_SECONDS (60).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -178,6 +179,10 @@ async function main() {
       const { runAuthThrottle } = await import('./auth-throttle.js');
       results.authThrottle = await runAuthThrottle(DURATION, CONNECTIONS);
     }
+    if (!SKIP.has('soak')) {
+      const { runSoak } = await import('./soak.js');
+      results.soak = await runSoak(Number(env.BENCH_SOAK_MINUTES ?? 5), Number(env.BENCH_SOAK_SAMPLE_SECONDS ?? 60));
+    }
     if (!SKIP.has('crash')) {
       const { runCrash } = await import('./crash.js');
       results.crash = await runCrash(Number(env.BENCH_KILLS ?? 100));
@@ -199,7 +204,7 @@ function printTable(rows: Row[], results: Record<string, unknown>) {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log('\n' + pad('measure', 62) + pad('req/s', 9) + pad('p50 ms', 9) + pad('p95 ms', 9) + pad('p99 ms', 9) + 'note');
   for (const r of rows) console.log(pad(r.name, 62) + pad(r.result.rps, 9) + pad(r.result.p50, 9) + pad(r.result.p95, 9) + pad(r.result.p99, 9) + (r.note ?? ''));
-  for (const key of ['startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'authThrottle', 'crash']) {
+  for (const key of ['startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'authThrottle', 'soak', 'crash']) {
     if (results[key] !== undefined) console.log(`${key}: ${JSON.stringify(results[key])}`);
   }
 }
