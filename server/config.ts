@@ -19,6 +19,11 @@ export const HubConfig = z.object({
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
   bodyLimitBytes: z.number().int().default(1024 * 1024),
+  /**
+   * How long a throttled wrong key waits for its 429 (a tarpit: the flood's connections are held
+   * on a timer instead of taking turns on the event loop with valid keys).
+   */
+  authFailureDelayMs: z.number().int().min(0).max(60_000).default(1000),
   /** Exports, CSVs and batch health running at once per API key (more get 429). */
   expensiveReadsPerKey: z.number().int().min(1).default(2),
   /** The first administrator and partner account, created in an empty store. */

@@ -8,7 +8,7 @@ import { AUTH_FAILURE_BURST } from './authenticate.js';
 describe('failed authentication throttle', () => {
   let t: TestHub;
   beforeEach(async () => {
-    t = await createTestHub();
+    t = await createTestHub({ config: { authFailureDelayMs: 0 } });
   });
   afterEach(() => t.close());
 
@@ -59,5 +59,20 @@ describe('failed authentication throttle', () => {
       await expect(client.createRole({ name: `r${i}`, permissions: [] })).rejects.toMatchObject({ status: 403 });
     }
     expect(await throttledAudits()).toEqual([]);
+  });
+
+  it('holds a throttled answer back (a tarpit) while a valid key is answered at once', async () => {
+    const slow = await createTestHub({ config: { authFailureDelayMs: 1000 } });
+    try {
+      const call = (key: string) => slow.fetch('http://hub.test/api/v1/me', { headers: { authorization: `Bearer ${key}` } });
+      for (let i = 0; i < AUTH_FAILURE_BURST; i++) expect((await call('sph_tarpit'.padEnd(40, 'x'))).status).toBe(401);
+      const throttled = call('sph_tarpit'.padEnd(40, 'x'));
+      const first = await Promise.race([throttled.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('held'), 200))]);
+      expect(first).toBe('held');
+      expect((await call(ADMIN_KEY)).status).toBe(200); // meanwhile
+      expect((await throttled).status).toBe(429);
+    } finally {
+      await slow.close();
+    }
   });
 });

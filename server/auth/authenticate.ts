@@ -17,7 +17,7 @@ export const AUTH_FAILURES_PER_MINUTE = 20;
  * `Authorization: Bearer <api key>` for people and the extension; the in-process bot uses the
  * internal token plus the Teams user it acts for, so its calls run with that user's permissions.
  * Wrong keys are counted per client address and per key prefix: past the limit they are answered
- * 429 with Retry-After, and each burst is audited once. A valid key is checked first and never
+ * 429 with Retry-After (held for `authFailureDelayMs` first), and each burst is audited once. A valid key is checked first and never
  * counted or held back, even from an address that is being throttled.
  */
 export function createAuthenticate(ctx: HubContext) {
@@ -48,6 +48,9 @@ export function createAuthenticate(ctx: HubContext) {
           })
           .catch((e: unknown) => console.error(`audit of a throttled client failed: ${e instanceof Error ? e.message : String(e)}`));
       }
+      // Held before answering: a flooding client waits on a timer (costing nothing) instead of
+      // getting its next try at once, so it cannot take the event loop from valid keys.
+      if (ctx.config.authFailureDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.config.authFailureDelayMs));
       throw rateLimited(`Too many wrong API keys from this client; try again in ${throttled.retryAfterSeconds} s.`, throttled.retryAfterSeconds);
     }
   };
