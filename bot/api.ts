@@ -22,7 +22,7 @@ export function createBotApi(options: BotApiOptions): ApiFor {
   return (user, { idempotencyKey, language } = {}) => {
     const name = headerSafe(user.name);
     return createApiClient({
-      baseUrl: 'http://sphub.internal',
+      baseUrl: 'http://localhost',
       fetch: options.fetch,
       apiKey: options.internalToken,
       headers: {

@@ -6,13 +6,15 @@ import { createTestHub, type TestHub } from '../test/helpers/hub.js';
 import { botCredentialsFromEnv, createBotHosting, isLoopbackAddress, isLoopbackCaller } from './hosting.js';
 
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
+/** Without credentials the bot only replies on this machine (the Agents Playground's connector). */
+const LOCAL_SERVICE_URL = 'http://127.0.0.1:56150/';
 const APP_ID = '5f6d2b3e-0a4c-4f7e-9d0b-6c1e2a3b4c5d';
 
-const message = (text = 'help') => ({
+const message = (text = 'help', serviceUrl = SERVICE_URL) => ({
   type: 'message',
   id: 'msg-1',
   channelId: 'msteams',
-  serviceUrl: SERVICE_URL,
+  serviceUrl,
   from: { id: '29:user', name: 'Alex', aadObjectId: 'aad-hosting-test' },
   recipient: { id: `28:${APP_ID}`, name: 'SP Hub' },
   conversation: { id: 'a:hosting-test', conversationType: 'personal' },
@@ -37,38 +39,40 @@ describe('without Microsoft app credentials (local use)', () => {
     hub = await createTestHub();
   });
   afterAll(() => hub.close());
+  const local = () => message('help', LOCAL_SERVICE_URL);
+  const conversations = async () => (await hub.admin.teamsConversations()).length;
 
   it('says so in the start banner', () => {
     expect(hub.hub.banner('http://127.0.0.1:3978').join('\n')).toMatch(/Teams bot http:\/\/127\.0\.0\.1:3978\/api\/messages .*only callers on this machine/);
   });
 
   it('answers a loopback caller', async () => {
-    const res = await post(hub, message(), { remoteAddress: '127.0.0.1' });
+    const res = await post(hub, local(), { remoteAddress: '127.0.0.1' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { activities: { attachments: { content: { body: unknown[] } }[] }[] };
     expect(JSON.stringify(body.activities[0]!.attachments[0]!.content)).toContain('SP Hub in Teams');
   });
 
   it('accepts IPv6 and IPv4-mapped loopback', async () => {
-    expect((await post(hub, message(), { remoteAddress: '::1' })).status).toBe(200);
-    expect((await post(hub, message(), { remoteAddress: '::ffff:127.0.0.1' })).status).toBe(200);
+    expect((await post(hub, local(), { remoteAddress: '::1' })).status).toBe(200);
+    expect((await post(hub, local(), { remoteAddress: '::ffff:127.0.0.1' })).status).toBe(200);
   });
 
   it('refuses any other caller with 403 and says why', async () => {
     for (const remoteAddress of ['10.0.0.7', '192.168.1.20', '2001:db8::1']) {
-      const res = await post(hub, message(), { remoteAddress });
+      const res = await post(hub, local(), { remoteAddress });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/MICROSOFT_APP_ID/);
     }
   });
 
   it('refuses a caller behind a local proxy that forwards for someone else', async () => {
-    const res = await post(hub, message(), { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const res = await post(hub, local(), { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(res.status).toBe(403);
   });
 
   it('refuses a request whose peer is unknown', async () => {
-    expect((await post(hub, message())).status).toBe(403);
+    expect((await post(hub, local())).status).toBe(403);
   });
 
   it('answers bad bodies with 400, other methods with 405, never a 500', async () => {
@@ -80,8 +84,38 @@ describe('without Microsoft app credentials (local use)', () => {
   });
 
   it('refuses an oversized activity with 413', async () => {
-    const res = await post(hub, { ...message(), text: 'x'.repeat(1024 * 1024 + 10) }, { remoteAddress: '127.0.0.1' });
+    const res = await post(hub, { ...local(), text: 'x'.repeat(1024 * 1024 + 10) }, { remoteAddress: '127.0.0.1' });
     expect(res.status).toBe(413);
+  });
+
+  it('refuses what a web page can send: an Origin or a cross-site fetch (403), a body that is not JSON (415); nothing is stored', async () => {
+    const before = await conversations();
+    const update = { ...local(), conversation: { id: 'a:from-a-page', conversationType: 'personal' } };
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }] as Record<string, string>[]) {
+      const res = await post(hub, update, { remoteAddress: '127.0.0.1', headers });
+      expect(`${JSON.stringify(headers)} ${res.status}`).toBe(`${JSON.stringify(headers)} 403`);
+    }
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await post(hub, update, { remoteAddress: '127.0.0.1', headers: { 'content-type': type } });
+      expect(`${type} ${res.status}`).toBe(`${type} 415`);
+    }
+    expect(await conversations()).toBe(before);
+    // The same activity as a local server sends it is taken.
+    expect((await post(hub, update, { remoteAddress: '127.0.0.1', headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+    expect(await conversations()).toBe(before + 1);
+  });
+
+  it('replies only to a serviceUrl on this machine, and stores nothing for an activity naming another', async () => {
+    const before = await conversations();
+    for (const serviceUrl of [SERVICE_URL, 'http://10.0.0.5:8080/', 'http://127.0.0.1.evil.example/', 'http://user:pw@127.0.0.1/', 'file:///etc/passwd', 'not a url', 42]) {
+      const update = { ...local(), serviceUrl, conversation: { id: `a:elsewhere-${String(serviceUrl).length}`, conversationType: 'personal' } };
+      const res = await post(hub, update, { remoteAddress: '127.0.0.1' });
+      expect(`${String(serviceUrl)} ${res.status}`).toMatch(new RegExp(`^${String(serviceUrl).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} (403|400)$`));
+    }
+    expect(await conversations()).toBe(before);
+    for (const serviceUrl of ['http://localhost:3979/', 'http://[::1]:3979/', 'https://127.0.0.1/']) {
+      expect((await post(hub, message('help', serviceUrl), { remoteAddress: '127.0.0.1' })).status).toBe(200);
+    }
   });
 });
 
@@ -139,6 +173,7 @@ describe('with Microsoft app credentials', () => {
     ['a token for another bot', () => `Bearer ${token({ aud: 'another-app-id' })}`],
     ['an expired token', () => `Bearer ${token({ nbf: 1_600_000_000, exp: 1_600_003_600 })}`],
     ['a token for another service URL', () => `Bearer ${token({ serviceurl: 'https://attacker.example/' })}`],
+    ['a token without a service URL', () => `Bearer ${token({ serviceurl: undefined })}`],
   ])('refuses %s with 401', async (_what, header) => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const res = await post(hub, message(), { remoteAddress: '203.0.113.5', headers: { authorization: typeof header === 'function' ? header() : header } });
@@ -185,7 +220,7 @@ describe('settings and addresses', () => {
   it('keeps a failing turn from leaking its error and lets the bot apologize', async () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const hosting = createBotHosting({ credentials: null, onTurnError: (turn) => turn.sendActivity('Sorry, that failed.').then(() => undefined) });
-    const res = await hosting.handle(new Request('http://hub/api/messages', { method: 'POST', body: JSON.stringify(message()) }), '127.0.0.1', async () => {
+    const res = await hosting.handle(new Request('http://hub/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message('help', LOCAL_SERVICE_URL)) }), '127.0.0.1', async () => {
       throw new Error('secret internals');
     });
     quiet.mockRestore();

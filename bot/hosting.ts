@@ -19,6 +19,7 @@ export type { Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } fr
 
 export { botCredentialsFromEnv, type BotCredentials } from './credentials.js';
 import type { BotCredentials } from './credentials.js';
+import { activityServiceUrl, refuseBrowserRequest, refuseNonJson, refuseNonLoopbackServiceUrl, refuseServiceUrlMismatch, type EndpointRefusal } from './endpoint-rules.js';
 
 export type TurnLogic = (turn: TurnContext) => Promise<void>;
 
@@ -83,6 +84,10 @@ export function createBotHosting(options: BotHostingOptions): BotHosting {
         return problem(403, 'forbidden', 'The bot has no Microsoft app credentials configured, so it only accepts requests from this machine (loopback). Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to accept Bot Framework requests.');
       }
       if (request.method !== 'POST') return problem(405, 'invalid_input', 'Bot Framework activities are POSTed.');
+      // Before reading anything: a web page (any page the operator visits can reach 127.0.0.1) and
+      // a body a page can send without asking (text/plain, a form) get nowhere near the bot.
+      const refused = refuseBrowserRequest(request.headers) ?? refuseNonJson(request.headers);
+      if (refused) return refusal(refused);
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > maxBodyBytes) return problem(413, 'too_large', `The activity is larger than ${maxBodyBytes} bytes.`);
       const text = await request.text();
@@ -95,16 +100,28 @@ export function createBotHosting(options: BotHostingOptions): BotHosting {
       }
       if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'invalid_input', 'The request body is not a JSON activity.');
       if (typeof (body as { type?: unknown }).type !== 'string') return problem(400, 'invalid_input', 'The activity has no type.');
+      // The bot sends its replies to the activity's serviceUrl: without credentials only to this machine.
+      const serviceUrl = activityServiceUrl(body as Record<string, unknown>);
+      if (!(serviceUrl instanceof URL)) return refusal(serviceUrl);
+      if (!credentials) {
+        const elsewhere = refuseNonLoopbackServiceUrl(serviceUrl);
+        if (elsewhere) return refusal(elsewhere);
+      }
 
       const headers: Record<string, string> = {};
       request.headers.forEach((value, key) => (headers[key] = value));
       if (credentials) {
         // botbuilder answers some bad tokens (a wrong signature) with 500; checking first makes every one a 401.
+        let claim: string | null;
         try {
-          await auth.authenticateRequest(body as Activity, headers.authorization ?? '');
+          const result = await auth.authenticateRequest(body as Activity, headers.authorization ?? '');
+          claim = result.claimsIdentity.getClaimValue('serviceurl');
         } catch {
           return problem(401, 'unauthorized', 'The request does not carry a valid Bot Framework token.');
         }
+        // Checked here too, whatever kind of token botbuilder accepted: replies go only where the token says.
+        const mismatch = refuseServiceUrlMismatch(claim, (body as { serviceUrl?: unknown }).serviceUrl);
+        if (mismatch) return refusal(mismatch);
       }
       const res = new CollectedResponse();
       try {
@@ -137,6 +154,10 @@ export function isLoopbackCaller(request: Request, remoteAddress: string | undef
 export function isLoopbackAddress(address: string): boolean {
   const a = address.replace(/^::ffff:/i, '');
   return a === '::1' || a === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+function refusal(r: EndpointRefusal): Response {
+  return problem(r.status, r.code, r.message);
 }
 
 function problem(status: number, code: string, message: string): Response {

@@ -12,8 +12,10 @@ import { createAuthenticate } from './auth/authenticate.js';
 import { HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext, HubServices } from './context.js';
 import { bodyLimit } from './http/body-limit.js';
+import { ConcurrencyCap } from './http/concurrency-cap.js';
 import { docsPage } from './http/docs-page.js';
 import { HubError } from './http/errors.js';
+import { allowedHostNames, isAllowedHost } from './http/host-check.js';
 import { idempotency } from './http/idempotency.js';
 import { openApiDocument, Router, type RouteDoc } from './http/router.js';
 import { projectPath } from './paths.js';
@@ -63,6 +65,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const app = new Hono();
   app.onError(errorHandler);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  // Before anything else, on every path: a name the operator did not choose is a DNS-rebinding
+  // page (or a misrouted request), and gets nothing, not even the demo pages.
+  const hosts = allowedHostNames({ bindHost: config.host, publicUrl: config.publicUrl, extra: config.allowedHosts });
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? hostOfUrl(c.req.url);
+    if (!isAllowedHost(host, hosts)) {
+      return c.json(errorBody('misdirected', `This hub does not answer to the host name in this request. Add it to SPHUB_ALLOWED_HOSTS if it is yours.`), 421);
+    }
+    await next();
+  });
   // API answers are not cached. Set before the handler (answers built with c.json and the like
   // take it from there) and on the answer itself when a handler built its own Response, without
   // replacing it: hono's c.header() after the answer would copy its body into a new Response,
@@ -78,15 +90,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
     c.json(errorBody('too_large', `The file is larger than ${config.importLimitBytes} bytes; split it into smaller files.`), 413),
   );
   app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path.endsWith('/import') ? importLimit(c, next) : jsonLimit(c, next)));
-  app.use(`${API_PREFIX}/*`, idempotency(clock));
+  app.use(`${API_PREFIX}/*`, idempotency({ clock, store }));
 
   const authenticate = createAuthenticate(ctx);
+  const expensiveReads = new ConcurrencyCap(config.expensiveReadsPerKey);
   const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
   const jobs: Job[] = [];
   const seeds: (() => Promise<void>)[] = [];
   const banners: ((base: string) => string)[] = [];
   for (const area of options.areas ?? defaultAreas) {
-    const setup = await area.setup(ctx, { authenticate, router: () => new Router(authenticate) });
+    const setup = await area.setup(ctx, { authenticate, router: () => new Router(authenticate, expensiveReads) });
     for (const { prefix, router } of setup.routes ?? []) {
       app.route(`${API_PREFIX}${prefix}`, router.hono);
       mounted.push({ prefix, docs: router.docs });
@@ -136,6 +149,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   };
 }
 
+/** Node's "aborted" (ECONNRESET while reading the body) or an abort signal that fired. */
+function isClientAbort(error: Error, c: import('hono').Context): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error.message === 'aborted' && (code === 'ECONNRESET' || code === undefined)) return true;
+  return error.name === 'AbortError' && c.req.raw.signal?.aborted === true;
+}
+
+function hostOfUrl(url: string): string | undefined {
+  // The host part of an absolute URL, without parsing the whole URL on the hot path.
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+  return match?.[1];
+}
+
 function errorBody(code: ErrorBody['error']['code'], message: string, details?: ErrorBody['error']['details']): ErrorBody {
   return { error: { code, message, ...(details && { details }) } };
 }
@@ -143,6 +169,7 @@ function errorBody(code: ErrorBody['error']['code'], message: string, details?: 
 /** The one place errors become answers: the error shape of SPEC 2, never a stack trace. */
 function errorHandler(error: Error, c: import('hono').Context): Response {
   if (error instanceof HubError) {
+    if (error.retryAfterSeconds !== undefined) c.header('retry-after', String(error.retryAfterSeconds));
     // Said in the caller's language (Accept-Language) where the error has a catalog text.
     return c.json(errorBody(error.code, error.messageIn(languageFromHeader(c.req.header('accept-language'))), error.details), error.status as 400);
   }
@@ -150,6 +177,11 @@ function errorHandler(error: Error, c: import('hono').Context): Response {
     const status = error.status;
     const code = status === 413 ? 'too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status < 500 ? 'invalid_input' : 'internal';
     return c.json(errorBody(code, error.message || 'Request rejected.'), status);
+  }
+  if (isClientAbort(error, c)) {
+    // The client went away mid-request: nothing is wrong on our side and nobody reads the answer.
+    console.warn(`request aborted by the client: ${c.req.method} ${c.req.path}`);
+    return c.json(errorBody('invalid_input', 'The request was aborted before its body arrived.'), 400);
   }
   if (error.name === 'StoreError') {
     console.error('store error:', error.message);

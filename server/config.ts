@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedHosts } from './http/host-check.js';
 
 /** Everything an operator can set, from environment variables (documented in README.md). */
 export const HubConfig = z.object({
@@ -12,12 +13,21 @@ export const HubConfig = z.object({
   provisioningMs: z.number().int().min(0).default(10 * 60_000),
   /** Public URL of the hub, used in links on cards and mails. */
   publicUrl: z.string().optional(),
+  /** Host names (besides the bind address, localhost and publicUrl's host) the hub answers to; others get 421. */
+  allowedHosts: z.array(z.string()).default([]),
   /** Base URL of the VDC portal, used for "open in portal" links. */
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
   bodyLimitBytes: z.number().int().default(1024 * 1024),
   /** Largest CSV a `.../import` route accepts (10,000 customers are about 4 MB). */
   importLimitBytes: z.number().int().min(1).default(32 * 1024 * 1024),
+  /**
+   * How long a throttled wrong key waits for its 429 (a tarpit: the flood's connections are held
+   * on a timer instead of taking turns on the event loop with valid keys).
+   */
+  authFailureDelayMs: z.number().int().min(0).max(60_000).default(1000),
+  /** Exports, CSVs and batch health running at once per API key (more get 429). */
+  expensiveReadsPerKey: z.number().int().min(1).default(2),
   /** The first administrator and partner account, created in an empty store. */
   adminEmail: z.string().default('admin@northwind-msp.com'),
   /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
@@ -39,6 +49,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demo: flag(env.SPHUB_DEMO),
     provisioningMs: env.SPHUB_PROVISIONING_SECONDS ? Number(env.SPHUB_PROVISIONING_SECONDS) * 1000 : undefined,
     publicUrl: env.SPHUB_PUBLIC_URL,
+    allowedHosts: parseAllowedHosts(env.SPHUB_ALLOWED_HOSTS),
+    expensiveReadsPerKey: env.SPHUB_EXPENSIVE_READS_PER_KEY ? Number(env.SPHUB_EXPENSIVE_READS_PER_KEY) : undefined,
     portalUrl: env.SPHUB_PORTAL_URL,
     production: env.NODE_ENV === 'production',
     importLimitBytes: env.SPHUB_IMPORT_LIMIT_MB ? Math.round(Number(env.SPHUB_IMPORT_LIMIT_MB) * 1024 * 1024) : undefined,

@@ -16,6 +16,8 @@ const STATUS: Record<ErrorCode, number> = {
   too_large: 413,
   business_rule: 422,
   rate_limited: 429,
+  misdirected: 421,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 };
@@ -34,6 +36,8 @@ export function textIn(language: Language, text: LocalizedText): string {
 /** The one error type services throw; the app's onError turns it into the one error shape. */
 export class HubError extends Error {
   override name = 'HubError';
+  /** Sent as Retry-After with a 429 or 503. */
+  retryAfterSeconds?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -69,3 +73,4 @@ export const businessRule = (message: string, details?: FieldError[]) => new Hub
 /** 409 with its own code, so clients can say in their language that licence management is suspended. */
 export const licenseManagementSuspended = (message: string, details?: FieldError[]) => new HubError('license_management_suspended', message, details);
 export const forbidden = (message: string) => new HubError('forbidden', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) => Object.assign(new HubError('rate_limited', message), { retryAfterSeconds });

@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Permission } from '../../shared/schemas/common.js';
 import type { Principal } from '../auth/principal.js';
-import { forbidden, invalid } from './errors.js';
+import { ConcurrencyCap } from './concurrency-cap.js';
+import { forbidden, HubError, invalid, rateLimited } from './errors.js';
+import { isJsonContentType, parseStrictJson } from './strict-json.js';
 import { parseOrThrow } from './validate.js';
 
 export type HubEnv = { Variables: { principal: Principal } };
@@ -25,6 +27,11 @@ export interface RouteOptions<P, Q, B> {
   produces?: string;
   /** A non-JSON request body (a CSV import) that the handler reads itself, for the docs. */
   consumes?: string;
+  /**
+   * Work that grows with the data (exports, CSVs, batch health): capped per caller at once (429
+   * beyond). Routes producing CSV or ZIP count as expensive without saying so.
+   */
+  expensive?: boolean;
   tags?: string[];
 }
 
@@ -53,7 +60,11 @@ export class Router {
   readonly hono = new Hono<HubEnv>();
   readonly docs: RouteDoc[] = [];
 
-  constructor(private readonly authenticate: Authenticate) {}
+  constructor(
+    private readonly authenticate: Authenticate,
+    /** Expensive reads running at once per caller; without one, nothing is capped (tests of a lone router). */
+    private readonly expensiveReads: ConcurrencyCap | null = null,
+  ) {}
 
   get<P = unknown, Q = unknown>(path: string, options: RouteOptions<P, Q, never>, handler: (input: RouteInput<P, Q, never>) => unknown) {
     return this.add('get', path, options, handler);
@@ -83,7 +94,17 @@ export class Router {
       const params = options.params ? parseOrThrow(options.params, c.req.param(), 'params') : (c.req.param() as P);
       const query = options.query ? parseOrThrow(options.query, flatQuery(c), 'query') : (undefined as Q);
       const body = options.body ? parseOrThrow(options.body, await readJson(c), 'body') : (undefined as B);
-      const result = await handler({ params, query, body, principal, c });
+      // Checked after validation, so bad input is a 400 rather than a wait.
+      const release = this.expensiveReads && isExpensive(options) ? this.expensiveReads.tryAcquire(callerOf(principal)) : null;
+      if (this.expensiveReads && isExpensive(options) && !release) {
+        throw rateLimited(`At most ${this.expensiveReads.perKey} exports, CSVs or batch health requests run at once per API key; try again when one has finished.`, 1);
+      }
+      let result: unknown;
+      try {
+        result = await handler({ params, query, body, principal, c });
+      } finally {
+        release?.();
+      }
       if (result instanceof Response) return result;
       if (options.status === 204) return c.body(null, 204);
       return c.json(result as object, options.status ?? 200);
@@ -95,6 +116,14 @@ export class Router {
 export function permissionsOf(permission: RouteOptions<unknown, unknown, unknown>['permission']): readonly Permission[] {
   if (permission === 'public') return [];
   return typeof permission === 'string' ? [permission] : permission;
+}
+
+const isExpensive = (options: RouteOptions<unknown, unknown, unknown>) => options.expensive === true || options.produces === 'text/csv' || options.produces === 'application/zip';
+
+/** Whose turn it is: the API key, else the Teams user the bot acts for, else the user. */
+function callerOf(principal: Principal): string {
+  const actor = principal.actor as { apiKeyId?: string; teamsUserId?: string; userId: string | null; name: string };
+  return actor.apiKeyId ? `key:${actor.apiKeyId}` : actor.teamsUserId ? `teams:${actor.teamsUserId}` : actor.userId ? `user:${actor.userId}` : `name:${actor.name}`;
 }
 
 const anonymous: Principal = {
@@ -109,14 +138,26 @@ function flatQuery(c: Context): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * A JSON route's body: `application/json` (415 otherwise), valid UTF-8 and no key twice in one
+ * object (400 naming the problem), so what is stored is exactly what the client meant.
+ */
 async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalid('The request body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length === 0 || isBlank(bytes)) return undefined;
+  if (!isJsonContentType(c.req.header('content-type'))) {
+    throw new HubError('unsupported_media_type', `This route takes a JSON body: send it with Content-Type: application/json (got ${c.req.header('content-type') ? `"${c.req.header('content-type')!.slice(0, 80)}"` : 'none'}).`, [
+      { field: 'Content-Type', message: 'must be application/json' },
+    ]);
   }
+  const parsed = parseStrictJson(bytes);
+  if (!parsed.ok) throw invalid(`The request body ${parsed.field === 'body' ? '' : `key ${parsed.field} `}${parsed.problem}.`, [{ field: parsed.field, message: parsed.problem }]);
+  return parsed.value;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
 }
 
 /** Builds the OpenAPI 3.1 document from the routes' own schemas. */
@@ -124,7 +165,7 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { prefix, docs } of routes) {
     for (const { method, path, options } of docs) {
-      const full = `${prefix}${path === '/' ? '' : path}`.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+      const full = openApiPath(`${prefix}${path === '/' ? '' : path}`);
       const parameters: unknown[] = [];
       for (const [where, schema] of [['path', options.params], ['query', options.query]] as const) {
         const json = schema ? toSchema(schema, 'input') : null;
@@ -144,6 +185,7 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
         security: options.permission === 'public' ? [] : [{ apiKey: [] }],
         // x-permission: the most specific one (the last); x-permissions: all that are needed together.
         ...(options.permission !== 'public' && { 'x-permission': permissionsOf(options.permission).at(-1), 'x-permissions': permissionsOf(options.permission) }),
+        ...(isExpensive(options as RouteOptions<unknown, unknown, unknown>) && { 'x-expensive': true, description: 'Expensive: a few run at once per API key; more are answered 429 with Retry-After.' }),
         parameters,
         ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
         ...(options.consumes && { requestBody: { required: true, content: { [options.consumes]: { schema: { type: 'string' } } } } }),
@@ -180,6 +222,32 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
     },
     paths,
   };
+}
+
+/**
+ * A hono path as an OpenAPI path: `:name` and `:name{pattern}` become `{name}`. Patterns may hold
+ * braces of their own (`{[0-9]{4}}`), so they are skipped by counting, not by a regular expression.
+ */
+export function openApiPath(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const name = path[i] === ':' ? /^[A-Za-z0-9_]+/.exec(path.slice(i + 1))?.[0] : undefined;
+    if (!name) {
+      out += path[i];
+      continue;
+    }
+    out += `{${name}}`;
+    i += name.length;
+    if (path[i + 1] === '{') {
+      let depth = 0;
+      for (i += 1; i < path.length; i++) {
+        if (path[i] === '\\') i += 1;
+        else if (path[i] === '{') depth += 1;
+        else if (path[i] === '}' && --depth === 0) break;
+      }
+    }
+  }
+  return out;
 }
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

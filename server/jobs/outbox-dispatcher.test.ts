@@ -393,30 +393,55 @@ describe('channels registered by other areas (the bot)', () => {
 });
 
 describe('keeping the outbox small', () => {
-  it('moves delivered messages to the history file after the retention, and keeps dead ones longer', async () => {
-    const t = await hub({ env: { SPHUB_OUTBOX_RETAIN_DAYS: '2' } });
+  it('moves dead messages to the history after a short while and delivered ones after the retention, counting the dead in their destination', async () => {
+    const t = await hub({ env: { SPHUB_OUTBOX_RETAIN_DAYS: '2', SPHUB_OUTBOX_DEAD_RETAIN_MINUTES: '15' } });
     const ok = hook('prune-ok');
     const gone = hook('prune-gone', always(410));
-    await contacts(t, [teams(ok), teams(gone)]);
+    const [, goneContact] = await contacts(t, [teams(ok), teams(gone)]);
     await failures(t, 3);
     await runOutbox(dispatcher(t), clock);
     const day = clock.now().toISOString();
     expect(messages(t).map((m) => m.state).sort()).toEqual(['dead', 'dead', 'dead', 'delivered', 'delivered', 'delivered']);
     expect(messages(t).filter((m) => m.state === 'delivered').every((m) => m.payload === null)).toBe(true); // content dropped once sent
 
-    clock.advance(DAY);
+    clock.advance(10 * 60_000);
     expect(await dispatcher(t).housekeeping()).toBe(0);
-    clock.advance(2 * DAY);
+    clock.advance(10 * 60_000);
     expect(await dispatcher(t).housekeeping()).toBe(3);
-    expect(messages(t).map((m) => m.state)).toEqual(['dead', 'dead', 'dead']);
-    const history = await t.hub.ctx.logs.read<{ id: string; state: string; payload?: unknown }>(historyFile(day));
-    expect(history.map((h) => h.state)).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(history.every((h) => !('payload' in h))).toBe(true);
-    expect((await t.admin.outbox({ state: 'delivered' })).total).toBe(0);
+    expect(messages(t).map((m) => m.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    const page = await t.admin.outbox();
+    expect(page.destinations).toEqual([expect.objectContaining({ state: 'failing', messages: 3, recipient: expect.objectContaining({ contactId: goneContact!.id }) })]);
 
-    clock.advance(30 * DAY);
+    clock.advance(3 * DAY);
     expect(await dispatcher(t).housekeeping()).toBe(3);
     expect(messages(t)).toHaveLength(0);
+    const history = await t.hub.ctx.logs.read<{ id: string; state: string; payload?: unknown }>(historyFile(day));
+    expect(history.map((h) => h.state).sort()).toEqual(['dead', 'dead', 'dead', 'delivered', 'delivered', 'delivered']);
+    expect(history.every((h) => !('payload' in h))).toBe(true);
+  });
+
+  it('keeps at most SPHUB_OUTBOX_KEEP_FINISHED finished messages in the store, whatever their age', async () => {
+    const t = await hub({ env: { SPHUB_OUTBOX_KEEP_FINISHED: '10' } });
+    await contacts(t, [teams(hook('bounded-ok'))]);
+    await failures(t, 40);
+    await runOutbox(dispatcher(t), clock);
+    await dispatcher(t).housekeeping();
+    expect(messages(t).length).toBeLessThanOrEqual(10);
+    expect((await t.admin.outbox()).counts.delivered).toBe(messages(t).length);
+  });
+
+  it('holds one mail per contact while no SMTP server is configured: the rest go to the history, counted in one visible state', async () => {
+    const t = await hub();
+    const [mail] = await contacts(t, [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed'] }]);
+    await failures(t, 50);
+    await runOutbox(dispatcher(t), clock);
+    const stored = messages(t);
+    expect(stored.map((m) => m.state)).toEqual(['undeliverable-no-smtp']);
+    const page = await t.admin.outbox();
+    expect(page.destinations).toEqual([expect.objectContaining({ state: 'undeliverable-no-smtp', messages: 50, recipient: expect.objectContaining({ contactId: mail!.id }) })]);
+    const history = await t.hub.ctx.logs.read<{ state: string }>(historyFile(clock.now().toISOString()));
+    expect(history).toHaveLength(49);
+    expect(history.every((h) => h.state === 'undeliverable-no-smtp')).toBe(true);
   });
 });
 

@@ -4,14 +4,16 @@ import type { Job } from '../area.js';
 import type { HubContext } from '../context.js';
 import { postWebhook, sendMail, type SendResult } from '../services/notifications/delivery.js';
 import type { OutboxOptions } from '../services/notifications/options.js';
+import { destinationKey, noteUndelivered, outboxDestinations } from '../services/notifications/destination-states.js';
 import { DueQueue } from '../services/notifications/due-queue.js';
 import { historyFile, outboxMessages, publicMessage, type OutboxRecord } from '../services/notifications/outbox.js';
 import { RateLimiter } from '../services/notifications/rate-limit.js';
 import { retryDelay } from '../services/notifications/retry.js';
 import type { OutboxSource } from '../services/notifications/interfaces.js';
 
-const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
-const PRUNE_BATCH = 2000;
+const HOUSEKEEPING_EVERY_MS = 60_000;
+/** Finished messages moved to the history in one go at most (a backlog takes a few rounds). */
+const PRUNE_BATCH = 5000;
 
 /**
  * Delivers the outbox. Each due message (pending, or failed-retrying whose time has come) is
@@ -141,7 +143,8 @@ export class OutboxDispatcher implements Job {
         await this.recover();
         const { wakeAt } = this.launch();
         this.wakeAt(wakeAt);
-        if (this.ctx.clock.now().getTime() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) await this.housekeeping();
+        // Every minute, and at once when finished messages pile up past the bound.
+        if (this.ctx.clock.now().getTime() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS || this.service.outbox.finished > this.options.keepFinished) await this.housekeeping();
       } while (this.pumpAgain && !this.stopping);
     } catch (error) {
       console.error('outbox: dispatching failed:', error);
@@ -183,7 +186,13 @@ export class OutboxDispatcher implements Job {
           changes.push({ ...record, state: 'undeliverable-no-smtp', nextAttemptAt: null, updatedAt: now });
         }
       }
-      if (changes.length) await this.ctx.store.write((tx) => changes.forEach((c) => tx.put(outboxMessages, c)));
+      // With SMTP configured again, mail destinations work: their "no SMTP" state goes.
+      const working = smtp ? [...this.ctx.store.all(outboxDestinations)].filter((d) => d.state === 'undeliverable-no-smtp') : [];
+      if (changes.length || working.length)
+        await this.ctx.store.write((tx) => {
+          changes.forEach((c) => tx.put(outboxMessages, c));
+          working.forEach((d) => tx.delete(outboxDestinations, d.id));
+        });
     })();
     return this.recovering;
   }
@@ -331,6 +340,9 @@ export class OutboxDispatcher implements Job {
     const at = now.toISOString();
     if (result.outcome === 'delivered') {
       await this.update(record.id, (r) => ({ ...r, state: 'delivered', deliveredAt: at, nextAttemptAt: null, lastError: null, payload: null }));
+      // The destination works: it is no longer listed as failing.
+      const failing = destinationKey(record.recipient);
+      if (this.ctx.store.get(outboxDestinations, failing)) await this.ctx.store.write((tx) => tx.delete(outboxDestinations, failing)).catch(() => undefined);
       return;
     }
     const error: DeliveryError = { at, message: result.message, ...(result.status !== undefined && { status: result.status }) };
@@ -404,22 +416,27 @@ export class OutboxDispatcher implements Job {
   }
 
   /**
-   * Keeps the collection small: delivered messages older than the retention (dead ones, and mail
-   * still waiting for SMTP, after 30 days) move to the append-only history file of the day they
-   * ended, then leave the store.
+   * Keeps the collection bounded: delivered messages older than the retention, dead ones (and
+   * mail held for want of SMTP) after a short while, and, past `keepFinished` finished messages,
+   * the oldest of them, move to the append-only history file of the day they ended, then leave
+   * the store. A dead message is counted in its destination's state as it goes.
    */
   async housekeeping(): Promise<number> {
     const now = this.ctx.clock.now().getTime();
     this.lastHousekeeping = now;
     this.limiter.sweep(now);
-    const old: OutboxRecord[] = [];
+    const finished: { record: OutboxRecord; endedAt: number }[] = [];
     for (const record of this.ctx.store.all(outboxMessages)) {
+      const endedAt = record.state === 'delivered' ? record.deliveredAt : record.state === 'dead' || record.state === 'undeliverable-no-smtp' ? record.updatedAt : null;
+      if (endedAt) finished.push({ record, endedAt: Date.parse(endedAt) });
+    }
+    finished.sort((a, b) => a.endedAt - b.endedAt);
+    const beyondBound = Math.max(0, finished.length - this.options.keepFinished);
+    const old: OutboxRecord[] = [];
+    for (const [i, { record, endedAt }] of finished.entries()) {
       if (old.length >= PRUNE_BATCH) break;
-      // Mail that never found an SMTP server goes after as long as dead messages do.
-      const endedAt = record.state === 'delivered' ? record.deliveredAt : record.state === 'dead' ? record.updatedAt : record.state === 'undeliverable-no-smtp' ? record.createdAt : null;
-      if (!endedAt) continue;
       const retain = record.state === 'delivered' ? this.options.retainDeliveredMs : this.options.retainDeadMs;
-      if (now - Date.parse(endedAt) > retain) old.push(record);
+      if (i < beyondBound || now - endedAt > retain) old.push(record);
     }
     if (old.length === 0) return 0;
     const byDay = new Map<string, ReturnType<typeof publicMessage>[]>();
@@ -429,10 +446,13 @@ export class OutboxDispatcher implements Job {
     }
     // History first: a crash in between leaves a message in both places, never in neither.
     for (const [day, records] of byDay) await this.ctx.logs.append(historyFile(day), records);
+    const at = new Date(now).toISOString();
     await this.ctx.store.write((tx) => {
       for (const record of old) {
         const current = tx.get(outboxMessages, record.id);
-        if (current && current.state === record.state && current.updatedAt === record.updatedAt) tx.delete(outboxMessages, record.id);
+        if (!current || current.state !== record.state || current.updatedAt !== record.updatedAt) continue;
+        tx.delete(outboxMessages, record.id);
+        if (record.state === 'dead') noteUndelivered(tx, record.recipient, { state: 'failing', reason: record.lastError?.message ?? 'the message could not be delivered', at, summary: record.summary });
       }
     });
     return old.length;
@@ -441,6 +461,5 @@ export class OutboxDispatcher implements Job {
 
 /** The destination a message waits in line for: one contact (of the partner or a customer) or one channel subscriber. */
 function destinationOf(record: OutboxRecord): string {
-  const r = record.recipient;
-  return `${r.scope}|${r.channel ?? ''}|${r.customerId ?? ''}|${r.contactId}`;
+  return destinationKey(record.recipient);
 }

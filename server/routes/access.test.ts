@@ -28,7 +28,7 @@ describe('access: account, roles, users, API keys, audit', () => {
     expect((await rejection(t.admin.deleteRole(ADMINISTRATOR_ROLE_ID))).status).toBe(422);
     expect((await rejection(t.admin.updateRole(ADMINISTRATOR_ROLE_ID, { permissions: ['monitoring'] }))).status).toBe(422);
     expect((await rejection(t.admin.updateRole(ADMINISTRATOR_ROLE_ID, { name: 'Boss' }))).status).toBe(422);
-    const [admin] = await t.admin.roles();
+    const [admin] = (await t.admin.roles()).items;
     expect(admin).toMatchObject({ id: ADMINISTRATOR_ROLE_ID, builtIn: true });
     expect(admin!.permissions).toHaveLength(6);
   });
@@ -72,7 +72,7 @@ describe('access: account, roles, users, API keys, audit', () => {
     const me = await client.me();
     expect(me.user.id).toBe(userId);
     expect(me.permissions).toEqual(['monitoring']);
-    const keys = await t.admin.apiKeys();
+    const keys = (await t.admin.apiKeys()).items;
     const key = keys.find((k) => k.userId === userId)!;
     expect(key).not.toHaveProperty('secret');
     expect(key).not.toHaveProperty('hash');
@@ -88,7 +88,7 @@ describe('access: account, roles, users, API keys, audit', () => {
     const { client, userId } = await t.userWith(['customerManagement']);
     const own = await client.createApiKey({ name: 'laptop' });
     expect(own.userId).toBe(userId);
-    expect((await client.apiKeys()).every((k) => k.userId === userId)).toBe(true);
+    expect((await client.apiKeys()).items.every((k) => k.userId === userId)).toBe(true);
     const other = await rejection(client.createApiKey({ name: 'sneaky', userId: 'usr_admin' }));
     expect(other.status).toBe(403);
     expect(other.message).toContain('userManagement');
@@ -121,7 +121,7 @@ describe('access: account, roles, users, API keys, audit', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(await second.json()).toEqual(await first.json());
-    expect((await t.admin.roles()).filter((r) => r.name === 'Once')).toHaveLength(1);
+    expect((await t.admin.roles({ q: 'Once' })).items.filter((r) => r.name === 'Once')).toHaveLength(1);
     const reused = await t.admin.raw('POST', '/roles', { body: { name: 'Other', permissions: [] }, idempotencyKey: 'k-1' }).catch((e: ApiError) => e);
     expect((reused as ApiError).status).toBe(409);
   });

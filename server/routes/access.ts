@@ -44,7 +44,7 @@ export const accessArea: Area = {
     const me = router().get('/', { summary: 'The caller: user and effective permissions', permission: 'monitoring', response: Me }, ({ principal }) => access.me(principal));
 
     const roles = router()
-      .get('/', { summary: 'List roles', permission: 'siteSettings', response: z.array(Role) }, () => access.listRoles())
+      .get('/', { summary: 'List roles (built-in first, then by name)', permission: 'siteSettings', query: PageQuery, response: Page(Role) }, ({ query }) => access.pageRoles(query))
       .get('/:id', { summary: 'One role', permission: 'siteSettings', params: ById, response: Role }, ({ params }) => access.role(params.id))
       .post('/', { summary: 'Create a role', permission: MANAGE_USERS, body: RoleInput, response: Role, status: 201 }, ({ principal, body }) => access.createRole(principal, body))
       .patch('/:id', { summary: 'Rename a role or change its permissions', permission: MANAGE_USERS, params: ById, body: RoleUpdate, response: Role }, ({ principal, params, body }) =>
@@ -69,7 +69,9 @@ export const accessArea: Area = {
       );
 
     const apiKeys = router()
-      .get('/', { summary: 'Your API keys (all keys with userManagement)', permission: 'monitoring', response: z.array(ApiKey) }, ({ principal }) => access.listApiKeys(principal))
+      .get('/', { summary: 'Your API keys (all keys with userManagement), newest first', permission: 'monitoring', query: PageQuery, response: Page(ApiKey) }, ({ principal, query }) =>
+        access.pageApiKeys(principal, query),
+      )
       .post('/', { summary: 'Create an API key; the secret is in this answer only', permission: 'monitoring', body: ApiKeyInput, response: ApiKeyCreated, status: 201 }, ({ principal, body }) =>
         access.createApiKey(principal, body),
       )

@@ -20,6 +20,7 @@ export function customerHealthRouter({ health, backup }: BackupParts, router: Ro
         permission: 'monitoring',
         body: HealthRequest,
         response: HealthAnswer,
+        expensive: true,
         tags: ['health'],
       },
       // Sent as built: the health service keeps each customer's answer serialized.

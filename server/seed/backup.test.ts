@@ -72,7 +72,7 @@ describe('the benchmark generator', () => {
     expect(result.logRecords).toBeGreaterThan(result.sessions * 5);
     expect(await readdir(join(dir, 'sessions'))).toHaveLength(36);
 
-    const hub = await createApp({ clock: new FakeClock(now), config: { dataDir: dir, demo: false, adminKey: ADMIN_KEY, env: { SPHUB_SCHEDULER: 'off' } } });
+    const hub = await createApp({ clock: new FakeClock(now), config: { dataDir: dir, demo: false, adminKey: ADMIN_KEY, allowedHosts: ['hub.test'], env: { SPHUB_SCHEDULER: 'off' } } });
     try {
       const fetch = ((input: string, init?: RequestInit) => hub.app.request(input, init)) as typeof globalThis.fetch;
       const api = createApiClient({ baseUrl: 'http://hub.test', apiKey: ADMIN_KEY, fetch });

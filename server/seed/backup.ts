@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DAY, HOUR, MINUTE } from '../../shared/domain/clock.js';
 import { applyFinish, applyStart, applyDisable, newPolicy, nextScheduledRun } from '../../shared/domain/policy-rules.js';
@@ -23,6 +23,7 @@ import { newId } from '../ids.js';
 import { backupJob } from '../jobs/runner.js';
 import { planSession, renderPlan, SIMULATED_RUNNER_NAME, type SessionPlan } from '../jobs/runner-simulated.js';
 import { customers as customersCollection } from '../services/customer-collection.js';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/file-modes.js';
 import { AlertService } from '../services/backup/alert-service.js';
 import { CustomerDirectory } from '../services/backup/customer-directory.js';
 import { PolicyIndex } from '../services/backup/policy-index.js';
@@ -335,7 +336,7 @@ export async function generateBackupHistory(options: GenerateOptions): Promise<{
   const withLogs = options.logs ?? true;
   const random = seededRandom(options.seed ?? 7);
   const customers = [...options.store.all(customersCollection)].filter((c) => c.status !== 'offboarded');
-  await mkdir(join(options.dir, 'sessions'), { recursive: true });
+  await mkdirPrivate(join(options.dir, 'sessions'));
   const daily = new Map<string, DailyFigures>();
   let sessions = 0;
   let logRecords = 0;
@@ -358,7 +359,7 @@ export async function generateBackupHistory(options: GenerateOptions): Promise<{
       const base = { ...basePolicy(customer, template, firstSlot - HOUR, 24), name: p < TEMPLATES.length ? template.name : `${template.name} ${p + 1}` };
       const result = buildHistory(base, customer, { now, firstSlot, seed: options.seed ?? 7, outcome: () => 'random', includeLogs: withLogs });
       const lines = [...result.logs.map((l) => JSON.stringify(logLine(l))), ...result.sessions.map((s) => JSON.stringify(sessionLine(s)))];
-      writes.push(writeFile(join(options.dir, sessionFile(result.policy.id)), lines.join('\n') + '\n'));
+      writes.push(writeFile(join(options.dir, sessionFile(result.policy.id)), lines.join('\n') + '\n', { mode: PRIVATE_FILE_MODE }));
       sessions += result.sessions.length;
       logRecords += result.logs.length;
       for (const s of result.sessions) {

@@ -136,6 +136,11 @@ export class AccessService {
     return [...this.ctx.store.all(roles)].sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name));
   }
 
+  pageRoles(query: { q?: string | undefined; page: number; pageSize: number }): Page<Role> {
+    const q = query.q?.toLowerCase();
+    return pageOf(q ? this.listRoles().filter((r) => r.name.toLowerCase().includes(q)) : this.listRoles(), query);
+  }
+
   role(id: string): Role {
     const role = this.ctx.store.get(roles, id);
     if (!role) throw notFound('Role', id);
@@ -283,6 +288,12 @@ export class AccessService {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  pageApiKeys(principal: Principal, query: { q?: string | undefined; page: number; pageSize: number }): Page<ApiKey> {
+    const q = query.q?.toLowerCase();
+    const keys = this.listApiKeys(principal);
+    return pageOf(q ? keys.filter((k) => `${k.name} ${k.prefix}`.toLowerCase().includes(q)) : keys, query);
+  }
+
   async createApiKey(principal: Principal, input: { name: string; userId?: string | undefined }): Promise<ApiKeyCreated> {
     const userId = input.userId ?? principal.user?.id;
     if (!userId) throw businessRule('Name the user the key belongs to.', [{ field: 'userId', message: 'is required here' }]);
@@ -343,4 +354,9 @@ declare module '../context.js' {
   interface HubServices {
     access: AccessService;
   }
+}
+
+function pageOf<T>(items: T[], query: { page: number; pageSize: number }): Page<T> {
+  const start = (query.page - 1) * query.pageSize;
+  return { items: items.slice(start, start + query.pageSize), total: items.length, page: query.page, pageSize: query.pageSize };
 }

@@ -14,37 +14,53 @@ export interface AuditQuery {
   pageSize: number;
 }
 
+/** Entries kept in memory at most; a busy hub's older entries of the two months are read from their files when asked for. */
+export const AUDIT_IN_MEMORY = 20_000;
+
 /**
  * Who changed what, when, and through which channel. Entries are appended to a file per
- * month; the current and previous months are kept in memory for queries.
+ * month; queries cover the current and previous months. The newest entries are kept in memory
+ * (at most AUDIT_IN_MEMORY, so memory does not grow with the hub's activity); when older ones
+ * have been let go, a query reads the two months' files.
  */
 export class AuditLog {
   private entries: AuditEntry[] = [];
+  /** Some entries of the two months are no longer in memory. */
+  private truncated = false;
 
   constructor(
     private readonly logs: AppendLog,
     private readonly clock: Clock,
+    private readonly maxInMemory = AUDIT_IN_MEMORY,
   ) {}
 
   async load(): Promise<void> {
-    const now = this.clock.now();
-    const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    this.entries = [...(await this.logs.read<AuditEntry>(auditFile(previous))), ...(await this.logs.read<AuditEntry>(auditFile(now)))];
+    this.entries = await this.readMonths();
+    this.truncated = false;
+    this.trim(this.maxInMemory);
   }
 
   async record(actor: Actor, action: string, target: AuditEntry['target'], details?: Record<string, unknown>): Promise<AuditEntry> {
     const entry: AuditEntry = { id: newId('aud'), at: this.clock.now().toISOString(), actor, action, target, ...(details && { details }) };
     this.entries.push(entry);
+    // Trimmed in steps, so recording stays cheap.
+    if (this.entries.length > this.maxInMemory * 1.25) this.trim(this.maxInMemory);
     await this.logs.append(auditFile(this.clock.now()), [entry]);
     return entry;
   }
 
+  /** Entries held in memory now (bounded). */
+  get inMemory(): number {
+    return this.entries.length;
+  }
+
   /** Newest first. */
-  list(query: AuditQuery): Page<AuditEntry> {
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const entries = this.truncated ? await this.readMonths() : this.entries;
     const q = query.q?.toLowerCase();
     const matches: AuditEntry[] = [];
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i]!;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]!;
       if (query.action && e.action !== query.action) continue;
       if (query.targetType && e.target.type !== query.targetType) continue;
       if (query.targetId && e.target.id !== query.targetId) continue;
@@ -54,6 +70,18 @@ export class AuditLog {
     }
     const start = (query.page - 1) * query.pageSize;
     return { items: matches.slice(start, start + query.pageSize), total: matches.length, page: query.page, pageSize: query.pageSize };
+  }
+
+  private async readMonths(): Promise<AuditEntry[]> {
+    const now = this.clock.now();
+    const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    return [...(await this.logs.read<AuditEntry>(auditFile(previous))), ...(await this.logs.read<AuditEntry>(auditFile(now)))];
+  }
+
+  private trim(max: number): void {
+    if (this.entries.length <= max) return;
+    this.entries.splice(0, this.entries.length - max);
+    this.truncated = true;
   }
 }
 

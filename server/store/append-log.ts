@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from './file-modes.js';
 
 export interface AppendLogOptions {
   /** Files kept open between appends; the least recently appended one is closed past this. */
@@ -119,7 +120,7 @@ export class AppendLog {
       try {
         const path = join(this.dir!, file);
         if (!this.checked.has(file)) {
-          await mkdir(dirname(path), { recursive: true });
+          await mkdirPrivate(dirname(path));
           await cutTornTail(path);
           this.checked.add(file);
         }
@@ -148,7 +149,7 @@ export class AppendLog {
   private async acquire(file: string, path: string): Promise<OpenFile> {
     let entry = this.handles.get(file);
     if (entry) this.handles.delete(file);
-    else entry = { handle: await open(path, 'a'), busy: false, usedAt: 0 };
+    else entry = { handle: await open(path, 'a', PRIVATE_FILE_MODE), busy: false, usedAt: 0 };
     if (!this.closed) this.handles.set(file, entry);
     entry.busy = true;
     return entry;

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from './file-modes.js';
 
 /**
  * A lowdb adapter that never leaves a half-written file: it writes a temp file, fsyncs it,
@@ -33,9 +34,9 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 }
 
 export async function writeFileDurably(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdirPrivate(dirname(path));
   const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w');
+  const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

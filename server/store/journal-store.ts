@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AtomicJsonFile, syncDir } from './atomic-json-file.js';
 import { collectionNamed, type Collection } from './collection.js';
+import { mkdirPrivate, preparePrivateDataDir, PRIVATE_FILE_MODE } from './file-modes.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from './store.js';
 
 export const STORE_FORMAT = 'sp-hub-store';
@@ -197,9 +198,9 @@ export class JournalStore implements Store {
   private async currentJournal(): Promise<FileHandle> {
     if (this.journal) return this.journal;
     const dir = join(this.dir!, 'journal');
-    await mkdir(dir, { recursive: true });
+    await mkdirPrivate(dir);
     this.journalIndex += 1;
-    this.journal = await open(join(dir, journalName(this.journalIndex)), 'a');
+    this.journal = await open(join(dir, journalName(this.journalIndex)), 'a', PRIVATE_FILE_MODE);
     this.journalBytes = 0;
     await syncDir(dir);
     return this.journal;
@@ -227,7 +228,8 @@ export class JournalStore implements Store {
   }
 
   private async load(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+    const tightened = await preparePrivateDataDir(dir);
+    if (tightened) console.warn(tightened);
     const path = join(dir, 'hub.json');
     this.low = new Low<Snapshot>(new AtomicJsonFile(path, (bytes) => parseSnapshot(bytes, path), serializeSnapshot), emptySnapshot());
     await this.low.read();
@@ -238,7 +240,7 @@ export class JournalStore implements Store {
       for (const doc of docs) table.set((doc as { id: string }).id, doc as { id: string });
     }
     const journalDir = join(dir, 'journal');
-    await mkdir(journalDir, { recursive: true });
+    await mkdirPrivate(journalDir);
     const files = await listJournals(journalDir);
     let replayedBytes = 0;
     for (const [index, file] of files.entries()) {

@@ -6,7 +6,7 @@ export const accessApi = (request: Request) => ({
   account: () => request<Account>('GET', '/account'),
   updateAccount: (displayName: string) => request<Account>('PUT', '/account', { body: { displayName } }),
   me: () => request<Me>('GET', '/me'),
-  roles: () => request<Role[]>('GET', '/roles'),
+  roles: (query: { q?: string; page?: number; pageSize?: number } = {}) => request<Page<Role>>('GET', '/roles', { query }),
   createRole: (input: RoleInput) => request<Role>('POST', '/roles', { body: input }),
   updateRole: (id: string, input: Partial<RoleInput>) => request<Role>('PATCH', `/roles/${seg(id)}`, { body: input }),
   deleteRole: (id: string) => request<void>('DELETE', `/roles/${seg(id)}`),
@@ -16,7 +16,7 @@ export const accessApi = (request: Request) => ({
   updateUser: (id: string, input: { firstName?: string; lastName?: string; roleIds?: string[] }) => request<User>('PATCH', `/users/${seg(id)}`, { body: input }),
   deleteUser: (id: string) => request<void>('DELETE', `/users/${seg(id)}`),
   bulkRoles: (input: Partial<BulkRoles> & { userIds: string[] }) => request<User[]>('POST', '/users/bulk-roles', { body: input }),
-  apiKeys: () => request<ApiKey[]>('GET', '/api-keys'),
+  apiKeys: (query: { q?: string; page?: number; pageSize?: number } = {}) => request<Page<ApiKey>>('GET', '/api-keys', { query }),
   createApiKey: (input: { name: string; userId?: string }) => request<ApiKeyCreated>('POST', '/api-keys', { body: input }),
   revokeApiKey: (id: string) => request<ApiKey>('POST', `/api-keys/${seg(id)}/revoke`),
   audit: (query: { q?: string; action?: string; targetType?: string; targetId?: string; channel?: string; page?: number; pageSize?: number } = {}) =>

@@ -55,6 +55,8 @@ export const ErrorCode = z.enum([
   'too_large',
   'business_rule',
   'rate_limited',
+  'misdirected',
+  'unsupported_media_type',
   'unavailable',
   'internal',
 ]);

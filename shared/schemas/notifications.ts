@@ -291,8 +291,28 @@ export const OutboxQuery = PageQuery.extend({
 });
 export type OutboxQuery = z.input<typeof OutboxQuery>;
 
+/**
+ * A destination that is not working (mail without an SMTP server, messages that died): one state
+ * per destination, counting its messages, instead of a stored copy of each.
+ */
+export const OutboxDestinationState = z.object({
+  /** The destination: scope, channel, customer and contact. */
+  id: z.string(),
+  recipient: Recipient,
+  state: z.enum(['undeliverable-no-smtp', 'failing']),
+  reason: z.string(),
+  since: IsoDateTime,
+  lastAt: IsoDateTime,
+  /** Messages for this destination that did not go out and were moved to the history. */
+  messages: z.number().int().min(0),
+  lastSummary: z.string(),
+});
+export type OutboxDestinationState = z.infer<typeof OutboxDestinationState>;
+
 export const OutboxPage = Page(OutboxMessage).extend({
   /** Messages per state over the whole outbox (not only this page). */
   counts: z.record(OutboxState, z.number().int()),
+  /** Destinations that are not working, with how many of their messages went to the history. */
+  destinations: z.array(OutboxDestinationState),
 });
 export type OutboxPage = z.infer<typeof OutboxPage>;

@@ -27,8 +27,7 @@ export async function runCrash(kills = 100, seed = 7) {
       const hub = await startHub(env);
       startTotal += hub.startMs;
       // Everything acknowledged before must have survived the previous kill.
-      const res = await fetch(`${hub.base}/api/v1/roles`, { headers });
-      const present = new Set(((await res.json()) as { name: string }[]).map((r) => r.name));
+      const present = await roleNames(hub.base, headers);
       for (const name of acked) if (!present.has(name)) lost += 1;
       if (lost > 0) {
         console.error(`round ${round}: ${lost} acknowledged writes are missing`);
@@ -55,8 +54,7 @@ export async function runCrash(kills = 100, seed = 7) {
       if ((round + 1) % 10 === 0) console.log(`  ${round + 1} kills, ${acked.size} acknowledged writes, ${lost} lost`);
     }
     const final = await startHub(env);
-    const roles = (await (await fetch(`${final.base}/api/v1/roles`, { headers })).json()) as { name: string }[];
-    const present = new Set(roles.map((r) => r.name));
+    const present = await roleNames(final.base, headers);
     lost = [...acked].filter((n) => !present.has(n)).length;
     await final.kill('SIGTERM');
     const result = { kills, attemptedWrites: attempted, acknowledgedWrites: acked.size, lostWrites: lost, meanRestartMs: Math.round(startTotal / kills) };
@@ -64,6 +62,16 @@ export async function runCrash(kills = 100, seed = 7) {
     return result;
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every role's name, page by page. */
+async function roleNames(base: string, headers: Record<string, string>): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (let page = 1; ; page++) {
+    const res = (await (await fetch(`${base}/api/v1/roles?pageSize=200&page=${page}`, { headers })).json()) as { items: { name: string }[]; total: number };
+    for (const r of res.items) names.add(r.name);
+    if (res.items.length === 0 || page * 200 >= res.total) return names;
   }
 }
 

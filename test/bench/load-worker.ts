@@ -46,6 +46,7 @@ const instance = autocannon(
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
         bytesPerRequest: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
+        statuses: Object.fromEntries(Object.entries((result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
       }),
     );
   },

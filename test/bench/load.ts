@@ -10,6 +10,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   bytesPerRequest: number;
+  /** Answers per HTTP status. */
+  statuses?: Record<string, number>;
 }
 
 export interface LoadOptions {

@@ -73,7 +73,7 @@ export const E2E_ADMIN_KEY = 'sph_e2e_administrator_key_00000000000000';
 export async function startLoopbackHub(options: { clock?: Clock; seed?: boolean; port?: number } = {}): Promise<LoopbackHub> {
   const hub = await createApp({
     ...(options.clock && { clock: options.clock }),
-    config: { dataDir: null, demo: true, adminKey: E2E_ADMIN_KEY, provisioningMs: 60_000 },
+    config: { dataDir: null, demo: true, adminKey: E2E_ADMIN_KEY, provisioningMs: 60_000, allowedHosts: ['hub.test'] },
   });
   if (options.seed !== false) await hub.seedDemo();
   let server: ServerType | null = null;

@@ -24,7 +24,7 @@ export async function createTestHub(options: CreateAppOptions & { seed?: boolean
   const hub = await createApp({
     ...options,
     clock,
-    config: { dataDir: null, demo: false, provisioningMs: 1000, adminKey: ADMIN_KEY, ...options.config },
+    config: { dataDir: null, demo: false, provisioningMs: 1000, adminKey: ADMIN_KEY, allowedHosts: ['hub.test'], ...options.config },
   });
   if (options.seed) await hub.seedDemo();
   const fetchInProcess = ((input: string | URL | Request, init?: RequestInit) => hub.app.request(input as string, init)) as typeof fetch;

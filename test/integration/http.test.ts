@@ -50,7 +50,33 @@ describe('the API over real HTTP on loopback', () => {
   it('works end to end through the typed client', async () => {
     const api = createApiClient({ baseUrl: base, apiKey: ADMIN_KEY });
     const role = await api.createRole({ name: 'Over HTTP', permissions: ['customerManagement'] });
-    expect((await api.roles()).map((r) => r.id)).toContain(role.id);
+    expect((await api.roles({ pageSize: 200 })).items.map((r) => r.id)).toContain(role.id);
+  });
+
+  it('takes JSON bodies only as application/json, valid UTF-8 and without repeated keys, and changes nothing otherwise', async () => {
+    const names = async () => (await createApiClient({ baseUrl: base, apiKey: ADMIN_KEY }).roles({ pageSize: 200 })).items.map((r) => r.name);
+    const before = await names();
+    const post = (body: string | Uint8Array<ArrayBuffer>, contentType?: string) =>
+      fetch(`${base}/api/v1/roles`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(contentType && { 'content-type': contentType }) }, body });
+    const valid = JSON.stringify({ name: 'Strict body', permissions: [] });
+
+    const plain = await post(valid); // fetch labels a string body text/plain
+    expect(plain.status).toBe(415);
+    expect((await plain.json()).error).toMatchObject({ code: 'unsupported_media_type', details: [{ field: 'Content-Type', message: 'must be application/json' }] });
+    expect((await post(valid, 'application/x-www-form-urlencoded')).status).toBe(415);
+
+    const latin1 = new Uint8Array([...new TextEncoder().encode('{"name":"Caf'), 0xe9, ...new TextEncoder().encode('","permissions":[]}')]);
+    const badBytes = await post(latin1, 'application/json');
+    expect(badBytes.status).toBe(400);
+    expect((await badBytes.json()).error.message).toContain('not valid UTF-8');
+
+    const twice = await post('{"name":"First","name":"Second","permissions":[]}', 'application/json');
+    expect(twice.status).toBe(400);
+    expect((await twice.json()).error.details).toEqual([{ field: 'body.name', message: 'appears twice in one object ("name")' }]);
+
+    expect(await names()).toEqual(before);
+    const ok = await post(valid, 'application/json; charset=utf-8');
+    expect(ok.status).toBe(201);
   });
 
   it('answers errors in the one shape, with no stack trace', async () => {
@@ -108,4 +134,5 @@ describe('the API over real HTTP on loopback', () => {
     });
     expect(status).toBe(400);
   });
+
 });

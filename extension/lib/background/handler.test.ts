@@ -123,7 +123,7 @@ describe('the background handler', () => {
     expect(badge.at(-1)).toEqual({ count: null, state: 'unreachable' });
 
     fetchImpl = testHub.fetch;
-    const keys = await testHub.admin.apiKeys();
+    const keys = (await testHub.admin.apiKeys()).items;
     await testHub.admin.revokeApiKey(keys.find((k) => apiKey.startsWith(k.prefix))!.id);
     state = await h.refresh();
     expect(state.connection.state).toBe('unauthorized');

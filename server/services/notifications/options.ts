@@ -14,6 +14,8 @@ import { webhookPolicyFrom, type WebhookPolicy } from './webhook-policy.js';
  *   SPHUB_OUTBOX_MAX_DELAY_SECONDS (3600), SPHUB_OUTBOX_TIMEOUT_SECONDS (15),
  *   SPHUB_WEBHOOK_RATE_PER_SECOND (4), SPHUB_SMTP_RATE_PER_SECOND (10),
  *   SPHUB_OUTBOX_RETAIN_DAYS (3: delivered messages stay listed this long, then go to the history file)
+ *   SPHUB_OUTBOX_DEAD_RETAIN_MINUTES (15: dead messages stay listed and retryable this long)
+ *   SPHUB_OUTBOX_KEEP_FINISHED (1000: finished messages kept in the store at most, whatever their age)
  */
 export interface NotificationOptions {
   smtp: SmtpOptions | null;
@@ -39,7 +41,10 @@ export interface OutboxOptions {
   maxDelayMs: number;
   timeoutMs: number;
   retainDeliveredMs: number;
+  /** Dead messages (and mail held for want of SMTP) stay listed, and retryable, this long; then they go to the history. */
   retainDeadMs: number;
+  /** At most this many finished messages (delivered, dead, undeliverable) stay in the store; the oldest go to the history first. */
+  keepFinished: number;
   /** How often the running dispatcher looks for due messages. */
   pollMs: number;
   /** Seed of the jitter; the same seed gives the same retry times (tests). */
@@ -65,6 +70,8 @@ const OutboxEnv = z.object({
   SPHUB_WEBHOOK_RATE_PER_SECOND: num('SPHUB_WEBHOOK_RATE_PER_SECOND', 4, 0.01, 1000),
   SPHUB_SMTP_RATE_PER_SECOND: num('SPHUB_SMTP_RATE_PER_SECOND', 10, 0.01, 1000),
   SPHUB_OUTBOX_RETAIN_DAYS: num('SPHUB_OUTBOX_RETAIN_DAYS', 3, 0, 365),
+  SPHUB_OUTBOX_DEAD_RETAIN_MINUTES: num('SPHUB_OUTBOX_DEAD_RETAIN_MINUTES', 15, 0, 30 * 24 * 60),
+  SPHUB_OUTBOX_KEEP_FINISHED: int('SPHUB_OUTBOX_KEEP_FINISHED', 1000, 10, 1_000_000),
 });
 
 export function notificationOptionsFrom(config: HubConfig): NotificationOptions {
@@ -85,7 +92,8 @@ export function notificationOptionsFrom(config: HubConfig): NotificationOptions 
       maxDelayMs: Math.max(o.SPHUB_OUTBOX_MAX_DELAY_SECONDS, o.SPHUB_OUTBOX_BASE_DELAY_SECONDS) * 1000,
       timeoutMs: o.SPHUB_OUTBOX_TIMEOUT_SECONDS * 1000,
       retainDeliveredMs: o.SPHUB_OUTBOX_RETAIN_DAYS * 86_400_000,
-      retainDeadMs: 30 * 86_400_000,
+      retainDeadMs: o.SPHUB_OUTBOX_DEAD_RETAIN_MINUTES * 60_000,
+      keepFinished: o.SPHUB_OUTBOX_KEEP_FINISHED,
       pollMs: 250,
       seed: 0x5eed,
     },

@@ -15,6 +15,7 @@ import type { HubContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
 import { defineCollection } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
+import { destinationKey, noteUndelivered, outboxDestinations } from './destination-states.js';
 import type { Rendered } from './render.js';
 
 /** A message as stored: what the API shows plus what is sent (dropped once delivered). */
@@ -23,7 +24,11 @@ export type OutboxRecord = z.infer<typeof OutboxRecord>;
 
 /**
  * The durable outbox: every message waiting to go out, persisted with the rest of the data.
- * Delivered messages stay listed for a few days, then move to an append-only history file.
+ * Finished messages stay listed for a while (delivered a few days, dead ones minutes, and never
+ * more than a bound in all), then move to an append-only history file, so the store stays the
+ * same size however long the hub runs. Mail for a contact while no SMTP server is configured is
+ * held once per contact; the rest of it goes straight to the history and is counted in the
+ * contact's one destination state (destination-states.ts).
  */
 export const outboxMessages = defineCollection('outbox', OutboxRecord);
 
@@ -49,49 +54,77 @@ export const historyFile = (day: string) => `outbox-history/${day.slice(0, 10)}.
 
 export class Outbox {
   private readonly counts = new Map<OutboxState, number>(OUTBOX_STATES.map((s) => [s, 0]));
+  /** Per destination, the one mail message held while no SMTP server is configured (bounded by contacts). */
+  private readonly held = new Map<string, string>();
 
   constructor(private readonly ctx: HubContext) {
     ctx.store.onChange(outboxMessages, (before, after) => {
       if (before) this.counts.set(before.state, (this.counts.get(before.state) ?? 1) - 1);
       if (after) this.counts.set(after.state, (this.counts.get(after.state) ?? 0) + 1);
+      const record = (after ?? before)!;
+      const key = destinationKey(record.recipient);
+      if (after?.state === 'undeliverable-no-smtp') this.held.set(key, after.id);
+      else if (this.held.get(key) === record.id) this.held.delete(key);
     });
   }
 
-  /** Adds the drafts not already in the outbox, in one durable write; returns the ones added. */
+  /**
+   * Adds the drafts not already in the outbox, in one durable write; returns the ones added.
+   * Mail that cannot go out (no SMTP) is held once per contact; the others go to the history.
+   */
   async enqueue(drafts: readonly MessageDraft[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
     const now = this.ctx.clock.now().toISOString();
+    const toHistory: OutboxMessage[] = [];
+    const holding = new Set<string>();
+    for (const draft of drafts) {
+      if (draft.state !== 'undeliverable-no-smtp') continue;
+      const key = destinationKey(draft.recipient);
+      if (this.held.has(key) || holding.has(key)) toHistory.push(publicMessage(this.record(draft, now)));
+      else holding.add(key);
+    }
+    const diverted = new Set(toHistory.map((m) => m.id));
+    // History first: a crash before the write leaves a message in the history only, never nowhere.
+    if (toHistory.length) await this.ctx.logs.append(historyFile(now), toHistory);
     return this.ctx.store.write((tx) => {
       const added: OutboxRecord[] = [];
       for (const draft of drafts) {
         const id = messageId(draft.dedupeKey);
-        if (tx.get(outboxMessages, id)) continue;
-        const record: OutboxRecord = {
-          id,
-          dedupeKey: draft.dedupeKey,
-          topic: draft.topic,
-          eventId: draft.eventId,
-          eventType: draft.eventType,
-          ...(draft.customerId && { customerId: draft.customerId }),
-          recipient: draft.recipient,
-          language: draft.language,
-          summary: draft.rendered.summary,
-          state: draft.state,
-          attempts: 0,
-          nextAttemptAt: draft.state === 'pending' ? now : null,
-          lastAttemptAt: null,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now,
-          deliveredAt: null,
-          bytes: draft.rendered.bytes,
-          payload: draft.rendered.payload,
-        };
+        if (!diverted.has(id) && tx.get(outboxMessages, id)) continue;
+        if (draft.state === 'undeliverable-no-smtp') {
+          noteUndelivered(tx, draft.recipient, { state: 'undeliverable-no-smtp', reason: 'no SMTP server is configured', at: now, summary: draft.rendered.summary });
+          if (diverted.has(id)) continue;
+        }
+        const record = this.record(draft, now);
         tx.put(outboxMessages, record);
         added.push(record);
       }
       alsoInWrite?.(tx);
       return added;
     });
+  }
+
+  private record(draft: MessageDraft, now: string): OutboxRecord {
+    return {
+      id: messageId(draft.dedupeKey),
+      dedupeKey: draft.dedupeKey,
+      topic: draft.topic,
+      eventId: draft.eventId,
+      eventType: draft.eventType,
+      ...(draft.customerId && { customerId: draft.customerId }),
+      recipient: draft.recipient,
+      language: draft.language,
+      summary: draft.rendered.summary,
+      state: draft.state,
+      attempts: 0,
+      nextAttemptAt: draft.state === 'pending' ? now : null,
+      lastAttemptAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+      deliveredAt: null,
+      bytes: draft.rendered.bytes,
+      payload: draft.rendered.payload,
+    };
   }
 
   get(id: string): OutboxRecord | undefined {
@@ -124,7 +157,16 @@ export class Outbox {
       page: query.page,
       pageSize: query.pageSize,
       counts: Object.fromEntries(OUTBOX_STATES.map((s) => [s, this.counts.get(s) ?? 0])) as Record<OutboxState, number>,
+      destinations: [...this.ctx.store.all(outboxDestinations)]
+        .filter((d) => !query.contactId || d.recipient.contactId === query.contactId)
+        .filter((d) => !query.customerId || d.recipient.customerId === query.customerId)
+        .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || a.id.localeCompare(b.id)),
     };
+  }
+
+  /** Messages that are finished (delivered, dead, or held for want of SMTP). */
+  get finished(): number {
+    return (this.counts.get('delivered') ?? 0) + (this.counts.get('dead') ?? 0) + (this.counts.get('undeliverable-no-smtp') ?? 0);
   }
 
   countIn(state: OutboxState): number {
