@@ -3,7 +3,7 @@ import type { Language } from '../shared/i18n/index.js';
 import type { ConversationKind } from '../shared/schemas/teams.js';
 import type { TeamsIdentity } from './api.js';
 import type { CardLinks } from '../shared/cards/common.js';
-import type { CommandGroup, HelpEntry } from '../shared/cards/help.js';
+import type { HelpEntry } from '../shared/cards/help.js';
 import type { AdaptiveCard } from '../shared/cards/kit.js';
 import type { ArgGrammar, CommandArgs } from './parse.js';
 

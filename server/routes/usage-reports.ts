@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { MINUTE } from '../../shared/domain/clock.js';
 import {
-  CsvParams,
   CsvQuery,
-  XlsxParams,
+  ReportFileParams,
   DailyCountsView,
   MonthParams,
   UsageReport,
@@ -54,19 +53,23 @@ export const usageArea: Area = {
         usage.updateSettings(principal, body),
       )
       // Before /:month, which would otherwise take "2025-03.csv".
+      // One route for both files (the API document has one path per template): YYYY-MM.csv or YYYY-MM.xlsx.
       .get(
-        '/:file{[0-9]{4}-[0-9]{2}\\.csv}',
-        { summary: 'A month\'s report as CSV (lines, then totals; part=details for the lines only)', permission: 'monitoring', params: CsvParams, query: CsvQuery, produces: 'text/csv' },
-        async ({ params, query }) => {
-          const { filename, body } = await usage.csv(params.file.slice(0, 7), query.part);
-          return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } });
+        '/:file{[0-9]{4}-[0-9]{2}\\.(?:csv|xlsx)}',
+        {
+          summary: "A month's report as a file: YYYY-MM.csv (lines, then totals; part=details for the lines only) or YYYY-MM.xlsx (Monthly Usage and SaaS Usage Details sheets)",
+          permission: 'monitoring',
+          params: ReportFileParams,
+          query: CsvQuery,
+          produces: 'text/csv',
+          expensive: true,
         },
-      )
-      .get(
-        '/:file{[0-9]{4}-[0-9]{2}\\.xlsx}',
-        { summary: 'A month\'s report as an Excel workbook: Monthly Usage (header, lines, totals) and SaaS Usage Details', permission: 'monitoring', params: XlsxParams, produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-        async ({ params }) => {
+        async ({ params, query }) => {
           const month = params.file.slice(0, 7);
+          if (params.file.endsWith('.csv')) {
+            const { filename, body } = await usage.csv(month, query.part);
+            return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } });
+          }
           const report = await usage.report(month);
           const body = await usageWorkbook(report);
           const filename = report.number ? `usage-report-${month}-${report.number}.xlsx` : `usage-snapshot-${month}.xlsx`;

@@ -220,8 +220,8 @@ export const UsageReportQuery = z.object({
 export type UsageReportQuery = z.infer<typeof UsageReportQuery>;
 
 export const MonthParams = z.object({ month: Month });
-export const XlsxParams = z.object({ file: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])\.xlsx$/, 'must be YYYY-MM.xlsx') });
-export const CsvParams = z.object({ file: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])\.csv$/, 'must be YYYY-MM.csv') });
+/** A month's report file: `2025-03.csv` or `2025-03.xlsx`. */
+export const ReportFileParams = z.object({ file: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])\.(csv|xlsx)$/, 'must be YYYY-MM.csv or YYYY-MM.xlsx') });
 export const CsvQuery = z.object({
   /** `details`: only the lines, as Pulse's "Details Only" export; default adds the totals rows. */
   part: z.enum(['all', 'details']).default('all'),

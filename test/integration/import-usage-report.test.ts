@@ -26,7 +26,7 @@ test('an empty hub, two imports and the 1st of the month give a usage report wit
   expect((await t.admin.customers()).total).toBe(0);
   const imported = await t.admin.importCustomersCsv(
     csvTable(
-      ['Display Name', 'Domain', 'M365 Account', 'External Id', 'Status', 'Contract Type', 'Licenses', 'Contact Name', 'Contact Email'],
+      ['Display Name', 'Domain', 'M365 Account', 'External Id', 'Status', 'Contract Type', 'License Limit', 'Contact Name', 'Contact Email'],
       [
         ['Adatum Accounting Oy', 'adatum.fi', 'adatumaccounting.onmicrosoft.com', 'CRM-020472', 'active', 'Month to month', '20', 'Aino Virtanen', 'aino@adatum.fi'],
         ['Bluewater Realty AB', 'bluewater.se', 'bluewaterrealty.onmicrosoft.com', '', 'active', 'Annual', '600', 'Erik Berg', 'erik@bluewater.se'],

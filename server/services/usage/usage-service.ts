@@ -188,7 +188,7 @@ export class UsageService {
           customerName: customer.displayName,
           externalId: customer.externalId ?? null,
           licensedUsers: Math.max(0, Math.trunc(this.licensedUsersOf(customer))),
-          licenses: customer.licenses,
+          licenses: customer.licenseLimit ?? 0,
         },
       ],
       now,
