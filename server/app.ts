@@ -18,8 +18,7 @@ import { openApiDocument, Router, type RouteDoc } from './http/router.js';
 import { projectPath } from './paths.js';
 import { AuditLog } from './services/audit.js';
 import { EventBus } from './services/events.js';
-import { AppendLog } from './store/append-log.js';
-import { JournalStore } from './store/journal-store.js';
+import { historyFor, openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface CreateAppOptions {
@@ -52,8 +51,8 @@ const require = createRequire(import.meta.url);
 export async function createApp(options: CreateAppOptions = {}): Promise<HubApp> {
   const config = HubConfig.parse(options.config ?? {});
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await JournalStore.open({ dir: config.dataDir }));
-  const logs = new AppendLog(store.dir);
+  const store = options.store ?? (await openStore(config));
+  const logs = historyFor(store);
   const events = new EventBus(logs, clock);
   const audit = new AuditLog(logs, clock);
   await Promise.all([events.load(), audit.load()]);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { configFromEnv } from './config.js';
+import { describeStore } from './store/open.js';
 
 /** Starts the hub: opens the store, seeds demo data into an empty one, listens on loopback. */
 async function main(): Promise<void> {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     const base = `http://${config.host}:${info.port}`;
     const lines = [
       '',
-      `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : 'in memory'})`,
+      `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : describeStore(hub.ctx.store)})`,
       `  API      ${base}/api/v1   (try ${base}/api/v1/health)`,
       `  API docs ${base}/api/v1/docs`,
       ...hub.banner(base),
