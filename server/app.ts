@@ -17,8 +17,7 @@ import { idempotency } from './http/idempotency.js';
 import { openApiDocument, Router, type RouteDoc } from './http/router.js';
 import { projectPath } from './paths.js';
 import { AuditLog } from './services/audit.js';
-import { EventBus } from './services/events.js';
-import { historyFor, openStore } from './store/open.js';
+import { eventBusFor, historyFor, jobRunnerFor, openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface CreateAppOptions {
@@ -53,7 +52,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config));
   const logs = historyFor(store);
-  const events = new EventBus(logs, clock);
+  const events = eventBusFor(store, logs, clock);
   const audit = new AuditLog(logs, clock);
   await Promise.all([events.load(), audit.load()]);
   const ctx: HubContext = { store, logs, clock, config, events, audit, services: { ...options.services } as HubServices };
@@ -79,6 +78,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const authenticate = createAuthenticate(ctx);
   const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
   const jobs: Job[] = [];
+  const runJob = jobRunnerFor(store, config.env);
   const seeds: (() => Promise<void>)[] = [];
   const banners: ((base: string) => string)[] = [];
   for (const area of options.areas ?? defaultAreas) {
@@ -88,7 +88,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
       mounted.push({ prefix, docs: router.docs });
     }
     setup.mount?.(app);
-    jobs.push(...(setup.jobs ?? []));
+    jobs.push(...(setup.jobs ?? []).map(runJob));
     if (setup.seed) seeds.push(setup.seed);
     if (setup.banner) banners.push(setup.banner);
   }

@@ -23,7 +23,7 @@ export function historyPlace(file: string): { table: string; column: string; par
  */
 export class PgAppendLog extends AppendLog {
   /** Per file, the records waiting for the insert under way to finish: appends keep their order, and those that wait go in together. */
-  private readonly queues = new Map<string, { records: unknown[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }>();
+  private readonly waiting = new Map<string, { records: unknown[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }>();
 
   constructor(private readonly pool: pg.Pool) {
     super(null);
@@ -35,17 +35,17 @@ export class PgAppendLog extends AppendLog {
 
   override append(file: string, records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    let queue = this.queues.get(file);
+    let queue = this.waiting.get(file);
     const start = !queue;
-    if (!queue) this.queues.set(file, (queue = { records: [], waiters: [] }));
+    if (!queue) this.waiting.set(file, (queue = { records: [], waiters: [] }));
     queue.records.push(...records);
     const done = new Promise<void>((resolve, reject) => queue.waiters.push({ resolve, reject }));
-    if (start) void this.drain(file);
+    if (start) void this.drainFile(file);
     return done;
   }
 
-  private async drain(file: string): Promise<void> {
-    const queue = this.queues.get(file)!;
+  private async drainFile(file: string): Promise<void> {
+    const queue = this.waiting.get(file)!;
     while (queue.records.length > 0) {
       const records = queue.records;
       const waiters = queue.waiters;
@@ -58,7 +58,7 @@ export class PgAppendLog extends AppendLog {
         for (const w of waiters) w.reject(error);
       }
     }
-    this.queues.delete(file);
+    this.waiting.delete(file);
   }
 
   private async insert(file: string, records: readonly unknown[]): Promise<void> {

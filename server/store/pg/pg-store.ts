@@ -70,6 +70,7 @@ export class PgStore implements Store {
   private commitScheduled = false;
   private catchUpScheduled = false;
   private listener: pg.Client | null = null;
+  private readonly channels = new Map<string, ((payload: string) => void)[]>();
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private commitsSincePrune = 0;
@@ -85,8 +86,10 @@ export class PgStore implements Store {
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
     // An idle connection that breaks (the server restarted) must not bring the hub down.
-    pool.on('error', (error) => console.error('postgres: an idle connection failed:', error.message));
     const store = new PgStore(options, pool);
+    pool.on('error', (error) => {
+      if (!store.closed) console.error('postgres: an idle connection failed:', error.message);
+    });
     try {
       if (options.migrate !== false) await migrate(pool);
       await store.listen();
@@ -100,6 +103,11 @@ export class PgStore implements Store {
 
   get version(): number {
     return this.writes;
+  }
+
+  /** The database this store is on (other hub-wide parts open their own connections to it). */
+  get url(): string {
+    return this.options.url;
   }
 
   /** The number of the last change this hub has in memory. */
@@ -147,9 +155,22 @@ export class PgStore implements Store {
     while (this.pending.length > 0 || this.commitScheduled) await this.io;
   }
 
+  /**
+   * Calls `handler` on every NOTIFY on `channel` (a lower-case name), on the connection the store
+   * listens on; also with '' after that connection was re-established, since notifications sent
+   * meanwhile are lost. Other hub-wide parts (the event bus) use it.
+   */
+  async onNotify(channel: string, handler: (payload: string) => void): Promise<void> {
+    if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    const handlers = this.channels.get(channel);
+    if (handlers) return void handlers.push(handler);
+    this.channels.set(channel, [handler]);
+    await this.listener?.query(`LISTEN ${channel}`);
+  }
+
   /** Reads the changes other hubs committed since this hub last looked (tests call it to skip the wait for NOTIFY). */
   refresh(): Promise<void> {
-    return this.enqueue(() => this.catchUp());
+    return this.enqueue(async () => void (await this.catchUp()));
   }
 
   async close(): Promise<void> {
@@ -359,14 +380,18 @@ export class PgStore implements Store {
     });
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && Number(message.payload) > this.seq) this.scheduleCatchUp();
+      for (const handler of this.channels.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    for (const channel of [CHANNEL, ...this.channels.keys()]) await client.query(`LISTEN ${channel}`);
     this.listener = client;
+    // Whatever was sent while this hub was not listening is for the pollers to pick up.
+    for (const handlers of this.channels.values()) for (const handler of handlers) handler('');
     const pollMs = this.options.pollMs ?? 1_000;
     this.pollTimer = setInterval(() => {
       if (!this.listener && !this.closed) void this.listen().catch(() => undefined);
       this.scheduleCatchUp();
+      for (const handlers of this.channels.values()) for (const handler of handlers) handler('');
     }, pollMs);
     this.pollTimer.unref();
   }
