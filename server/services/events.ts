@@ -63,6 +63,11 @@ export class EventBus {
     return this.subscribe(listener);
   }
 
+  /** Listeners subscribed now (an SSE stream that closed must not stay among them). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Events after the given id (for SSE resume), oldest first. */
   since(lastId: number): DomainEvent[] {
     let lo = 0;

@@ -75,7 +75,8 @@ export class ClusterEventBus extends EventBus {
         console.error(`event listener failed on ${event.type}:`, error);
       }
     }
-    this.scheduleRead();
+    // Like the single hub's bus: once emit returns, lastId and the SSE streams have reached it.
+    await this.caughtUp(id);
     return event;
   }
 
@@ -136,10 +137,15 @@ export class ClusterEventBus extends EventBus {
     });
   }
 
-  /** Waits until the events known to be committed have been read (tests). */
-  async caughtUp(): Promise<void> {
+  /** Waits until the events committed so far (or at least up to `id`) have been read. */
+  async caughtUp(id = Number.POSITIVE_INFINITY): Promise<void> {
+    if (this.last >= id) return;
     this.scheduleRead();
     await this.reading;
+  }
+
+  override get listenerCount(): number {
+    return this.local.size + this.everyHub.size;
   }
 
   private pruneKept(): void {
