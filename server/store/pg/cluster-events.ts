@@ -49,25 +49,20 @@ export class ClusterEventBus extends EventBus {
 
   override async emit(input: EventInput): Promise<DomainEvent> {
     const at = this.time.now().toISOString();
-    const body = { ...input, data: input.data ?? {}, at };
+    const data = input.data ?? {};
     const client = await this.store.pool.connect();
     let id = 0;
     try {
       await inTransaction(client, async () => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOCK]);
-        const row = await client.query<{ id: string }>(
-          `INSERT INTO events (id, day, record)
-           SELECT n.id, $1, $2::jsonb || jsonb_build_object('id', n.id) FROM (SELECT nextval('event_ids') AS id) AS n
-           RETURNING id`,
-          [at.slice(0, 10), JSON.stringify(body)],
-        );
-        id = Number(row.rows[0]!.id);
+        id = Number((await client.query<{ id: string }>(`SELECT nextval('event_ids') AS id`)).rows[0]!.id);
+        await client.query('INSERT INTO events (id, day, record) VALUES ($1, $2, $3)', [id, at.slice(0, 10), JSON.stringify({ ...input, data, id, at } satisfies DomainEvent)]);
         await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(id)]);
       });
     } finally {
       client.release();
     }
-    const event: DomainEvent = { ...body, id };
+    const event: DomainEvent = { ...input, data, id, at };
     for (const listener of this.local) {
       try {
         listener(event);

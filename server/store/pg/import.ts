@@ -71,7 +71,7 @@ export async function importEmbeddedStore(dataDir: string, url: string, log: (li
           const digest = new Digest();
           for (const doc of docs) digest.add(doc);
           for (let i = 0; i < docs.length; i += CHUNK) {
-            await client.query(`INSERT INTO records (collection, id, doc, seq) SELECT $1, d.value->>'id', d.value, 1 FROM jsonb_array_elements($2::jsonb) AS d`, [
+            await client.query(`INSERT INTO records (collection, id, doc, seq) SELECT $1, d.value->>'id', d.value, 1 FROM json_array_elements($2::json) AS d`, [
               name,
               JSON.stringify(docs.slice(i, i + CHUNK)),
             ]);
@@ -95,9 +95,9 @@ export async function importEmbeddedStore(dataDir: string, url: string, log: (li
           for (let i = 0; i < records.length; i += CHUNK) {
             const json = JSON.stringify(records.slice(i, i + CHUNK));
             if (table === 'events') {
-              await client.query(`INSERT INTO events (id, day, record) SELECT (r.value->>'id')::bigint, $1, r.value FROM jsonb_array_elements($2::jsonb) AS r ON CONFLICT (id) DO NOTHING`, [part, json]);
+              await client.query(`INSERT INTO events (id, day, record) SELECT (r.value->>'id')::bigint, $1, r.value FROM json_array_elements($2::json) AS r ON CONFLICT (id) DO NOTHING`, [part, json]);
             } else {
-              await client.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
+              await client.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
             }
           }
           const back = new Digest();

@@ -26,7 +26,7 @@ const historyTable = (table: string, part: string) => `
 CREATE TABLE ${table} (
   n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   ${part} text NOT NULL,
-  record jsonb NOT NULL
+  record json NOT NULL
 );
 CREATE INDEX ${table}_${part}_n ON ${table} (${part}, n);`;
 
@@ -36,10 +36,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'records, change log, histories, events, leases',
     sql: `
 -- Every collection's records, keyed by collection and id; seq is the change that wrote it last.
+-- Records and histories are json (the text as the hub wrote it, keys in its order), not jsonb:
+-- the hubs read them whole, by key, and every hub then holds byte-identical records.
 CREATE TABLE records (
   collection text NOT NULL,
   id text NOT NULL,
-  doc jsonb NOT NULL,
+  doc json NOT NULL,
   seq bigint NOT NULL,
   PRIMARY KEY (collection, id)
 );
@@ -59,7 +61,7 @@ CREATE TABLE store_changes (
   seq bigint PRIMARY KEY,
   hub text NOT NULL,
   at timestamptz NOT NULL DEFAULT now(),
-  ops jsonb NOT NULL
+  ops json NOT NULL
 );
 CREATE INDEX store_changes_at ON store_changes (at);
 
@@ -68,7 +70,7 @@ CREATE SEQUENCE event_ids;
 CREATE TABLE events (
   id bigint PRIMARY KEY,
   day text NOT NULL,
-  record jsonb NOT NULL
+  record json NOT NULL
 );
 CREATE INDEX events_day_id ON events (day, id);
 ${HISTORY_TABLES.map((h) => historyTable(h.table, h.part)).join('\n')}

@@ -66,7 +66,7 @@ export class PgAppendLog extends AppendLog {
     const json = JSON.stringify(records);
     if (table === 'events') {
       await this.pool.query(
-        `INSERT INTO events (id, day, record) SELECT (r.value->>'id')::bigint, $1, r.value FROM jsonb_array_elements($2::jsonb) AS r
+        `INSERT INTO events (id, day, record) SELECT (r.value->>'id')::bigint, $1, r.value FROM json_array_elements($2::json) AS r
          ON CONFLICT (id) DO UPDATE SET record = excluded.record`,
         [part, json],
       );
@@ -74,7 +74,7 @@ export class PgAppendLog extends AppendLog {
       await this.pool.query(`SELECT setval('event_ids', GREATEST((SELECT max(id) FROM events), (SELECT last_value FROM event_ids)))`);
       return;
     }
-    await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r ORDER BY r.ordinality`, [
+    await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [
       part,
       json,
     ]);

@@ -441,7 +441,7 @@ export class PgStore implements Store {
           if (puts.length > 0) {
             await client.query(
               `INSERT INTO records (collection, id, doc, seq)
-               SELECT p.collection, p.id, p.doc, $2 FROM jsonb_to_recordset($1::jsonb) AS p(collection text, id text, doc jsonb)
+               SELECT p.collection, p.id, p.doc, $2 FROM json_to_recordset($1::json) AS p(collection text, id text, doc json)
                ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, seq = excluded.seq`,
               [JSON.stringify(puts.map(([collection, id, doc]) => ({ collection, id, doc }))), seq],
             );
