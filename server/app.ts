@@ -51,7 +51,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const config = HubConfig.parse(options.config ?? {});
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config));
-  const logs = historyFor(store);
+  const logs = await historyFor(store);
   const events = eventBusFor(store, logs, clock);
   const audit = new AuditLog(logs, clock);
   await Promise.all([events.load(), audit.load()]);

@@ -24,7 +24,12 @@ export class AuditLog {
   constructor(
     private readonly logs: AppendLog,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Entries other hubs on the same database record (never the same entry twice).
+    logs.onAppended('audit/', (_file, records) => {
+      for (const entry of records as AuditEntry[]) if (!this.entries.some((e) => e.id === entry.id)) this.entries.push(entry);
+    });
+  }
 
   async load(): Promise<void> {
     const now = this.clock.now();

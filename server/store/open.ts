@@ -17,8 +17,8 @@ export function openStore(config: Pick<HubConfig, 'dataDir' | 'databaseUrl'>): P
 }
 
 /** Where the append-only histories go: tables beside a PostgreSQL store, files beside an embedded one. */
-export function historyFor(store: Store): AppendLog {
-  return store instanceof PgStore ? new PgAppendLog(store.pool) : new AppendLog(store.dir);
+export async function historyFor(store: Store): Promise<AppendLog> {
+  return store instanceof PgStore ? PgAppendLog.open(store.pool, store) : new AppendLog(store.dir);
 }
 
 /** Where a store keeps its data, for the start banner. */

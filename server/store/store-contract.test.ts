@@ -19,7 +19,7 @@ const tags = defineCollection('contract-tags', z.object({ id: z.string(), label:
 interface Backend {
   /** A store on fresh, empty storage (each call in a test: the same storage, opened again). */
   open(): Promise<Store>;
-  logs(store: Store): AppendLog;
+  logs(store: Store): Promise<AppendLog>;
   fresh(): Promise<void>;
   done(): Promise<void>;
 }
@@ -32,7 +32,7 @@ const backends: Record<string, () => Backend> = {
     return {
       fresh: async () => void (dir = await mkdtemp(join(tmpdir(), 'sphub-contract-'))),
       open: () => JournalStore.open({ dir }),
-      logs: (store) => new AppendLog(store.dir),
+      logs: async (store) => new AppendLog(store.dir),
       done: () => rm(dir, { recursive: true, force: true }),
     };
   },
@@ -41,7 +41,7 @@ const backends: Record<string, () => Backend> = {
     return {
       fresh: async () => void (url = await pgCluster!.createDatabase()),
       open: () => PgStore.open({ url }),
-      logs: (store) => new PgAppendLog((store as PgStore).pool),
+      logs: (store) => PgAppendLog.open((store as PgStore).pool),
       done: async () => undefined,
     };
   },
@@ -179,7 +179,7 @@ describe.each(Object.keys(backends))('Store contract: %s', (name) => {
   test('its append-only history keeps records in order per file and reads a missing file as empty', async () => {
     await backend.fresh();
     const store = await open();
-    const logs = backend.logs(store);
+    const logs = await backend.logs(store);
     await Promise.all(Array.from({ length: 50 }, (_, i) => logs.append('sessions/pol_a.jsonl', [{ i }])));
     await logs.append('sessions/pol_b.jsonl', [{ i: 'b1' }, { i: 'b2' }]);
     await logs.append('audit/2026-12.jsonl', [{ id: 'aud_1', nested: { deep: [1, 2] } }]);

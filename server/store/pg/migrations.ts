@@ -14,13 +14,15 @@ export interface Migration {
 
 /** The append-only histories: which file prefix goes to which table, and what its part column means. */
 export const HISTORY_TABLES = [
-  { prefix: 'sessions/', table: 'session_history', part: 'policy_id' },
-  { prefix: 'audit/', table: 'audit_history', part: 'month' },
-  { prefix: 'outbox-history/', table: 'outbox_history', part: 'day' },
-  { prefix: 'restores/', table: 'restore_history', part: 'month' },
-  { prefix: 'usage/daily/', table: 'usage_daily_history', part: 'month' },
-  { prefix: '', table: 'other_history', part: 'file' },
+  { prefix: 'sessions/', table: 'session_history', part: 'policy_id', shared: false },
+  { prefix: 'audit/', table: 'audit_history', part: 'month', shared: true },
+  { prefix: 'outbox-history/', table: 'outbox_history', part: 'day', shared: false },
+  { prefix: 'restores/', table: 'restore_history', part: 'month', shared: true },
+  { prefix: 'usage/daily/', table: 'usage_daily_history', part: 'month', shared: true },
+  { prefix: '', table: 'other_history', part: 'file', shared: false },
 ] as const;
+// `shared`: services keep these in memory (audit, recent restores, usage days), so every hub
+// must hear of the rows the others add; their appends are serialized per table and announced.
 
 const historyTable = (table: string, part: string) => `
 CREATE TABLE ${table} (

@@ -1,17 +1,36 @@
 import type pg from 'pg';
 import { AppendLog } from '../append-log.js';
-import { HISTORY_TABLES } from './migrations.js';
+import { HISTORY_TABLES, inTransaction } from './migrations.js';
+import type { PgStore } from './pg-store.js';
 
 /**
  * Where a history file's records live: `sessions/pol_1.jsonl` is the rows of session_history
  * whose policy_id is `pol_1`, `audit/2026-12.jsonl` those of audit_history for month `2026-12`,
  * and so on (see HISTORY_TABLES); `events/<day>.jsonl` is the events table.
  */
-export function historyPlace(file: string): { table: string; column: string; part: string } {
+export function historyPlace(file: string): { table: string; column: string; part: string; prefix: string; shared: boolean } {
   const name = file.replace(/\.jsonl$/, '');
-  if (name.startsWith('events/')) return { table: 'events', column: 'day', part: name.slice('events/'.length) };
+  if (name.startsWith('events/')) return { table: 'events', column: 'day', part: name.slice('events/'.length), prefix: 'events/', shared: false };
   const entry = HISTORY_TABLES.find((h) => name.startsWith(h.prefix))!;
-  return { table: entry.table, column: entry.part, part: entry.prefix ? name.slice(entry.prefix.length) : file };
+  return { table: entry.table, column: entry.part, part: entry.prefix ? name.slice(entry.prefix.length) : file, prefix: entry.prefix, shared: entry.shared };
+}
+
+const CHANNEL = 'sphub_history';
+/** First key of the advisory locks that serialize appends to a shared history table. */
+const HISTORY_LOCK = 0x5350_4849; // 'SPHI'
+
+interface Tail {
+  table: string;
+  column: string;
+  prefix: string;
+  /** The last row number read (or written by this hub). */
+  last: number;
+  /** Rows this hub added, not to be handed back to it. */
+  own: Set<number>;
+  listeners: { prefix: string; listener: (file: string, records: unknown[]) => void }[];
+  reading: Promise<void>;
+  scheduled: boolean;
+  again: boolean;
 }
 
 /**
@@ -25,8 +44,80 @@ export class PgAppendLog extends AppendLog {
   /** Per file, the records waiting for the insert under way to finish: appends keep their order, and those that wait go in together. */
   private readonly waiting = new Map<string, { records: unknown[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }>();
 
-  constructor(private readonly pool: pg.Pool) {
+  private readonly tails = new Map<string, Tail>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: PgStore | null,
+  ) {
     super(null);
+  }
+
+  /**
+   * The histories on the store's database. Rows other hubs add to the shared tables (audit,
+   * restores, usage days) from now on reach `onAppended` listeners, in order, on NOTIFY
+   * sphub_history and on the store's poll.
+   */
+  static async open(pool: pg.Pool, store: PgStore | null = null): Promise<PgAppendLog> {
+    const log = new PgAppendLog(pool, store);
+    for (const h of HISTORY_TABLES.filter((t) => t.shared)) {
+      const last = Number((await pool.query<{ n: string | null }>(`SELECT max(n) AS n FROM ${h.table}`)).rows[0]?.n ?? 0);
+      log.tails.set(h.table, { table: h.table, column: h.part, prefix: h.prefix, last, own: new Set(), listeners: [], reading: Promise.resolve(), scheduled: false, again: false });
+    }
+    await store?.onNotify(CHANNEL, (table) => {
+      if (table) log.readTail(table);
+      else for (const name of log.tails.keys()) log.readTail(name);
+    });
+    return log;
+  }
+
+  override onAppended(prefix: string, listener: (file: string, records: unknown[]) => void): void {
+    const { table } = historyPlace(`${prefix}x.jsonl`);
+    const tail = this.tails.get(table);
+    if (!tail) throw new Error(`${prefix} is not a shared history: its appends are not announced to other hubs`);
+    tail.listeners.push({ prefix, listener });
+  }
+
+  /** Reads the rows other hubs added to a shared table since the last read, and tells the listeners. */
+  private readTail(table: string): void {
+    const tail = this.tails.get(table);
+    if (!tail || tail.listeners.length === 0) return;
+    if (tail.scheduled) {
+      tail.again = true;
+      return;
+    }
+    tail.scheduled = true;
+    tail.reading = tail.reading.then(async () => {
+      do {
+        tail.again = false;
+        try {
+          const rows = await this.pool.query<{ n: string; part: string; record: unknown }>(`SELECT n, ${tail.column} AS part, record FROM ${tail.table} WHERE n > $1 ORDER BY n`, [tail.last]);
+          for (const row of rows.rows) {
+            const n = Number(row.n);
+            tail.last = n;
+            if (tail.own.delete(n)) continue;
+            const file = `${tail.prefix}${row.part}.jsonl`;
+            for (const { prefix, listener } of tail.listeners) {
+              if (!file.startsWith(prefix)) continue;
+              try {
+                listener(file, [row.record]);
+              } catch (error) {
+                console.error(`history listener failed on ${file}:`, error);
+              }
+            }
+          }
+        } catch (error) {
+          console.error(`histories: could not read other hubs' rows of ${table}: ${(error as Error).message}`);
+        }
+      } while (tail.again);
+      tail.scheduled = false;
+    });
+  }
+
+  /** Waits until the rows other hubs committed so far have been handed to the listeners (tests). */
+  async caughtUp(): Promise<void> {
+    for (const name of this.tails.keys()) this.readTail(name);
+    await Promise.all([...this.tails.values()].map((t) => t.reading));
   }
 
   override get openFiles(): number {
@@ -62,7 +153,7 @@ export class PgAppendLog extends AppendLog {
   }
 
   private async insert(file: string, records: readonly unknown[]): Promise<void> {
-    const { table, column, part } = historyPlace(file);
+    const { table, column, part, shared } = historyPlace(file);
     const json = JSON.stringify(records);
     if (table === 'events') {
       await this.pool.query(
@@ -74,10 +165,25 @@ export class PgAppendLog extends AppendLog {
       await this.pool.query(`SELECT setval('event_ids', GREATEST((SELECT max(id) FROM events), (SELECT last_value FROM event_ids)))`);
       return;
     }
-    await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [
-      part,
-      json,
-    ]);
+    const insert = `INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality RETURNING n`;
+    const tail = shared ? this.tails.get(table) : undefined;
+    if (!tail) {
+      await this.pool.query(insert, [part, json]);
+      return;
+    }
+    // Appends to a shared table commit one at a time across hubs, so row numbers become visible
+    // in order and a hub reading "after the last row I saw" never skips one.
+    const client = await this.pool.connect();
+    try {
+      await inTransaction(client, async () => {
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [HISTORY_LOCK, table]);
+        const rows = (await client.query<{ n: string }>(insert, [part, json])).rows;
+        if (tail.listeners.length > 0) for (const row of rows) tail.own.add(Number(row.n));
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, table]);
+      });
+    } finally {
+      client.release();
+    }
   }
 
   override async read<T>(file: string): Promise<T[]> {
