@@ -23,11 +23,12 @@ export interface TestPostgres {
 
 /**
  * A throwaway PostgreSQL cluster for tests: initdb in a temp folder, listening on a free port on
- * loopback (and a socket in that folder), without fsync (nothing here must survive a power cut).
+ * loopback (and a socket in that folder), without fsync unless `durable` (benchmarks: writes then
+ * cost what they cost in production).
  * `stop()` shuts it down and deletes the folder. As root (CI), the server runs as `postgres`,
  * since initdb refuses root.
  */
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   if (!existsSync(join(BIN, 'initdb'))) throw new Error(`PostgreSQL is not installed (no ${BIN}/initdb); .ci/run installs it from Debian's packages`);
   const dir = await mkdtemp(join(tmpdir(), 'sphub-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -39,7 +40,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      await as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
+      await as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off '}-c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
       break;
     } catch (error) {
       if (attempt >= 3) throw error;
