@@ -427,6 +427,7 @@ export class PgStore implements Store {
       const client = await this.pool.connect().catch((error: Error) => error);
       if (client instanceof Error) {
         this.rebase(batch.length, new StoreError(`write not saved: ${client.message}`));
+        if (this.pending.length > 0) this.scheduleCommit();
         return;
       }
       let outcome: 'committed' | 'conflict';
@@ -464,6 +465,7 @@ export class PgStore implements Store {
         // Unknown whether it committed: if it did, it comes back as a change from the log.
         this.rebase(batch.length, new StoreError(`write not saved: ${(error as Error).message}`));
         this.scheduleCatchUp();
+        if (this.pending.length > 0) this.scheduleCommit();
         return;
       }
       client.release();
