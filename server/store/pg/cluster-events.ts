@@ -3,7 +3,6 @@ import { DAY } from '../../../shared/domain/clock.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
 import { EventBus, type EventInput, type EventListener } from '../../services/events.js';
 import { AppendLog } from '../append-log.js';
-import { inTransaction } from './migrations.js';
 import type { PgStore } from './pg-store.js';
 
 const CHANNEL = 'sphub_events';
@@ -50,19 +49,22 @@ export class ClusterEventBus extends EventBus {
   override async emit(input: EventInput): Promise<DomainEvent> {
     const at = this.time.now().toISOString();
     const data = input.data ?? {};
-    const client = await this.store.pool.connect();
-    let id = 0;
-    try {
-      await inTransaction(client, async () => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOCK]);
-        id = Number((await client.query<{ id: string }>(`SELECT nextval('event_ids') AS id`)).rows[0]!.id);
-        await client.query('INSERT INTO events (id, day, record) VALUES ($1, $2, $3)', [id, at.slice(0, 10), JSON.stringify({ ...input, data, id, at } satisfies DomainEvent)]);
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(id)]);
-      });
-    } finally {
-      client.release();
-    }
-    const event: DomainEvent = { ...input, data, id, at };
+    // One statement, committed on its own: the lock (held until that commit) makes ids commit in
+    // order across hubs, so a hub reading "after the last id I saw" never skips one.
+    const row = await this.store.pool.query<{ id: string }>(
+      `WITH locked AS (SELECT pg_advisory_xact_lock($1))
+       , numbered AS (SELECT nextval('event_ids') AS id FROM locked)
+       , added AS (
+         INSERT INTO events (id, day, record)
+         -- the event's JSON as the hub wrote it, with "id": first: '{"id":7,' || '"type":…}'
+         SELECT numbered.id, $2, ('{"id":' || numbered.id || ',' || substr($3, 2))::json FROM numbered
+         RETURNING id
+       )
+       SELECT id, pg_notify($4, id::text) FROM added`,
+      [EVENT_LOCK, at.slice(0, 10), JSON.stringify({ ...input, data, at }), CHANNEL],
+    );
+    const id = Number(row.rows[0]!.id);
+    const event: DomainEvent = { id, ...input, data, at };
     for (const listener of this.local) {
       try {
         listener(event);

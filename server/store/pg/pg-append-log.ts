@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { AppendLog } from '../append-log.js';
-import { HISTORY_TABLES, inTransaction } from './migrations.js';
+import { HISTORY_TABLES } from './migrations.js';
 import type { PgStore } from './pg-store.js';
 
 /**
@@ -165,25 +165,25 @@ export class PgAppendLog extends AppendLog {
       await this.pool.query(`SELECT setval('event_ids', GREATEST((SELECT max(id) FROM events), (SELECT last_value FROM event_ids)))`);
       return;
     }
-    const insert = `INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality RETURNING n`;
     const tail = shared ? this.tails.get(table) : undefined;
     if (!tail) {
-      await this.pool.query(insert, [part, json]);
+      await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
       return;
     }
-    // Appends to a shared table commit one at a time across hubs, so row numbers become visible
-    // in order and a hub reading "after the last row I saw" never skips one.
-    const client = await this.pool.connect();
-    try {
-      await inTransaction(client, async () => {
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [HISTORY_LOCK, table]);
-        const rows = (await client.query<{ n: string }>(insert, [part, json])).rows;
-        if (tail.listeners.length > 0) for (const row of rows) tail.own.add(Number(row.n));
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, table]);
-      });
-    } finally {
-      client.release();
-    }
+    // Appends to a shared table commit one at a time across hubs (the lock is held until the
+    // statement commits), so row numbers become visible in order and a hub reading "after the
+    // last row I saw" never skips one. One statement: one round trip.
+    const rows = await this.pool.query<{ n: string }>(
+      `WITH locked AS (SELECT pg_advisory_xact_lock($3, hashtext($4)))
+       , added AS (
+         INSERT INTO ${table} (${column}, record)
+         SELECT $1, r.value FROM locked, json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality
+         RETURNING n
+       )
+       SELECT n, pg_notify($5, $4) FROM added`,
+      [part, json, HISTORY_LOCK, table, CHANNEL],
+    );
+    if (tail.listeners.length > 0) for (const row of rows.rows) tail.own.add(Number(row.n));
   }
 
   override async read<T>(file: string): Promise<T[]> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Collection } from '../collection.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from '../store.js';
-import { inTransaction, migrate } from './migrations.js';
+import { migrate } from './migrations.js';
 
 type Doc = { id: string };
 /** One change: collection, id, the new record or null for a delete. */
@@ -35,6 +35,26 @@ export interface PgStoreOptions {
 
 const key = (collection: string, id: string) => `${collection}\u0000${id}`;
 const CHANNEL = 'sphub_store';
+
+/**
+ * One write, as one statement: $1 the change number this hub is at, $2 the records put (a json
+ * array of {collection, id, doc}), $3/$4 the collections and ids deleted, $5 this hub, $6 the
+ * changes for the log, $7 the channel to notify. No row back: another hub committed first.
+ */
+const WRITE = `
+WITH head AS (
+  UPDATE store_head SET seq = seq + 1 WHERE seq = $1 RETURNING seq
+), put AS (
+  INSERT INTO records (collection, id, doc, seq)
+  SELECT p.collection, p.id, p.doc, head.seq FROM head, json_to_recordset($2::json) AS p(collection text, id text, doc json)
+  ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, seq = excluded.seq
+), removed AS (
+  DELETE FROM records r USING head, unnest($3::text[], $4::text[]) AS d(collection, id)
+  WHERE r.collection = d.collection AND r.id = d.id
+), logged AS (
+  INSERT INTO store_changes (seq, hub, ops) SELECT head.seq, $5, $6::json FROM head
+)
+SELECT head.seq, pg_notify($7, head.seq::text) FROM head`;
 
 /**
  * The `Store` on PostgreSQL, for one hub or several on one database.
@@ -396,17 +416,10 @@ export class PgStore implements Store {
     this.pollTimer.unref();
   }
 
-  /** Applies other hubs' committed changes after `this.seq`, in order; reloads if they were pruned. */
-  private async catchUp(client?: pg.PoolClient, below?: number): Promise<boolean> {
-    const runner = client ?? this.pool;
-    const rows = (
-      await runner.query<{ seq: string; ops: Op[] }>(
-        below === undefined ? 'SELECT seq, ops FROM store_changes WHERE seq > $1 ORDER BY seq' : 'SELECT seq, ops FROM store_changes WHERE seq > $1 AND seq < $2 ORDER BY seq',
-        below === undefined ? [this.seq] : [this.seq, below],
-      )
-    ).rows;
-    const behind = rows.length > 0 ? Number(rows[0]!.seq) !== this.seq + 1 : below !== undefined && below - 1 > this.seq;
-    if (behind) {
+  /** Applies other hubs' committed changes after `this.seq`, in order; reloads if they were pruned. Returns true when waiting writes had to run again. */
+  private async catchUp(): Promise<boolean> {
+    const rows = (await this.pool.query<{ seq: string; ops: Op[] }>('SELECT seq, ops FROM store_changes WHERE seq > $1 ORDER BY seq', [this.seq])).rows;
+    if (rows.length > 0 && Number(rows[0]!.seq) !== this.seq + 1) {
       // The changes this hub missed were pruned: start again from the records themselves.
       await this.reload();
       return true;
@@ -416,75 +429,66 @@ export class PgStore implements Store {
       if (this.applyRemote(row.ops)) conflict = true;
       this.seq = Number(row.seq);
     }
-    if (conflict && !client) this.rebase(0);
+    if (conflict) this.rebase(0);
     return conflict;
   }
 
-  /** Commits every waiting write in one transaction; re-runs them first when another hub got there before. */
+  /**
+   * Commits every waiting write with one statement (one round trip, one WAL flush). It moves
+   * `store_head` on only if it is still at the change this hub last saw: when another hub
+   * committed meanwhile it writes nothing, and this hub reads that change (running again the
+   * writes it affects) and tries again. Updating the one head row also makes writers on all
+   * hubs commit one after the other, so change numbers are committed in order, without gaps.
+   */
   private async commit(): Promise<void> {
     for (let attempt = 0; this.pending.length > 0; attempt++) {
-      const batch = this.pending.slice();
-      const client = await this.pool.connect().catch((error: Error) => error);
-      if (client instanceof Error) {
-        this.rebase(batch.length, new StoreError(`write not saved: ${client.message}`));
-        if (this.pending.length > 0) this.scheduleCommit();
+      if (attempt > 50) {
+        this.rebase(this.pending.length, new StoreError('write not saved: too many concurrent changes to the same records'));
         return;
       }
-      let outcome: 'committed' | 'conflict';
-      let seq = 0;
+      const batch = this.pending.slice();
+      const ops = collapse(batch);
+      const puts = ops.filter((op) => op[2] !== null).map(([collection, id, doc]) => ({ collection, id, doc }));
+      const deletes = ops.filter((op) => op[2] === null);
+      let committed: number | null;
       try {
-        outcome = await inTransaction(client, async () => {
-          seq = Number((await client.query<{ seq: string }>('UPDATE store_head SET seq = seq + 1 RETURNING seq')).rows[0]!.seq);
-          if (seq !== this.seq + 1 && (await this.catchUp(client, seq))) throw new Conflict();
-          const ops = collapse(batch);
-          const puts = ops.filter((op) => op[2] !== null);
-          const deletes = ops.filter((op) => op[2] === null);
-          if (puts.length > 0) {
-            await client.query(
-              `INSERT INTO records (collection, id, doc, seq)
-               SELECT p.collection, p.id, p.doc, $2 FROM json_to_recordset($1::json) AS p(collection text, id text, doc json)
-               ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, seq = excluded.seq`,
-              [JSON.stringify(puts.map(([collection, id, doc]) => ({ collection, id, doc }))), seq],
-            );
-          }
-          if (deletes.length > 0) {
-            await client.query('DELETE FROM records r USING unnest($1::text[], $2::text[]) AS d(collection, id) WHERE r.collection = d.collection AND r.id = d.id', [
-              deletes.map((op) => op[0]),
-              deletes.map((op) => op[1]),
-            ]);
-          }
-          await client.query('INSERT INTO store_changes (seq, hub, ops) VALUES ($1, $2, $3)', [seq, this.hubId, JSON.stringify(ops)]);
-          await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
-          return 'committed' as const;
-        }).catch((error: unknown) => {
-          if (error instanceof Conflict) return 'conflict' as const;
-          throw error;
-        });
+        const result = await this.pool.query<{ seq: string }>(WRITE, [
+          this.seq,
+          JSON.stringify(puts),
+          deletes.map((op) => op[0]),
+          deletes.map((op) => op[1]),
+          this.hubId,
+          JSON.stringify(ops),
+          CHANNEL,
+        ]);
+        committed = result.rows[0] ? Number(result.rows[0].seq) : null;
+        if (committed === null) {
+          // Another hub committed first: take its changes (re-running what they touch), then again.
+          const moved = this.seq;
+          await this.catchUp();
+          if (this.seq === moved) await this.reloadIfBehind();
+          continue;
+        }
       } catch (error) {
-        client.release(true);
         // Unknown whether it committed: if it did, it comes back as a change from the log.
         this.rebase(batch.length, new StoreError(`write not saved: ${(error as Error).message}`));
         this.scheduleCatchUp();
         if (this.pending.length > 0) this.scheduleCommit();
         return;
       }
-      client.release();
-      if (outcome === 'conflict') {
-        // Another hub changed what these writes depend on: run them again on the new state.
-        this.rebase(0);
-        if (attempt > 50) {
-          this.rebase(this.pending.length, new StoreError('write not saved: too many concurrent changes to the same records'));
-          return;
-        }
-        continue;
-      }
-      this.seq = seq;
+      this.seq = committed;
       this.settle(batch);
       if (++this.commitsSincePrune >= 1_000) {
         this.commitsSincePrune = 0;
         await this.prune();
       }
     }
+  }
+
+  /** The head moved on but no change rows follow this hub's: they were pruned, so reload. */
+  private async reloadIfBehind(): Promise<void> {
+    const head = Number((await this.pool.query<{ seq: string }>('SELECT seq FROM store_head')).rows[0]!.seq);
+    if (head > this.seq) await this.reload();
   }
 
   /** The writes of a commit are done: memory's committed state moves past them. */
@@ -512,8 +516,6 @@ export class PgStore implements Store {
     await this.pool.query(`DELETE FROM store_changes WHERE at < now() - make_interval(secs => $1) AND seq < (SELECT seq FROM store_head)`, [keepMs / 1000]).catch(() => undefined);
   }
 }
-
-class Conflict extends Error {}
 
 /** The last change of each record across the writes, in order of first touch. */
 function collapse(writes: readonly PendingWrite[]): Op[] {
