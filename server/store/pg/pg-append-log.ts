@@ -114,12 +114,6 @@ export class PgAppendLog extends AppendLog {
     });
   }
 
-  /** Waits until the rows other hubs committed so far have been handed to the listeners (tests). */
-  async caughtUp(): Promise<void> {
-    for (const name of this.tails.keys()) this.readTail(name);
-    await Promise.all([...this.tails.values()].map((t) => t.reading));
-  }
-
   override get openFiles(): number {
     return 0;
   }

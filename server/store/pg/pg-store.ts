@@ -61,11 +61,12 @@ SELECT head.seq, pg_notify($7, head.seq::text) FROM head`;
  *
  * Reads are served from memory like the embedded store: every record is loaded at open and
  * kept current. A write runs its function against memory at once (so it is visible as soon as
- * the function returns, as the interface promises), then commits in a transaction that first
- * takes the one row of `store_head` (so writers on every hub commit one at a time and change
- * numbers have no gaps), reads the changes other hubs committed since this hub last looked,
- * writes the records and a `store_changes` row, and notifies the other hubs. Writes that arrive
- * while a commit is under way go together in the next one (a group commit).
+ * the function returns, as the interface promises), then commits with one statement (WRITE
+ * below) that moves the one row of `store_head` on from the change this hub last saw (so
+ * writers on every hub commit one at a time and change numbers have no gaps), writes the
+ * records and a `store_changes` row, and notifies the other hubs. The promise resolves once
+ * that has committed. Writes that arrive while a commit is under way go together in the next
+ * one (a group commit).
  *
  * When another hub changed a record that a waiting write read (through its batch) or wrote,
  * the waiting writes are re-run against the new state before they commit, so concurrent
@@ -105,8 +106,8 @@ export class PgStore implements Store {
 
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
-    // An idle connection that breaks (the server restarted) must not bring the hub down.
     const store = new PgStore(options, pool);
+    // An idle connection that breaks (the server restarted) must not bring the hub down.
     pool.on('error', (error) => {
       if (!store.closed) console.error('postgres: an idle connection failed:', error.message);
     });
@@ -128,11 +129,6 @@ export class PgStore implements Store {
   /** The database this store is on (other hub-wide parts open their own connections to it). */
   get url(): string {
     return this.options.url;
-  }
-
-  /** The number of the last change this hub has in memory. */
-  get changeSeq(): number {
-    return this.seq;
   }
 
   get<T extends Doc>(collection: Collection<T>, id: string): T | undefined {
