@@ -23,7 +23,8 @@ async function main(): Promise<void> {
       keyNote.push(`  (also saved to ${resolve(file)}; delete that file once you have stored the key)`);
     }
   } else if (!config.adminKey) {
-    keyNote = ['', `Use the administrator API key printed at first start (saved in ${resolve(config.dataDir ?? '.', 'admin-api-key.txt')} unless you deleted it).`];
+    const saved = hub.ctx.store.dir ? ` (saved in ${resolve(hub.ctx.store.dir, 'admin-api-key.txt')} unless you deleted it)` : '';
+    keyNote = ['', `Use the administrator API key printed at first start${saved}.`];
   }
 
   const server = serve({ fetch: hub.app.fetch, hostname: config.host, port: config.port }, (info) => {
