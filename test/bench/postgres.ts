@@ -84,6 +84,23 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
     const threeRps = three.reduce((n, r) => n + r.rps, 0);
     rows.push({ name: 'PostgreSQL: search page through 3 hubs (sum)', result: { ...three[0]!, rps: threeRps, requests: three.reduce((n, r) => n + r.requests, 0) }, note: `3 hubs/1 hub = ${(threeRps / search.rps).toFixed(2)} (2 cores shared)` });
     ratios['search 3 hubs/1 hub'] = Number((threeRps / search.rps).toFixed(2));
+    // How soon a write on one hub shows on another: create a role on hub 1, ask hub 2 until it lists it.
+    const lags: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const name = `lag probe ${i}`;
+      const res = await fetch(`${hubs[0]!.base}/api/v1/roles`, { method: 'POST', headers, body: JSON.stringify({ name, permissions: ['monitoring'] }) });
+      const written = performance.now();
+      if (res.status !== 201) throw new Error(`lag probe: ${res.status} ${await res.text()}`);
+      for (;;) {
+        const roles = (await (await fetch(`${hubs[1]!.base}/api/v1/roles`, { headers })).json()) as { name: string }[];
+        if (roles.some((r) => r.name === name)) break;
+        if (performance.now() - written > 10_000) throw new Error('lag probe: the write did not show on the other hub within 10 s');
+      }
+      lags.push(performance.now() - written);
+    }
+    lags.sort((a, b) => a - b);
+    figures.visibleOnOtherHubMs = { p50: Number(lags[10]!.toFixed(1)), max: Number(lags.at(-1)!.toFixed(1)) };
+    console.log(`  a write on one hub shows on another after ${lags[10]!.toFixed(1)} ms (p50), ${lags.at(-1)!.toFixed(1)} ms at most`);
     for (const h of hubs.splice(0)) await h.kill('SIGTERM');
 
     // Policy start: few and many sessions stored, PostgreSQL and the embedded store.

@@ -210,7 +210,7 @@ function printTable(rows: Row[], results: Record<string, unknown>) {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log('\n' + pad('measure', 62) + pad('req/s', 9) + pad('p50 ms', 9) + pad('p95 ms', 9) + pad('p99 ms', 9) + 'note');
   for (const r of rows) console.log(pad(r.name, 62) + pad(r.result.rps, 9) + pad(r.result.p50, 9) + pad(r.result.p95, 9) + pad(r.result.p99, 9) + (r.note ?? ''));
-  for (const key of ['store', 'importSeconds', 'startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'crash']) {
+  for (const key of ['store', 'importSeconds', 'visibleOnOtherHubMs', 'startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'extension', 'fuzz', 'crash']) {
     if (results[key] !== undefined) console.log(`${key}: ${JSON.stringify(results[key])}`);
   }
 }
