@@ -20,9 +20,7 @@ import { idempotency } from './http/idempotency.js';
 import { openApiDocument, Router, type RouteDoc } from './http/router.js';
 import { projectPath } from './paths.js';
 import { AuditLog } from './services/audit.js';
-import { EventBus } from './services/events.js';
-import { AppendLog } from './store/append-log.js';
-import { JournalStore } from './store/journal-store.js';
+import { eventBusFor, historyFor, jobRunnerFor, openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface CreateAppOptions {
@@ -55,9 +53,9 @@ const require = createRequire(import.meta.url);
 export async function createApp(options: CreateAppOptions = {}): Promise<HubApp> {
   const config = HubConfig.parse(options.config ?? {});
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await JournalStore.open({ dir: config.dataDir }));
-  const logs = new AppendLog(store.dir);
-  const events = new EventBus(logs, clock);
+  const store = options.store ?? (await openStore(config));
+  const logs = await historyFor(store);
+  const events = eventBusFor(store, logs, clock);
   const audit = new AuditLog(logs, clock);
   await Promise.all([events.load(), audit.load()]);
   const ctx: HubContext = { store, logs, clock, config, events, audit, services: { ...options.services } as HubServices };
@@ -96,6 +94,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const expensiveReads = new ConcurrencyCap(config.expensiveReadsPerKey);
   const mounted: { prefix: string; docs: RouteDoc[] }[] = [];
   const jobs: Job[] = [];
+  const runJob = jobRunnerFor(store, config.env);
   const seeds: (() => Promise<void>)[] = [];
   const banners: ((base: string) => string)[] = [];
   for (const area of options.areas ?? defaultAreas) {
@@ -105,7 +104,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
       mounted.push({ prefix, docs: router.docs });
     }
     setup.mount?.(app);
-    jobs.push(...(setup.jobs ?? []));
+    jobs.push(...(setup.jobs ?? []).map(runJob));
     if (setup.seed) seeds.push(setup.seed);
     if (setup.banner) banners.push(setup.banner);
   }

@@ -7,6 +7,8 @@ export const HubConfig = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(3978),
   /** Folder of the embedded store; null keeps everything in memory. */
   dataDir: z.string().nullable().default('./data'),
+  /** postgres://… : keep everything in PostgreSQL instead of the embedded store (several hubs may share it). */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** Seed demo data into an empty store. */
   demo: z.boolean().default(true),
   /** How long a new customer stays `provisioning` before it becomes `pending` (Pulse takes up to 10 minutes). */
@@ -46,6 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     host: env.SPHUB_HOST,
     port: env.SPHUB_PORT ?? env.PORT,
     dataDir: env.SPHUB_DATA_DIR === ':memory:' ? null : env.SPHUB_DATA_DIR,
+    databaseUrl: env.SPHUB_DATABASE_URL || undefined,
     demo: flag(env.SPHUB_DEMO),
     provisioningMs: env.SPHUB_PROVISIONING_SECONDS ? Number(env.SPHUB_PROVISIONING_SECONDS) * 1000 : undefined,
     publicUrl: env.SPHUB_PUBLIC_URL,

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp, type HubApp } from './app.js';
 import { configFromEnv } from './config.js';
+import { describeStore } from './store/open.js';
 
 /**
  * Starts the hub: takes the port first (so a start that cannot listen creates nothing: no store,
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
-      `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : 'in memory'})`,
+      `SP Hub is running (${hub.ctx.store.dir ? `data in ${resolve(hub.ctx.store.dir)}` : describeStore(hub.ctx.store)})`,
       `  API      ${base}/api/v1   (try ${base}/api/v1/health)`,
       `  API docs ${base}/api/v1/docs`,
       ...hub.banner(base),

@@ -62,7 +62,7 @@ async function connect(path = '/api/v1/events', headers: Record<string, string> 
   return { response, next, events, close: () => reader.cancel() };
 }
 
-const listeners = () => (t.hub.ctx.events as unknown as { listeners: Set<unknown> }).listeners.size;
+const listeners = () => t.hub.ctx.events.listenerCount;
 
 describe('GET /events (Server-Sent Events)', () => {
   it('streams events as they happen, each with its id', async () => {

@@ -38,7 +38,7 @@ export function eventsRouter(ctx: HubContext, router: Router, options: { heartbe
         const queue: DomainEvent[] = [];
         let wake: (() => void) | null = null;
         let closed = false;
-        const unsubscribe = ctx.events.subscribe((event) => {
+        const unsubscribe = ctx.events.subscribeAll((event) => {
           queue.push(event);
           wake?.();
         });

@@ -32,7 +32,12 @@ export class AuditLog {
     private readonly logs: AppendLog,
     private readonly clock: Clock,
     private readonly maxInMemory = AUDIT_IN_MEMORY,
-  ) {}
+  ) {
+    // Entries other hubs on the same database record (never the same entry twice).
+    logs.onAppended('audit/', (_file, records) => {
+      for (const entry of records as AuditEntry[]) if (!this.entries.some((e) => e.id === entry.id)) this.entries.push(entry);
+    });
+  }
 
   async load(): Promise<void> {
     this.entries = await this.readMonths();

@@ -54,6 +54,20 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Every event, wherever it was emitted, in id order: the SSE stream. With one hub that is what
+   * `subscribe` sees; with several on one database (ClusterEventBus) `subscribe` sees the events
+   * of its own hub (so a reaction to an event runs once) and this one those of all hubs.
+   */
+  subscribeAll(listener: EventListener): () => void {
+    return this.subscribe(listener);
+  }
+
+  /** Listeners subscribed now (an SSE stream that closed must not stay among them). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Events after the given id (for SSE resume), oldest first. */
   since(lastId: number): DomainEvent[] {
     let lo = 0;

@@ -93,6 +93,13 @@ export class AppendLog {
     await Promise.allSettled([...open.map((f) => f.handle.close()), ...this.closing]);
   }
 
+  /**
+   * Calls `listener` with records appended to files under `prefix` by other hubs sharing the
+   * data (PgAppendLog); a single hub's files have no other writer, so here it never fires.
+   * Services that keep a history in memory use it to stay current on every hub.
+   */
+  onAppended(_prefix: string, _listener: (file: string, records: unknown[]) => void): void {}
+
   /** Every record of a file in order; a missing file reads as empty. */
   async read<T>(file: string): Promise<T[]> {
     const text = this.dir ? await readText(join(this.dir, file)) : (this.memory.get(file) ?? []).join('');

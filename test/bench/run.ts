@@ -51,8 +51,9 @@ function searchTerms(names: string[], count: number): string[] {
   return [...terms];
 }
 
-async function policyStartCost(dir: string, label: string): Promise<{ row: Row; startMs: number; rss: number }> {
-  const hub = await startHub({ SPHUB_DATA_DIR: dir, SPHUB_ADMIN_KEY: KEY, SPHUB_SCHEDULER: 'off', SPHUB_RUNNER_SPEED: '1' });
+async function policyStartCost(dir: string | Record<string, string>, label: string): Promise<{ row: Row; startMs: number; rss: number }> {
+  const store = typeof dir === 'string' ? { SPHUB_DATA_DIR: dir } : dir;
+  const hub = await startHub({ ...store, SPHUB_ADMIN_KEY: KEY, SPHUB_SCHEDULER: 'off', SPHUB_RUNNER_SPEED: '1' });
   try {
     const page = await get<{ items: { id: string; enabled: boolean; lastStatus: string }[] }>(hub.base, '/policies?pageSize=200&page=3');
     const more = await get<{ items: { id: string; enabled: boolean; lastStatus: string }[] }>(hub.base, '/policies?pageSize=200&page=4');
@@ -85,7 +86,22 @@ async function startBare(bodyFile: string): Promise<{ base: string; stop: () => 
   return { base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
 }
 
+/** `npm run bench -- --postgres`: only the PostgreSQL section (test/bench/postgres.ts). */
+async function mainPostgres() {
+  const { runPostgresBench } = await import('./postgres.js');
+  const now = new Date();
+  const { rows, figures } = await runPostgresBench({ key: KEY, customers: CUSTOMERS, policiesPerCustomer: PER_CUSTOMER, days: DAYS, duration: DURATION, connections: CONNECTIONS, startBare, policyStartCost });
+  const results: Record<string, unknown> = { date: now.toISOString(), postgres: true, customers: CUSTOMERS, policiesPerCustomer: PER_CUSTOMER, days: DAYS, durationSeconds: DURATION, connections: CONNECTIONS, ...figures };
+  results.rows = rows.map((r) => ({ name: r.name, ...r.result, ...(r.note && { note: r.note }) }));
+  printTable(rows, { ...results, ratios: figures.ratios });
+  const dir = join(root, 'bench/results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest-postgres.json'), JSON.stringify(results, null, 2));
+  console.log(`\nWritten to bench/results/latest-postgres.json`);
+}
+
 async function main() {
+  if (process.argv.includes('--postgres')) return mainPostgres();
   const work = await mkdtemp(join(tmpdir(), 'sphub-bench-'));
   const now = new Date();
   const results: Record<string, unknown> = { date: now.toISOString(), customers: CUSTOMERS, policiesPerCustomer: PER_CUSTOMER, days: DAYS, durationSeconds: DURATION, connections: CONNECTIONS };
@@ -213,7 +229,7 @@ function printTable(rows: Row[], results: Record<string, unknown>) {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log('\n' + pad('measure', 62) + pad('req/s', 9) + pad('p50 ms', 9) + pad('p95 ms', 9) + pad('p99 ms', 9) + 'note');
   for (const r of rows) console.log(pad(r.name, 62) + pad(r.result.rps, 9) + pad(r.result.p50, 9) + pad(r.result.p95, 9) + pad(r.result.p99, 9) + (r.note ?? ''));
-  for (const key of ['startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'import', 'extension', 'fuzz', 'authThrottle', 'soak', 'crash', 'sync']) {
+  for (const key of ['store', 'importSeconds', 'visibleOnOtherHubMs', 'startup', 'rssAfterLoadMiB', 'ratios', 'fanout', 'import', 'extension', 'fuzz', 'authThrottle', 'soak', 'crash', 'sync']) {
     if (results[key] !== undefined) console.log(`${key}: ${JSON.stringify(results[key])}`);
   }
 }

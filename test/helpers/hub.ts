@@ -2,6 +2,7 @@ import { createApiClient, type ApiClient } from '../../shared/api/client.js';
 import { FakeClock } from '../../shared/domain/clock.js';
 import type { Permission } from '../../shared/schemas/common.js';
 import { createApp, type CreateAppOptions, type HubApp } from '../../server/app.js';
+import { openTestDatabaseStore, testsRunOnPostgres } from './postgres-store.js';
 
 export const ADMIN_KEY = 'sph_test_administrator_key_0000000000000';
 
@@ -21,8 +22,11 @@ export interface TestHub {
 /** A small in-memory world: the real app, a fake clock, no listening socket. */
 export async function createTestHub(options: CreateAppOptions & { seed?: boolean } = {}): Promise<TestHub> {
   const clock = (options.clock as FakeClock | undefined) ?? new FakeClock();
+  // The hub-postgres project runs the same tests with each in-memory hub on its own PostgreSQL database.
+  const database = !options.store && options.config?.dataDir === undefined && testsRunOnPostgres() ? await openTestDatabaseStore() : null;
   const hub = await createApp({
     ...options,
+    ...(database && { store: database.store }),
     clock,
     config: { dataDir: null, demo: false, provisioningMs: 1000, adminKey: ADMIN_KEY, allowedHosts: ['hub.test'], ...options.config },
   });
@@ -45,6 +49,9 @@ export async function createTestHub(options: CreateAppOptions & { seed?: boolean
       const key = await admin.createApiKey({ name: `test ${n}`, userId: user.id });
       return { client: client(key.secret), userId: user.id, apiKey: key.secret };
     },
-    close: () => hub.close(),
+    async close() {
+      await hub.close();
+      await database?.drop();
+    },
   };
 }

@@ -27,7 +27,13 @@ export class RestoreService {
   constructor(
     private readonly ctx: HubContext,
     private readonly directory: CustomerDirectory,
-  ) {}
+  ) {
+    // Restores recorded or updated by other hubs on the same database.
+    ctx.logs.onAppended('restores/', (file, records) => {
+      if (!this.loadedMonths.has(file.slice('restores/'.length, -'.jsonl'.length))) return;
+      for (const r of records as Restore[]) this.recent.set(r.id, r);
+    });
+  }
 
   async load(): Promise<void> {
     const month = monthOf(this.ctx.clock.now());

@@ -20,7 +20,18 @@ export class DailyCounts {
   private readonly months = new Map<string, Promise<MonthState>>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly logs: AppendLog) {}
+  constructor(private readonly logs: AppendLog) {
+    // Counts other hubs on the same database recorded, into the months already loaded.
+    logs.onAppended('usage/daily/', (file, records) => {
+      const state = this.months.get(file.slice('usage/daily/'.length, -'.jsonl'.length));
+      void state?.then((loaded) => {
+        for (const raw of records) {
+          const parsed = DailyUsageCount.safeParse(raw);
+          if (parsed.success) apply(loaded, parsed.data);
+        }
+      });
+    });
+  }
 
   /** Appends the counts of one day that are new or higher than recorded; returns how many were appended. */
   record(day: string, counts: readonly DailyCountInput[], at: Date): Promise<number> {

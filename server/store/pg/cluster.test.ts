@@ -1,0 +1,66 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '../../../shared/domain/clock.js';
+import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
+import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
+import { putCustomers, ScriptedRunner, testCustomer } from '../../services/backup/testing.js';
+import { PgStore } from './pg-store.js';
+
+// Two hubs in one process on one database: what one does, the other shows, through NOTIFY
+// alone (the poll is set to a minute, longer than the waits). How fast is a figure of
+// `npm run bench -- --postgres`, not an assertion here.
+
+describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => {
+  let cluster: TestPostgres;
+  const hubs: TestHub[] = [];
+  beforeAll(async () => {
+    cluster = await startTestPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  afterEach(async () => {
+    for (const h of hubs.splice(0)) await h.close();
+  });
+
+  async function pair(): Promise<[TestHub, TestHub]> {
+    const url = await cluster.createDatabase();
+    const clock = new FakeClock(new Date('2026-11-25T09:00:00.000Z'));
+    for (let i = 0; i < 2; i++) {
+      hubs.push(await createTestHub({ clock, store: await PgStore.open({ url, pollMs: 60_000 }), services: { runner: new ScriptedRunner([{ status: 'Success' }]) } }));
+    }
+    return [hubs[0]!, hubs[1]!];
+  }
+  const soon = { timeout: 10_000, interval: 10 };
+
+  it('shows records, searches, audit entries and restores made on one hub on the other', async () => {
+    const [a, b] = await pair();
+    await putCustomers(a.hub, testCustomer({ id: 'cus_zephyr', displayName: 'Zephyr Logistics' }));
+    await vi.waitFor(async () => expect((await b.admin.customers({ q: 'zephyr' })).items.map((c) => c.id)).toEqual(['cus_zephyr']), soon);
+    const policy = await a.admin.createPolicy({ customerId: 'cus_zephyr', name: 'Mail', backupType: 'EntireOrganization' });
+    await vi.waitFor(async () => expect((await b.admin.policies({ q: 'zephyr' })).items.map((p) => p.id)).toEqual([policy.id]), soon);
+    await vi.waitFor(async () => expect((await b.admin.audit({ action: 'policy.created' })).items.map((e) => e.target.id)).toEqual([policy.id]), soon);
+    const restore = await a.admin.createRestore({ customerId: 'cus_zephyr', kind: 'mailItem', item: 'Inbox' });
+    await vi.waitFor(async () => expect((await b.admin.restores({})).items.map((r) => r.id)).toEqual([restore.id]), soon);
+    // b's own entries do not come back to it twice.
+    await b.admin.createRole({ name: 'Night shift', permissions: ['monitoring'] });
+    await vi.waitFor(async () => expect((await a.admin.audit({ action: 'role.created' })).total).toBe(1), soon);
+    expect((await b.admin.audit({ action: 'role.created' })).total).toBe(1);
+  });
+
+  it('numbers events once for both hubs; reactions run on the hub that emitted, the stream of each hub carries all', async () => {
+    const [a, b] = await pair();
+    const streamed: number[] = [];
+    const reacted: number[] = [];
+    b.hub.ctx.events.subscribeAll((e) => streamed.push(e.id));
+    b.hub.ctx.events.subscribe((e) => reacted.push(e.id));
+    await putCustomers(a.hub, testCustomer({ id: 'cus_ion', displayName: 'Ion' }));
+    await a.admin.createPolicy({ customerId: 'cus_ion', name: 'One', backupType: 'EntireOrganization' });
+    await b.admin.createPolicy({ customerId: 'cus_ion', name: 'Two', backupType: 'EntireOrganization' });
+    await a.admin.createPolicy({ customerId: 'cus_ion', name: 'Three', backupType: 'EntireOrganization' });
+    await vi.waitFor(() => expect(streamed).toHaveLength(3), soon);
+    expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
+    expect(reacted).toEqual([streamed[1]]);
+    await vi.waitFor(() => expect(a.hub.ctx.events.since(0).map((e) => e.id)).toEqual(streamed), soon);
+    expect(b.hub.ctx.events.since(streamed[0]!).map((e) => e.id)).toEqual(streamed.slice(1));
+  });
+});
