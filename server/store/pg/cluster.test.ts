@@ -55,6 +55,8 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     b.hub.ctx.events.subscribe((e) => reacted.push(e.id));
     await putCustomers(a.hub, testCustomer({ id: 'cus_ion', displayName: 'Ion' }));
     await a.admin.createPolicy({ customerId: 'cus_ion', name: 'One', backupType: 'EntireOrganization' });
+    // Another hub sees a write within a second, not at once: wait for it before writing there.
+    await vi.waitFor(async () => expect((await b.admin.customer('cus_ion')).id).toBe('cus_ion'), soon);
     await b.admin.createPolicy({ customerId: 'cus_ion', name: 'Two', backupType: 'EntireOrganization' });
     await a.admin.createPolicy({ customerId: 'cus_ion', name: 'Three', backupType: 'EntireOrganization' });
     await vi.waitFor(() => expect(streamed).toHaveLength(3), soon);
