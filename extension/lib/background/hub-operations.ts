@@ -121,19 +121,18 @@ export const hubOperations = {
       items,
     };
   },
+  /** A page of policy rows (customer and policy names): every customer's policies in one request. */
   async 'policies.lookup'(api: ApiClient, request: HubRequest): Promise<PolicyMatch[]> {
     const r = request as RequestOf<'policies.lookup'>;
     const rows = (r.rows ?? []).slice(0, MAX_BATCH);
-    const customers = [...new Set(rows.map((row) => row.customer))];
-    const answer = await health(api, { names: customers });
-    const idByName = new Map(answer.items.map((h) => [h.displayName.toLowerCase(), h.id]));
+    const customers = [...new Set(rows.map((row) => String(row.customer ?? '').trim()).filter(Boolean))];
+    if (customers.length === 0) return rows.map((row) => ({ ...row, match: null }));
+    const answer = await api.customersPolicies({ names: customers });
     const found = new Map<string, PolicyView>();
-    await Promise.all(
-      [...new Set(idByName.values())].map(async (customerId) => {
-        for (const policy of (await api.policies({ customerId, pageSize: 200 })).items) found.set(`${policy.customerName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
-      }),
-    );
-    return rows.map((row) => ({ ...row, match: found.get(`${row.customer.toLowerCase()}\u0000${row.policy.toLowerCase()}`) ?? null }));
+    for (const customer of answer.items) {
+      for (const policy of customer.policies) found.set(`${customer.displayName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
+    }
+    return rows.map((row) => ({ ...row, match: found.get(`${String(row.customer).trim().toLowerCase()}\u0000${String(row.policy).trim().toLowerCase()}`) ?? null }));
   },
   async 'policy.action'(api: ApiClient, request: HubRequest): Promise<PolicyView> {
     const r = request as RequestOf<'policy.action'>;
