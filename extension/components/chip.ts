@@ -1,25 +1,44 @@
-import type { ChipView } from '../lib/health-view.js';
+import type { ChipView, Tone } from '../lib/health-view.js';
 
 /**
  * A health chip in a table cell: a small shadow host per row, so the page's CSS and the chip's
  * never meet. Built with the DOM and textContent only (no HTML strings), and cheap enough to
  * create for a thousand rows in one go.
+ *
+ * A compact chip (the portal's tables) takes no room at all: its host is out of the flow
+ * (absolutely positioned at the end of the cell's text, zero-sized), and the mark is drawn from
+ * there over the gap after the text. So a row keeps its height and a column its width whatever
+ * the page's layout (a table, an ARIA grid of flex rows, narrow or wrapping name columns); the
+ * words are in the tooltip and the menu. Wider chips (Pulse lines) sit in the flow.
  */
 export const CHIP_TAG = 'sphub-chip';
 export const OWN_ATTRIBUTE = 'data-sphub';
 
+/** The host's own box, inline so that no page rule on custom elements or cells moves it into the flow. */
+const COMPACT_HOST_STYLE =
+  'all: initial !important; position: absolute !important; display: inline !important; width: 0 !important; height: 0 !important; ' +
+  'overflow: visible !important; contain: size layout style !important; pointer-events: none !important;';
+
 const CHIP_CSS = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin-left: 6px; line-height: 1; contain: layout style; }
-button { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 4px; cursor: pointer;
+button { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 4px; cursor: pointer; pointer-events: auto;
   font: 600 11px/16px system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; padding: 1px 7px; border-radius: 9px;
   white-space: nowrap; max-width: 260px; overflow: hidden; text-overflow: ellipsis; border: 1px solid transparent; }
 button:focus-visible { outline: 2px solid #2563eb; outline-offset: 1px; }
 .dot { width: 7px; height: 7px; border-radius: 50%; background: currentColor; flex: none; }
+.mark, .license { display: none; }
 .ok { background: #e7f6ec; color: #17692f; border-color: #b9e2c6; }
 .warn { background: #fff4e0; color: #8a4b00; border-color: #f3d19b; }
 .bad { background: #fde8e8; color: #a61b1b; border-color: #f3b5b5; }
 .busy { background: #e6efff; color: #1d4ed8; border-color: #bcd0fb; }
 .muted { background: #f1f3f5; color: #555d66; border-color: #dde1e5; }
+:host([data-compact]) button { position: absolute; left: 4px; top: -9px; gap: 2px; padding: 0; border: 0; background: none; border-radius: 9px; max-width: none; overflow: visible; }
+:host([data-compact]) .dot, :host([data-compact]) .label { display: none; }
+:host([data-compact]) .mark { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 17px; height: 17px;
+  border-radius: 50%; border: 1px solid; font: 700 11px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+:host([data-compact]) .license { display: inline-flex; align-items: center; box-sizing: border-box; height: 17px; padding: 0 5px; border-radius: 9px;
+  border: 1px solid; font: 600 10px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+:host([data-compact]) .license[hidden] { display: none; }
 `;
 
 export interface ChipHost extends HTMLElement {
@@ -61,17 +80,30 @@ function style(document: Document, shadow: ShadowRoot): void {
   shadow.append(element);
 }
 
-export function createChip(document: Document, onActivate?: (host: ChipHost) => void): ChipHost {
+/** The mark's symbol per tone: the colour is not the only cue. */
+const GLYPHS: Record<Tone, string> = { ok: '\u2713', warn: '!', bad: '\u2715', busy: '\u25b8', muted: '\u2013' };
+
+export function createChip(document: Document, onActivate?: (host: ChipHost) => void, options: { compact?: boolean } = {}): ChipHost {
   const host = document.createElement(CHIP_TAG) as ChipHost;
   host.setAttribute(OWN_ATTRIBUTE, 'chip');
+  if (options.compact) {
+    host.setAttribute('data-compact', '');
+    host.setAttribute('style', COMPACT_HOST_STYLE);
+  }
   const shadow = host.attachShadow({ mode: 'open' });
   const button = document.createElement('button');
   button.type = 'button';
   const dot = document.createElement('span');
   dot.className = 'dot';
+  const mark = document.createElement('span');
+  mark.className = 'mark';
+  mark.setAttribute('aria-hidden', 'true');
   const label = document.createElement('span');
   label.className = 'label';
-  button.append(dot, label);
+  const license = document.createElement('span');
+  license.className = 'license';
+  license.hidden = true;
+  button.append(dot, mark, label, license);
   style(document, shadow);
   shadow.append(button);
   if (onActivate) {
@@ -84,17 +116,40 @@ export function createChip(document: Document, onActivate?: (host: ChipHost) => 
   return host;
 }
 
-/** Shows a view on a chip; only touches the DOM when something changed (no flicker on re-renders). */
+function set(element: Element, attribute: string, value: string) {
+  if (element.getAttribute(attribute) !== value) element.setAttribute(attribute, value);
+}
+
+/**
+ * Shows a view on a chip; only touches the DOM when something changed (no flicker on re-renders).
+ * `prefix` starts the tooltip and the accessible name.
+ */
 export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): void {
-  const button = host.shadowRoot?.querySelector('button');
-  const label = host.shadowRoot?.querySelector('.label');
-  if (!button || !label) return;
-  const title = [`${prefix}`, ...view.details].join('\n');
-  if (button.className !== view.tone) button.className = view.tone;
+  const root = host.shadowRoot;
+  const button = root?.querySelector('button');
+  const label = root?.querySelector('.label');
+  const mark = root?.querySelector('.mark');
+  const license = root?.querySelector<HTMLElement>('.license');
+  if (!button || !label || !mark || !license) return;
+  const compact = host.hasAttribute('data-compact');
+  // A compact chip shows the licence only when it asks for attention; its tooltip always has it.
+  const shownLicense = view.license && (!compact || view.license.tone !== 'muted') ? view.license : null;
+  const title = [prefix, ...view.details].join('\n');
+  if (button.className !== (compact ? '' : view.tone)) button.className = compact ? '' : view.tone;
   if (label.textContent !== view.label) label.textContent = view.label;
-  if (button.title !== title) button.title = title;
-  const aria = `${prefix}: ${view.label}`;
-  if (button.getAttribute('aria-label') !== aria) button.setAttribute('aria-label', aria);
+  if (compact) {
+    if (mark.className !== `mark ${view.tone}`) mark.className = `mark ${view.tone}`;
+    if (mark.textContent !== GLYPHS[view.tone]) mark.textContent = GLYPHS[view.tone];
+  }
+  license.hidden = !shownLicense;
+  if (shownLicense) {
+    if (license.className !== `license ${shownLicense.tone}`) license.className = `license ${shownLicense.tone}`;
+    if (license.textContent !== shownLicense.label) license.textContent = shownLicense.label;
+  } else if (license.textContent) license.textContent = '';
+  set(button, 'title', title);
+  set(button, 'aria-label', `${prefix}: ${[view.label, ...(view.license ? [view.license.label] : [])].join(' \u00b7 ')}`);
+  set(button, 'data-tone', view.tone);
+  set(button, 'data-license', view.license ? `${view.license.tone} ${view.license.label}` : '');
 }
 
 export function chipLabel(host: Element): string {

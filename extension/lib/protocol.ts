@@ -39,6 +39,8 @@ export type HubRequest =
   | { type: 'configure'; hubUrl: string; apiKey: string; portalUrl?: string }
   | { type: 'disconnect' }
   | { type: 'refresh' }
+  /** Opens the options page (the setup bar's link: a page cannot link to the extension's own pages). */
+  | { type: 'options.open' }
   | { type: 'sites' }
   | { type: 'sites.set'; disabledDefaults: string[]; origins: string[] }
   | { type: 'health'; names?: string[]; ids?: string[] }

@@ -73,6 +73,8 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
   const inFlight = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let hosts = new Map<string, ChipHost[]>();
+  /** The extension is not set up: no chip in any row (the feature shows its setup bar instead). */
+  let dormant = false;
 
   function stateOf(key: string): ChipState<V> {
     return cache.get(key)?.state ?? { kind: 'loading' };
@@ -80,6 +82,7 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
 
   /** Puts a chip in every row that lacks one (or shows another key), painted from the cache. */
   function sync(): string[] {
+    if (dormant) return [];
     const next = new Map<string, ChipHost[]>();
     const wanted: string[] = [];
     for (const row of table.rows()) {
@@ -125,6 +128,12 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     for (const key of keys) inFlight.delete(key);
     if (signal.aborted) return;
     const started = now();
+    if (!answer.ok && answer.error.kind === 'not-configured') {
+      dormant = true;
+      removeChips();
+      options.onError?.(answer.error);
+      return;
+    }
     if (!answer.ok) {
       for (const key of keys) if (!cache.has(key) || cache.get(key)!.state.kind !== 'ready') cache.set(key, { state: { kind: 'error', error: answer.error }, at: started });
       options.onError?.(answer.error);
@@ -145,6 +154,12 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     options.onBatch?.({ keys: keys.length, rows: painted, arrivedAt: started, paintMs: now() - started });
   }
 
+  function removeChips() {
+    for (const list of hosts.values()) for (const host of list) host.remove();
+    hosts = new Map();
+    for (const host of Array.from(table.element.querySelectorAll(`[${OWN_ATTRIBUTE}="chip"]`))) host.remove();
+  }
+
   const observer = new MutationObserver((records) => {
     const pageChanged = records.some((record) => {
       if (isOwnNode(record.target)) return false;
@@ -160,8 +175,7 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     () => {
       observer.disconnect();
       if (timer !== undefined) clearTimeout(timer);
-      for (const list of hosts.values()) for (const host of list) host.remove();
-      for (const host of Array.from(table.element.querySelectorAll(`[${OWN_ATTRIBUTE}="chip"]`))) host.remove();
+      removeChips();
     },
     { once: true },
   );

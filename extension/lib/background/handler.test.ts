@@ -70,6 +70,13 @@ describe('the background handler', () => {
     expect(health).toMatchObject({ ok: false, error: { kind: 'not-configured' } });
   });
 
+  it('opens the options page when a page\u2019s setup bar asks (before anything is set up)', async () => {
+    let opened = 0;
+    const h = handler({ openOptions: async () => void opened++ });
+    expect(await h.onMessage({ type: 'options.open' }, CONTENT_SCRIPT, EXTENSION)).toMatchObject({ ok: true, data: { configured: false } });
+    expect(opened).toBe(1);
+  });
+
   it('validates the key against /me and keeps the user and permissions', async () => {
     const h = handler();
     const { apiKey } = await testHub.userWith(['backupManagement']);

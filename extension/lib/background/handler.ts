@@ -17,6 +17,8 @@ export interface HandlerDeps {
   now?: () => Date;
   /** The failed count changed: update the toolbar badge. */
   onFailedCount?: (count: number | null, connection: ConnectionInfo['state']) => void | Promise<void>;
+  /** Opens the extension's options page in a tab. */
+  openOptions?: () => Promise<void>;
   /** The hub settings changed (restart the event stream). */
   onConfigured?: (settings: HubSettings | undefined) => void;
 }
@@ -155,6 +157,10 @@ export function createHandler(deps: HandlerDeps) {
         await check(hub);
         return { ok: true, data: await state() };
       }
+      case 'options.open':
+        if (!deps.openOptions) return fail('failed', 'The options page cannot be opened from here.');
+        await deps.openOptions();
+        return { ok: true, data: await state() };
       case 'sites':
         return { ok: true, data: await resync() };
       case 'sites.set': {
