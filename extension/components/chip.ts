@@ -26,19 +26,20 @@ button { all: unset; box-sizing: border-box; display: inline-flex; align-items: 
   white-space: nowrap; max-width: 260px; overflow: hidden; text-overflow: ellipsis; border: 1px solid transparent; }
 button:focus-visible { outline: 2px solid #2563eb; outline-offset: 1px; }
 .dot { width: 7px; height: 7px; border-radius: 50%; background: currentColor; flex: none; }
-.mark, .license { display: none; }
+.ring, .mark { display: none; }
 .ok { background: #e7f6ec; color: #17692f; border-color: #b9e2c6; }
 .warn { background: #fff4e0; color: #8a4b00; border-color: #f3d19b; }
 .bad { background: #fde8e8; color: #a61b1b; border-color: #f3b5b5; }
 .busy { background: #e6efff; color: #1d4ed8; border-color: #bcd0fb; }
 .muted { background: #f1f3f5; color: #555d66; border-color: #dde1e5; }
-:host([data-compact]) button { position: absolute; left: 4px; top: -9px; gap: 2px; padding: 0; border: 0; background: none; border-radius: 9px; max-width: none; overflow: visible; }
-:host([data-compact]) .dot, :host([data-compact]) .label { display: none; }
-:host([data-compact]) .mark { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 17px; height: 17px;
-  border-radius: 50%; border: 1px solid; font: 700 11px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-:host([data-compact]) .license { display: inline-flex; align-items: center; box-sizing: border-box; height: 17px; padding: 0 5px; border-radius: 9px;
-  border: 1px solid; font: 600 10px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-:host([data-compact]) .license[hidden] { display: none; }
+:host([data-compact]) button { position: absolute; left: 3px; top: -1px; padding: 0; border: 0; background: none; border-radius: 50%; max-width: none; overflow: visible; }
+:host([data-compact]) .dot, :host([data-compact]) .label, :host([data-compact]) .license { display: none; }
+/* The licence use is a ring around the result mark, drawn only when it asks for attention: two signals, two places. */
+:host([data-compact]) .ring { display: inline-flex; box-sizing: border-box; width: 19px; height: 19px; padding: 2px; border-radius: 50%; }
+:host([data-compact]) .ring.warn { background: conic-gradient(#d48806 calc(var(--used) * 1%), #eceff2 0); }
+:host([data-compact]) .ring.bad { background: conic-gradient(#c62828 calc(var(--used) * 1%), #eceff2 0); }
+:host([data-compact]) .mark { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 15px; height: 15px;
+  border-radius: 50%; border: 1px solid; font: 700 9px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 `;
 
 export interface ChipHost extends HTMLElement {
@@ -95,15 +96,18 @@ export function createChip(document: Document, onActivate?: (host: ChipHost) => 
   button.type = 'button';
   const dot = document.createElement('span');
   dot.className = 'dot';
+  const ring = document.createElement('span');
+  ring.className = 'ring';
+  ring.setAttribute('aria-hidden', 'true');
   const mark = document.createElement('span');
   mark.className = 'mark';
-  mark.setAttribute('aria-hidden', 'true');
+  ring.append(mark);
   const label = document.createElement('span');
   label.className = 'label';
   const license = document.createElement('span');
   license.className = 'license';
   license.hidden = true;
-  button.append(dot, mark, label, license);
+  button.append(dot, ring, label, license);
   style(document, shadow);
   shadow.append(button);
   if (onActivate) {
@@ -128,24 +132,31 @@ export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): vo
   const root = host.shadowRoot;
   const button = root?.querySelector('button');
   const label = root?.querySelector('.label');
+  const ring = root?.querySelector<HTMLElement>('.ring');
   const mark = root?.querySelector('.mark');
   const license = root?.querySelector<HTMLElement>('.license');
-  if (!button || !label || !mark || !license) return;
+  if (!button || !label || !ring || !mark || !license) return;
   const compact = host.hasAttribute('data-compact');
-  // A compact chip shows the licence only when it asks for attention; its tooltip always has it.
-  const shownLicense = view.license && (!compact || view.license.tone !== 'muted') ? view.license : null;
   const title = [prefix, ...view.details].join('\n');
-  if (button.className !== (compact ? '' : view.tone)) button.className = compact ? '' : view.tone;
   if (label.textContent !== view.label) label.textContent = view.label;
   if (compact) {
+    if (button.className) button.className = '';
     if (mark.className !== `mark ${view.tone}`) mark.className = `mark ${view.tone}`;
     if (mark.textContent !== GLYPHS[view.tone]) mark.textContent = GLYPHS[view.tone];
+    // The ring shows licence use only when it asks for attention; the tooltip always has it.
+    const attention = view.license && view.license.tone !== 'muted' ? view.license : null;
+    const ringClass = attention ? `ring ${attention.tone}` : 'ring';
+    if (ring.className !== ringClass) ring.className = ringClass;
+    const used = attention ? String(Math.min(100, Math.max(0, attention.value ?? 100))) : '';
+    if (ring.style.getPropertyValue('--used') !== used) ring.style.setProperty('--used', used);
+  } else {
+    if (button.className !== view.tone) button.className = view.tone;
+    license.hidden = !view.license;
+    if (view.license) {
+      if (license.className !== `license pill ${view.license.tone}`) license.className = `license pill ${view.license.tone}`;
+      if (license.textContent !== view.license.label) license.textContent = view.license.label;
+    }
   }
-  license.hidden = !shownLicense;
-  if (shownLicense) {
-    if (license.className !== `license ${shownLicense.tone}`) license.className = `license ${shownLicense.tone}`;
-    if (license.textContent !== shownLicense.label) license.textContent = shownLicense.label;
-  } else if (license.textContent) license.textContent = '';
   set(button, 'title', title);
   set(button, 'aria-label', `${prefix}: ${[view.label, ...(view.license ? [view.license.label] : [])].join(' \u00b7 ')}`);
   set(button, 'data-tone', view.tone);
@@ -154,6 +165,27 @@ export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): vo
 
 export function chipLabel(host: Element): string {
   return host.shadowRoot?.querySelector('.label')?.textContent ?? '';
+}
+
+/**
+ * Puts a compact chip right after the last text of a cell (inside the element holding that text,
+ * such as the name's link), so its out-of-flow box starts where the words end, whatever the cell
+ * is (a table cell, a flex or grid item). A cell without text gets it at its end.
+ */
+export function placeAfterText(cell: Element, host: ChipHost): void {
+  const document = cell.ownerDocument;
+  const walker = document.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+  let last: Text | null = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if ((node.nodeValue ?? '').trim() && !isOwnNode(node)) last = node as Text;
+  }
+  if (last) last.after(host);
+  else cell.append(host);
+}
+
+/** The chip already in a cell, wherever in it. */
+export function chipIn(cell: Element): ChipHost | null {
+  return cell.querySelector(`${CHIP_TAG}[${OWN_ATTRIBUTE}="chip"]`);
 }
 
 /** Whether a node is (inside) something the extension inserted. */

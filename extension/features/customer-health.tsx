@@ -1,5 +1,5 @@
 import type { CustomerHealth } from '../../shared/schemas/monitoring.js';
-import { createChip, paintChip, type ChipHost } from '../components/chip.js';
+import { createChip, paintChip, placeAfterText, type ChipHost } from '../components/chip.js';
 import { CustomerActions } from '../components/CustomerActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { customerChip, errorChip, LICENSE_WARN_PERCENT, loadingChip, unknownChip } from '../lib/health-view.js';
@@ -66,6 +66,7 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
           }),
           { compact: true },
         ),
+      place: placeAfterText,
       paint,
       onReady: guard(() => {
         const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is CustomerHealth => !!v);

@@ -1,5 +1,5 @@
 import type { PolicyView } from '../../shared/schemas/backup.js';
-import { createChip, paintChip, type ChipHost } from '../components/chip.js';
+import { createChip, paintChip, placeAfterText, type ChipHost } from '../components/chip.js';
 import { PolicyActions } from '../components/PolicyActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { errorChip, loadingChip, policyChip, unknownChip } from '../lib/health-view.js';
@@ -65,6 +65,7 @@ export const policyActions: Feature<FoundTable, OverlayDeps> = {
           }),
           { compact: true },
         ),
+      place: placeAfterText,
       paint,
       onReady: guard(() => {
         const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is PolicyView => !!v);

@@ -23,11 +23,11 @@ describe('a customer chip', () => {
 
   it('keeps the last result and licence use apart: licences never colour the result', () => {
     const view = customerChip(health({ licensePercent: 85 }));
-    expect(view).toMatchObject({ tone: 'ok', label: 'Success', license: { tone: 'warn', label: '85%' } });
-    expect(customerChip(health({ licensePercent: 104 })).license).toEqual({ tone: 'bad', label: '104%' });
+    expect(view).toMatchObject({ tone: 'ok', label: 'Success', license: { tone: 'warn', label: '85%', value: 85 } });
+    expect(customerChip(health({ licensePercent: 104 })).license).toEqual({ tone: 'bad', label: '104%', value: 104 });
     expect(customerChip(health({ lastResult: 'Failed', licensePercent: 10 }))).toMatchObject({ tone: 'bad', label: 'Failed', license: { tone: 'muted', label: '10%' } });
     expect(customerChip(health({ licensePercent: null })).license).toBeNull();
-    expect(licenseSignal(79.5)).toEqual({ tone: 'muted', label: '79.5%' });
+    expect(licenseSignal(79.5)).toEqual({ tone: 'muted', label: '79.5%', value: 79.5 });
   });
 
   it('says stale and running on the result, and the rest in its details', () => {

@@ -9,6 +9,8 @@ export type Tone = 'ok' | 'warn' | 'bad' | 'muted' | 'busy';
 export interface Signal {
   tone: Tone;
   label: string;
+  /** The number behind the label, when there is one (licence use in percent). */
+  value?: number;
 }
 
 export interface ChipView extends Signal {
@@ -46,7 +48,7 @@ const worse = (a: Tone, b: Tone): Tone => (ORDER.indexOf(b) > ORDER.indexOf(a) ?
 /** Licence use as its own signal: grey below the warning level, amber from it, red at or over the limit. */
 export function licenseSignal(percent: number | null): Signal | null {
   if (percent === null) return null;
-  return { tone: percent >= 100 ? 'bad' : percent >= LICENSE_WARN_PERCENT ? 'warn' : 'muted', label: formatPercent(percent) };
+  return { tone: percent >= 100 ? 'bad' : percent >= LICENSE_WARN_PERCENT ? 'warn' : 'muted', label: formatPercent(percent), value: percent };
 }
 
 /**

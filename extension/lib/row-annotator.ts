@@ -1,6 +1,6 @@
 import type { FoundTable, TableRow } from '../selectors/table.js';
 import type { HubFailure } from './result.js';
-import { isOwnNode, OWN_ATTRIBUTE, type ChipHost } from '../components/chip.js';
+import { chipIn, isOwnNode, OWN_ATTRIBUTE, type ChipHost } from '../components/chip.js';
 
 /**
  * Keeps one chip per table row in step with the page: after every render of the table (paging,
@@ -18,6 +18,8 @@ export interface RowAnnotatorOptions<V> {
   /** One batch: the value per key; a key missing from the map is unknown to the hub. */
   load(keys: string[]): Promise<{ ok: true; values: Map<string, V> } | { ok: false; error: HubFailure }>;
   createChip(): ChipHost;
+  /** Where in the cell a new chip goes (default: at its end). */
+  place?(cell: Element, host: ChipHost): void;
   paint(host: ChipHost, state: ChipState<V>): void;
   /** Told after each batch: how many keys, and how long painting took once the data arrived. */
   onBatch?(info: BatchInfo): void;
@@ -89,10 +91,11 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
       const key = options.key(row);
       const cell = options.cell(row);
       if (!key || !cell) continue;
-      let host = Array.from(cell.children).find((child) => child.getAttribute(OWN_ATTRIBUTE) === 'chip') as ChipHost | undefined;
+      let host = chipIn(cell);
       if (!host) {
         host = options.createChip();
-        cell.append(host);
+        if (options.place) options.place(cell, host);
+        else cell.append(host);
       }
       if (host.sphubKey !== key) {
         host.sphubKey = key;
