@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubPermissionPattern, normalizeHubUrl, toOriginPattern } from './origins.js';
+import { hubPermissionPattern, normalizeHubUrl, permissionPattern, toOriginPattern } from './origins.js';
 
 describe('sites the user adds', () => {
   it.each([
@@ -15,6 +15,14 @@ describe('sites the user adds', () => {
 
   it.each(['', 'javascript:alert(1)', 'ftp://example.com', 'https://*', 'https://exa mple.com', 'https://example.com:99999'])('refuses %j', (input) => {
     expect(toOriginPattern(input).ok).toBe(false);
+  });
+});
+
+describe('the permission a site needs', () => {
+  it('is its host on any port (Firefox does not see http://127.0.0.1/* as covering http://127.0.0.1:3978/*)', () => {
+    expect(permissionPattern('http://127.0.0.1:3978/*')).toBe('http://127.0.0.1/*');
+    expect(permissionPattern('https://*.example.com/*')).toBe('https://*.example.com/*');
+    expect(permissionPattern('https://portal.example.com:8443/*')).toBe('https://portal.example.com/*');
   });
 });
 

@@ -19,6 +19,16 @@ export function toOriginPattern(input: string): OriginParse {
   return { ok: true, pattern: `${scheme!.toLowerCase()}://${host!.toLowerCase()}${port ? `:${port}` : ''}/*` };
 }
 
+/**
+ * The host permission that covers a site pattern: the same without its port. Host permissions
+ * match every port in both browsers, and Firefox answers permissions.contains() with false for a
+ * pattern with a port even when the manifest grants its host (and opens a prompt on request()),
+ * so permissions are always asked and checked for the host.
+ */
+export function permissionPattern(pattern: string): string {
+  return pattern.replace(/^([a-z*]+:\/\/[^/:]+):\d+\//i, '$1/');
+}
+
 /** The origin pattern of a hub URL, for the host permission the background worker needs. */
 export function hubPermissionPattern(hubUrl: string): string {
   const url = new URL(hubUrl);

@@ -46,8 +46,12 @@ describe('asking the browser for a site', () => {
   });
 
   it('a permission the browser already holds is granted even if the request is refused', async () => {
-    const held = { contains: async () => true, request: async () => false };
+    const held = { contains: async ({ origins }: { origins: string[] }) => origins[0] === 'http://127.0.0.1/*', request: async () => false };
     expect(await requestSite(held, '127.0.0.1:3978', () => {})).toEqual({ state: 'granted', pattern: 'http://127.0.0.1:3978/*' });
+    // The host is asked for, not the port: the manifest's http://127.0.0.1/* covers every hub port.
+    const browser = prompting();
+    void requestSite(browser.permissions, '127.0.0.1:3978', () => {});
+    expect(browser.asked).toEqual([['http://127.0.0.1/*']]);
   });
 
   it('does not ask the browser for something that is not a site', async () => {

@@ -1,4 +1,4 @@
-import { toOriginPattern } from './origins.js';
+import { permissionPattern, toOriginPattern } from './origins.js';
 
 type Permissions = {
   contains(permissions: { origins: string[] }): Promise<boolean>;
@@ -27,11 +27,12 @@ export async function requestSite(permissions: Permissions, input: string, onSta
   };
   if (!parsed.ok) return report({ state: 'invalid', message: parsed.message });
   const pattern = parsed.pattern;
+  const permission = permissionPattern(pattern);
   let granted: boolean;
   try {
     // request() before any other await: the click's user activation does not survive a task hop
     // in every browser. A permission already held resolves at once, without a prompt.
-    const asking = permissions.request({ origins: [pattern] });
+    const asking = permissions.request({ origins: [permission] });
     onState({ state: 'pending', pattern });
     granted = await asking;
   } catch {
@@ -39,7 +40,7 @@ export async function requestSite(permissions: Permissions, input: string, onSta
   }
   if (!granted) {
     // Some browsers refuse the request itself for a permission the manifest already grants.
-    granted = await permissions.contains({ origins: [pattern] }).catch(() => false);
+    granted = await permissions.contains({ origins: [permission] }).catch(() => false);
   }
   return report({ state: granted ? 'granted' : 'refused', pattern });
 }

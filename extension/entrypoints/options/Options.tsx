@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { browser } from 'wxt/browser';
 import type { Ask } from '../../lib/messaging.js';
-import { hubPermissionPattern, normalizeHubUrl } from '../../lib/origins.js';
+import { hubPermissionPattern, normalizeHubUrl, permissionPattern } from '../../lib/origins.js';
 import { t } from '../../lib/i18n.js';
 import type { HubState, SitesView } from '../../lib/protocol.js';
 import { DEFAULT_PORTAL_URL } from '../../lib/settings.js';
@@ -125,8 +125,10 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
   async function removeOrigin(pattern: string) {
     const origins = (sites?.origins.map((o) => o.pattern) ?? []).filter((p) => p !== pattern);
     if (await updateSites(sites?.defaults.filter((d) => !d.enabled).map((d) => d.id) ?? [], origins)) {
-      // Permissions the manifest grants cannot be withdrawn; the others are given back.
-      await permissions.remove({ origins: [pattern] }).catch(() => false);
+      // Permissions the manifest grants cannot be withdrawn; the others are given back, unless
+      // another added site (the same host on another port) still needs it.
+      const permission = permissionPattern(pattern);
+      if (!origins.some((other) => permissionPattern(other) === permission)) await permissions.remove({ origins: [permission] }).catch(() => false);
       setSiteMessage({ tone: 'ok', text: t('options.siteRemoved', [pattern]) });
     }
   }

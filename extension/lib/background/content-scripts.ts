@@ -1,4 +1,5 @@
 import type { browser } from 'wxt/browser';
+import { permissionPattern } from '../origins.js';
 import { DEFAULT_SITES } from '../sites.js';
 import type { SitesView } from '../protocol.js';
 import type { SiteSettings } from '../settings.js';
@@ -18,7 +19,7 @@ export function wantedPatterns(sites: SiteSettings): string[] {
 
 async function granted(permissions: Permissions, pattern: string): Promise<boolean> {
   try {
-    return await permissions.contains({ origins: [pattern] });
+    return await permissions.contains({ origins: [permissionPattern(pattern)] });
   } catch {
     return false;
   }
