@@ -34,7 +34,8 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
   detect: (document) => findTable(document, vdcCustomersTable),
   async init(table, { signal, document, guard }, { ask, ui, report }) {
     const bar = deferredBar(ui.statusBar(table.element, signal));
-    if (!(await configuredOrSetupBar(ask, bar)) || signal.aborted) return;
+    const ready = configuredOrSetupBar(ask, bar);
+    if (ready !== true && (!(await ready) || signal.aborted)) return;
     const paint = (host: ChipHost, state: ChipState<CustomerHealth>) => {
       if (state.kind === 'ready') paintChip(host, customerChip(state.value));
       else if (state.kind === 'unknown') paintChip(host, unknownChip('customer'));

@@ -35,15 +35,23 @@ export function setupBarView(ask: Ask): StatusBarView {
   return { tone: 'muted', text: t('bar.notSetUp'), action: { id: 'open-options', label: t('bar.openOptions'), run: () => void ask({ type: 'options.open' }) } };
 }
 
+/** Seen set up once in this page: later starts (a re-mounted table) need not ask again. */
+let seenConfigured = false;
+
 /**
  * Whether the hub is set up (a message to the background, no hub request). When it is not, the
- * table gets the setup bar and the feature stops there.
+ * table gets the setup bar and the feature stops there. Once seen set up, it answers at once
+ * (not a promise), so a table the page re-mounts gets its chips back in the same task; a key
+ * forgotten later is met by the row annotator (no chips, the setup bar).
  */
-export async function configuredOrSetupBar(ask: Ask, bar: StatusBar): Promise<boolean> {
-  const state = await ask({ type: 'state' });
-  if (state.ok && !state.data.configured) {
-    bar.set(setupBarView(ask));
-    return false;
-  }
-  return true;
+export function configuredOrSetupBar(ask: Ask, bar: StatusBar): true | Promise<boolean> {
+  if (seenConfigured) return true;
+  return ask({ type: 'state' }).then((state) => {
+    if (state.ok && !state.data.configured) {
+      bar.set(setupBarView(ask));
+      return false;
+    }
+    seenConfigured = true;
+    return true;
+  });
 }

@@ -24,7 +24,8 @@ export const policyActions: Feature<FoundTable, OverlayDeps> = {
   detect: (document) => findTable(document, vdcPoliciesTable),
   async init(table, { signal, document, guard }, { ask, ui, report }) {
     const bar = deferredBar(ui.statusBar(table.element, signal));
-    if (!(await configuredOrSetupBar(ask, bar)) || signal.aborted) return;
+    const ready = configuredOrSetupBar(ask, bar);
+    if (ready !== true && (!(await ready) || signal.aborted)) return;
     const paint = (host: ChipHost, state: ChipState<PolicyView>) => {
       if (state.kind === 'ready') paintChip(host, policyChip(state.value));
       else if (state.kind === 'unknown') paintChip(host, unknownChip('policy'));

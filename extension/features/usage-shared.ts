@@ -28,7 +28,8 @@ export async function annotateUsageTable(options: {
 }) {
   const { table, context, deps } = options;
   const bar = deferredBar(deps.ui.statusBar(table.element, context.signal));
-  if (!(await configuredOrSetupBar(deps.ask, bar)) || context.signal.aborted) return;
+  const ready = configuredOrSetupBar(deps.ask, bar);
+  if (ready !== true && (!(await ready) || context.signal.aborted)) return;
   if (!options.month) {
     bar.set({ tone: 'muted', text: t('usage.noMonth') });
     return;
