@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubPermissionPattern, normalizeHubUrl, permissionPattern, toOriginPattern } from './origins.js';
+import { hubPermissionPattern, matchesPattern, normalizeHubUrl, permissionPattern, toOriginPattern } from './origins.js';
 
 describe('sites the user adds', () => {
   it.each([
@@ -23,6 +23,22 @@ describe('the permission a site needs', () => {
     expect(permissionPattern('http://127.0.0.1:3978/*')).toBe('http://127.0.0.1/*');
     expect(permissionPattern('https://*.example.com/*')).toBe('https://*.example.com/*');
     expect(permissionPattern('https://portal.example.com:8443/*')).toBe('https://portal.example.com/*');
+  });
+});
+
+describe('whether a page is one of the sites', () => {
+  it.each([
+    ['http://127.0.0.1:3978/demo/vdc/customers', 'http://127.0.0.1:3978/*', true],
+    ['http://127.0.0.1:4000/demo/vdc/customers', 'http://127.0.0.1:3978/*', false],
+    ['http://127.0.0.1:4000/', 'http://127.0.0.1/*', true],
+    ['https://portal.veeamdatacloud.com/customers', 'https://*.veeamdatacloud.com/*', true],
+    ['https://veeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', true],
+    ['https://evilveeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', false],
+    ['http://portal.veeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', false],
+    ['https://portal.example.com/', 'https://portal.example.com:443/*', true],
+    ['not a url', 'https://*.veeam.com/*', false],
+  ])('%s under %s: %s', (url, pattern, expected) => {
+    expect(matchesPattern(url, pattern)).toBe(expected);
   });
 });
 

@@ -48,3 +48,27 @@ export function normalizeHubUrl(input: string): { ok: true; url: string } | { ok
   const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   return { ok: true, url: `${url.protocol}//${url.host}${path}` };
 }
+
+/**
+ * Whether a page address falls under a match pattern such as "http://127.0.0.1:3978/*" or
+ * "https://*.veeam.com/*" (the path part is always "/*" here). A port in the pattern must be the
+ * page's; without one, any port matches.
+ */
+export function matchesPattern(pageUrl: string, pattern: string): boolean {
+  const match = /^(https?|\*):\/\/([^/:]+)(?::(\d+))?\//i.exec(pattern);
+  if (!match) return false;
+  let url: URL;
+  try {
+    url = new URL(pageUrl);
+  } catch {
+    return false;
+  }
+  const [, scheme, host, port] = match;
+  const protocol = url.protocol.replace(/:$/, '');
+  if (scheme === '*' ? protocol !== 'http' && protocol !== 'https' : protocol !== scheme!.toLowerCase()) return false;
+  const hostname = url.hostname.toLowerCase();
+  const wanted = host!.toLowerCase();
+  const hostOk = wanted === '*' || (wanted.startsWith('*.') ? hostname === wanted.slice(2) || hostname.endsWith(wanted.slice(1)) : hostname === wanted);
+  if (!hostOk) return false;
+  return port === undefined || (url.port || (protocol === 'https' ? '443' : '80')) === port;
+}

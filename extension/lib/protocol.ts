@@ -42,6 +42,8 @@ export type HubRequest =
   /** Opens the options page (the setup bar's link: a page cannot link to the extension's own pages). */
   | { type: 'options.open' }
   | { type: 'sites' }
+  /** Whether the asking page is one of the sites to enhance (its port included). */
+  | { type: 'site.enabled' }
   | { type: 'sites.set'; disabledDefaults: string[]; origins: string[] }
   | { type: 'health'; names?: string[]; ids?: string[] }
   | { type: 'customers.search'; q: string; pageSize?: number }

@@ -201,8 +201,15 @@ describe('the background handler', () => {
       { pattern: 'http://127.0.0.1:3978/*', granted: true },
       { pattern: 'https://portal.example.com/*', granted: false },
     ]);
-    // Only what the browser granted is registered; the switched-off default is gone.
-    expect(chrome.registered.get(OVERLAY_SCRIPT_ID)!.matches).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1:3978/*']);
+    // Only what the browser granted is registered (without the port, which Firefox would never
+    // inject for); the switched-off default is gone. The page's port is checked on arrival.
+    expect(view.registered).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1:3978/*']);
+    expect(chrome.registered.get(OVERLAY_SCRIPT_ID)!.matches).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1/*']);
+    const enabled = (url: string) => h.onMessage({ type: 'site.enabled' }, { url, tab: { id: 1 } }, EXTENSION);
+    expect(await enabled('http://127.0.0.1:3978/demo/vdc/customers')).toEqual({ ok: true, data: true });
+    expect(await enabled('http://127.0.0.1:4000/demo/vdc/customers')).toEqual({ ok: true, data: false });
+    expect(await enabled('https://portal.veeamdatacloud.com/customers')).toEqual({ ok: true, data: true });
+    expect(await enabled('https://pulse.veeam.com/usage')).toEqual({ ok: true, data: false });
 
     await h.onMessage({ type: 'sites.set', disabledDefaults: ['vdc', 'veeam'], origins: [] }, OPTIONS_PAGE, EXTENSION);
     expect(chrome.registered.has(OVERLAY_SCRIPT_ID)).toBe(false);

@@ -1,11 +1,11 @@
 import type { browser } from 'wxt/browser';
 import type { ApiClient } from '../../../shared/api/client.js';
-import { hubPermissionPattern, normalizeHubUrl, toOriginPattern } from '../origins.js';
+import { hubPermissionPattern, matchesPattern, normalizeHubUrl, toOriginPattern } from '../origins.js';
 import { PAGE_ONLY, type HubRequest, type HubRequestType, type HubState, type RequestOf } from '../protocol.js';
 import type { HubFailure, HubResult } from '../result.js';
 import { DEFAULT_PORTAL_URL, type ConnectionInfo, type HubSettings, type SettingsStore } from '../settings.js';
 import { DEFAULT_SITES } from '../sites.js';
-import { describeSites, syncContentScripts } from './content-scripts.js';
+import { describeSites, syncContentScripts, wantedPatterns } from './content-scripts.js';
 import { hubClient, toFailure } from './hub-connection.js';
 import { hubOperations, type HubResponses } from './hub-operations.js';
 
@@ -30,7 +30,13 @@ export interface MessageSender {
   tab?: unknown;
 }
 
-type Answer<T extends HubRequestType> = T extends keyof HubResponses ? HubResponses[T] : T extends 'sites' | 'sites.set' ? Awaited<ReturnType<typeof describeSites>> : HubState;
+type Answer<T extends HubRequestType> = T extends keyof HubResponses
+  ? HubResponses[T]
+  : T extends 'sites' | 'sites.set'
+    ? Awaited<ReturnType<typeof describeSites>>
+    : T extends 'site.enabled'
+      ? boolean
+      : HubState;
 
 export type HandlerAnswer<T extends HubRequestType> = HubResult<Answer<T>>;
 
@@ -118,7 +124,7 @@ export function createHandler(deps: HandlerDeps) {
     return describeSites(await deps.settings.sites(), deps.permissions, registered);
   }
 
-  async function handle(request: HubRequest): Promise<HubResult<unknown>> {
+  async function handle(request: HubRequest, sender: MessageSender): Promise<HubResult<unknown>> {
     switch (request.type) {
       case 'state':
         return { ok: true, data: await state() };
@@ -163,6 +169,10 @@ export function createHandler(deps: HandlerDeps) {
         return { ok: true, data: await state() };
       case 'sites':
         return { ok: true, data: await resync() };
+      case 'site.enabled': {
+        const url = sender.url ?? '';
+        return { ok: true, data: wantedPatterns(await deps.settings.sites()).some((pattern) => matchesPattern(url, pattern)) };
+      }
       case 'sites.set': {
         const known = new Set(DEFAULT_SITES.map((site) => site.id));
         const disabledDefaults = [...new Set((request.disabledDefaults ?? []).map(String))].filter((id) => known.has(id));
@@ -209,7 +219,7 @@ export function createHandler(deps: HandlerDeps) {
       const fromPage = (sender.url ?? '').startsWith(extensionOrigin);
       if (PAGE_ONLY.has(request.type) && !fromPage) return fail('forbidden', `${request.type} is only accepted from the extension's own pages.`);
       try {
-        return await handle(request);
+        return await handle(request, sender);
       } catch (error) {
         return { ok: false, error: toFailure(error) };
       }
