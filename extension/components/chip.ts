@@ -1,4 +1,4 @@
-import type { ChipView, Tone } from '../lib/health-view.js';
+import type { ChipView } from '../lib/health-view.js';
 
 /**
  * A health chip in a table cell: a small shadow host per row, so the page's CSS and the chip's
@@ -34,17 +34,41 @@ button:focus-visible { outline: 2px solid #2563eb; outline-offset: 1px; }
 .muted { background: #f1f3f5; color: #555d66; border-color: #dde1e5; }
 :host([data-compact]) button { position: absolute; left: 3px; top: -1px; padding: 0; border: 0; background: none; border-radius: 50%; max-width: none; overflow: visible; }
 :host([data-compact]) .dot, :host([data-compact]) .label, :host([data-compact]) .license { display: none; }
-/* The licence use is a ring around the result mark, drawn only when it asks for attention: two signals, two places. */
+/* The licence use is a ring around the result mark, drawn only when it asks for attention: two signals, two places.
+   Everything a painted chip shows follows from its button's data-tone and data-ring, so painting writes attributes only. */
 :host([data-compact]) .ring { display: inline-flex; box-sizing: border-box; width: 19px; height: 19px; padding: 2px; border-radius: 50%; }
-:host([data-compact]) .ring.warn { background: conic-gradient(#d48806 calc(var(--used) * 1%), #eceff2 0); }
-:host([data-compact]) .ring.bad { background: conic-gradient(#c62828 calc(var(--used) * 1%), #eceff2 0); }
+:host([data-compact]) [data-ring="warn"] .ring { background: conic-gradient(#d48806 calc(var(--used) * 1%), #eceff2 0); }
+:host([data-compact]) [data-ring="bad"] .ring { background: conic-gradient(#c62828 calc(var(--used) * 1%), #eceff2 0); }
 :host([data-compact]) .mark { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 15px; height: 15px;
   border-radius: 50%; border: 1px solid; font: 700 9px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+:host([data-compact]) [data-tone="ok"] .mark { background: #e7f6ec; color: #17692f; border-color: #b9e2c6; }
+:host([data-compact]) [data-tone="warn"] .mark { background: #fff4e0; color: #8a4b00; border-color: #f3d19b; }
+:host([data-compact]) [data-tone="bad"] .mark { background: #fde8e8; color: #a61b1b; border-color: #f3b5b5; }
+:host([data-compact]) [data-tone="busy"] .mark { background: #e6efff; color: #1d4ed8; border-color: #bcd0fb; }
+:host([data-compact]) [data-tone="muted"] .mark { background: #f1f3f5; color: #555d66; border-color: #dde1e5; }
+/* The mark's symbol per tone: the colour is not the only cue. */
+:host([data-compact]) [data-tone="ok"] .mark::before { content: "\\2713"; }
+:host([data-compact]) [data-tone="warn"] .mark::before { content: "!"; }
+:host([data-compact]) [data-tone="bad"] .mark::before { content: "\\2715"; }
+:host([data-compact]) [data-tone="busy"] .mark::before { content: "\\25b8"; }
+:host([data-compact]) [data-tone="muted"] .mark::before { content: "\\2013"; }
 `;
+
+interface ChipParts {
+  button: HTMLButtonElement;
+  label: HTMLElement;
+  ring: HTMLElement;
+  mark: HTMLElement;
+  license: HTMLElement;
+}
 
 export interface ChipHost extends HTMLElement {
   /** What the chip is about (a customer name, "customer / policy"). */
   sphubKey?: string;
+  /** Its elements, kept so painting a thousand chips queries nothing. */
+  sphubParts?: ChipParts;
+  /** What it shows now, and the tooltip's first line: the tooltip is written when first wanted. */
+  sphubView?: { view: ChipView; prefix: string };
 }
 
 /** One parsed stylesheet shared by every chip of a document (a <style> per chip where sharing is not possible). */
@@ -81,9 +105,6 @@ function style(document: Document, shadow: ShadowRoot): void {
   shadow.append(element);
 }
 
-/** The mark's symbol per tone: the colour is not the only cue. */
-const GLYPHS: Record<Tone, string> = { ok: '\u2713', warn: '!', bad: '\u2715', busy: '\u25b8', muted: '\u2013' };
-
 export function createChip(document: Document, onActivate?: (host: ChipHost) => void, options: { compact?: boolean } = {}): ChipHost {
   const host = document.createElement(CHIP_TAG) as ChipHost;
   host.setAttribute(OWN_ATTRIBUTE, 'chip');
@@ -110,6 +131,14 @@ export function createChip(document: Document, onActivate?: (host: ChipHost) => 
   button.append(dot, ring, label, license);
   style(document, shadow);
   shadow.append(button);
+  host.sphubParts = { button, label, ring, mark, license };
+  // The tooltip (the view's details) is written when a pointer or the focus comes to the chip.
+  const writeTitle = () => {
+    const shown = host.sphubView;
+    if (shown) set(button, 'title', [shown.prefix, ...shown.view.details].join('\n'));
+  };
+  button.addEventListener('pointerenter', writeTitle);
+  button.addEventListener('focus', writeTitle);
   if (onActivate) {
     button.addEventListener('click', (event) => {
       event.preventDefault();
@@ -129,26 +158,21 @@ function set(element: Element, attribute: string, value: string) {
  * `prefix` starts the tooltip and the accessible name.
  */
 export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): void {
-  const root = host.shadowRoot;
-  const button = root?.querySelector('button');
-  const label = root?.querySelector('.label');
-  const ring = root?.querySelector<HTMLElement>('.ring');
-  const mark = root?.querySelector('.mark');
-  const license = root?.querySelector<HTMLElement>('.license');
-  if (!button || !label || !ring || !mark || !license) return;
+  const parts = host.sphubParts;
+  if (!parts) return;
+  const { button, label, license } = parts;
+  host.sphubView = { view, prefix };
+  if (button.hasAttribute('title')) button.removeAttribute('title');
   const compact = host.hasAttribute('data-compact');
-  const title = [prefix, ...view.details].join('\n');
   if (label.textContent !== view.label) label.textContent = view.label;
   if (compact) {
-    if (button.className) button.className = '';
-    if (mark.className !== `mark ${view.tone}`) mark.className = `mark ${view.tone}`;
-    if (mark.textContent !== GLYPHS[view.tone]) mark.textContent = GLYPHS[view.tone];
     // The ring shows licence use only when it asks for attention; the tooltip always has it.
     const attention = view.license && view.license.tone !== 'muted' ? view.license : null;
-    const ringClass = attention ? `ring ${attention.tone}` : 'ring';
-    if (ring.className !== ringClass) ring.className = ringClass;
-    const used = attention ? String(Math.min(100, Math.max(0, attention.value ?? 100))) : '';
-    if (ring.style.getPropertyValue('--used') !== used) ring.style.setProperty('--used', used);
+    set(button, 'data-ring', attention ? attention.tone : '');
+    if (attention) {
+      const used = String(Math.min(100, Math.max(0, attention.value ?? 100)));
+      if (button.style.getPropertyValue('--used') !== used) button.style.setProperty('--used', used);
+    }
   } else {
     if (button.className !== view.tone) button.className = view.tone;
     license.hidden = !view.license;
@@ -157,7 +181,6 @@ export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): vo
       if (license.textContent !== view.license.label) license.textContent = view.license.label;
     }
   }
-  set(button, 'title', title);
   set(button, 'aria-label', `${prefix}: ${[view.label, ...(view.license ? [view.license.label] : [])].join(' \u00b7 ')}`);
   set(button, 'data-tone', view.tone);
   set(button, 'data-license', view.license ? `${view.license.tone} ${view.license.label}` : '');

@@ -26,20 +26,37 @@ export interface ChipView extends Signal {
 /** License use that earns a warning colour (the hub raises its own alert at its configured threshold). */
 export const LICENSE_WARN_PERCENT = 80;
 
-export function formatPercent(value: number): string {
-  const number = new Intl.NumberFormat(uiLanguage(), { maximumFractionDigits: 1 }).format(value);
-  return t('chip.percent', [number]);
+// Formatters and fixed words are made once: a 1,000-row table paints a chip per row at once.
+let formatters: { language: string; number: Intl.NumberFormat; date: Intl.DateTimeFormat; words: Map<string, string> } | null = null;
+function format() {
+  const language = uiLanguage();
+  if (formatters?.language !== language) {
+    formatters = { language, number: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }), date: new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }), words: new Map() };
+  }
+  return formatters;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString(uiLanguage());
+export function formatPercent(value: number): string {
+  return t('chip.percent', [format().number.format(value)]);
+}
+
+const when = (iso: string) => format().date.format(new Date(iso));
+
+/** A word without substitutions, looked up once per language. */
+function word(key: `status.${PolicyStatus}` | `customerStatus.${CustomerStatus}`): string {
+  const words = format().words;
+  let text = words.get(key);
+  if (text === undefined) words.set(key, (text = t(key)));
+  return text;
+}
 
 /** A policy status in the user's language ("Success", "Erfolgreich"). */
 export function statusText(status: PolicyStatus): string {
-  return t(`status.${status}`);
+  return word(`status.${status}`);
 }
 
 function customerStatusText(status: CustomerStatus): string {
-  return t(`customerStatus.${status}`);
+  return word(`customerStatus.${status}`);
 }
 
 const ORDER: Tone[] = ['muted', 'ok', 'busy', 'warn', 'bad'];
@@ -56,32 +73,48 @@ export function licenseSignal(percent: number | null): Signal | null {
  * sessions) as the first signal, licence use as a second one with its own colour.
  */
 export function customerChip(health: CustomerHealth): ChipView {
-  const details: string[] = [];
   let tone: Tone;
   let label: string;
   if (health.policies === 0) {
     tone = 'muted';
     label = health.status === 'active' ? t('chip.noPolicy') : customerStatusText(health.status);
-    details.push(health.status === 'active' ? t('chip.noPolicyYet') : t('chip.customerIs', [customerStatusText(health.status)]));
   } else {
     label = statusText(health.lastResult);
-    const result = statusText(health.lastResult);
-    details.push(
-      health.running ? t('chip.lastResultRunning', health.policies, [result, String(health.policies), String(health.running)]) : t('chip.lastResult', health.policies, [result, String(health.policies)]),
-    );
     tone = health.lastResult === 'Failed' || health.lastResult === 'Disconnected' ? 'bad' : health.lastResult === 'Warning' || health.lastResult === 'Stopped' ? 'warn' : health.lastResult === 'Never' ? 'muted' : 'ok';
     if (health.running > 0) tone = worse(tone, 'busy');
   }
   if (health.stale) {
     tone = worse(tone, 'warn');
     label = t('chip.withStale', [label]);
-    details.push(health.staleSince ? t('chip.staleSince', [when(health.staleSince)]) : t('chip.stale'));
   }
   const license = licenseSignal(health.licensePercent);
+  let details: string[] | null = null;
+  // The details are for the tooltip and the menu: made when first read, not for every row painted.
+  return {
+    tone,
+    label,
+    license,
+    get details() {
+      return (details ??= customerDetails(health, license));
+    },
+  };
+}
+
+function customerDetails(health: CustomerHealth, license: Signal | null): string[] {
+  const details: string[] = [];
+  if (health.policies === 0) {
+    details.push(health.status === 'active' ? t('chip.noPolicyYet') : t('chip.customerIs', [customerStatusText(health.status)]));
+  } else {
+    const result = statusText(health.lastResult);
+    details.push(
+      health.running ? t('chip.lastResultRunning', health.policies, [result, String(health.policies), String(health.running)]) : t('chip.lastResult', health.policies, [result, String(health.policies)]),
+    );
+  }
+  if (health.stale) details.push(health.staleSince ? t('chip.staleSince', [when(health.staleSince)]) : t('chip.stale'));
   details.push(license ? t('chip.licensesUsed', [license.label]) : t('chip.noLicenseLimit'));
   if (health.pendingInvite) details.push(t('chip.invitePending'));
   if (health.alerts > 0) details.push(t('chip.openAlerts', health.alerts));
-  return { tone, label, license, details };
+  return details;
 }
 
 export function policyChip(policy: PolicyView): ChipView {

@@ -242,14 +242,20 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const truth = await admin.customersHealth({ names });
     const labels = await chipLabels(page);
     const licenses = await page.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot?.querySelector('button')?.getAttribute('data-license') ?? ''));
-    const rings = await page.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot?.querySelector('.ring')?.className ?? ''));
+    const rings = await page.$$eval('sphub-chip', (hosts) =>
+      hosts.map((h) => {
+        const ring = h.shadowRoot!.querySelector('.ring')!;
+        // What is drawn: a conic gradient (the ring) only from 80%.
+        return `${h.shadowRoot!.querySelector('button')!.getAttribute('data-ring')}:${getComputedStyle(ring).backgroundImage.startsWith('conic-gradient') ? 'drawn' : 'none'}`;
+      }),
+    );
     for (const [i, name] of names.entries()) {
       const health = truth.items.find((h) => h.displayName === name)!;
       expect(labels[i], name).toContain(health.policies === 0 ? '' : health.lastResult === 'Never' ? 'Not run yet' : health.lastResult);
       // Licence use is its own signal: never in the result's words, a ring only from 80%.
       expect(labels[i]).not.toContain('%');
       expect(licenses[i], name).toEqual(health.licensePercent === null ? '' : expect.stringContaining(`${health.licensePercent}%`));
-      expect(rings[i], name).toBe((health.licensePercent ?? 0) >= 100 ? 'ring bad' : (health.licensePercent ?? 0) >= 80 ? 'ring warn' : 'ring');
+      expect(rings[i], name).toBe((health.licensePercent ?? 0) >= 100 ? 'bad:drawn' : (health.licensePercent ?? 0) >= 80 ? 'warn:drawn' : ':none');
     }
     expect(await barText(page)).toMatch(/20 of 20 customers on this page are in the hub/);
     await shot(page, 'customers-overlay');
