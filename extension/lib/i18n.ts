@@ -6,11 +6,17 @@ import { i18n } from '#i18n';
  */
 export const t = i18n.t;
 
-/** The browser's UI language, for dates and numbers ("de", "en-US"). */
+/**
+ * The language the texts are in ("en", "de"), for dates and numbers: the messages' own
+ * `meta.language`, so the two always agree (Chromium can pick German messages from the
+ * preferred languages while its own UI, and getUILanguage(), stays English).
+ */
 export function uiLanguage(): string {
   try {
-    return (globalThis as { browser?: { i18n?: { getUILanguage?: () => string } } }).browser?.i18n?.getUILanguage?.() || globalThis.navigator?.language || 'en';
+    const language = i18n.t('meta.language');
+    if (language) return language;
   } catch {
-    return globalThis.navigator?.language || 'en';
+    // No extension API here: the page's language.
   }
+  return globalThis.navigator?.language || 'en';
 }

@@ -25,6 +25,7 @@ const SHOTS = join(ROOT, 'test/e2e/screenshots');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const OPTIONS_TEST = 'options: refuses a wrong key, then connects with a real one and shows the user and permissions';
 const SETUP_TEST = 'before setup: one quiet bar linking to the options on a recognised page, no chip in any row';
+const GERMAN_TEST = 'in a German browser: options, setup bar, chips and popup speak German';
 /** Only for checking that something did NOT happen (no extra request) after the UI settled. */
 const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,8 +115,10 @@ async function openChipOf(page: Page, rowText: string) {
   await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel'));
 }
 
+let extensionDir = '';
+const extensionDirOf = () => extensionDir;
+
 describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, () => {
-  let extensionDir = '';
   // Building is not what is tested, and takes 10 s on a quiet machine and over a minute on a
   // loaded one: its own hook, its own limit, and skipped while the sources are unchanged.
   beforeAll(async () => {
@@ -143,7 +146,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
       if (task.result?.state === 'pass') trace.print(task.name, false);
     });
     // Without the connection the options test makes, every later test would wait in vain.
-    if (task.name !== OPTIONS_TEST && task.name !== SETUP_TEST && !configured) throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
+    if (![OPTIONS_TEST, SETUP_TEST, GERMAN_TEST].includes(task.name) && !configured) throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
   });
 
   afterAll(async () => {
@@ -606,5 +609,63 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     expect(await badgeText()).toBe(failed ? String(failed) : '');
     await options.close();
     await popup.close();
+  });
+
+  it(GERMAN_TEST, async () => {
+    const german = await launchWithExtension(extensionDirOf(), { timeoutMs: 60_000, lang: 'de' });
+    try {
+      const page = trace.traced(await german.newPage());
+      page.setDefaultTimeout(WAIT_MS);
+      await german.openExtensionPage('options.html', page);
+      await page.waitForSelector('[data-testid="connection"]');
+      expect(await page.$eval('[data-testid="connection"]', (e) => e.textContent)).toBe('Noch nicht verbunden: Geben Sie die URL Ihres Hubs und einen API-Schlüssel ein.');
+      expect(await page.$eval('html', (e) => e.lang)).toBe('de');
+      // The site first, not the hub: the page shows the setup bar, in German.
+      await page.type('input[data-field="site"]', hub.url);
+      await page.click('[data-action="add-site"]');
+      await page.waitForSelector('[data-testid="site-message"][data-state="granted"]');
+      expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe(`${hub.url}/* hinzugefügt. Laden Sie die Seiten neu, um die Einblendungen zu sehen.`);
+      const portal = trace.traced(await german.newPage());
+      portal.setDefaultTimeout(WAIT_MS);
+      await portal.goto(`${hub.url}/demo/vdc/customers`);
+      await portal.waitForFunction(() => !!document.querySelector('sphub-bar')?.shadowRoot?.querySelector('[data-action="open-options"]'));
+      expect(await barText(portal)).toMatch(/noch nicht eingerichtet.*SP-Hub-Einstellungen öffnen$/);
+      await shot(portal, 'setup-bar-de');
+
+      await page.bringToFront();
+      await paste(page, '#hub-url', hub.url);
+      await paste(page, '#api-key', hub.adminKey);
+      await page.click('[data-action="save"]');
+      await page.waitForFunction(() => /als Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+      expect(await page.$eval('[data-action="save"]', (e) => e.textContent)).toBe('Speichern und testen');
+      await shot(page, 'options-de');
+
+      await portal.bringToFront();
+      await portal.reload();
+      await waitForChips(portal, 20);
+      expect(await barText(portal)).toMatch(/^SP Hub20 von 20 Kunden auf dieser Seite sind im Hub/);
+      const aria = await portal.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot!.querySelector('button')!.getAttribute('aria-label')));
+      expect(aria.some((label) => /^SP Hub: (Erfolgreich|Warnung|Fehlgeschlagen)/.test(label ?? ''))).toBe(true);
+      expect(aria.some((label) => /\d+ %$/.test(label ?? ''))).toBe(true);
+      // The tooltip, written when the pointer comes.
+      await portal.hover('sphub-chip >>> button');
+      expect(await portal.$eval('sphub-chip', (h) => h.shadowRoot!.querySelector('button')!.title)).toMatch(/^SP Hub\n(Letztes Ergebnis|Noch keine|Kundenstatus)/);
+      await shot(portal, 'customers-overlay-de');
+      await openChipOf(portal, 'Adatum Accounting');
+      await portal.waitForFunction(() => /Richtlinien/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''));
+      await shot(portal, 'customers-menu-de');
+
+      const popup = trace.traced(await german.newPage());
+      popup.setDefaultTimeout(WAIT_MS);
+      await popup.setViewport({ width: 400, height: 600 });
+      await german.openExtensionPage('popup.html', popup);
+      expect(await popupState(popup)).toBe('ready');
+      expect(await popup.$eval('[data-tile="failed"] .label', (e) => e.textContent)).toBe('Fehlgeschlagen');
+      await popup.type('input[type="search"]', 'Contoso');
+      await popup.waitForSelector('.results[data-results-for="Contoso"] button.result');
+      await shot(popup, 'popup-de');
+    } finally {
+      await german.close();
+    }
   });
 });
