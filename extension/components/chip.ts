@@ -40,7 +40,7 @@ button:focus-visible { outline: 2px solid #2563eb; outline-offset: 1px; }
 :host([data-compact]) [data-ring="warn"] .ring { background: conic-gradient(#d48806 calc(var(--used) * 1%), #eceff2 0); }
 :host([data-compact]) [data-ring="bad"] .ring { background: conic-gradient(#c62828 calc(var(--used) * 1%), #eceff2 0); }
 :host([data-compact]) .mark { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 15px; height: 15px;
-  border-radius: 50%; border: 1px solid; font: 700 9px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+  border-radius: 50%; border: 1px solid; font: 700 10px/1 system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 :host([data-compact]) [data-tone="ok"] .mark { background: #e7f6ec; color: #17692f; border-color: #b9e2c6; }
 :host([data-compact]) [data-tone="warn"] .mark { background: #fff4e0; color: #8a4b00; border-color: #f3d19b; }
 :host([data-compact]) [data-tone="bad"] .mark { background: #fde8e8; color: #a61b1b; border-color: #f3b5b5; }

@@ -48,6 +48,6 @@ describe('a customer chip', () => {
     await useLocale('de');
     const view = customerChip(health({ lastResult: 'Warning', licensePercent: 85, alerts: 1 }));
     expect(view).toMatchObject({ tone: 'warn', label: 'Warnung', license: { tone: 'warn', label: '85 %' } });
-    expect(view.details).toEqual(['Letztes Ergebnis: Warnung (2 Richtlinien).', 'Genutzte Lizenzen: 85 %.', '1 offene Warnung.']);
+    expect(view.details).toEqual(['Letztes Ergebnis: Warnung (2 Richtlinien).', 'Genutzte Lizenzen: 85 %.', '1 offener Alarm.']);
   });
 });
