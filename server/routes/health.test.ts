@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api/client.js';
 import { FakeClock, MINUTE } from '../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
+import { customers as customerRecords } from '../services/customer-collection.js';
 import { advance, MORNING, putCustomers, putMorning, ScriptedRunner, testCustomer } from '../services/backup/testing.js';
 
 let t: TestHub;
@@ -77,6 +78,15 @@ describe('batch health', () => {
     expect(answer.items.map((i) => i.displayName)).toEqual([...names, 'Acme Corp']);
     expect(answer.unmatched).toEqual(['nobody «here»']);
     for (const item of answer.items) expect(item.alerts).toBe((await t.admin.alerts({ customerId: item.id, acknowledged: false })).total);
+  });
+
+  it('a customer changed or gone since the last answer is answered anew (the cached answer is dropped)', async () => {
+    const { bravo } = await morning();
+    expect((await t.admin.customersHealth({ ids: ['cus_bravo'] })).items[0]).toMatchObject({ displayName: 'Bravo Ltd', licensePercent: 50 });
+    await putCustomers(t.hub, { ...bravo, displayName: 'Bravo Group', backedUpAccounts: 90 });
+    expect((await t.admin.customersHealth({ ids: ['cus_bravo'] })).items[0]).toMatchObject({ displayName: 'Bravo Group', licensePercent: 90 });
+    await t.hub.ctx.store.write((tx) => tx.delete(customerRecords, 'cus_bravo'));
+    expect(await t.admin.customersHealth({ ids: ['cus_bravo', 'cus_acme'] })).toMatchObject({ unmatched: ['cus_bravo'], items: [{ id: 'cus_acme' }] });
   });
 
   it('takes up to 1,000 ids and names together and refuses more or none with 400', async () => {
