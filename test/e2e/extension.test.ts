@@ -372,10 +372,14 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const page = await tab();
     await page.goto(`${hub.url}/demo/vdc/customers`);
     await waitForChips(page, 20);
+    const before = hub.requests.length;
     await page.click('a[data-nav="policies"]');
     await page.waitForFunction(() => location.pathname.endsWith('/policies'));
     await page.waitForFunction(() => document.querySelectorAll('[role="grid"] sphub-chip').length === 30);
     await waitForChips(page, 30);
+    // One request for the page's 30 policies (of some 20 customers), not one per customer.
+    await settle(200);
+    expect(hub.requests.slice(before).filter((r) => r.includes('/api/v1/'))).toEqual(['POST /api/v1/customers/policies']);
     expect(await barText(page)).toMatch(/30 of 30 policies on this page are in the hub/);
     await shot(page, 'policies-overlay');
 
