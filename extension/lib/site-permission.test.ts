@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeEach } from 'vitest';
 import { requestSite, type SiteRequest } from './site-permission.js';
+import { useLocale } from './i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 /** A browser whose permission prompt stays open until the test answers it. */
 function prompting(held: string[] = []) {

@@ -4,6 +4,7 @@ import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { createSettingsStore } from '../settings.js';
 import { createHandler, type HandlerDeps } from './handler.js';
 import { OVERLAY_SCRIPT_FILE, OVERLAY_SCRIPT_ID } from './content-scripts.js';
+import { useLocale } from '../i18n-testing.js';
 
 const EXTENSION = 'chrome-extension://test-extension-id';
 const OPTIONS_PAGE = { url: `${EXTENSION}/options.html` };
@@ -53,6 +54,7 @@ describe('the background handler', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
+    await useLocale('en');
     testHub = await createTestHub();
     fetchImpl = testHub.fetch;
     chrome = fakeChrome(['https://*.veeamdatacloud.com/*', 'https://*.veeam.com/*']);

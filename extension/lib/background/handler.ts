@@ -8,6 +8,7 @@ import { DEFAULT_SITES } from '../sites.js';
 import { describeSites, syncContentScripts, wantedPatterns } from './content-scripts.js';
 import { hubClient, toFailure } from './hub-connection.js';
 import { hubOperations, type HubResponses } from './hub-operations.js';
+import { t } from '../i18n.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -133,11 +134,11 @@ export function createHandler(deps: HandlerDeps) {
         if (!url.ok) return fail('invalid', url.message);
         // An empty key keeps the saved one (the options page never reads it back).
         const apiKey = String(request.apiKey ?? '').trim() || (await deps.settings.hub())?.apiKey || '';
-        if (apiKey.length < 16 || /\s/.test(apiKey)) return fail('invalid', 'The API key looks wrong: paste the whole key the hub showed when it was created.');
+        if (apiKey.length < 16 || /\s/.test(apiKey)) return fail('invalid', t('errors.keyLooksWrong'));
         let portalUrl = DEFAULT_PORTAL_URL;
         if (request.portalUrl) {
-          const portal = normalizeHubUrl(String(request.portalUrl));
-          if (!portal.ok) return fail('invalid', portal.message.replace('hub URL', 'portal URL'));
+          const portal = normalizeHubUrl(String(request.portalUrl), 'portal');
+          if (!portal.ok) return fail('invalid', portal.message);
           portalUrl = portal.url;
         }
         const settings: HubSettings = { hubUrl: url.url, apiKey, portalUrl };
@@ -145,11 +146,11 @@ export function createHandler(deps: HandlerDeps) {
         const info = await check(candidate);
         // A key the hub refuses is not kept; an unreachable hub is, so the user can fix the hub and retry.
         if (info.state === 'unauthorized') {
-          return fail('unauthorized', info.message ?? 'The hub refused the API key.');
+          return fail('unauthorized', info.message ?? t('errors.keyRefused'));
         }
         await deps.settings.setHub(settings);
         deps.onConfigured?.(settings);
-        if (info.state !== 'ok') return { ok: false, error: { kind: 'unreachable', message: info.message ?? 'The hub cannot be reached.' } };
+        if (info.state !== 'ok') return { ok: false, error: { kind: 'unreachable', message: info.message ?? t('errors.unreachable', [url.url]) } };
         return { ok: true, data: await state() };
       }
       case 'disconnect':
@@ -182,13 +183,13 @@ export function createHandler(deps: HandlerDeps) {
           if (!parsed.ok) return fail('invalid', parsed.message);
           if (!origins.includes(parsed.pattern)) origins.push(parsed.pattern);
         }
-        if (origins.length > 50) return fail('invalid', 'At most 50 sites can be added.');
+        if (origins.length > 50) return fail('invalid', t('errors.tooManySites'));
         await deps.settings.setSites({ disabledDefaults, origins });
         return { ok: true, data: await resync() };
       }
       default: {
         const hub = await client();
-        if (!hub) return fail('not-configured', 'SP Hub is not set up yet: open the extension options and enter the hub URL and an API key.');
+        if (!hub) return fail('not-configured', t('errors.notSetUp'));
         const operation = hubOperations[request.type as keyof typeof hubOperations] as unknown as
           | ((api: ApiClient, request: HubRequest, settings: HubSettings) => Promise<unknown>)
           | undefined;

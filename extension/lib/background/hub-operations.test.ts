@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, beforeEach } from 'vitest';
 import type { ApiClient } from '../../../shared/api/client.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { hubClient } from './hub-connection.js';
 import { hubOperations } from './hub-operations.js';
+import { useLocale } from '../i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 // The worker's hub calls against the real app with the demo data, in process.
 describe('what the background worker asks the hub', () => {

@@ -7,6 +7,7 @@ import type { UsageReport } from '../../../shared/schemas/usage.js';
 import type { HubRequest, PolicyAction, RequestOf } from '../protocol.js';
 import { BadRequest } from './hub-connection.js';
 import { DEFAULT_PORTAL_URL, type HubSettings } from '../settings.js';
+import { t } from '../i18n.js';
 
 /** A customer as the popup lists it: the record's columns with its health. */
 export interface CustomerSummary {
@@ -149,7 +150,7 @@ export const hubOperations = {
   async 'invite.send'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
     const r = request as RequestOf<'invite.send'>;
     const emails = (Array.isArray(r.emails) ? r.emails : []).map(String).filter(Boolean);
-    if (emails.length === 0) throw new BadRequest('Type at least one email address inside the customer\u2019s domain.');
+    if (emails.length === 0) throw new BadRequest(t('errors.emailsNeeded'));
     return api.sendInvites(String(r.customerId), emails);
   },
   async 'invite.resend'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
@@ -158,7 +159,7 @@ export const hubOperations = {
   },
   async 'usage.report'(api: ApiClient, request: HubRequest): Promise<UsageReport> {
     const r = request as RequestOf<'usage.report'>;
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest('The month must be given as YYYY-MM.');
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest(t('errors.monthFormat'));
     return api.usageReport(r.month);
   },
   async status(api: ApiClient): Promise<ServiceStatusView> {
