@@ -71,8 +71,9 @@ export class HealthService {
     const unmatched: string[] = [];
     const done = new Set<string>();
     let size = 0;
+    const countOpen = this.deps.alerts.openCounter(now);
     const addPrefix = (id: string, prefix: Buffer) => {
-      const count = String(this.deps.alerts.countOpen(id, now));
+      const count = String(countOpen(id));
       parts.push(prefix);
       counts.push(count);
       size += prefix.length + count.length + 2;
