@@ -7,10 +7,12 @@ export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   manifestVersion: 3,
-  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   manifest: ({ browser }) => ({
     name: 'SP Hub',
-    description: 'Customer health and quick actions for Microsoft 365 backup service providers, on the VDC portal and Pulse.',
+    // Texts in extension/locales/ (English, German), chosen by the browser's language.
+    default_locale: 'en',
+    description: '__MSG_manifest_summary__',
     permissions: ['storage', 'alarms', 'scripting'],
     // The default sites and a hub on this machine work out of the box; any other site or hub
     // is asked for at run time, when the user adds it in the options.

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CustomerDetail } from '../lib/background/hub-operations.js';
 import { customerChip, policyChip } from '../lib/health-view.js';
+import { t } from '../lib/i18n.js';
 import type { Ask } from '../lib/messaging.js';
 import type { HubFailure } from '../lib/result.js';
 import { byPerson } from './by-person.js';
@@ -47,7 +48,8 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
     setSending(false);
     if (answer.ok) {
       const sent = [...answer.data.invited, ...answer.data.resent];
-      setInviteMessage({ tone: 'ok', text: `Invitation ${resend ? 'sent again' : 'sent'} to ${sent.join(', ') || 'the invited addresses'}.` });
+      const to = sent.join(', ') || t('customer.invitedAddresses');
+      setInviteMessage({ tone: 'ok', text: t(resend ? 'customer.inviteResent' : 'customer.inviteSent', [to]) });
       setEmails('');
       props.onChanged?.();
       void load();
@@ -55,7 +57,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
   }
 
   if (error) return <p className="message bad">{error.message}</p>;
-  if (!detail) return <p className="muted">Loading {props.name}…</p>;
+  if (!detail) return <p className="muted">{t('customer.loading', [props.name])}</p>;
 
   const { customer } = detail;
   const pending = customer.status === 'pending' || customer.status === 'provisioning';
@@ -66,7 +68,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
         {customer.health && <StatusPill view={customerChip(customer.health)} />}
         <span className="muted">
           {customer.tenantDomain ?? customer.domain ?? customer.displayName} · {customer.contractType}
-          {customer.licenses ? ` · ${customer.licenses} licenses` : ''}
+          {customer.licenses ? ` · ${t('customer.licenses', customer.licenses)}` : ''}
         </span>
       </div>
       {customer.health && customerChip(customer.health).details.length > 0 && (
@@ -78,7 +80,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
       )}
       {detail.alerts.length > 0 && (
         <section>
-          <h4>Alerts</h4>
+          <h4>{t('customer.alerts')}</h4>
           <ul className="alerts">
             {detail.alerts.map((alert) => (
               <li key={alert.id} className={alert.severity}>
@@ -90,7 +92,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
       )}
       {detail.policies.length > 0 && (
         <section>
-          <h4>Policies</h4>
+          <h4>{t('customer.policies')}</h4>
           {detail.policies.map((policy) => (
             <div className="policy" key={policy.id}>
               <div className="policy-head">
@@ -104,22 +106,23 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
       )}
       {pending && (
         <section>
-          <h4>Self-service invitation</h4>
-          {invited.length > 0 && <p className="muted">Invited: {invited.map((i) => i.email).join(', ')}</p>}
+          <h4>{t('customer.invitation')}</h4>
+          {invited.length > 0 && <p className="muted">{t('customer.invited', [invited.map((i) => i.email).join(', ')])}</p>}
           <div className="invite">
             <input
               type="text"
               value={emails}
-              placeholder={customer.domain ? `name@${customer.domain}` : "name@customer-domain"}
-              aria-label="Emails to invite"
+              placeholder={customer.domain ? `name@${customer.domain}` : 'name@…'}
+              aria-label={t('customer.emailsToInvite')}
+              data-field="invite-emails"
               onChange={(event) => setEmails(event.target.value)}
             />
             <button type="button" className="primary" disabled={sending || parseEmails(emails).length === 0} onClick={(event) => byPerson(event) && void invite(false)} data-action="send-invite">
-              Send invite
+              {t('customer.sendInvite')}
             </button>
             {invited.length > 0 && (
               <button type="button" disabled={sending} onClick={(event) => byPerson(event) && void invite(true)} data-action="resend-invite">
-                Resend invite
+                {t('customer.resendInvite')}
               </button>
             )}
           </div>
@@ -129,7 +132,7 @@ export function CustomerActions(props: { customerId: string; name: string; ask: 
       {detail.portalUrl && (
         <p>
           <a href={detail.portalUrl} target="_blank" rel="noopener noreferrer" data-action="open-portal">
-            Open {customer.displayName} in the portal
+            {t('customer.openInPortal', [customer.displayName])}
           </a>
         </p>
       )}

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { PolicyView } from '../../shared/schemas/backup.js';
 import type { Ask } from '../lib/messaging.js';
+import { statusText } from '../lib/health-view.js';
+import { t } from '../lib/i18n.js';
 import type { PolicyAction } from '../lib/protocol.js';
 import { byPerson } from './by-person.js';
 
-const LABELS: Record<PolicyAction, string> = { start: 'Start', stop: 'Stop', enable: 'Enable', disable: 'Disable' };
+const label = (action: PolicyAction) => t(`policy.${action}`);
 
 /** Which actions make sense for a policy now (the hub still has the last word and answers 409 otherwise). */
 export function availableActions(policy: PolicyView): PolicyAction[] {
@@ -23,14 +25,14 @@ export function PolicyActions(props: { policy: PolicyView; ask: Ask; onChanged?:
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
 
   async function run(action: PolicyAction) {
-    if (action === 'disable' && !globalThis.confirm?.(`Disable the schedule of "${policy.name}"? It will not start on its own until enabled.`)) return;
+    if (action === 'disable' && !globalThis.confirm?.(t('policy.confirmDisable', [policy.name]))) return;
     setBusy(action);
     setMessage(null);
     const answer = await props.ask({ type: 'policy.action', policyId: policy.id, action });
     setBusy(null);
     if (answer.ok) {
       setPolicy(answer.data);
-      setMessage({ tone: 'ok', text: `${LABELS[action]}: done. Last status is now ${answer.data.lastStatus}${answer.data.enabled ? '' : ', schedule disabled'}.` });
+      setMessage({ tone: 'ok', text: t(answer.data.enabled ? 'policy.done' : 'policy.doneDisabled', [label(action), statusText(answer.data.lastStatus)]) });
       props.onChanged?.(answer.data);
     } else {
       setMessage({ tone: 'bad', text: answer.error.message });
@@ -42,7 +44,7 @@ export function PolicyActions(props: { policy: PolicyView; ask: Ask; onChanged?:
       <div className="button-row">
         {availableActions(policy).map((action) => (
           <button key={action} type="button" className={action === 'start' ? 'primary' : ''} disabled={busy !== null} onClick={(event) => byPerson(event) && void run(action)} data-action={action}>
-            {busy === action ? `${LABELS[action]}…` : LABELS[action]}
+            {busy === action ? `${label(action)}…` : label(action)}
           </button>
         ))}
       </div>

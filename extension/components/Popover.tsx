@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { t } from '../lib/i18n.js';
 
 export interface AnchorRect {
   top: number;
@@ -44,7 +45,7 @@ export function Popover(props: { rect: AnchorRect; title: string; onClose: () =>
       <div className="sphub-panel" ref={panel} role="dialog" aria-label={props.title} tabIndex={-1} style={{ visibility: 'hidden' }}>
         <div className="sphub-panel-head">
           <strong className="sphub-panel-title">{props.title}</strong>
-          <button type="button" className="close" aria-label="Close" onClick={props.onClose}>
+          <button type="button" className="close" aria-label={t('menu.close')} onClick={props.onClose}>
             ×
           </button>
         </div>

@@ -26,6 +26,7 @@ export default defineBackground(() => {
       await action.setTitle({ title: badge.title });
     },
     onConfigured: (hub) => stream(hub),
+    openOptions: () => browser.runtime.openOptionsPage(),
   });
 
   function stream(hub: HubSettings | undefined) {

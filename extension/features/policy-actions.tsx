@@ -1,12 +1,13 @@
 import type { PolicyView } from '../../shared/schemas/backup.js';
-import { createChip, paintChip, type ChipHost } from '../components/chip.js';
+import { createChip, paintChip, placeAfterText, type ChipHost } from '../components/chip.js';
 import { PolicyActions } from '../components/PolicyActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { errorChip, loadingChip, policyChip, unknownChip } from '../lib/health-view.js';
+import { t } from '../lib/i18n.js';
 import { createRowAnnotator, createRowCache, type ChipState } from '../lib/row-annotator.js';
 import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcPoliciesTable } from '../selectors/vdc.js';
-import { deferredBar, type OverlayDeps } from './deps.js';
+import { configuredOrSetupBar, deferredBar, setupBarView, type OverlayDeps } from './deps.js';
 
 /** Kept across restarts of the feature (the portal re-mounts its grid on navigation). */
 const cache = createRowCache<PolicyView>();
@@ -15,19 +16,21 @@ const SEPARATOR = '\u0000';
 const keyOf = (customer: string, policy: string) => `${customer}${SEPARATOR}${policy}`;
 
 /**
- * VDC portal, Flex Backup Policies list: the hub's last result beside each policy's Last Status,
- * opening start / stop / enable / disable. One batch request per render.
+ * VDC portal, Flex Backup Policies list: the hub's last result as a compact chip after each
+ * policy's Last Status, opening start / stop / enable / disable. One batch request per render.
  */
 export const policyActions: Feature<FoundTable, OverlayDeps> = {
   id: 'policy-actions',
   detect: (document) => findTable(document, vdcPoliciesTable),
-  init(table, { signal, document, guard }, { ask, ui, report }) {
+  async init(table, { signal, document, guard }, { ask, ui, report }) {
     const bar = deferredBar(ui.statusBar(table.element, signal));
+    const ready = configuredOrSetupBar(ask, bar);
+    if (ready !== true && (!(await ready) || signal.aborted)) return;
     const paint = (host: ChipHost, state: ChipState<PolicyView>) => {
       if (state.kind === 'ready') paintChip(host, policyChip(state.value));
       else if (state.kind === 'unknown') paintChip(host, unknownChip('policy'));
       else if (state.kind === 'error') paintChip(host, errorChip(state.error.message));
-      else paintChip(host, loadingChip);
+      else paintChip(host, loadingChip());
     };
     const annotator = createRowAnnotator<PolicyView>({
       table,
@@ -61,20 +64,22 @@ export const policyActions: Feature<FoundTable, OverlayDeps> = {
               <PolicyActions policy={policy} ask={ask} onChanged={() => annotator.refresh([key])} />
             ));
           }),
+          { compact: true },
         ),
+      place: placeAfterText,
       paint,
       onReady: guard(() => {
         const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is PolicyView => !!v);
         const failed = values.filter((p) => p.lastStatus === 'Failed' || p.lastStatus === 'Disconnected').length;
         const stale = values.filter((p) => p.stale).length;
         const running = values.filter((p) => p.lastStatus === 'Running').length;
-        const parts = [`${values.length} of ${annotator.keys().length} policies on this page are in the hub`];
-        if (running) parts.push(`${running} running`);
-        if (failed) parts.push(`${failed} failed`);
-        if (stale) parts.push(`${stale} stale`);
+        const parts = [t('bar.policiesInHub', annotator.keys().length, [String(values.length), String(annotator.keys().length)])];
+        if (running) parts.push(t('bar.running', [String(running)]));
+        if (failed) parts.push(t('bar.failed', [String(failed)]));
+        if (stale) parts.push(t('bar.stale', [String(stale)]));
         bar.set({ tone: failed ? 'bad' : stale ? 'warn' : 'ok', text: parts.join(' · ') });
       }),
-      onError: guard((error) => bar.set({ tone: error.kind === 'not-configured' ? 'muted' : 'bad', text: error.message })),
+      onError: guard((error) => bar.set(error.kind === 'not-configured' ? setupBarView(ask) : { tone: 'bad', text: error.message })),
       onBatch: (info) => report?.('policy-actions', info),
     });
   },

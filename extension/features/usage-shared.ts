@@ -3,10 +3,11 @@ import { createChip, paintChip, type ChipHost } from '../components/chip.js';
 import type { FeatureContext } from '../lib/feature-manager.js';
 import { errorChip, loadingChip, type ChipView } from '../lib/health-view.js';
 import type { HubFailure } from '../lib/result.js';
+import { t } from '../lib/i18n.js';
 import { createRowAnnotator, type ChipState } from '../lib/row-annotator.js';
 import { reportWarnings, type PageLine } from '../lib/usage-compare.js';
 import type { FoundTable, TableRow } from '../selectors/table.js';
-import { deferredBar, type OverlayDeps } from './deps.js';
+import { configuredOrSetupBar, deferredBar, setupBarView, type OverlayDeps } from './deps.js';
 
 const SEP = '\u0000';
 
@@ -27,8 +28,10 @@ export async function annotateUsageTable(options: {
 }) {
   const { table, context, deps } = options;
   const bar = deferredBar(deps.ui.statusBar(table.element, context.signal));
+  const ready = configuredOrSetupBar(deps.ask, bar);
+  if (ready !== true && (!(await ready) || context.signal.aborted)) return;
   if (!options.month) {
-    bar.set({ tone: 'muted', text: 'The usage month could not be read on this page, so nothing is compared.' });
+    bar.set({ tone: 'muted', text: t('usage.noMonth') });
     return;
   }
   const month = options.month;
@@ -65,19 +68,21 @@ export async function annotateUsageTable(options: {
     paint: (host, state: ChipState<{ view: ChipView; differs: boolean }>) => {
       if (state.kind === 'ready') paintChip(host, state.value.view, 'SP Hub');
       else if (state.kind === 'error') paintChip(host, errorChip(state.error.message));
-      else paintChip(host, loadingChip);
+      else paintChip(host, loadingChip());
     },
     onReady: context.guard(() => {
       if (!lastReport) return;
       const values = annotator.keys().map((key) => annotator.value(key));
       const differing = values.filter((v) => v?.differs).length;
       const compared = values.filter((v) => v && v.view.tone !== 'muted').length;
-      const text = `Report ${lastReport.number ?? '(snapshot)'} for ${lastReport.usageMonthText}: ${compared} ${compared === 1 ? 'line' : 'lines'} compared, ${
-        differing ? `${differing} ${differing === 1 ? 'differs' : 'differ'} from the hub` : 'all match the hub'
-      }.`;
+      const counted = t('usage.linesCompared', compared, [String(compared)]);
+      const verdict = differing ? t('usage.linesDiffer', differing, [String(differing)]) : t('usage.allMatch');
+      const text = t('usage.barSummary', [lastReport.number ?? t('usage.snapshot'), lastReport.usageMonthText, counted, verdict]);
       bar.set({ tone: differing ? 'bad' : 'ok', text, lines: reportWarnings(lastReport) });
     }),
-    onError: context.guard((error) => bar.set({ tone: error.kind === 'not-configured' ? 'muted' : 'bad', text: error.kind === 'not-found' ? `The hub has no usage report for ${month}.` : error.message })),
+    onError: context.guard((error) =>
+      bar.set(error.kind === 'not-configured' ? setupBarView(deps.ask) : { tone: 'bad', text: error.kind === 'not-found' ? t('usage.noReport', [month]) : error.message }),
+    ),
     onBatch: (info) => deps.report?.(options.featureId, info),
   });
   // Typing in a usage field changes no DOM: follow the field's own events.

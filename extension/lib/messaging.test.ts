@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { ask } from './messaging.js';
+import { useLocale } from './i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 describe('asking the background worker', () => {
   beforeEach(() => fakeBrowser.reset());

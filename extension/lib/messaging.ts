@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { HubRequest, HubRequestType, RequestOf } from './protocol.js';
 import type { HubResult } from './result.js';
 import type { HandlerAnswer } from './background/handler.js';
+import { t } from './i18n.js';
 
 /**
  * Asks the background worker (which alone holds the API key) to do something with the hub.
@@ -11,7 +12,7 @@ export async function ask<T extends HubRequestType>(request: RequestOf<T>): Prom
   try {
     const answer = (await browser.runtime.sendMessage(request as HubRequest)) as HubResult<unknown> | undefined;
     if (!answer || typeof answer !== 'object' || !('ok' in answer)) {
-      return { ok: false, error: { kind: 'failed', message: 'The SP Hub extension did not answer. Reload the page.' } } as HandlerAnswer<T>;
+      return { ok: false, error: { kind: 'failed', message: t('errors.noAnswer') } } as HandlerAnswer<T>;
     }
     return answer as HandlerAnswer<T>;
   } catch (error) {
@@ -19,7 +20,7 @@ export async function ask<T extends HubRequestType>(request: RequestOf<T>): Prom
     const reloaded = /context invalidated|receiving end does not exist/i.test(message);
     return {
       ok: false,
-      error: { kind: 'failed', message: reloaded ? 'The SP Hub extension was updated or restarted. Reload the page.' : `The SP Hub extension could not answer: ${message}` },
+      error: { kind: 'failed', message: reloaded ? t('errors.restarted') : `${t('errors.noAnswer')} (${message})` },
     } as HandlerAnswer<T>;
   }
 }

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { hubPermissionPattern, normalizeHubUrl, toOriginPattern } from './origins.js';
+import { describe, expect, it, beforeEach } from 'vitest';
+import { hubPermissionPattern, matchesPattern, normalizeHubUrl, permissionPattern, toOriginPattern } from './origins.js';
+import { useLocale } from './i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 describe('sites the user adds', () => {
   it.each([
@@ -15,6 +19,39 @@ describe('sites the user adds', () => {
 
   it.each(['', 'javascript:alert(1)', 'ftp://example.com', 'https://*', 'https://exa mple.com', 'https://example.com:99999'])('refuses %j', (input) => {
     expect(toOriginPattern(input).ok).toBe(false);
+  });
+});
+
+describe('refusals in the browser\u2019s language', () => {
+  it('says in German what is wrong with a site or a hub URL', async () => {
+    await useLocale('de');
+    expect(toOriginPattern('ftp://example.com')).toEqual({ ok: false, message: '„ftp://example.com“ ist keine Webadresse (http oder https).' });
+    expect(normalizeHubUrl('kein url')).toEqual({ ok: false, message: 'Die Hub-URL muss eine vollständige Adresse sein, etwa http://127.0.0.1:3978.' });
+    expect(normalizeHubUrl('file:///x', 'portal')).toMatchObject({ message: 'Die Portal-URL muss mit http:// oder https:// beginnen.' });
+  });
+});
+
+describe('the permission a site needs', () => {
+  it('is its host on any port (Firefox does not see http://127.0.0.1/* as covering http://127.0.0.1:3978/*)', () => {
+    expect(permissionPattern('http://127.0.0.1:3978/*')).toBe('http://127.0.0.1/*');
+    expect(permissionPattern('https://*.example.com/*')).toBe('https://*.example.com/*');
+    expect(permissionPattern('https://portal.example.com:8443/*')).toBe('https://portal.example.com/*');
+  });
+});
+
+describe('whether a page is one of the sites', () => {
+  it.each([
+    ['http://127.0.0.1:3978/demo/vdc/customers', 'http://127.0.0.1:3978/*', true],
+    ['http://127.0.0.1:4000/demo/vdc/customers', 'http://127.0.0.1:3978/*', false],
+    ['http://127.0.0.1:4000/', 'http://127.0.0.1/*', true],
+    ['https://portal.veeamdatacloud.com/customers', 'https://*.veeamdatacloud.com/*', true],
+    ['https://veeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', true],
+    ['https://evilveeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', false],
+    ['http://portal.veeamdatacloud.com/', 'https://*.veeamdatacloud.com/*', false],
+    ['https://portal.example.com/', 'https://portal.example.com:443/*', true],
+    ['not a url', 'https://*.veeam.com/*', false],
+  ])('%s under %s: %s', (url, pattern, expected) => {
+    expect(matchesPattern(url, pattern)).toBe(expected);
   });
 });
 

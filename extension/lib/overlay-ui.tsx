@@ -15,6 +15,8 @@ export interface StatusBarView {
   text: string;
   /** Extra plain-text lines (a deadline, a suspension warning). */
   lines?: { tone: 'ok' | 'warn' | 'bad' | 'muted'; text: string }[];
+  /** A link-like button at the end (the setup bar's "Open SP Hub options"). */
+  action?: { label: string; id: string; run: () => void };
 }
 
 export interface StatusBar {
@@ -37,6 +39,11 @@ function Bar({ view }: { view: StatusBarView }) {
           {line.text}
         </span>
       ))}
+      {view.action && (
+        <button type="button" className="sphub-bar-action" data-action={view.action.id} onClick={view.action.run}>
+          {view.action.label}
+        </button>
+      )}
     </div>
   );
 }
@@ -91,7 +98,7 @@ export function createOverlayUi(ctx: ContentScriptContext): OverlayUi {
       const bar: StatusBar = {
         set(view) {
           if (signal.aborted) return;
-          if (last && JSON.stringify(last) === JSON.stringify(view) && ui.shadowHost.isConnected) return;
+          if (last && JSON.stringify(last) === JSON.stringify(view) && last.action?.run === view.action?.run && ui.shadowHost.isConnected) return;
           last = view;
           if (!ui.shadowHost.isConnected) {
             ui.remove();

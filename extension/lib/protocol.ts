@@ -39,7 +39,11 @@ export type HubRequest =
   | { type: 'configure'; hubUrl: string; apiKey: string; portalUrl?: string }
   | { type: 'disconnect' }
   | { type: 'refresh' }
+  /** Opens the options page (the setup bar's link: a page cannot link to the extension's own pages). */
+  | { type: 'options.open' }
   | { type: 'sites' }
+  /** Whether the asking page is one of the sites to enhance (its port included). */
+  | { type: 'site.enabled' }
   | { type: 'sites.set'; disabledDefaults: string[]; origins: string[] }
   | { type: 'health'; names?: string[]; ids?: string[] }
   | { type: 'customers.search'; q: string; pageSize?: number }

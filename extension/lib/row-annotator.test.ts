@@ -18,7 +18,7 @@ function page(names: string[]) {
 const tick = (ms = 60) => new Promise((resolve) => setTimeout(resolve, ms));
 const labels = (document: Document) => [...document.querySelectorAll('sphub-chip')].map((h) => h.shadowRoot?.querySelector('.label')?.textContent);
 
-function annotate(document: Document, loads: string[][], options: { cache?: ReturnType<typeof createRowCache<number>>; fail?: boolean } = {}) {
+function annotate(document: Document, loads: string[][], options: { cache?: ReturnType<typeof createRowCache<number>>; fail?: boolean; notConfigured?: boolean; errors?: string[] } = {}) {
   const controller = new AbortController();
   const table = findTable(document, vdcCustomersTable)!;
   const paint = (host: ChipHost, state: ChipState<number>) =>
@@ -31,17 +31,33 @@ function annotate(document: Document, loads: string[][], options: { cache?: Retu
     cell: (r) => r.cell('displayName')?.element ?? null,
     async load(keys) {
       loads.push(keys);
+      if (options.notConfigured) return { ok: false, error: { kind: 'not-configured', message: 'not set up' } };
       if (options.fail) return { ok: false, error: { kind: 'unreachable', message: 'down' } };
       return { ok: true, values: new Map(keys.filter((k) => k !== 'Unknown Ltd').map((k) => [k, k.length])) };
     },
     createChip: () => createChip(document),
     paint,
     debounceMs: 5,
+    onError: (error) => options.errors?.push(error.kind),
   });
   return { controller, annotator, table };
 }
 
 describe('annotating table rows', () => {
+  it('takes every chip away, and adds none on later renders, when the extension is not set up', async () => {
+    const document = page(['Contoso', 'Fabrikam']);
+    const loads: string[][] = [];
+    const errors: string[] = [];
+    annotate(document, loads, { notConfigured: true, errors });
+    await tick();
+    expect(errors).toEqual(['not-configured']);
+    expect(document.querySelectorAll('sphub-chip')).toHaveLength(0);
+    document.querySelector('tbody')!.innerHTML = row('Contoso') + row('Northwind');
+    await tick();
+    expect(document.querySelectorAll('sphub-chip')).toHaveLength(0);
+    expect(loads).toHaveLength(1);
+  });
+
   it('puts a chip in every row and fills them from ONE batch request', async () => {
     const document = page(['Contoso', 'Fabrikam', 'Unknown Ltd']);
     const loads: string[][] = [];

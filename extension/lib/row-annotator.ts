@@ -1,6 +1,6 @@
 import type { FoundTable, TableRow } from '../selectors/table.js';
 import type { HubFailure } from './result.js';
-import { isOwnNode, OWN_ATTRIBUTE, type ChipHost } from '../components/chip.js';
+import { chipIn, isOwnNode, OWN_ATTRIBUTE, type ChipHost } from '../components/chip.js';
 
 /**
  * Keeps one chip per table row in step with the page: after every render of the table (paging,
@@ -18,6 +18,8 @@ export interface RowAnnotatorOptions<V> {
   /** One batch: the value per key; a key missing from the map is unknown to the hub. */
   load(keys: string[]): Promise<{ ok: true; values: Map<string, V> } | { ok: false; error: HubFailure }>;
   createChip(): ChipHost;
+  /** Where in the cell a new chip goes (default: at its end). */
+  place?(cell: Element, host: ChipHost): void;
   paint(host: ChipHost, state: ChipState<V>): void;
   /** Told after each batch: how many keys, and how long painting took once the data arrived. */
   onBatch?(info: BatchInfo): void;
@@ -73,6 +75,8 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
   const inFlight = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let hosts = new Map<string, ChipHost[]>();
+  /** The extension is not set up: no chip in any row (the feature shows its setup bar instead). */
+  let dormant = false;
 
   function stateOf(key: string): ChipState<V> {
     return cache.get(key)?.state ?? { kind: 'loading' };
@@ -80,16 +84,18 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
 
   /** Puts a chip in every row that lacks one (or shows another key), painted from the cache. */
   function sync(): string[] {
+    if (dormant) return [];
     const next = new Map<string, ChipHost[]>();
     const wanted: string[] = [];
     for (const row of table.rows()) {
       const key = options.key(row);
       const cell = options.cell(row);
       if (!key || !cell) continue;
-      let host = Array.from(cell.children).find((child) => child.getAttribute(OWN_ATTRIBUTE) === 'chip') as ChipHost | undefined;
+      let host = chipIn(cell);
       if (!host) {
         host = options.createChip();
-        cell.append(host);
+        if (options.place) options.place(cell, host);
+        else cell.append(host);
       }
       if (host.sphubKey !== key) {
         host.sphubKey = key;
@@ -125,6 +131,12 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     for (const key of keys) inFlight.delete(key);
     if (signal.aborted) return;
     const started = now();
+    if (!answer.ok && answer.error.kind === 'not-configured') {
+      dormant = true;
+      removeChips();
+      options.onError?.(answer.error);
+      return;
+    }
     if (!answer.ok) {
       for (const key of keys) if (!cache.has(key) || cache.get(key)!.state.kind !== 'ready') cache.set(key, { state: { kind: 'error', error: answer.error }, at: started });
       options.onError?.(answer.error);
@@ -145,6 +157,12 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     options.onBatch?.({ keys: keys.length, rows: painted, arrivedAt: started, paintMs: now() - started });
   }
 
+  function removeChips() {
+    for (const list of hosts.values()) for (const host of list) host.remove();
+    hosts = new Map();
+    for (const host of Array.from(table.element.querySelectorAll(`[${OWN_ATTRIBUTE}="chip"]`))) host.remove();
+  }
+
   const observer = new MutationObserver((records) => {
     const pageChanged = records.some((record) => {
       if (isOwnNode(record.target)) return false;
@@ -160,8 +178,7 @@ export function createRowAnnotator<V>(options: RowAnnotatorOptions<V>) {
     () => {
       observer.disconnect();
       if (timer !== undefined) clearTimeout(timer);
-      for (const list of hosts.values()) for (const host of list) host.remove();
-      for (const host of Array.from(table.element.querySelectorAll(`[${OWN_ATTRIBUTE}="chip"]`))) host.remove();
+      removeChips();
     },
     { once: true },
   );

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { UsageReport } from '../../shared/schemas/usage.js';
+import { useLocale } from './i18n-testing.js';
 import { cleanCustomerName, compareReportLine, compareSaasRow, parseAmount, parseUsageMonth, reportWarnings } from './usage-compare.js';
+
+beforeAll(() => useLocale('en'));
 
 const FLEX = 'Veeam Data Cloud for Microsoft 365 Flex Per User';
 const report = {
@@ -78,5 +81,15 @@ describe('comparing with the hub', () => {
       { tone: 'bad', text: 'This report is overdue.' },
       { tone: 'bad', text: 'License management is suspended since 2025-05-04.' },
     ]);
+  });
+
+  it('speaks German in a German browser', async () => {
+    await useLocale('de');
+    try {
+      expect(reportWarnings(report)[0]!.text).toBe('Fällig bis 3. April 2025.');
+      expect(compareSaasRow({ customer: 'Nobody', product: '', units: 1, points: null }, report)).toBeNull();
+    } finally {
+      await useLocale('en');
+    }
   });
 });

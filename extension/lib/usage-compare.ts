@@ -1,5 +1,6 @@
 import type { SaasUsageDetail, UsageLine, UsageReport } from '../../shared/schemas/usage.js';
 import type { ChipView } from './health-view.js';
+import { t, uiLanguage } from './i18n.js';
 
 /**
  * Comparing what a Pulse page shows with the hub's own computation, line by line. Pure: the
@@ -51,11 +52,13 @@ function signed(n: number): string {
 function compare(page: PageLine, hubUnits: number, hubPoints: string): LineComparison {
   const unitsSame = same(page.units, hubUnits);
   const pointsSame = page.points === null || same(page.points, hubPoints);
-  const details = [`The hub counts ${hubUnits} ${hubUnits === 1 ? 'unit' : 'units'}, ${hubPoints} points.`];
-  if (!unitsSame && page.units !== null) details.push(`This page shows ${page.units}: ${signed(page.units - hubUnits)} against the hub.`);
-  if (!pointsSame && page.points !== null) details.push(`Points differ: page ${page.points}, hub ${hubPoints}.`);
+  const details = [t('usage.hubCounts', hubUnits, [String(hubUnits), hubPoints])];
+  if (!unitsSame && page.units !== null) details.push(t('usage.pageShows', [String(page.units), signed(page.units - hubUnits)]));
+  if (!pointsSame && page.points !== null) details.push(t('usage.pointsDiffer', [String(page.points), hubPoints]));
   const differs = !unitsSame || !pointsSame;
-  const label = differs ? `Hub ${hubUnits}${page.units !== null ? ` (${signed(page.units - hubUnits)})` : ''} · ${hubPoints} pts` : `Hub ✓ ${hubUnits} · ${hubPoints} pts`;
+  const label = differs
+    ? t('usage.labelDiffers', [`${hubUnits}${page.units !== null ? ` (${signed(page.units - hubUnits)})` : ''}`, hubPoints])
+    : t('usage.labelSame', [String(hubUnits), hubPoints]);
   return { view: { tone: differs ? 'bad' : 'ok', label, details }, differs };
 }
 
@@ -79,17 +82,19 @@ export function compareSaasRow(page: PageLine, report: UsageReport): LineCompari
   return compare(page, row.reportedUnits, row.points);
 }
 
-export const notInReport = (what: string): ChipView => ({ tone: 'muted', label: 'Not in hub', details: [`The hub's report has no ${what} for this line (not a VDC product, or a customer the hub does not know).`] });
+export const notInReport = (what: 'line' | 'customer'): ChipView => ({ tone: 'muted', label: t('chip.notInHub'), details: [t(what === 'line' ? 'usage.noLine' : 'usage.noCustomer')] });
 
 /** The report's deadline and suspension state, as lines for the status bar (the hub's own warnings first). */
 export function reportWarnings(report: UsageReport): { tone: 'ok' | 'warn' | 'bad'; text: string }[] {
   const lines: { tone: 'ok' | 'warn' | 'bad'; text: string }[] = [];
-  const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  if (report.status === 'Submitted') lines.push({ tone: 'ok', text: `Submitted${report.late ? ' late' : ''}.` });
+  const language = uiLanguage();
+  const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString(/^en\b/i.test(language) ? 'en-GB' : language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  if (report.status === 'Submitted') lines.push({ tone: 'ok', text: t(report.late ? 'usage.submittedLate' : 'usage.submitted') });
+  // The hub's own warnings are its words (English until the hub answers in the caller's language).
   for (const warning of report.warnings) lines.push({ tone: report.overdue || /suspend|overdue/i.test(warning) ? 'bad' : 'warn', text: warning });
-  if (report.status !== 'Submitted' && report.warnings.length === 0) lines.push({ tone: report.overdue ? 'bad' : 'warn', text: report.overdue ? `Overdue: it was due by ${due}.` : `Due by ${due}.` });
-  if (report.licenseManagementSuspended && !lines.some((l) => /suspend/i.test(l.text))) {
-    lines.push({ tone: 'bad', text: 'License management is suspended: two consecutive monthly reports were late.' });
+  if (report.status !== 'Submitted' && report.warnings.length === 0) lines.push({ tone: report.overdue ? 'bad' : 'warn', text: t(report.overdue ? 'usage.overdue' : 'usage.due', [due]) });
+  if (report.licenseManagementSuspended && !report.warnings.some((w) => /suspend/i.test(w))) {
+    lines.push({ tone: 'bad', text: t('usage.suspended') });
   }
   return lines;
 }

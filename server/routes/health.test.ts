@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api/client.js';
 import { FakeClock, MINUTE } from '../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
+import { customers as customerRecords } from '../services/customer-collection.js';
 import { advance, MORNING, putCustomers, putMorning, ScriptedRunner, testCustomer } from '../services/backup/testing.js';
 
 let t: TestHub;
@@ -79,6 +80,15 @@ describe('batch health', () => {
     for (const item of answer.items) expect(item.alerts).toBe((await t.admin.alerts({ customerId: item.id, acknowledged: false })).total);
   });
 
+  it('a customer changed or gone since the last answer is answered anew (the cached answer is dropped)', async () => {
+    const { bravo } = await morning();
+    expect((await t.admin.customersHealth({ ids: ['cus_bravo'] })).items[0]).toMatchObject({ displayName: 'Bravo Ltd', licensePercent: 50 });
+    await putCustomers(t.hub, { ...bravo, displayName: 'Bravo Group', backedUpAccounts: 90 });
+    expect((await t.admin.customersHealth({ ids: ['cus_bravo'] })).items[0]).toMatchObject({ displayName: 'Bravo Group', licensePercent: 90 });
+    await t.hub.ctx.store.write((tx) => tx.delete(customerRecords, 'cus_bravo'));
+    expect(await t.admin.customersHealth({ ids: ['cus_bravo', 'cus_acme'] })).toMatchObject({ unmatched: ['cus_bravo'], items: [{ id: 'cus_acme' }] });
+  });
+
   it('takes up to 1,000 ids and names together and refuses more or none with 400', async () => {
     await morning();
     const many = Array.from({ length: 600 }, (_, i) => `cus_x${i}`);
@@ -92,5 +102,34 @@ describe('batch health', () => {
     expect((bad as ApiError).details.map((d) => d.field).sort()).toEqual(['body.extra', 'body.ids.0']);
     const reader = await t.userWith([]);
     expect((await reader.client.customersHealth({ names: ['acme.com'] })).items.map((i) => i.id)).toEqual(['cus_acme']);
+  });
+});
+
+describe('batch policies', () => {
+  it("answers each named customer's policies (by id or name, once each) with the unmatched, as GET /policies shows them", async () => {
+    await morning();
+    const answer = await t.admin.customersPolicies({ ids: ['cus_bravo', 'cus_missing'], names: ['acme corp', 'Bravo Ltd', 'charlie.onmicrosoft.com', 'delta.ch', 'nobody.com'] });
+    expect(answer.unmatched).toEqual(['cus_missing', 'nobody.com']);
+    expect(answer.items.map((c) => [c.customerId, c.displayName, c.policies.map((p) => p.name)])).toEqual([
+      ['cus_bravo', 'Bravo Ltd', ['All', 'Off', 'Teams']],
+      ['cus_acme', 'Acme Corp', ['Mail', 'Sites']],
+      ['cus_charlie', 'Charlie GmbH', ['All']],
+      ['cus_delta', 'Delta AG', []],
+    ]);
+    // The same views as one policy's own route (live state, stale flag, customer name).
+    const mail = answer.items[1]!.policies[0]!;
+    expect(mail).toEqual(await t.admin.policy('pol_acme_mail'));
+    expect(mail).toMatchObject({ customerName: 'Acme Corp', lastStatus: 'Failed' });
+  });
+
+  it('takes the same input as batch health: 400 for none, too many or unknown fields; monitoring is enough', async () => {
+    await morning();
+    expect((await failure(t.admin.customersPolicies({}))).status).toBe(400);
+    const many = Array.from({ length: 1001 }, (_, i) => `cus_x${i}`);
+    expect((await failure(t.admin.customersPolicies({ ids: many }))).status).toBe(400);
+    const bad = await t.admin.raw('POST', '/customers/policies', { body: { names: [''], extra: 1 } }).catch((e: ApiError) => e);
+    expect((bad as ApiError).details.map((d) => d.field).sort()).toEqual(['body.extra', 'body.names.0']);
+    const reader = await t.userWith([]);
+    expect((await reader.client.customersPolicies({ names: ['bravo.io'] })).items[0]!.policies).toHaveLength(3);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TenantConnection, TenantConnectionInput } from '../../shared/schemas/backup.js';
+import { CustomerPoliciesAnswer, TenantConnection, TenantConnectionInput } from '../../shared/schemas/backup.js';
 import { Id } from '../../shared/schemas/common.js';
 import { HealthAnswer, HealthRequest } from '../../shared/schemas/monitoring.js';
 import type { Router } from '../http/router.js';
@@ -9,9 +9,10 @@ const ById = z.object({ id: Id });
 
 /**
  * Mounted at `/customers` beside the customers area: `POST /customers/health` (batch health of
- * up to 1,000 customers by id or name) and a customer's Microsoft 365 connection state.
+ * up to 1,000 customers by id or name), `POST /customers/policies` (their policies, the same
+ * way) and a customer's Microsoft 365 connection state.
  */
-export function customerHealthRouter({ health, backup }: BackupParts, router: Router): Router {
+export function customerHealthRouter({ health, backup, directory, index }: BackupParts, router: Router): Router {
   return router
     .post(
       '/health',
@@ -25,6 +26,23 @@ export function customerHealthRouter({ health, backup }: BackupParts, router: Ro
       },
       // Sent as built: the health service keeps each customer's answer serialized.
       ({ body }) => new Response(health.batchBytes(body), { headers: { 'content-type': 'application/json' } }),
+    )
+    .post(
+      '/policies',
+      {
+        summary: 'Flex backup policies of up to 1,000 customers by id or by name (as batch health), in one request',
+        permission: 'monitoring',
+        body: HealthRequest,
+        response: CustomerPoliciesAnswer,
+        tags: ['policies'],
+      },
+      ({ body }) => {
+        const { customers, unmatched } = directory.lookup(body);
+        return {
+          items: customers.map((customer) => ({ customerId: customer.id, displayName: customer.displayName, policies: index.ofCustomer(customer.id).map((policy) => backup.view(policy)) })),
+          unmatched,
+        };
+      },
     )
     .get('/:id/tenant-connection', { summary: "The customer's Microsoft 365 organization connection", permission: 'monitoring', params: ById, response: TenantConnection, tags: ['policies'] }, ({ params }) =>
       backup.tenantConnection(params.id),

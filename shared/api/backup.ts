@@ -1,4 +1,5 @@
 import type {
+  CustomerPoliciesAnswer,
   LogStatus,
   PolicyInput,
   PolicyObjectsInput,
@@ -69,6 +70,8 @@ export const backupApi = (request: Request, raw: RawRequest) => ({
   dashboard: (query: { days?: number } = {}) => request<Dashboard>('GET', '/dashboard', { query }),
   /** Health of up to 1,000 customers by id or by name (display name, tenant domain or domain). */
   customersHealth: (input: { ids?: string[]; names?: string[] }) => request<HealthAnswer>('POST', '/customers/health', { body: input }),
+  /** The Flex backup policies of up to 1,000 customers by id or by name, in one request. */
+  customersPolicies: (input: { ids?: string[]; names?: string[] }) => request<CustomerPoliciesAnswer>('POST', '/customers/policies', { body: input }),
   /** The raw event stream (text/event-stream); pass lastEventId to resume, an AbortSignal to stop. */
   events: (query: { types?: string[]; customerId?: string; lastEventId?: number } = {}, signal?: AbortSignal) =>
     raw('GET', '/events', { query, headers: { accept: 'text/event-stream' }, ...(signal && { signal }) }),

@@ -147,6 +147,12 @@ export const PolicyView = Policy.extend({
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 
+/** The policies of many customers in one answer (`POST /customers/policies`, asked by id or name like batch health). */
+export const CustomerPolicies = z.object({ customerId: Id, displayName: z.string(), policies: z.array(PolicyView) });
+export type CustomerPolicies = z.infer<typeof CustomerPolicies>;
+export const CustomerPoliciesAnswer = z.object({ items: z.array(CustomerPolicies), unmatched: z.array(z.string()) });
+export type CustomerPoliciesAnswer = z.infer<typeof CustomerPoliciesAnswer>;
+
 export const PolicyInput = z.strictObject({
   customerId: Id,
   name: Text(128),

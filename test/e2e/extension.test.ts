@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page, WebWorker } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../shared/api/client.js';
-import { launchWithExtension, ROOT, startLoopbackHub, type ExtensionBrowser, type LoopbackHub } from '../helpers/browser.js';
+import { CUSTOMER_LAYOUTS, launchWithExtension, measureLayout, ROOT, startLoopbackHub, type ExtensionBrowser, type LoopbackHub } from '../helpers/browser.js';
 import { cachedExtensionBuild } from '../helpers/extension-build.js';
 import { createStepTrace } from '../helpers/page-trace.js';
 
@@ -24,6 +24,8 @@ const TEST_MS = 180_000;
 const SHOTS = join(ROOT, 'test/e2e/screenshots');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const OPTIONS_TEST = 'options: refuses a wrong key, then connects with a real one and shows the user and permissions';
+const SETUP_TEST = 'before setup: one quiet bar linking to the options on a recognised page, no chip in any row';
+const GERMAN_TEST = 'in a German browser: options, setup bar, chips and popup speak German';
 /** Only for checking that something did NOT happen (no extra request) after the UI settled. */
 const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,8 +117,10 @@ async function openChipOf(page: Page, rowText: string) {
   await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel'));
 }
 
+let extensionDir = '';
+const extensionDirOf = () => extensionDir;
+
 describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, () => {
-  let extensionDir = '';
   // Building is not what is tested, and takes 10 s on a quiet machine and over a minute on a
   // loaded one: its own hook, its own limit, and skipped while the sources are unchanged.
   beforeAll(async () => {
@@ -144,7 +148,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
       if (task.result?.state === 'pass') trace.print(task.name, false);
     });
     // Without the connection the options test makes, every later test would wait in vain.
-    if (task.name !== OPTIONS_TEST && !configured) throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
+    if (![OPTIONS_TEST, SETUP_TEST, GERMAN_TEST].includes(task.name) && !configured) throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
   });
 
   afterAll(async () => {
@@ -152,9 +156,33 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await hub?.close();
   });
 
+  it('before setup: one quiet bar linking to the options on a recognised page, no chip in any row', async () => {
+    // The site is added (the options page may do that before a hub is set), the hub is not.
+    const options = await tab();
+    await ext.openExtensionPage('options.html', options);
+    await options.waitForSelector('[data-testid="connection"]');
+    await options.evaluate((origin) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'sites.set', disabledDefaults: [], origins: [origin] }), hub.url);
+    await options.close();
+    const before = hub.requests.length;
+    const page = await tab();
+    await page.goto(`${hub.url}/demo/vdc/customers`);
+    await page.waitForFunction(() => !!document.querySelector('sphub-bar')?.shadowRoot?.querySelector('[data-action="open-options"]'));
+    expect(await barText(page)).toMatch(/not set up in this browser yet/);
+    await settle(300);
+    expect(await page.$$('sphub-chip')).toHaveLength(0);
+    expect(hub.requests.slice(before).filter((r) => r.includes('/api/'))).toEqual([]);
+    await shot(page, 'setup-bar');
+    // Its link opens the options page.
+    const opened = ext.browser.waitForTarget((t) => t.url() === ext.url('options.html'), { timeout: WAIT_MS });
+    await page.click('sphub-bar >>> [data-action="open-options"]');
+    const target = await opened;
+    (await target.page())?.close().catch(() => undefined);
+    await page.close();
+  });
+
   it('options: refuses a wrong key, then connects with a real one and shows the user and permissions', async () => {
     const page = await tab();
-    await page.goto(ext.url('options.html'));
+    await ext.openExtensionPage('options.html', page);
     await page.waitForSelector('[data-testid="connection"]');
     expect(await page.$eval('[data-testid="connection"]', (e) => e.textContent)).toMatch(/Not connected yet/);
 
@@ -171,11 +199,32 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     // The page never got the key back.
     expect(await page.content()).not.toContain(hub.adminKey);
 
-    await page.type('input[aria-label="Site to add"]', hub.url);
+    await page.type('input[data-field="site"]', hub.url);
     await page.click('[data-action="add-site"]');
-    await page.waitForFunction(() => /Added/.test(document.querySelector('[data-testid="site-message"]')?.textContent ?? ''));
-    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toContain(`${hub.url}/*`);
+    await page.waitForSelector('[data-testid="site-message"][data-state="granted"]');
+    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe(`Added ${hub.url}/*. Reload its pages to see the overlays.`);
     await shot(page, 'options');
+    // A site the manifest does not cover: the browser asks (its prompt stays open in a headless
+    // browser), and the page says so meanwhile, the button waiting.
+    await paste(page, 'input[data-field="site"]', 'portal.example.com');
+    await page.click('[data-action="add-site"]');
+    await page.waitForSelector('[data-testid="site-message"][data-state="pending"]');
+    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toMatch(/^Asking the browser for https:\/\/portal\.example\.com\/\*: answer its prompt/);
+    expect(await page.$eval('[data-action="add-site"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await shot(page, 'options-site-pending');
+    // The browser says no (its answer stubbed: a headless prompt cannot be clicked): refused, nothing added.
+    await page.reload();
+    await page.waitForSelector('[data-origin]');
+    await page.evaluate(() => {
+      const permissions = (globalThis as unknown as { chrome: { permissions: { request: unknown } } }).chrome.permissions;
+      permissions.request = (_: unknown, callback?: (granted: boolean) => void) => (callback ? callback(false) : Promise.resolve(false));
+    });
+    await paste(page, 'input[data-field="site"]', 'portal.example.com');
+    await page.click('[data-action="add-site"]');
+    await page.waitForSelector('[data-testid="site-message"][data-state="refused"]');
+    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe('The browser did not allow https://portal.example.com/*, so it was not added. Add it again and choose “Allow”.');
+    await shot(page, 'options-site-refused');
+    expect(await page.$$eval('[data-origin]', (items) => items.map((i) => i.getAttribute('data-origin')))).toEqual([`${hub.url}/*`]);
 
     // The key is in the extension's storage, not in the page; the badge shows the failed count.
     const stored = (await storedHub()) as { hub: { apiKey: string } };
@@ -197,10 +246,21 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const names = await page.$$eval('td.name a', (links) => links.map((a) => a.textContent ?? ''));
     const truth = await admin.customersHealth({ names });
     const labels = await chipLabels(page);
+    const licenses = await page.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot?.querySelector('button')?.getAttribute('data-license') ?? ''));
+    const rings = await page.$$eval('sphub-chip', (hosts) =>
+      hosts.map((h) => {
+        const ring = h.shadowRoot!.querySelector('.ring')!;
+        // What is drawn: a conic gradient (the ring) only from 80%.
+        return `${h.shadowRoot!.querySelector('button')!.getAttribute('data-ring')}:${getComputedStyle(ring).backgroundImage.startsWith('conic-gradient') ? 'drawn' : 'none'}`;
+      }),
+    );
     for (const [i, name] of names.entries()) {
       const health = truth.items.find((h) => h.displayName === name)!;
       expect(labels[i], name).toContain(health.policies === 0 ? '' : health.lastResult === 'Never' ? 'Not run yet' : health.lastResult);
-      if (health.licensePercent !== null) expect(labels[i]).toContain('%');
+      // Licence use is its own signal: never in the result's words, a ring only from 80%.
+      expect(labels[i]).not.toContain('%');
+      expect(licenses[i], name).toEqual(health.licensePercent === null ? '' : expect.stringContaining(`${health.licensePercent}%`));
+      expect(rings[i], name).toBe((health.licensePercent ?? 0) >= 100 ? 'bad:drawn' : (health.licensePercent ?? 0) >= 80 ? 'warn:drawn' : ':none');
     }
     expect(await barText(page)).toMatch(/20 of 20 customers on this page are in the hub/);
     await shot(page, 'customers-overlay');
@@ -250,6 +310,39 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await page.close();
   });
 
+  it('the overlay leaves the layout alone: rows keep their height and columns their width (table, narrow names, ARIA grid)', async () => {
+    // The same fixture pages from http://localhost:<port>, where the extension does not run (it is
+    // registered for the 127.0.0.1 origin the options test added).
+    const plainUrl = hub.url.replace('127.0.0.1', 'localhost');
+    const pages = [...CUSTOMER_LAYOUTS.map((layout) => ({ path: `/demo/vdc/customers?layout=${layout}`, rows: 20, name: `customers-${layout}` })), { path: '/demo/vdc/policies', rows: 30, name: 'policies' }];
+    for (const { path, rows, name } of pages) {
+      const page = await tab();
+      await page.goto(`${hub.url}${path}`);
+      await waitForChips(page, rows);
+      const withExtension = await measureLayout(page);
+      // Each mark sits inside its own row, after the text it annotates.
+      const misplaced = await page.$$eval('sphub-chip', (hosts) =>
+        hosts.filter((host) => {
+          const row = host.closest('tr, [role="row"]')!.getBoundingClientRect();
+          const mark = host.shadowRoot!.querySelector('button')!.getBoundingClientRect();
+          return mark.top < row.top || mark.bottom > row.bottom || mark.width === 0;
+        }).length,
+      );
+      await shot(page, `layout-${name}`);
+      const bare = trace.traced(await ext.newPage());
+      await bare.goto(`${plainUrl}${path}`);
+      await bare.waitForSelector('tbody tr, [role="row"][data-body]');
+      const without = await measureLayout(bare);
+      expect(await bare.$$('sphub-chip, sphub-bar')).toHaveLength(0);
+      expect(withExtension.rows, `${name}: row heights`).toEqual(without.rows);
+      expect(withExtension.columns, `${name}: column widths`).toEqual(without.columns);
+      expect(withExtension.rows).toHaveLength(rows);
+      expect(misplaced, `${name}: marks outside their row`).toBe(0);
+      await bare.close();
+      await page.close();
+    }
+  });
+
   it('customers overlay: the quick-action menu starts a policy and the hub runs it', async () => {
     const { items } = await admin.customers({ q: 'Adatum Accounting' });
     const customer = items[0]!;
@@ -281,10 +374,14 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const page = await tab();
     await page.goto(`${hub.url}/demo/vdc/customers`);
     await waitForChips(page, 20);
+    const before = hub.requests.length;
     await page.click('a[data-nav="policies"]');
     await page.waitForFunction(() => location.pathname.endsWith('/policies'));
     await page.waitForFunction(() => document.querySelectorAll('[role="grid"] sphub-chip').length === 30);
     await waitForChips(page, 30);
+    // One request for the page's 30 policies (of some 20 customers), not one per customer.
+    await settle(200);
+    expect(hub.requests.slice(before).filter((r) => r.includes('/api/v1/'))).toEqual(['POST /api/v1/customers/policies']);
     expect(await barText(page)).toMatch(/30 of 30 policies on this page are in the hub/);
     await shot(page, 'policies-overlay');
 
@@ -411,8 +508,8 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await popup.waitForSelector(resultFor('Coho Winery', pending.id));
     await popup.click(resultFor('Coho Winery', pending.id));
     expect(await popup.$$eval('.results [data-customer]', (items) => items.length)).toBe(1);
-    await popup.waitForSelector('input[aria-label="Emails to invite"]');
-    await popup.type('input[aria-label="Emails to invite"]', `it.admin@${pending.domain}`);
+    await popup.waitForSelector('input[data-field="invite-emails"]');
+    await popup.type('input[data-field="invite-emails"]', `it.admin@${pending.domain}`);
     await popup.click('[data-action="send-invite"]');
     await popup.waitForFunction(() => /Invitation sent/.test(document.body.textContent ?? ''));
     expect((await admin.invites(pending.id)).map((i) => i.email)).toContain(`it.admin@${pending.domain}`);
@@ -431,10 +528,10 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await popup.type('input[type="search"]', 'Coho Winery');
     await popup.waitForSelector(resultFor('Coho Winery', pending.id));
     await popup.click(resultFor('Coho Winery', pending.id));
-    await popup.waitForSelector('input[aria-label="Emails to invite"]');
+    await popup.waitForSelector('input[data-field="invite-emails"]');
 
     // An address outside the customer's domain: the hub's rule, shown as the hub says it.
-    await popup.type('input[aria-label="Emails to invite"]', 'someone@gmail.com');
+    await popup.type('input[data-field="invite-emails"]', 'someone@gmail.com');
     await popup.click('[data-action="send-invite"]');
     await popup.waitForFunction(() => document.querySelectorAll('.message.bad').length > 0);
     expect((await admin.invites(pending.id)).map((i) => i.email)).not.toContain('someone@gmail.com');
@@ -458,7 +555,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const user = await admin.createUser({ email: 'extension.tester@northwind-msp.com', firstName: 'Ext', lastName: 'Tester', roleIds: ['role_administrator'] });
     const key = await admin.createApiKey({ name: 'extension e2e', userId: user.id });
     const options = await tab();
-    await options.goto(ext.url('options.html'));
+    await ext.openExtensionPage('options.html', options);
     await options.waitForSelector('[data-testid="connection"]');
     await paste(options, '#api-key', key.secret);
     await options.click('[data-action="save"]');
@@ -475,7 +572,9 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await options.bringToFront();
     await paste(options, '#api-key', hub.adminKey);
     await options.click('[data-action="save"]');
-    await options.waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+    await options.waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? '')).catch(async (e) => {
+      throw new Error(`the options page says: ${await options.evaluate(() => document.body.innerText)}`, { cause: e });
+    });
     const portal = await tab();
     await portal.goto(`${hub.url}/demo/vdc/customers`);
     await waitForChips(portal, 20);
@@ -488,7 +587,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     });
     await portal.waitForFunction(() => /cannot be reached/.test(document.querySelector('sphub-bar')?.shadowRoot?.textContent ?? ''));
     const downLabels = await chipLabels(portal);
-    expect(downLabels.filter((l) => l === 'SP Hub ?')).toHaveLength(1);
+    expect(downLabels.filter((l) => l === 'No answer')).toHaveLength(1);
     expect(downLabels.filter((l) => /Success|Warning|Failed|Pending|Provisioning|No policy|Stopped|Not run/.test(l)).length).toBeGreaterThan(15);
     await shot(portal, 'customers-hub-down');
     await portal.close();
@@ -516,5 +615,63 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     expect(await badgeText()).toBe(failed ? String(failed) : '');
     await options.close();
     await popup.close();
+  });
+
+  it(GERMAN_TEST, async () => {
+    const german = await launchWithExtension(extensionDirOf(), { timeoutMs: 60_000, lang: 'de' });
+    try {
+      const page = trace.traced(await german.newPage());
+      page.setDefaultTimeout(WAIT_MS);
+      await german.openExtensionPage('options.html', page);
+      await page.waitForSelector('[data-testid="connection"]');
+      expect(await page.$eval('[data-testid="connection"]', (e) => e.textContent)).toBe('Noch nicht verbunden: Geben Sie die URL Ihres Hubs und einen API-Schlüssel ein.');
+      expect(await page.$eval('html', (e) => e.lang)).toBe('de');
+      // The site first, not the hub: the page shows the setup bar, in German.
+      await page.type('input[data-field="site"]', hub.url);
+      await page.click('[data-action="add-site"]');
+      await page.waitForSelector('[data-testid="site-message"][data-state="granted"]');
+      expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe(`${hub.url}/* hinzugefügt. Laden Sie die Seiten neu, um die Einblendungen zu sehen.`);
+      const portal = trace.traced(await german.newPage());
+      portal.setDefaultTimeout(WAIT_MS);
+      await portal.goto(`${hub.url}/demo/vdc/customers`);
+      await portal.waitForFunction(() => !!document.querySelector('sphub-bar')?.shadowRoot?.querySelector('[data-action="open-options"]'));
+      expect(await barText(portal)).toMatch(/noch nicht eingerichtet.*SP-Hub-Einstellungen öffnen$/);
+      await shot(portal, 'setup-bar-de');
+
+      await page.bringToFront();
+      await paste(page, '#hub-url', hub.url);
+      await paste(page, '#api-key', hub.adminKey);
+      await page.click('[data-action="save"]');
+      await page.waitForFunction(() => /als Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''));
+      expect(await page.$eval('[data-action="save"]', (e) => e.textContent)).toBe('Speichern und testen');
+      await shot(page, 'options-de');
+
+      await portal.bringToFront();
+      await portal.reload();
+      await waitForChips(portal, 20);
+      expect(await barText(portal)).toMatch(/^SP Hub20 von 20 Kunden auf dieser Seite sind im Hub/);
+      const aria = await portal.$$eval('sphub-chip', (hosts) => hosts.map((h) => h.shadowRoot!.querySelector('button')!.getAttribute('aria-label')));
+      expect(aria.some((label) => /^SP Hub: (Erfolgreich|Warnung|Fehlgeschlagen)/.test(label ?? ''))).toBe(true);
+      expect(aria.some((label) => /\d+ %$/.test(label ?? ''))).toBe(true);
+      // The tooltip, written when the pointer comes.
+      await portal.hover('sphub-chip >>> button');
+      expect(await portal.$eval('sphub-chip', (h) => h.shadowRoot!.querySelector('button')!.title)).toMatch(/^SP Hub\n(Letztes Ergebnis|Noch keine|Kundenstatus)/);
+      await shot(portal, 'customers-overlay-de');
+      await openChipOf(portal, 'Adatum Accounting');
+      await portal.waitForFunction(() => /Richtlinien/.test(document.querySelector('sphub-menu')?.shadowRoot?.textContent ?? ''));
+      await shot(portal, 'customers-menu-de');
+
+      const popup = trace.traced(await german.newPage());
+      popup.setDefaultTimeout(WAIT_MS);
+      await popup.setViewport({ width: 400, height: 600 });
+      await german.openExtensionPage('popup.html', popup);
+      expect(await popupState(popup)).toBe('ready');
+      expect(await popup.$eval('[data-tile="failed"] .label', (e) => e.textContent)).toBe('Fehlgeschlagen');
+      await popup.type('input[type="search"]', 'Contoso');
+      await popup.waitForSelector('.results[data-results-for="Contoso"] button.result');
+      await shot(popup, 'popup-de');
+    } finally {
+      await german.close();
+    }
   });
 });

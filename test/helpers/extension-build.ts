@@ -38,7 +38,7 @@ export async function extensionSourceHash(): Promise<string> {
 }
 
 /**
- * The production Chrome build of the extension, in a directory of its own that nothing else
+ * The production build of the extension (Chrome, or Firefox), in a directory of its own that nothing else
  * writes to, built once per version of the sources and reused after that.
  *
  * Why not `.output/chrome-mv3` (what buildExtension() makes): `wxt build` first deletes its output
@@ -48,24 +48,25 @@ export async function extensionSourceHash(): Promise<string> {
  * changes; when the sources are unchanged no build runs at all (it takes 10 s on a quiet machine
  * and a minute on a loaded one).
  */
-export async function cachedExtensionBuild(): Promise<{ dir: string; built: boolean; ms: number }> {
+export async function cachedExtensionBuild(browser: 'chrome' | 'firefox' = 'chrome'): Promise<{ dir: string; built: boolean; ms: number }> {
   const started = Date.now();
   const hash = await extensionSourceHash();
-  const final = join(CACHE_DIR, hash);
-  const ready = () => existsSync(join(final, 'chrome-mv3/manifest.json'));
+  const final = join(CACHE_DIR, browser === 'chrome' ? hash : `${hash}-${browser}`);
+  const output = `${browser}-mv3`;
+  const ready = () => existsSync(join(final, output, 'manifest.json'));
   let built = false;
   if (!ready()) {
     const temporary = join(CACHE_DIR, `.building-${process.pid}-${Date.now()}`);
     await mkdir(temporary, { recursive: true });
     try {
       // Vitest sets NODE_ENV=test, which would make Vite emit React's development JSX calls.
-      const script = "const { build } = await import('wxt'); await build({ root: process.env.SPHUB_ROOT, outDir: process.env.SPHUB_OUT, browser: 'chrome' });";
+      const script = "const { build } = await import('wxt'); await build({ root: process.env.SPHUB_ROOT, outDir: process.env.SPHUB_OUT, browser: process.env.SPHUB_BROWSER });";
       await run(process.execPath, ['--input-type=module', '-e', script], {
         cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', SPHUB_ROOT: ROOT, SPHUB_OUT: temporary },
+        env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', SPHUB_ROOT: ROOT, SPHUB_OUT: temporary, SPHUB_BROWSER: browser },
         maxBuffer: 16 * 1024 * 1024,
       });
-      await stat(join(temporary, 'chrome-mv3/content-scripts/overlay.js'));
+      await stat(join(temporary, output, 'content-scripts/overlay.js'));
       await rename(temporary, final).catch((error: NodeJS.ErrnoException) => {
         // Another run finished the same build first: use theirs.
         if (!ready()) throw error;
@@ -78,7 +79,7 @@ export async function cachedExtensionBuild(): Promise<{ dir: string; built: bool
   const now = new Date();
   await utimes(final, now, now);
   await pruneUnused(final);
-  return { dir: join(final, 'chrome-mv3'), built, ms: Date.now() - started };
+  return { dir: join(final, output), built, ms: Date.now() - started };
 }
 
 async function pruneUnused(keep: string) {

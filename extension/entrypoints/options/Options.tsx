@@ -1,22 +1,24 @@
 import { useEffect, useState } from 'react';
 import type { browser } from 'wxt/browser';
 import type { Ask } from '../../lib/messaging.js';
-import { hubPermissionPattern, normalizeHubUrl, toOriginPattern } from '../../lib/origins.js';
+import { hubPermissionPattern, normalizeHubUrl, permissionPattern } from '../../lib/origins.js';
+import { t } from '../../lib/i18n.js';
 import type { HubState, SitesView } from '../../lib/protocol.js';
 import { DEFAULT_PORTAL_URL } from '../../lib/settings.js';
+import { requestSite, type SiteRequest } from '../../lib/site-permission.js';
 
 type Permissions = Pick<(typeof browser)['permissions'], 'request' | 'remove' | 'contains'>;
-type Message = { tone: 'ok' | 'bad' | 'warn'; text: string } | null;
+type Message = { tone: 'ok' | 'bad' | 'warn' | 'muted'; text: string; state?: SiteRequest['state'] } | null;
 
 const DEFAULT_HUB_URL = 'http://127.0.0.1:3978';
 
 /** The connection as a sentence, plainly. */
 export function describeConnection(state: HubState): { tone: 'ok' | 'bad' | 'warn' | 'muted'; text: string } {
   const c = state.connection;
-  if (!state.configured) return { tone: 'muted', text: 'Not connected yet: enter your hub URL and an API key.' };
-  if (c.state === 'ok') return { tone: 'ok', text: `Connected to ${state.hubUrl} as ${c.user?.name ?? 'unknown'} (${c.user?.email ?? ''}).` };
-  if (c.state === 'unauthorized') return { tone: 'bad', text: c.message ?? 'The hub refused the API key.' };
-  return { tone: 'warn', text: c.message ?? `The hub at ${state.hubUrl} cannot be reached.` };
+  if (!state.configured) return { tone: 'muted', text: t('options.notConnected') };
+  if (c.state === 'ok') return { tone: 'ok', text: t('options.connected', [state.hubUrl ?? '', c.user?.name ?? '?', c.user?.email ?? '']) };
+  if (c.state === 'unauthorized') return { tone: 'bad', text: c.message ?? t('options.keyRefused') };
+  return { tone: 'warn', text: c.message ?? t('options.unreachable', [state.hubUrl ?? '']) };
 }
 
 /** Asks the browser for a host permission; must run inside the click that asked for it. */
@@ -56,21 +58,21 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
   async function save() {
     const url = normalizeHubUrl(hubUrl);
     if (!url.ok) return setMessage({ tone: 'bad', text: url.message });
-    if (!apiKey.trim() && !state?.configured) return setMessage({ tone: 'bad', text: 'Paste an API key from the hub (Settings > API keys, or the key printed when the hub first started).' });
+    if (!apiKey.trim() && !state?.configured) return setMessage({ tone: 'bad', text: t('options.pasteKey') });
     setBusy(true);
     setMessage(null);
     // The worker can only call a hub it has a host permission for; ask now, in the click.
     const allowed = await requestOrigin(permissions, hubPermissionPattern(url.url));
     if (!allowed) {
       setBusy(false);
-      return setMessage({ tone: 'bad', text: `The browser did not allow the extension to reach ${url.url}; nothing was saved.` });
+      return setMessage({ tone: 'bad', text: t('options.hubRefused', [url.url]) });
     }
     const answer = await ask({ type: 'configure', hubUrl: url.url, apiKey: apiKey.trim(), portalUrl: portalUrl.trim() });
     setBusy(false);
     if (answer.ok) {
       setState(answer.data);
       setApiKey('');
-      setMessage({ tone: 'ok', text: 'Saved. ' + describeConnection(answer.data).text });
+      setMessage({ tone: 'ok', text: t('options.saved', [describeConnection(answer.data).text]) });
     } else {
       setMessage({ tone: answer.error.kind === 'unreachable' ? 'warn' : 'bad', text: answer.error.message });
       const s = await ask({ type: 'state' });
@@ -94,7 +96,7 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
     const answer = await ask({ type: 'disconnect' });
     if (answer.ok) {
       setState(answer.data);
-      setMessage({ tone: 'ok', text: 'The API key was removed from this browser.' });
+      setMessage({ tone: 'ok', text: t('options.forgotten') });
     }
   }
 
@@ -105,24 +107,29 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
     return answer.ok;
   }
 
+  /** Adding a site: the browser's permission prompt first (pending), then granted or refused. */
   async function addOrigin() {
     setSiteMessage(null);
-    const parsed = toOriginPattern(newOrigin);
-    if (!parsed.ok) return setSiteMessage({ tone: 'bad', text: parsed.message });
-    if (!(await requestOrigin(permissions, parsed.pattern))) return setSiteMessage({ tone: 'bad', text: `The browser did not allow ${parsed.pattern}; it was not added.` });
-    const origins = [...new Set([...(sites?.origins.map((o) => o.pattern) ?? []), parsed.pattern])];
+    const result = await requestSite(permissions, newOrigin, (step) => {
+      if (step.state === 'pending') setSiteMessage({ tone: 'muted', state: 'pending', text: t('options.sitePending', [step.pattern]) });
+    });
+    if (result.state === 'invalid') return setSiteMessage({ tone: 'bad', state: 'invalid', text: result.message });
+    if (result.state === 'refused') return setSiteMessage({ tone: 'bad', state: 'refused', text: t('options.siteRefused', [result.pattern]) });
+    const origins = [...new Set([...(sites?.origins.map((o) => o.pattern) ?? []), result.pattern])];
     if (await updateSites(sites?.defaults.filter((d) => !d.enabled).map((d) => d.id) ?? [], origins)) {
       setNewOrigin('');
-      setSiteMessage({ tone: 'ok', text: `Added ${parsed.pattern}. Reload its pages to see the overlays.` });
+      setSiteMessage({ tone: 'ok', state: 'granted', text: t('options.siteGranted', [result.pattern]) });
     }
   }
 
   async function removeOrigin(pattern: string) {
     const origins = (sites?.origins.map((o) => o.pattern) ?? []).filter((p) => p !== pattern);
     if (await updateSites(sites?.defaults.filter((d) => !d.enabled).map((d) => d.id) ?? [], origins)) {
-      // Permissions the manifest grants cannot be withdrawn; the others are given back.
-      await permissions.remove({ origins: [pattern] }).catch(() => false);
-      setSiteMessage({ tone: 'ok', text: `Removed ${pattern}.` });
+      // Permissions the manifest grants cannot be withdrawn; the others are given back, unless
+      // another added site (the same host on another port) still needs it.
+      const permission = permissionPattern(pattern);
+      if (!origins.some((other) => permissionPattern(other) === permission)) await permissions.remove({ origins: [permission] }).catch(() => false);
+      setSiteMessage({ tone: 'ok', text: t('options.siteRemoved', [pattern]) });
     }
   }
 
@@ -138,15 +145,15 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
     <main className="options">
       <header>
         <h1>SP Hub</h1>
-        <p className="muted">Customer health and quick actions from your SP Hub, in the toolbar and on the VDC portal and Pulse pages.</p>
+        <p className="muted">{t('options.intro')}</p>
       </header>
 
       <section aria-labelledby="hub-heading">
-        <h2 id="hub-heading">Hub</h2>
+        <h2 id="hub-heading">{t('options.hubHeading')}</h2>
         {connection && <div className={`banner ${connection.tone}`} data-testid="connection">{connection.text}</div>}
         {state?.connection.state === 'ok' && state.connection.permissions && (
           <p className="muted" data-testid="permissions">
-            Permissions: {state.connection.permissions.join(', ')}
+            {t('options.permissions', [state.connection.permissions.join(', ')])}
           </p>
         )}
         <form
@@ -155,29 +162,29 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
             void save();
           }}
         >
-          <label htmlFor="hub-url">Hub URL</label>
+          <label htmlFor="hub-url">{t('options.hubUrl')}</label>
           <input id="hub-url" type="url" value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} placeholder={DEFAULT_HUB_URL} autoComplete="off" />
-          <label htmlFor="api-key">API key</label>
+          <label htmlFor="api-key">{t('options.apiKey')}</label>
           <input
             id="api-key"
             type="password"
             value={apiKey}
             onChange={(e) => setApiKey(e.target.value)}
-            placeholder={state?.configured ? 'A key is saved; paste a new one to replace it' : 'sph_…'}
+            placeholder={state?.configured ? t('options.keySaved') : 'sph_…'}
             autoComplete="off"
           />
-          <p className="muted small">The key stays in this browser's extension storage; only the extension's background worker uses it, never the pages.</p>
-          <label htmlFor="portal-url">Portal URL (for “open in portal” links)</label>
+          <p className="muted small">{t('options.keyStays')}</p>
+          <label htmlFor="portal-url">{t('options.portalUrl')}</label>
           <input id="portal-url" type="url" value={portalUrl} onChange={(e) => setPortalUrl(e.target.value)} autoComplete="off" />
           <div className="button-row">
             <button type="submit" className="primary" disabled={busy} data-action="save">
-              Save and test
+              {t('options.save')}
             </button>
             <button type="button" disabled={busy || !state?.configured} onClick={() => void test()} data-action="test">
-              Test connection
+              {t('options.test')}
             </button>
             <button type="button" disabled={busy || !state?.configured} onClick={() => void disconnect()} data-action="disconnect">
-              Forget key
+              {t('options.forget')}
             </button>
           </div>
           {message && (
@@ -189,25 +196,22 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
       </section>
 
       <section aria-labelledby="sites-heading">
-        <h2 id="sites-heading">Sites to enhance</h2>
-        <p className="muted">
-          On these sites the extension looks for the portal's Customers and Flex Backup Policies tables and Pulse's usage reports, by their column
-          names; any other page is left untouched.
-        </p>
+        <h2 id="sites-heading">{t('options.sitesHeading')}</h2>
+        <p className="muted">{t('options.sitesIntro')}</p>
         <ul className="sites">
           {sites?.defaults.map((site) => (
             <li key={site.id}>
               <label className="inline">
                 <input type="checkbox" checked={site.enabled} onChange={(e) => void toggleDefault(site.id, e.target.checked)} />
-                {site.label} <code>{site.patterns.join(', ')}</code>
+                {t(`sites.${site.id as 'vdc' | 'veeam'}`)} <code>{site.patterns.join(', ')}</code>
               </label>
             </li>
           ))}
           {sites?.origins.map((origin) => (
             <li key={origin.pattern} data-origin={origin.pattern}>
-              <code>{origin.pattern}</code> {origin.granted ? '' : <span className="message bad">(permission missing)</span>}{' '}
+              <code>{origin.pattern}</code> {origin.granted ? '' : <span className="message bad">{t('options.permissionMissing')}</span>}{' '}
               <button type="button" className="link" onClick={() => void removeOrigin(origin.pattern)}>
-                Remove
+                {t('options.remove')}
               </button>
             </li>
           ))}
@@ -219,17 +223,18 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
             void addOrigin();
           }}
         >
-          <input type="text" aria-label="Site to add" value={newOrigin} onChange={(e) => setNewOrigin(e.target.value)} placeholder="https://portal.example.com or 127.0.0.1:3978" />
-          <button type="submit" data-action="add-site">
-            Add site
+          <input type="text" aria-label={t('options.siteToAdd')} data-field="site" value={newOrigin} onChange={(e) => setNewOrigin(e.target.value)} placeholder={t('options.sitePlaceholder')} />
+          <button type="submit" data-action="add-site" disabled={siteMessage?.state === 'pending'}>
+            {t('options.addSite')}
           </button>
         </form>
         {siteMessage && (
-          <p className={`message ${siteMessage.tone}`} role="status" data-testid="site-message">
+          <p className={`message ${siteMessage.tone}`} role="status" data-testid="site-message" data-state={siteMessage.state}>
+            {siteMessage.state === 'pending' && <span className="spinner" aria-hidden="true" />}
             {siteMessage.text}
           </p>
         )}
-        {sites && <p className="muted small">Active on: {sites.registered.length ? sites.registered.join(', ') : 'no site yet'}</p>}
+        {sites && <p className="muted small">{t('options.activeOn', [sites.registered.length ? sites.registered.join(', ') : t('options.noSiteYet')])}</p>}
       </section>
     </main>
   );

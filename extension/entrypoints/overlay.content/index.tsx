@@ -17,7 +17,10 @@ export default defineContentScript({
   registration: 'runtime',
   cssInjectionMode: 'ui',
   runAt: 'document_idle',
-  main(ctx) {
+  async main(ctx) {
+    // Registered per host (any port, see content-scripts.ts): is this page's origin one of the sites?
+    const enabled = await ask({ type: 'site.enabled' });
+    if ((enabled.ok && !enabled.data) || ctx.isInvalid) return;
     const manager = createFeatureManager({
       document,
       features,

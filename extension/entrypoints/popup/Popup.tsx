@@ -5,6 +5,7 @@ import { CustomerActions } from '../../components/CustomerActions.js';
 import { StatusPill } from '../../components/StatusPill.js';
 import type { AlertsSummary, CustomerSummary } from '../../lib/background/hub-operations.js';
 import { customerChip } from '../../lib/health-view.js';
+import { t } from '../../lib/i18n.js';
 import type { Ask } from '../../lib/messaging.js';
 import type { HubState } from '../../lib/protocol.js';
 import type { HubFailure } from '../../lib/result.js';
@@ -25,11 +26,11 @@ function openOptions() {
 /** What the user should do when the hub cannot be used; null when it can. */
 function blocker(state: HubState | null, failure: HubFailure | null): { tone: 'bad' | 'warn' | 'muted'; title: string; text: string } | null {
   if (!state) return null;
-  if (!state.configured || failure?.kind === 'not-configured') return { tone: 'muted', title: 'Not set up yet', text: 'Enter your hub URL and an API key in the options to see your customers here.' };
+  if (!state.configured || failure?.kind === 'not-configured') return { tone: 'muted', title: t('popup.notSetUp'), text: t('popup.notSetUpText') };
   if (state.connection.state === 'unauthorized' || failure?.kind === 'unauthorized')
-    return { tone: 'bad', title: 'API key refused', text: failure?.message ?? state.connection.message ?? 'The hub refused the API key: it was revoked or is wrong.' };
+    return { tone: 'bad', title: t('popup.keyRefused'), text: failure?.message ?? state.connection.message ?? t('options.keyRefused') };
   if (state.connection.state === 'unreachable' || failure?.kind === 'unreachable')
-    return { tone: 'warn', title: 'Hub unreachable', text: failure?.message ?? state.connection.message ?? `The hub at ${state.hubUrl} does not answer.` };
+    return { tone: 'warn', title: t('popup.unreachable'), text: failure?.message ?? state.connection.message ?? t('options.unreachable', [state.hubUrl ?? '']) };
   return null;
 }
 
@@ -104,7 +105,7 @@ export function Popup({ ask }: { ask: Ask }) {
     const verb = action.type === 'startPolicy' ? 'start' : action.type === 'enablePolicy' ? 'enable' : null;
     if (!verb) return;
     const answer = await ask({ type: 'policy.action', policyId: action.policyId, action: verb });
-    setAlertMessage(answer.ok ? { tone: 'ok', text: `${action.label}: done for ${alert.subject.name}.` } : { tone: 'bad', text: answer.error.message });
+    setAlertMessage(answer.ok ? { tone: 'ok', text: t('popup.fixDone', [t(`policy.${verb}`), alert.subject.name]) } : { tone: 'bad', text: answer.error.message });
     void loadOverview();
   }
 
@@ -119,7 +120,7 @@ export function Popup({ ask }: { ask: Ask }) {
         <h1>SP Hub</h1>
         <span className="muted user">{user ? user.name : ''}</span>
         <button type="button" className="link" onClick={openOptions} data-action="options">
-          Options
+          {t('popup.options')}
         </button>
       </header>
 
@@ -127,12 +128,12 @@ export function Popup({ ask }: { ask: Ask }) {
         <div className={`banner ${stop.tone}`} data-testid="blocker" role="alert">
           <strong>{stop.title}.</strong> {stop.text}
           <div className="button-row">
-            <button type="button" onClick={openOptions}>
-              Open options
+            <button type="button" onClick={openOptions} data-action="open-options">
+              {t('popup.openOptions')}
             </button>
             {state?.configured && (
               <button type="button" onClick={() => void ask({ type: 'refresh' }).then(() => loadOverview())} data-action="retry">
-                Try again
+                {t('popup.retry')}
               </button>
             )}
           </div>
@@ -141,7 +142,7 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {view === 'loading' && !stop && (
         <p className="muted small" role="status">
-          Asking the hub…
+          {t('popup.asking')}
         </p>
       )}
 
@@ -153,18 +154,18 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {degraded.length > 0 && (
         <div className="banner warn" data-testid="degraded" role="status">
-          <strong>Service status:</strong>{' '}
+          <strong>{t('popup.serviceStatus')}</strong>{' '}
           {degraded.map((d) => `${d.service} (${d.region}) ${d.state}`).join('; ')}
         </div>
       )}
 
       {!stop && alerts && (
-        <section className="summary" aria-label="Alerts">
+        <section className="summary" aria-label={t('customer.alerts')}>
           {(
             [
-              ['failed', 'Failed', alerts.failed, 'bad'],
-              ['stale', 'Stale', alerts.stale, 'warn'],
-              ['license', 'Licenses ≥ 80%', alerts.license, 'warn'],
+              ['failed', t('popup.tileFailed'), alerts.failed, 'bad'],
+              ['stale', t('popup.tileStale'), alerts.stale, 'warn'],
+              ['license', t('popup.tileLicenses'), alerts.license, 'warn'],
             ] as const
           ).map(([key, label, count, tone]) => (
             <button
@@ -183,7 +184,7 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {filter && (
         <section className="alert-list" data-testid="alert-list">
-          {shown.length === 0 && <p className="muted">Nothing here.</p>}
+          {shown.length === 0 && <p className="muted">{t('popup.nothing')}</p>}
           <ul>
             {shown.slice(0, 50).map((alert) => (
               <li key={alert.id} className={alert.severity}>
@@ -204,10 +205,14 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {!stop && (
         <section className="search">
-          <input type="search" placeholder="Search: name, M365 account or external id" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search customers" autoFocus />
+          <input type="search" placeholder={t('popup.searchPlaceholder')} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t('popup.search')} autoFocus />
           {results && (
             <p className="muted small">
-              {results.total === 0 ? 'No customer matches.' : `${results.total} ${results.total === 1 ? 'customer' : 'customers'}${results.total > results.items.length ? `, first ${results.items.length} shown` : ''}`}
+              {results.total === 0
+                ? t('popup.noMatch')
+                : results.total > results.items.length
+                  ? t('popup.resultsFirst', [String(results.total), String(results.items.length)])
+                  : t('popup.results', results.total)}
             </p>
           )}
           <ul className="results" data-results-for={results?.query} aria-busy={searching !== null}>
@@ -215,7 +220,7 @@ export function Popup({ ask }: { ask: Ask }) {
               <li key={customer.id} data-customer={customer.id}>
                 <button type="button" className="result" onClick={() => setOpen(open === customer.id ? null : customer.id)} aria-expanded={open === customer.id}>
                   <span className="name">{customer.displayName}</span>
-                  {customer.health ? <StatusPill view={customerChip(customer.health)} /> : <span className="muted">{customer.status}</span>}
+                  {customer.health ? <StatusPill view={customerChip(customer.health)} /> : <span className="muted">{t(`customerStatus.${customer.status}`)}</span>}
                 </button>
                 {open === customer.id && (
                   <div className="expanded">

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeEach } from 'vitest';
 import { badgeFor } from './badge.js';
 import { followEvents } from './event-stream.js';
+import { useLocale } from '../i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 describe('the toolbar badge', () => {
   it('shows the failed count, nothing when all is well, "!" when the hub cannot be used', () => {

@@ -1,4 +1,5 @@
 import type { browser } from 'wxt/browser';
+import { permissionPattern } from '../origins.js';
 import { DEFAULT_SITES } from '../sites.js';
 import type { SitesView } from '../protocol.js';
 import type { SiteSettings } from '../settings.js';
@@ -18,15 +19,17 @@ export function wantedPatterns(sites: SiteSettings): string[] {
 
 async function granted(permissions: Permissions, pattern: string): Promise<boolean> {
   try {
-    return await permissions.contains({ origins: [pattern] });
+    return await permissions.contains({ origins: [permissionPattern(pattern)] });
   } catch {
     return false;
   }
 }
 
 /**
- * Registers the overlay content script for exactly the wanted patterns the browser granted,
- * replacing any earlier registration. Returns the registered patterns.
+ * Registers the overlay content script for the wanted patterns the browser granted, replacing
+ * any earlier registration, and returns those patterns. They are registered without their port:
+ * Firefox never injects a registered script whose pattern has a port (Chromium does). The overlay
+ * asks the worker first whether its page is one of the sites, port included ('site.enabled').
  */
 export async function syncContentScripts(sites: SiteSettings, api: { permissions: Permissions; scripting: Scripting }): Promise<string[]> {
   const patterns: string[] = [];
@@ -36,7 +39,8 @@ export async function syncContentScripts(sites: SiteSettings, api: { permissions
     if (existing.length > 0) await api.scripting.unregisterContentScripts({ ids: [OVERLAY_SCRIPT_ID] });
     return [];
   }
-  const script = { id: OVERLAY_SCRIPT_ID, matches: patterns, js: [OVERLAY_SCRIPT_FILE], runAt: 'document_idle' as const, persistAcrossSessions: true };
+  const matches = [...new Set(patterns.map(permissionPattern))];
+  const script = { id: OVERLAY_SCRIPT_ID, matches, js: [OVERLAY_SCRIPT_FILE], runAt: 'document_idle' as const, persistAcrossSessions: true };
   if (existing.length > 0) await api.scripting.updateContentScripts([script]);
   else await api.scripting.registerContentScripts([script]);
   return patterns;

@@ -4,6 +4,7 @@ import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { createSettingsStore } from '../settings.js';
 import { createHandler, type HandlerDeps } from './handler.js';
 import { OVERLAY_SCRIPT_FILE, OVERLAY_SCRIPT_ID } from './content-scripts.js';
+import { useLocale } from '../i18n-testing.js';
 
 const EXTENSION = 'chrome-extension://test-extension-id';
 const OPTIONS_PAGE = { url: `${EXTENSION}/options.html` };
@@ -53,6 +54,7 @@ describe('the background handler', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
+    await useLocale('en');
     testHub = await createTestHub();
     fetchImpl = testHub.fetch;
     chrome = fakeChrome(['https://*.veeamdatacloud.com/*', 'https://*.veeam.com/*']);
@@ -68,6 +70,13 @@ describe('the background handler', () => {
     expect(state).toMatchObject({ ok: true, data: { configured: false, connection: { state: 'not-configured' } } });
     const health = await h.onMessage({ type: 'health', names: ['Contoso'] }, CONTENT_SCRIPT, EXTENSION);
     expect(health).toMatchObject({ ok: false, error: { kind: 'not-configured' } });
+  });
+
+  it('opens the options page when a page\u2019s setup bar asks (before anything is set up)', async () => {
+    let opened = 0;
+    const h = handler({ openOptions: async () => void opened++ });
+    expect(await h.onMessage({ type: 'options.open' }, CONTENT_SCRIPT, EXTENSION)).toMatchObject({ ok: true, data: { configured: false } });
+    expect(opened).toBe(1);
   });
 
   it('validates the key against /me and keeps the user and permissions', async () => {
@@ -184,7 +193,8 @@ describe('the background handler', () => {
     let answer = await h.onMessage({ type: 'sites' }, OPTIONS_PAGE, EXTENSION);
     expect(chrome.registered.get(OVERLAY_SCRIPT_ID)).toMatchObject({ js: [OVERLAY_SCRIPT_FILE], matches: ['https://*.veeamdatacloud.com/*', 'https://*.veeam.com/*'] });
 
-    chrome.granted.push('http://127.0.0.1:3978/*');
+    // As Firefox answers: the manifest's http://127.0.0.1/* is granted, the port-specific pattern is not "contained".
+    chrome.granted.push('http://127.0.0.1/*');
     answer = await h.onMessage({ type: 'sites.set', disabledDefaults: ['veeam'], origins: ['127.0.0.1:3978', 'https://portal.example.com'] }, OPTIONS_PAGE, EXTENSION);
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
@@ -193,8 +203,15 @@ describe('the background handler', () => {
       { pattern: 'http://127.0.0.1:3978/*', granted: true },
       { pattern: 'https://portal.example.com/*', granted: false },
     ]);
-    // Only what the browser granted is registered; the switched-off default is gone.
-    expect(chrome.registered.get(OVERLAY_SCRIPT_ID)!.matches).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1:3978/*']);
+    // Only what the browser granted is registered (without the port, which Firefox would never
+    // inject for); the switched-off default is gone. The page's port is checked on arrival.
+    expect(view.registered).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1:3978/*']);
+    expect(chrome.registered.get(OVERLAY_SCRIPT_ID)!.matches).toEqual(['https://*.veeamdatacloud.com/*', 'http://127.0.0.1/*']);
+    const enabled = (url: string) => h.onMessage({ type: 'site.enabled' }, { url, tab: { id: 1 } }, EXTENSION);
+    expect(await enabled('http://127.0.0.1:3978/demo/vdc/customers')).toEqual({ ok: true, data: true });
+    expect(await enabled('http://127.0.0.1:4000/demo/vdc/customers')).toEqual({ ok: true, data: false });
+    expect(await enabled('https://portal.veeamdatacloud.com/customers')).toEqual({ ok: true, data: true });
+    expect(await enabled('https://pulse.veeam.com/usage')).toEqual({ ok: true, data: false });
 
     await h.onMessage({ type: 'sites.set', disabledDefaults: ['vdc', 'veeam'], origins: [] }, OPTIONS_PAGE, EXTENSION);
     expect(chrome.registered.has(OVERLAY_SCRIPT_ID)).toBe(false);

@@ -1,13 +1,14 @@
 import type { browser } from 'wxt/browser';
 import type { ApiClient } from '../../../shared/api/client.js';
-import { normalizeHubUrl, toOriginPattern } from '../origins.js';
-import { PAGE_ONLY, type HubRequest, type HubRequestType, type HubState } from '../protocol.js';
+import { matchesPattern, normalizeHubUrl, toOriginPattern } from '../origins.js';
+import { PAGE_ONLY, type HubRequest, type HubRequestType, type HubState, type RequestOf } from '../protocol.js';
 import type { HubFailure, HubResult } from '../result.js';
 import { DEFAULT_PORTAL_URL, type ConnectionInfo, type HubSettings, type SettingsStore } from '../settings.js';
 import { DEFAULT_SITES } from '../sites.js';
-import { describeSites, syncContentScripts } from './content-scripts.js';
+import { describeSites, syncContentScripts, wantedPatterns } from './content-scripts.js';
 import { hubClient, toFailure } from './hub-connection.js';
 import { hubOperations, type HubResponses } from './hub-operations.js';
+import { t } from '../i18n.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -17,6 +18,8 @@ export interface HandlerDeps {
   now?: () => Date;
   /** The failed count changed: update the toolbar badge. */
   onFailedCount?: (count: number | null, connection: ConnectionInfo['state']) => void | Promise<void>;
+  /** Opens the extension's options page in a tab. */
+  openOptions?: () => Promise<void>;
   /** The hub settings changed (restart the event stream). */
   onConfigured?: (settings: HubSettings | undefined) => void;
 }
@@ -28,7 +31,13 @@ export interface MessageSender {
   tab?: unknown;
 }
 
-type Answer<T extends HubRequestType> = T extends keyof HubResponses ? HubResponses[T] : T extends 'sites' | 'sites.set' ? Awaited<ReturnType<typeof describeSites>> : HubState;
+type Answer<T extends HubRequestType> = T extends keyof HubResponses
+  ? HubResponses[T]
+  : T extends 'sites' | 'sites.set'
+    ? Awaited<ReturnType<typeof describeSites>>
+    : T extends 'site.enabled'
+      ? boolean
+      : HubState;
 
 export type HandlerAnswer<T extends HubRequestType> = HubResult<Answer<T>>;
 
@@ -116,7 +125,7 @@ export function createHandler(deps: HandlerDeps) {
     return describeSites(await deps.settings.sites(), deps.permissions, registered);
   }
 
-  async function handle(request: HubRequest): Promise<HubResult<unknown>> {
+  async function handle(request: HubRequest, sender: MessageSender): Promise<HubResult<unknown>> {
     switch (request.type) {
       case 'state':
         return { ok: true, data: await state() };
@@ -125,11 +134,11 @@ export function createHandler(deps: HandlerDeps) {
         if (!url.ok) return fail('invalid', url.message);
         // An empty key keeps the saved one (the options page never reads it back).
         const apiKey = String(request.apiKey ?? '').trim() || (await deps.settings.hub())?.apiKey || '';
-        if (apiKey.length < 16 || /\s/.test(apiKey)) return fail('invalid', 'The API key looks wrong: paste the whole key the hub showed when it was created.');
+        if (apiKey.length < 16 || /\s/.test(apiKey)) return fail('invalid', t('errors.keyLooksWrong'));
         let portalUrl = DEFAULT_PORTAL_URL;
         if (request.portalUrl) {
-          const portal = normalizeHubUrl(String(request.portalUrl));
-          if (!portal.ok) return fail('invalid', portal.message.replace('hub URL', 'portal URL'));
+          const portal = normalizeHubUrl(String(request.portalUrl), 'portal');
+          if (!portal.ok) return fail('invalid', portal.message);
           portalUrl = portal.url;
         }
         const settings: HubSettings = { hubUrl: url.url, apiKey, portalUrl };
@@ -137,11 +146,11 @@ export function createHandler(deps: HandlerDeps) {
         const info = await check(candidate);
         // A key the hub refuses is not kept; an unreachable hub is, so the user can fix the hub and retry.
         if (info.state === 'unauthorized') {
-          return fail('unauthorized', info.message ?? 'The hub refused the API key.');
+          return fail('unauthorized', info.message ?? t('errors.keyRefused'));
         }
         await deps.settings.setHub(settings);
         deps.onConfigured?.(settings);
-        if (info.state !== 'ok') return { ok: false, error: { kind: 'unreachable', message: info.message ?? 'The hub cannot be reached.' } };
+        if (info.state !== 'ok') return { ok: false, error: { kind: 'unreachable', message: info.message ?? t('errors.unreachable', [url.url]) } };
         return { ok: true, data: await state() };
       }
       case 'disconnect':
@@ -155,8 +164,16 @@ export function createHandler(deps: HandlerDeps) {
         await check(hub);
         return { ok: true, data: await state() };
       }
+      case 'options.open':
+        if (!deps.openOptions) return fail('failed', 'The options page cannot be opened from here.');
+        await deps.openOptions();
+        return { ok: true, data: await state() };
       case 'sites':
         return { ok: true, data: await resync() };
+      case 'site.enabled': {
+        const url = sender.url ?? '';
+        return { ok: true, data: wantedPatterns(await deps.settings.sites()).some((pattern) => matchesPattern(url, pattern)) };
+      }
       case 'sites.set': {
         const known = new Set(DEFAULT_SITES.map((site) => site.id));
         const disabledDefaults = [...new Set((request.disabledDefaults ?? []).map(String))].filter((id) => known.has(id));
@@ -166,13 +183,13 @@ export function createHandler(deps: HandlerDeps) {
           if (!parsed.ok) return fail('invalid', parsed.message);
           if (!origins.includes(parsed.pattern)) origins.push(parsed.pattern);
         }
-        if (origins.length > 50) return fail('invalid', 'At most 50 sites can be added.');
+        if (origins.length > 50) return fail('invalid', t('errors.tooManySites'));
         await deps.settings.setSites({ disabledDefaults, origins });
         return { ok: true, data: await resync() };
       }
       default: {
         const hub = await client();
-        if (!hub) return fail('not-configured', 'SP Hub is not set up yet: open the extension options and enter the hub URL and an API key.');
+        if (!hub) return fail('not-configured', t('errors.notSetUp'));
         const operation = hubOperations[request.type as keyof typeof hubOperations] as unknown as
           | ((api: ApiClient, request: HubRequest, settings: HubSettings) => Promise<unknown>)
           | undefined;
@@ -203,7 +220,7 @@ export function createHandler(deps: HandlerDeps) {
       const fromPage = (sender.url ?? '').startsWith(extensionOrigin);
       if (PAGE_ONLY.has(request.type) && !fromPage) return fail('forbidden', `${request.type} is only accepted from the extension's own pages.`);
       try {
-        return await handle(request);
+        return await handle(request, sender);
       } catch (error) {
         return { ok: false, error: toFailure(error) };
       }

@@ -1,6 +1,7 @@
 import { ApiError, createApiClient, type ApiClient } from '../../../shared/api/client.js';
 import type { HubFailure } from '../result.js';
 import type { HubSettings } from '../settings.js';
+import { t } from '../i18n.js';
 
 /** Every call from the extension says so, so the audit log records the extension as the channel. */
 export const EXTENSION_HEADERS = { 'x-sphub-channel': 'extension' } as const;
@@ -28,7 +29,7 @@ export function toFailure(error: unknown, hubUrl?: string): HubFailure {
     const base = { message: error.message, status: error.status, ...(error.details.length > 0 && { details: error.details }) };
     switch (error.status) {
       case 401:
-        return { ...base, kind: 'unauthorized', message: 'The hub refused the API key: it was revoked or is wrong. Enter a new key in the options.' };
+        return { ...base, kind: 'unauthorized', message: t('errors.keyRefused') };
       case 403:
         return { ...base, kind: 'forbidden' };
       case 404:
@@ -41,16 +42,16 @@ export function toFailure(error: unknown, hubUrl?: string): HubFailure {
       case 413:
         return { ...base, kind: 'invalid' };
       default:
-        if (error.status >= 500) return { ...base, kind: 'unreachable', message: `The hub had a problem (${error.status}): ${error.message}` };
+        if (error.status >= 500) return { ...base, kind: 'unreachable', message: t('errors.hubProblem', [String(error.status), error.message]) };
         return { ...base, kind: 'failed' };
     }
   }
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return { kind: 'unreachable', message: `The hub${hubUrl ? ` at ${hubUrl}` : ''} did not answer within ${HUB_TIMEOUT_MS / 1000} s.` };
+    return { kind: 'unreachable', message: t('errors.timeout', [hubUrl ?? '?', String(HUB_TIMEOUT_MS / 1000)]) };
   }
   if (error instanceof TypeError || name === 'TypeError') {
-    return { kind: 'unreachable', message: `The hub${hubUrl ? ` at ${hubUrl}` : ''} cannot be reached. Is it running, and is the URL right?` };
+    return { kind: 'unreachable', message: t('errors.unreachable', [hubUrl ?? '?']) };
   }
   return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, beforeEach } from 'vitest';
 import type { ApiClient } from '../../../shared/api/client.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { hubClient } from './hub-connection.js';
 import { hubOperations } from './hub-operations.js';
+import { useLocale } from '../i18n-testing.js';
+
+// Texts in English unless a test says otherwise (the fake browser has no messages of its own).
+beforeEach(() => useLocale('en'));
 
 // The worker's hub calls against the real app with the demo data, in process.
 describe('what the background worker asks the hub', () => {
@@ -25,12 +29,19 @@ describe('what the background worker asks the hub', () => {
     expect(answer.items[0]).toMatchObject({ displayName: 'Contoso Pharmaceuticals AG', health: { licensePercent: expect.any(Number) } });
   });
 
-  it('finds the policies of a table\u2019s rows by customer and policy name', async () => {
-    const { items } = await hub.admin.policies({ pageSize: 3 });
-    const rows = [...items.map((p) => ({ policy: p.name, customer: p.customerName })), { policy: 'No such policy', customer: items[0]!.customerName }];
-    const matches = await hubOperations['policies.lookup'](api, { type: 'policies.lookup', rows });
-    expect(matches.slice(0, 3).map((m) => m.match?.id)).toEqual(items.map((p) => p.id));
-    expect(matches[3]!.match).toBeNull();
+  it('finds the policies of a table\u2019s rows by customer and policy name, in one request for the whole page', async () => {
+    const { items } = await hub.admin.policies({ pageSize: 30 });
+    expect(new Set(items.map((p) => p.customerId)).size).toBeGreaterThan(5);
+    const rows = [...items.map((p) => ({ policy: p.name, customer: p.customerName })), { policy: 'No such policy', customer: items[0]!.customerName }, { policy: 'Mail', customer: 'No such customer' }];
+    const calls: string[] = [];
+    const counting = hubClient({ hubUrl: 'http://hub.test', apiKey: hub.hub.ctx.config.adminKey! }, ((input: string, init?: RequestInit) => {
+      calls.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}`);
+      return hub.fetch(input, init);
+    }) as typeof fetch);
+    const matches = await hubOperations['policies.lookup'](counting, { type: 'policies.lookup', rows });
+    expect(calls).toEqual(['POST /api/v1/customers/policies']);
+    expect(matches.slice(0, items.length).map((m) => m.match?.id)).toEqual(items.map((p) => p.id));
+    expect(matches.slice(items.length).map((m) => m.match)).toEqual([null, null]);
   });
 
   it('a policy action answers with the policy as it is after it', async () => {

@@ -7,6 +7,7 @@ import type { UsageReport } from '../../../shared/schemas/usage.js';
 import type { HubRequest, PolicyAction, RequestOf } from '../protocol.js';
 import { BadRequest } from './hub-connection.js';
 import { DEFAULT_PORTAL_URL, type HubSettings } from '../settings.js';
+import { t } from '../i18n.js';
 
 /** A customer as the popup lists it: the record's columns with its health. */
 export interface CustomerSummary {
@@ -123,19 +124,18 @@ export const hubOperations = {
       items,
     };
   },
+  /** A page of policy rows (customer and policy names): every customer's policies in one request. */
   async 'policies.lookup'(api: ApiClient, request: HubRequest): Promise<PolicyMatch[]> {
     const r = request as RequestOf<'policies.lookup'>;
     const rows = (r.rows ?? []).slice(0, MAX_BATCH);
-    const customers = [...new Set(rows.map((row) => row.customer))];
-    const answer = await health(api, { names: customers });
-    const idByName = new Map(answer.items.map((h) => [h.displayName.toLowerCase(), h.id]));
+    const customers = [...new Set(rows.map((row) => String(row.customer ?? '').trim()).filter(Boolean))];
+    if (customers.length === 0) return rows.map((row) => ({ ...row, match: null }));
+    const answer = await api.customersPolicies({ names: customers });
     const found = new Map<string, PolicyView>();
-    await Promise.all(
-      [...new Set(idByName.values())].map(async (customerId) => {
-        for (const policy of (await api.policies({ customerId, pageSize: 200 })).items) found.set(`${policy.customerName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
-      }),
-    );
-    return rows.map((row) => ({ ...row, match: found.get(`${row.customer.toLowerCase()}\u0000${row.policy.toLowerCase()}`) ?? null }));
+    for (const customer of answer.items) {
+      for (const policy of customer.policies) found.set(`${customer.displayName.toLowerCase()}\u0000${policy.name.toLowerCase()}`, policy);
+    }
+    return rows.map((row) => ({ ...row, match: found.get(`${String(row.customer).trim().toLowerCase()}\u0000${String(row.policy).trim().toLowerCase()}`) ?? null }));
   },
   async 'policy.action'(api: ApiClient, request: HubRequest): Promise<PolicyView> {
     const r = request as RequestOf<'policy.action'>;
@@ -152,7 +152,7 @@ export const hubOperations = {
   async 'invite.send'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
     const r = request as RequestOf<'invite.send'>;
     const emails = (Array.isArray(r.emails) ? r.emails : []).map(String).filter(Boolean);
-    if (emails.length === 0) throw new BadRequest('Type at least one email address inside the customer\u2019s domain.');
+    if (emails.length === 0) throw new BadRequest(t('errors.emailsNeeded'));
     return api.sendInvites(String(r.customerId), emails);
   },
   async 'invite.resend'(api: ApiClient, request: HubRequest): Promise<InvitesResult> {
@@ -161,7 +161,7 @@ export const hubOperations = {
   },
   async 'usage.report'(api: ApiClient, request: HubRequest): Promise<UsageReport> {
     const r = request as RequestOf<'usage.report'>;
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest('The month must be given as YYYY-MM.');
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(r.month))) throw new BadRequest(t('errors.monthFormat'));
     return api.usageReport(r.month);
   },
   async 'customers.import'(api: ApiClient, request: HubRequest): Promise<CustomerImportResult> {

@@ -56,6 +56,29 @@ export class CustomerDirectory {
     return this.byName.get(name.trim().toLowerCase()) ?? EMPTY;
   }
 
+  /**
+   * The customers a batch request names, by id then by name (each once, in that order), and
+   * the ids and names that matched nobody.
+   */
+  lookup(request: { ids: readonly string[]; names: readonly string[] }): { customers: Customer[]; unmatched: string[] } {
+    const found = new Map<string, Customer>();
+    const unmatched: string[] = [];
+    for (const id of request.ids) {
+      const customer = this.get(id);
+      if (customer) found.set(customer.id, customer);
+      else unmatched.push(id);
+    }
+    for (const name of request.names) {
+      const ids = this.byNameOrDomain(name);
+      if (ids.size === 0) unmatched.push(name);
+      for (const id of ids) {
+        const customer = this.get(id);
+        if (customer && !found.has(id)) found.set(id, customer);
+      }
+    }
+    return { customers: [...found.values()], unmatched };
+  }
+
   /** Active customers and their licensed total, now. */
   activeTotals(): { customers: number; licenses: number } {
     return { customers: this.activeCount, licenses: this.activeLicenses };

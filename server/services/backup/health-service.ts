@@ -71,16 +71,28 @@ export class HealthService {
     const unmatched: string[] = [];
     const done = new Set<string>();
     let size = 0;
-    const add = (customer: Customer) => {
-      if (done.has(customer.id)) return;
-      done.add(customer.id);
-      const prefix = this.prefix(customer, at);
-      const count = String(this.deps.alerts.countOpen(customer.id, now));
+    const countOpen = this.deps.alerts.openCounter(now);
+    const addPrefix = (id: string, prefix: Buffer) => {
+      const count = String(countOpen(id));
       parts.push(prefix);
       counts.push(count);
       size += prefix.length + count.length + 2;
     };
+    const add = (customer: Customer) => {
+      if (done.has(customer.id)) return;
+      done.add(customer.id);
+      addPrefix(customer.id, this.prefix(customer, at));
+    };
     for (const id of request.ids) {
+      // A cached answer still valid means the customer is there as it was (a change drops it):
+      // no need to read the record.
+      const cached = this.fragments.get(id);
+      if (cached && cached.validUntil > at) {
+        if (done.has(id)) continue;
+        done.add(id);
+        addPrefix(id, cached.prefix);
+        continue;
+      }
       const customer = this.deps.directory.get(id);
       if (customer) add(customer);
       else unmatched.push(id);
