@@ -186,10 +186,6 @@ export function paintChip(host: ChipHost, view: ChipView, prefix = 'SP Hub'): vo
   set(button, 'data-license', view.license ? `${view.license.tone} ${view.license.label}` : '');
 }
 
-export function chipLabel(host: Element): string {
-  return host.shadowRoot?.querySelector('.label')?.textContent ?? '';
-}
-
 /**
  * Puts a compact chip right after the last text of a cell (inside the element holding that text,
  * such as the name's link), so its out-of-flow box starts where the words end, whatever the cell

@@ -1,7 +1,7 @@
 import type { browser } from 'wxt/browser';
 import type { ApiClient } from '../../../shared/api/client.js';
 import { matchesPattern, normalizeHubUrl, toOriginPattern } from '../origins.js';
-import { PAGE_ONLY, type HubRequest, type HubRequestType, type HubState, type RequestOf } from '../protocol.js';
+import { PAGE_ONLY, type HubRequest, type HubRequestType, type HubState } from '../protocol.js';
 import type { HubFailure, HubResult } from '../result.js';
 import { DEFAULT_PORTAL_URL, type ConnectionInfo, type HubSettings, type SettingsStore } from '../settings.js';
 import { DEFAULT_SITES } from '../sites.js';
