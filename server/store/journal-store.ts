@@ -6,9 +6,11 @@ import { AtomicJsonFile, syncDir } from './atomic-json-file.js';
 import { collectionNamed, type Collection } from './collection.js';
 import { mkdirPrivate, preparePrivateDataDir, PRIVATE_FILE_MODE } from './file-modes.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from './store.js';
+import { LATEST_STORE_VERSION, STORE_UPGRADES, upgradeCollections, type StoreUpgrade } from './upgrades.js';
 
 export const STORE_FORMAT = 'sp-hub-store';
-export const STORE_VERSION = 1;
+/** Bumped whenever stored records change shape; upgrades.ts holds the step from each older version. */
+export const STORE_VERSION = LATEST_STORE_VERSION;
 
 interface Snapshot {
   format: typeof STORE_FORMAT;
@@ -32,6 +34,17 @@ export interface JournalStoreOptions {
   dir: string | null;
   /** Journal size that triggers folding it into the snapshot. */
   compactAfterBytes?: number;
+  /** The upgrade steps for folders an older SP Hub wrote (tests pass their own). */
+  upgrades?: readonly StoreUpgrade[];
+  /** Called once the records are upgraded in memory, before anything is written (tests crash there). */
+  beforeUpgradeSave?: () => void | Promise<void>;
+}
+
+/** What a start did to a folder written by an older SP Hub. */
+export interface StoreUpgradeReport {
+  from: number;
+  to: number;
+  changes: string[];
 }
 
 /**
@@ -57,9 +70,15 @@ export class JournalStore implements Store {
   private flushScheduled = false;
   private failure: Error | null = null;
   private closed = false;
+  /** While an old folder is read: its records are checked only once upgraded. */
+  private upgrading = false;
+  private readonly options: JournalStoreOptions;
+  /** Set when this start upgraded the folder. */
+  upgraded: StoreUpgradeReport | null = null;
 
   private constructor(options: JournalStoreOptions) {
     this.dir = options.dir;
+    this.options = options;
     this.compactAfterBytes = options.compactAfterBytes ?? 32 * 1024 * 1024;
   }
 
@@ -231,23 +250,65 @@ export class JournalStore implements Store {
     const tightened = await preparePrivateDataDir(dir);
     if (tightened) console.warn(tightened);
     const path = join(dir, 'hub.json');
-    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (bytes) => parseSnapshot(bytes, path), serializeSnapshot), emptySnapshot());
+    const none = emptySnapshot();
+    this.low = new Low<Snapshot>(new AtomicJsonFile(path, (bytes) => parseSnapshot(bytes, path), serializeSnapshot), none);
     await this.low.read();
     const snapshot = this.low.data;
+    const journalDir = join(dir, 'journal');
+    await mkdirPrivate(journalDir);
+    const files = await listJournals(journalDir);
+    // Journals without a snapshot: a hub that never compacted, maybe an older one. The steps are
+    // idempotent, so running them on records already in today's form changes nothing.
+    const storedVersion = snapshot === none && files.length > 0 ? 1 : snapshot.version;
+    this.upgrading = storedVersion < STORE_VERSION;
     this.seq = snapshot.seq;
     for (const [name, docs] of Object.entries(snapshot.collections)) {
       const table = this.table(name);
       for (const doc of docs) table.set((doc as { id: string }).id, doc as { id: string });
     }
-    const journalDir = join(dir, 'journal');
-    await mkdirPrivate(journalDir);
-    const files = await listJournals(journalDir);
     let replayedBytes = 0;
     for (const [index, file] of files.entries()) {
       replayedBytes += await this.replay(join(journalDir, file), index === files.length - 1);
       this.journalIndex = Math.max(this.journalIndex, journalNumber(file));
     }
-    if (files.length > 16 || replayedBytes > this.compactAfterBytes) await this.enqueue(() => this.compact());
+    if (this.upgrading) await this.upgrade(path, storedVersion);
+    else if (files.length > 16 || replayedBytes > this.compactAfterBytes) await this.enqueue(() => this.compact());
+  }
+
+  /**
+   * Brings the records of an older folder (snapshot and journal, as read) to today's shapes, checks
+   * every one against its schema, and only then writes them as one new snapshot of this version,
+   * atomically (temp file, fsync, rename), before dropping the journals it covers. Until that
+   * rename the old files are untouched, so a crash or a refusal here leaves a folder the next
+   * start upgrades again; after it, the journal's lines are older than the snapshot and skipped.
+   */
+  private async upgrade(path: string, from: number): Promise<void> {
+    const stored = Object.fromEntries([...this.data].map(([name, table]) => [name, [...table.values()] as unknown[]]));
+    const result = upgradeCollections(stored, from, this.options.upgrades ?? STORE_UPGRADES);
+    if (result.version !== STORE_VERSION) {
+      throw new StoreError(`${path} is store version ${from} and no upgrade leads from version ${result.version} to ${STORE_VERSION}. It was left untouched.`);
+    }
+    for (const [name, docs] of Object.entries(result.collections)) {
+      const collection = collectionNamed(name);
+      for (const [index, doc] of docs.entries()) {
+        const checked = collection ? collection.schema.safeParse(doc) : { success: typeof (doc as { id?: unknown })?.id === 'string' };
+        if (!checked.success) {
+          const issue = 'error' in checked ? ` (${checked.error?.issues[0]?.path.join('.')}: ${checked.error?.issues[0]?.message})` : '';
+          throw new StoreError(`${path}: ${name}[${index}] is not a valid record after upgrading from store version ${from}${issue}. The folder was left untouched.`);
+        }
+      }
+    }
+    await this.options.beforeUpgradeSave?.();
+    this.data.clear();
+    for (const [name, docs] of Object.entries(result.collections)) {
+      const table = this.table(name);
+      for (const doc of docs) table.set((doc as { id: string }).id, doc as { id: string });
+    }
+    await this.enqueue(() => this.compact());
+    this.upgrading = false;
+    this.upgraded = { from, to: STORE_VERSION, changes: result.changes };
+    const what = result.changes.length ? result.changes.join('; ') : 'no record needed a change';
+    console.log(`Upgraded the store in ${this.dir} from version ${from} to ${STORE_VERSION}: ${what}.`);
   }
 
   private async replay(path: string, isLast: boolean): Promise<number> {
@@ -272,7 +333,7 @@ export class JournalStore implements Store {
         throw new StoreError(`${path}: line ${lineNo} is not valid JSON; the store was left untouched`);
       }
       if (line.s <= this.seq) continue;
-      for (const op of line.o) this.apply(validateOp(op, path, lineNo), false);
+      for (const op of line.o) this.apply(validateOp(op, path, lineNo, this.upgrading), false);
       this.seq = line.s;
     }
     return Buffer.byteLength(text);
@@ -317,8 +378,9 @@ function parseSnapshot(bytes: Buffer, path: string): Snapshot {
     throw new StoreError(`${path} was written by a newer SP Hub (store version ${snapshot.version}, this one reads ${STORE_VERSION}). Upgrade SP Hub; the file was left untouched.`);
   }
   // Every record is checked against its schema unless the file is exactly what the hub wrote
-  // (its checksum matches): then its records were already valid, and a start stays fast.
-  const verified = untouched(bytes, snapshot.checksum);
+  // (its checksum matches): then its records were already valid, and a start stays fast. An older
+  // version's records are checked once upgraded (JournalStore.upgrade), in today's shapes.
+  const verified = snapshot.version < STORE_VERSION || untouched(bytes, snapshot.checksum);
   for (const [name, docs] of Object.entries(snapshot.collections)) {
     if (!Array.isArray(docs)) throw new StoreError(`${path}: collection "${name}" is not a list. The file was left untouched.`);
     if (verified) continue;
@@ -334,12 +396,12 @@ function parseSnapshot(bytes: Buffer, path: string): Snapshot {
   return snapshot as Snapshot;
 }
 
-function validateOp(op: unknown, path: string, lineNo: number): Op {
+function validateOp(op: unknown, path: string, lineNo: number, shapeCheckedLater: boolean): Op {
   if (!Array.isArray(op) || typeof op[0] !== 'string' || typeof op[1] !== 'string') {
     throw new StoreError(`${path}: line ${lineNo} holds a malformed change; the store was left untouched`);
   }
   const collection = collectionNamed(op[0]);
-  if (op[2] !== null && collection && !collection.schema.safeParse(op[2]).success) {
+  if (!shapeCheckedLater && op[2] !== null && collection && !collection.schema.safeParse(op[2]).success) {
     throw new StoreError(`${path}: line ${lineNo} holds an invalid ${op[0]} record; the store was left untouched`);
   }
   return op as Op;

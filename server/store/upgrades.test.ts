@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Customer } from '../../shared/schemas/customers.js';
+import { completedOffboardingV1, customerV1 } from '../../test/helpers/old-store.js';
+import { STORE_VERSION } from './journal-store.js';
+import { customersV1toV2, LATEST_STORE_VERSION, upgradeCollections, type StoredCollections } from './upgrades.js';
+
+describe('store upgrades', () => {
+  it('the steps lead to the version the store writes', () => {
+    expect(LATEST_STORE_VERSION).toBe(STORE_VERSION);
+    expect(STORE_VERSION).toBe(2);
+  });
+
+  it('v1 -> v2: the old licenses become licenseLimit and licenses the used (protected) count', () => {
+    const before: StoredCollections = { customers: [customerV1('cus_a', 100, 85), customerV1('cus_b', 40, 0)], policies: [{ id: 'pol_1' }] };
+    const { collections, changes } = customersV1toV2(before);
+    expect(collections.customers).toEqual([
+      { ...customerV1('cus_a', 85, 85), licenseLimit: 100 },
+      { ...customerV1('cus_b', 0, 0), licenseLimit: 40 },
+    ]);
+    expect(collections.policies).toBe(before.policies);
+    expect(changes).toEqual(['2 customers: licenseLimit = the old licenses, licenses = protected accounts']);
+    // The input is left as it was (a refused upgrade must leave the loaded records alone).
+    expect((before.customers![0] as { licenses: number }).licenses).toBe(100);
+    for (const c of collections.customers!) expect(Customer.safeParse(c).success).toBe(true);
+  });
+
+  it('v1 -> v2: a completed offboarding becomes deleted, dated by the tombstone', () => {
+    const request = completedOffboardingV1();
+    const old = customerV1('cus_gone', 12, 12, { status: 'offboarded', offboardedAt: '2026-03-01T00:05:00.000Z', offboardingRequest: request });
+    expect(Customer.safeParse(old).success).toBe(false); // today's schema refuses 'completed'
+    const { collections, changes } = customersV1toV2({ customers: [old] });
+    const [c] = collections.customers as Customer[];
+    expect(c!.offboardingRequest).toEqual({ ...request, status: 'deleted', deletedAt: '2026-03-01T00:05:00.000Z', deletionSource: 'support-case' });
+    expect(Customer.safeParse(c).success).toBe(true);
+    expect(changes).toContain('1 offboarding request: completed -> deleted');
+  });
+
+  it('is idempotent: records already in the new form are left alone', () => {
+    const current = { ...customerV1('cus_new', 30, 30), licenseLimit: 50 };
+    const once = customersV1toV2({ customers: [customerV1('cus_old', 100, 85), current] });
+    const twice = customersV1toV2(once.collections);
+    expect(twice.collections).toEqual(once.collections);
+    expect(twice.changes).toEqual([]);
+    expect(once.collections.customers![1]).toBe(current);
+  });
+
+  it('runs every step from the stored version and says what each changed', () => {
+    const result = upgradeCollections({ customers: [customerV1('cus_a', 10, 9)] }, 1);
+    expect(result.version).toBe(2);
+    expect(result.changes).toEqual(['v2: 1 customer: licenseLimit = the old licenses, licenses = protected accounts']);
+    expect(upgradeCollections({ customers: [] }, 2)).toEqual({ collections: { customers: [] }, version: 2, changes: [] });
+  });
+});
