@@ -4,6 +4,9 @@
  * checks counts and checksums (exit code 1 when anything differs; nothing is kept then).
  */
 import pg from 'pg';
+// Every area's collections, so records read from a folder (and upgraded from an older version)
+// are checked against their schemas here as on a hub start.
+import '../../app.js';
 import { importEmbeddedStore } from './import.js';
 import { migrate, MIGRATIONS } from './migrations.js';
 

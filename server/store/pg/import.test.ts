@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../shared/domain/clock.js';
 import { createTestHub } from '../../../test/helpers/hub.js';
+import { customerV1, writeStoreV1 } from '../../../test/helpers/old-store.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
 import { canonicalJson, importEmbeddedStore } from './import.js';
 import { PgStore } from './pg-store.js';
@@ -58,6 +59,27 @@ describe.skipIf(!postgresAvailable)('npm run db:import', () => {
     } finally {
       await onFolder.close();
       await onPostgres.close();
+    }
+  });
+
+  it('upgrades a folder written by an older SP Hub first, as a start does: PostgreSQL gets licenses used and licenseLimit', async () => {
+    const old = await mkdtemp(join(tmpdir(), 'sphub-import-v1-'));
+    try {
+      await writeStoreV1(old, { customers: [customerV1('cus_acme', 100, 85)] }, 1, [{ s: 2, o: [['customers', 'cus_bravo', customerV1('cus_bravo', 60, 50)]] }]);
+      const url = await cluster.createDatabase();
+      const report = await importEmbeddedStore(old, url);
+      expect(report.upgraded).toEqual({ from: 1, to: 2, changes: ['v2: 2 customers: licenseLimit = the old licenses, licenses = protected accounts'] });
+      const clock = new FakeClock(new Date('2026-12-02T09:00:00.000Z'));
+      const onPostgres = await createTestHub({ clock, store: await PgStore.open({ url }) });
+      try {
+        expect(await onPostgres.admin.customer('cus_acme')).toMatchObject({ licenses: 85, licenseLimit: 100 });
+        expect(await onPostgres.admin.customer('cus_bravo')).toMatchObject({ licenses: 50, licenseLimit: 60 });
+        expect((await onPostgres.admin.alerts({ kind: ['licenseThreshold'] })).items.map((a) => a.id)).toEqual(['licenseThreshold.cus_acme', 'licenseThreshold.cus_bravo']);
+      } finally {
+        await onPostgres.close();
+      }
+    } finally {
+      await rm(old, { recursive: true, force: true });
     }
   });
 

@@ -11,6 +11,8 @@ import { inTransaction, migrate } from './migrations.js';
 export interface ImportReport {
   collections: { name: string; count: number; checksum: string; copied: number; copiedChecksum: string }[];
   histories: { file: string; count: number; checksum: string; copied: number; copiedChecksum: string }[];
+  /** Set when the folder was written by an older SP Hub: it was upgraded (on disk too, as a start does) before the copy. */
+  upgraded: { from: number; to: number; changes: string[] } | null;
   ok: boolean;
 }
 
@@ -45,12 +47,14 @@ const CHUNK = 2_000;
  * file beside it) into an empty PostgreSQL database, then reads everything back and compares
  * counts and checksums (SHA-256 over each record as canonical JSON, in order). All of it happens
  * in one transaction that commits only when every figure matches, so a failed import leaves
- * the database as it was. Hubs must not be running on either side meanwhile.
+ * the database as it was. Hubs must not be running on either side meanwhile. A folder written by
+ * an older SP Hub is upgraded first, exactly as a start of the hub on it would (journal-store.ts).
  */
 export async function importEmbeddedStore(dataDir: string, url: string, log: (line: string) => void = () => undefined): Promise<ImportReport> {
   await stat(join(dataDir, 'hub.json')).catch(() => {
     throw new Error(`${dataDir} holds no SP Hub store (no hub.json)`);
   });
+  // Opening the folder runs the same upgrade as a hub start, so PostgreSQL receives today's shapes.
   const source = await JournalStore.open({ dir: dataDir });
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
@@ -61,7 +65,7 @@ export async function importEmbeddedStore(dataDir: string, url: string, log: (li
         const existing = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM records')).rows[0]!.n);
         const head = Number((await client.query<{ seq: string }>('SELECT seq FROM store_head FOR UPDATE')).rows[0]!.seq);
         if (existing > 0 || head > 0) throw new Error('the database already holds SP Hub data; import into an empty database');
-        const report: ImportReport = { collections: [], histories: [], ok: true };
+        const report: ImportReport = { collections: [], histories: [], upgraded: source.upgraded, ok: true };
 
         // Records, collection by collection, in id order so both sides hash alike.
         const data = (source as unknown as { data: Map<string, Map<string, { id: string }>> }).data;
