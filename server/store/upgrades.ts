@@ -28,9 +28,12 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
  * accounts, kept equal to `backedUpAccounts`) and the limit is `licenseLimit`. A record without
  * `licenseLimit` is in the old form: the limit moves over and `licenses` becomes the used count.
  * Offboarding requests lost the state `completed`: the customer's deletion is now `deleted`, with
- * when it happened (the tombstone's `offboardedAt`).
+ * when it happened (the tombstone's `offboardedAt`). The dashboard's daily figures (`backupDaily`)
+ * summed the old `licenses`, so their licence total was a sum of limits where it now is a sum of
+ * licences used: the used total of those days is not known, so it becomes null (unknown), and the
+ * licence change is not computed against a limit.
  */
-export function customersV1toV2(collections: StoredCollections): { collections: StoredCollections; changes: string[] } {
+export function storeV1toV2(collections: StoredCollections): { collections: StoredCollections; changes: string[] } {
   const customers = collections.customers ?? [];
   let licences = 0;
   let offboardings = 0;
@@ -50,14 +53,21 @@ export function customersV1toV2(collections: StoredCollections): { collections: 
     }
     return next;
   });
+  let days = 0;
+  const daily = (collections.backupDaily ?? []).map((record) => {
+    if (!isObject(record) || record.licenses === null || record.licenses === undefined) return record;
+    days += 1;
+    return { ...record, licenses: null };
+  });
   const changes: string[] = [];
   if (licences > 0) changes.push(`${count(licences, 'customer')}: licenseLimit = the old licenses, licenses = protected accounts`);
   if (offboardings > 0) changes.push(`${count(offboardings, 'offboarding request')}: completed -> deleted`);
-  return { collections: { ...collections, ...(collections.customers && { customers: upgraded }) }, changes };
+  if (days > 0) changes.push(`${count(days, 'dashboard day')}: licence total (a sum of limits) -> unknown`);
+  return { collections: { ...collections, ...(collections.customers && { customers: upgraded }), ...(collections.backupDaily && { backupDaily: daily }) }, changes };
 }
 
 /** Every step, in order; the last one produces the current store version. */
-export const STORE_UPGRADES: readonly StoreUpgrade[] = [{ from: 1, apply: customersV1toV2 }];
+export const STORE_UPGRADES: readonly StoreUpgrade[] = [{ from: 1, apply: storeV1toV2 }];
 
 /** The version the steps lead to. */
 export const LATEST_STORE_VERSION = Math.max(1, ...STORE_UPGRADES.map((s) => s.from + 1));

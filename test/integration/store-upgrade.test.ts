@@ -39,6 +39,8 @@ async function oldFolder(): Promise<void> {
         customerV1('cus_bravo', 100, 50),
         customerV1('cus_gone', 12, 12, { status: 'offboarded', offboardedAt: '2026-03-01T00:05:00.000Z', offboardingRequest: completedOffboardingV1() }),
       ],
+      // The dashboard's last November day: 2 active customers, their old `licenses` (limits) summed.
+      backupDaily: [{ id: '2026-11-30', jobs: { Success: 0, Warning: 0, Failed: 0, Stopped: 0, Disconnected: 0 }, restores: {}, customers: 2, licenses: 200 }],
     },
     7,
     [{ s: 8, o: [['customers', 'cus_bravo', customerV1('cus_bravo', 60, 50, { updatedAt: '2026-11-30T17:00:00.000Z' })]] }],
@@ -63,6 +65,8 @@ async function expectUpgradedThroughApi(hub: TestHub): Promise<void> {
     ['licenseThreshold.cus_acme', 'warning', expect.stringMatching(/\b85\b.*\b100\b.*85 %.*80 %/)],
     ['licenseThreshold.cus_bravo', 'warning', expect.stringMatching(/\b50\b.*\b60\b.*83\.3 %.*80 %/)],
   ]);
+  // Licences used today (85 + 50); November's total was a sum of limits, so no change is claimed against it.
+  expect((await hub.admin.dashboard()).licenses).toMatchObject({ customers: 2, licenses: 135, licenseChange: null });
 }
 
 describe('upgrading a data folder written by an older SP Hub', () => {
@@ -73,7 +77,7 @@ describe('upgrading a data folder written by an older SP Hub', () => {
     await expectUpgradedThroughApi(hub);
     const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('Upgraded the store'));
     expect(lines).toEqual([
-      `Upgraded the store in ${dir} from version 1 to ${STORE_VERSION}: v2: 3 customers: licenseLimit = the old licenses, licenses = protected accounts; v2: 1 offboarding request: completed -> deleted.`,
+      `Upgraded the store in ${dir} from version 1 to ${STORE_VERSION}: v2: 3 customers: licenseLimit = the old licenses, licenses = protected accounts; v2: 1 offboarding request: completed -> deleted; v2: 1 dashboard day: licence total (a sum of limits) -> unknown.`,
     ]);
 
     // On disk before any close: a snapshot of this version with the old journal folded in (the
