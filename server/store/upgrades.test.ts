@@ -36,7 +36,7 @@ describe('store upgrades', () => {
     expect(changes).toContain('1 offboarding request: completed -> deleted');
   });
 
-  it('v1 -> v2: the dashboard days\' licence totals (sums of limits) become unknown, their other figures stay', () => {
+  it("v1 -> v2: the dashboard days' licence totals (sums of limits) become unknown, their other figures stay", () => {
     const day = { id: '2026-11-30', jobs: { Success: 3, Warning: 0, Failed: 1, Stopped: 0, Disconnected: 0 }, restores: { cus_a: 1 }, customers: 4, licenses: 400 };
     const blank = { ...day, id: '2026-11-29', customers: null, licenses: null };
     const { collections, changes } = storeV1toV2({ backupDaily: [day, blank] });

@@ -129,7 +129,7 @@ describe('upgrading a data folder written by an older SP Hub', () => {
     const blocker = join(dir, `hub.json.${process.pid}.tmp`);
     await mkdir(blocker, { mode: 0o700 });
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    await expect(startHub()).rejects.toThrow();
+    await expect(startHub()).rejects.toThrow(/EISDIR/);
     t = undefined;
     expect((await files()).hub).toBe(before.hub);
     expect((await files()).journal).toEqual(before.journal);
