@@ -250,6 +250,11 @@ export class JournalStore implements Store {
     const tightened = await preparePrivateDataDir(dir);
     if (tightened) console.warn(tightened);
     const path = join(dir, 'hub.json');
+    // A snapshot write cut short by a crash leaves its temp file; the rename never happened, so it
+    // holds nothing hub.json and the journal do not.
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isFile() && /^hub\.json\.\d+\.tmp$/.test(entry.name)) await rm(join(dir, entry.name), { force: true });
+    }
     const none = emptySnapshot();
     this.low = new Low<Snapshot>(new AtomicJsonFile(path, (bytes) => parseSnapshot(bytes, path), serializeSnapshot), none);
     await this.low.read();

@@ -1,10 +1,11 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../shared/domain/clock.js';
 import { JournalStore, STORE_VERSION } from '../../server/store/journal-store.js';
-import { createTestHub, type TestHub } from '../helpers/hub.js';
+import { startHub as startHubProcess } from '../bench/hub-process.js';
+import { ADMIN_KEY, createTestHub, type TestHub } from '../helpers/hub.js';
 import { completedOffboardingV1, customerV1, writeStoreV1 } from '../helpers/old-store.js';
 
 /**
@@ -137,6 +138,15 @@ describe('upgrading a data folder written by an older SP Hub', () => {
     await expectUpgradedThroughApi(await startHub());
   });
 
+  it('a crash in the middle of writing the upgraded snapshot leaves a partial temp file: ignored and removed, the next start upgrades', async () => {
+    await oldFolder();
+    const partial = join(dir, 'hub.json.999999.tmp');
+    await writeFile(partial, '{"format":"sp-hub-store","version":2,"seq":8,"collections":{"customers":[{"id":"cus_a', { mode: 0o600 });
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expectUpgradedThroughApi(await startHub());
+    expect(await readdir(dir)).not.toContain('hub.json.999999.tmp');
+  });
+
   it('a crash after the snapshot landed but before the old journal was removed: the old lines are skipped, nothing is upgraded twice', async () => {
     await oldFolder();
     const saved = join(dir, '..', `${dir.split('/').pop()}-journal`);
@@ -159,4 +169,20 @@ describe('upgrading a data folder written by an older SP Hub', () => {
     expect(await hub.admin.customer('cus_acme')).toMatchObject({ licenses: 85, licenseLimit: 100 });
     expect(JSON.parse((await files()).hub).version).toBe(STORE_VERSION);
   });
+});
+
+describe('the real hub on an old data folder', () => {
+  it('says in one line of its start log what it upgraded, then answers with the upgraded records', async () => {
+    await oldFolder();
+    const hub = await startHubProcess({ SPHUB_DATA_DIR: dir, SPHUB_ADMIN_KEY: ADMIN_KEY });
+    try {
+      const lines = hub.output().split('\n').filter((l) => l.includes('Upgraded the store'));
+      expect(lines).toEqual([expect.stringMatching(/^Upgraded the store in .* from version 1 to 2: v2: 3 customers: licenseLimit = the old licenses, licenses = protected accounts; /)]);
+      const res = await fetch(`${hub.base}/api/v1/customers/cus_acme`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      expect(await res.json()).toMatchObject({ licenses: 85, licenseLimit: 100 });
+    } finally {
+      await hub.kill('SIGTERM');
+    }
+    expect(JSON.parse((await files()).hub).version).toBe(STORE_VERSION);
+  }, 120_000);
 });
