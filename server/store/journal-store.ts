@@ -6,7 +6,7 @@ import { AtomicJsonFile, syncDir } from './atomic-json-file.js';
 import { collectionNamed, type Collection } from './collection.js';
 import { mkdirPrivate, preparePrivateDataDir, PRIVATE_FILE_MODE } from './file-modes.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from './store.js';
-import { LATEST_STORE_VERSION, STORE_UPGRADES, upgradeCollections, type StoreUpgrade } from './upgrades.js';
+import { LATEST_STORE_VERSION, STORE_UPGRADES, upgradeCollections } from './upgrades.js';
 
 export const STORE_FORMAT = 'sp-hub-store';
 /** Bumped whenever stored records change shape; upgrades.ts holds the step from each older version. */
@@ -34,8 +34,6 @@ export interface JournalStoreOptions {
   dir: string | null;
   /** Journal size that triggers folding it into the snapshot. */
   compactAfterBytes?: number;
-  /** The upgrade steps for folders an older SP Hub wrote (tests pass their own). */
-  upgrades?: readonly StoreUpgrade[];
   /** Called once the records are upgraded in memory, before anything is written (tests crash there). */
   beforeUpgradeSave?: () => void | Promise<void>;
 }
@@ -289,7 +287,7 @@ export class JournalStore implements Store {
    */
   private async upgrade(path: string, from: number): Promise<void> {
     const stored = Object.fromEntries([...this.data].map(([name, table]) => [name, [...table.values()] as unknown[]]));
-    const result = upgradeCollections(stored, from, this.options.upgrades ?? STORE_UPGRADES);
+    const result = upgradeCollections(stored, from, STORE_UPGRADES);
     if (result.version !== STORE_VERSION) {
       throw new StoreError(`${path} is store version ${from} and no upgrade leads from version ${result.version} to ${STORE_VERSION}. It was left untouched.`);
     }

@@ -161,6 +161,17 @@ describe('upgrading a data folder written by an older SP Hub', () => {
     await expectUpgradedThroughApi(await startHub());
   });
 
+  it('refuses, changing nothing, an old record the upgrade cannot make valid, and a version no upgrade leads from', async () => {
+    await writeStoreV1(dir, { customers: [customerV1('cus_acme', 100, 85), customerV1('cus_bad', 10, 5, { contractType: 'Lifetime' })] }, 1);
+    const before = await files();
+    await import('../../server/app.js');
+    await expect(JournalStore.open({ dir })).rejects.toThrow(/customers\[1\] is not a valid record after upgrading from store version 1 \(contractType: .*\)\. The folder was left untouched\./);
+    expect(await files()).toEqual(before);
+
+    await writeFile(join(dir, 'hub.json'), JSON.stringify({ format: 'sp-hub-store', version: 0, seq: 0, savedAt: '2026-01-01T00:00:00.000Z', collections: {} }));
+    await expect(JournalStore.open({ dir })).rejects.toThrow(/store version 0 and no upgrade leads from version 0 to 2/);
+  });
+
   it('a folder with only an old journal (the old hub never compacted) is upgraded too', async () => {
     await writeStoreV1(dir, {}, 0, [{ s: 1, o: [['customers', 'cus_acme', customerV1('cus_acme', 100, 85)]] }]);
     await rm(join(dir, 'hub.json'));
