@@ -187,7 +187,10 @@ describe('the real hub on an old data folder', () => {
     await oldFolder();
     const hub = await startHubProcess({ SPHUB_DATA_DIR: dir, SPHUB_ADMIN_KEY: ADMIN_KEY });
     try {
-      const lines = hub.output().split('\n').filter((l) => l.includes('Upgraded the store'));
+      const lines = hub
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('Upgraded the store'));
       expect(lines).toEqual([expect.stringMatching(/^Upgraded the store in .* from version 1 to 2: v2: 3 customers: licenseLimit = the old licenses, licenses = protected accounts; /)]);
       const res = await fetch(`${hub.base}/api/v1/customers/cus_acme`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
       expect(await res.json()).toMatchObject({ licenses: 85, licenseLimit: 100 });
