@@ -312,7 +312,7 @@ describe('self-service invites', () => {
     const result = await admin.sendInvites(c.id, 'Anna@fabrikam-legal.com, ben@fabrikam-legal.com anna@fabrikam-legal.com it@eu.fabrikam-legal.com');
     expect(result.invited).toEqual(['anna@fabrikam-legal.com', 'ben@fabrikam-legal.com', 'it@eu.fabrikam-legal.com']);
     expect(result.resent).toEqual([]);
-    expect(await admin.invites(c.id)).toEqual(result.invites);
+    expect((await admin.invites(c.id)).items).toEqual(result.invites);
     expect(result.invites[0]).toEqual({ email: 'anna@fabrikam-legal.com', invitedAt: t.clock.now().toISOString(), lastSentAt: t.clock.now().toISOString(), sendCount: 1 });
     expect(events('customer.invited')[0]).toMatchObject({ customerId: c.id, data: { emails: result.invited, invited: result.invited, domain: 'fabrikam-legal.com' } });
 
@@ -330,7 +330,7 @@ describe('self-service invites', () => {
       { field: 'emails', message: "bob@gmail.com is outside the customer's domain fabrikam-legal.com" },
       { field: 'emails', message: "carl@contoso.com is outside the customer's domain fabrikam-legal.com" },
     ]);
-    expect(await admin.invites(c.id)).toEqual([]);
+    expect((await admin.invites(c.id)).items).toEqual([]);
     expect(events('customer.invited')).toEqual([]);
   });
 
@@ -342,7 +342,7 @@ describe('self-service invites', () => {
     const c = await pendingCustomer();
     const response = await admin.raw('POST', `/customers/${c.id}/invites`, { body: { emails } }).catch((e: ApiError) => e);
     expect((response as ApiError).status).toBe(status);
-    expect(await admin.invites(c.id)).toEqual([]);
+    expect((await admin.invites(c.id)).items).toEqual([]);
   });
 
   test('a customer still provisioning cannot be invited (409); nor an onboarded one', async () => {
@@ -386,7 +386,18 @@ describe('self-service invites', () => {
   test('fifty concurrent invites to one customer lose none', async () => {
     const c = await pendingCustomer();
     await Promise.all(Array.from({ length: 50 }, (_, i) => admin.sendInvites(c.id, `user${i}@fabrikam-legal.com`)));
-    expect((await admin.invites(c.id)).map((i) => i.email).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}@fabrikam-legal.com`).sort());
+    expect((await admin.invites(c.id)).items.map((i) => i.email).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}@fabrikam-legal.com`).sort());
+  });
+
+  test('a customer\'s invites come in pages of a bounded size', async () => {
+    const c = await pendingCustomer();
+    await admin.sendInvites(c.id, Array.from({ length: 7 }, (_, i) => `paged${i}@fabrikam-legal.com`));
+    const all = (await admin.invites(c.id)).items.map((i) => i.email);
+    const last = await admin.invites(c.id, { page: 3, pageSize: 3 });
+    expect(last).toEqual({ items: [expect.objectContaining({ email: all[6] })], total: 7, page: 3, pageSize: 3 });
+    const error = await admin.invites(c.id, { pageSize: 501 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
   });
 });
 
@@ -550,13 +561,13 @@ describe('admin users and tenants', () => {
     expect(added).toMatchObject({ email: 'ben.jones@fabrikam-legal.com', sendWelcomeEmail: false, addedBy: 'Hub Administrator' });
     expect(events('customer.admin-added')[0]?.data).toMatchObject({ email: 'ben.jones@fabrikam-legal.com', sendWelcomeEmail: false });
     await admin.addCustomerAdmin(c.id, { email: 'carla@fabrikam-legal.com', firstName: 'Carla', lastName: 'Diaz' });
-    expect((await admin.customerAdmins(c.id)).map((a) => [a.email, a.sendWelcomeEmail])).toEqual([
+    expect((await admin.customerAdmins(c.id)).items.map((a) => [a.email, a.sendWelcomeEmail])).toEqual([
       ['ben.jones@fabrikam-legal.com', false],
       ['carla@fabrikam-legal.com', true],
     ]);
     expect((await failure(admin.addCustomerAdmin(c.id, { email: 'carla@fabrikam-legal.com', firstName: 'C', lastName: 'D' }))).status).toBe(409);
     await admin.removeCustomerAdmin(c.id, 'ben.jones@fabrikam-legal.com');
-    expect((await admin.customerAdmins(c.id)).map((a) => a.email)).toEqual(['carla@fabrikam-legal.com']);
+    expect((await admin.customerAdmins(c.id)).items.map((a) => a.email)).toEqual(['carla@fabrikam-legal.com']);
     expect((await failure(admin.removeCustomerAdmin(c.id, 'nobody@fabrikam-legal.com'))).status).toBe(404);
   });
 
@@ -570,22 +581,22 @@ describe('admin users and tenants', () => {
     const error = await failure(admin.addCustomerAdmin(c.id, { email, firstName: 'A', lastName: 'B' }));
     expect(error.status).toBe(422);
     expect(error.details).toEqual([{ field: 'email', message: expect.stringContaining(message) }]);
-    expect(await admin.customerAdmins(c.id)).toEqual([]);
+    expect((await admin.customerAdmins(c.id)).items).toEqual([]);
   });
 
   test('an SP user added as admin sees the customer in me/tenants', async () => {
     const c = await pendingCustomer();
     const other = await pendingCustomer({ domain: 'contoso.com', displayName: 'Contoso' });
     const me = await admin.me();
-    expect(await admin.myTenants()).toEqual([]);
+    expect((await admin.myTenants()).items).toEqual([]);
     await admin.addCustomerAdmin(c.id, { email: me.user.email, firstName: 'Hub', lastName: 'Administrator' });
     const ops = await t.userWith([]);
     const opsEmail = (await ops.client.me()).user.email;
     await admin.addCustomerAdmin(other.id, { email: opsEmail, firstName: 'Test', lastName: 'User' });
-    expect(await admin.myTenants()).toEqual([
+    expect((await admin.myTenants()).items).toEqual([
       { customerId: c.id, displayName: 'Fabrikam Legal LLP', domain: 'fabrikam-legal.com', tenantDomain: null, status: 'pending', switchUrl: expect.stringContaining('fabrikam-legal.com') },
     ]);
-    expect((await ops.client.myTenants()).map((x) => x.customerId)).toEqual([other.id]);
+    expect((await ops.client.myTenants()).items.map((x) => x.customerId)).toEqual([other.id]);
   });
 
   test('admin users are for pending customers only', async () => {

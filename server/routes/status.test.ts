@@ -94,7 +94,7 @@ describe('service status without a source', () => {
     expect(view.overall).toBe('operational');
     expect(changesOf(t)).toEqual([['AMER.teamsBackup:operational->outage'], ['AMER.teamsBackup:outage->operational']]);
     expect((await errorOf(t.admin.updateStatusIncident(incident.id, { resolved: true }))).status).toBe(409);
-    expect((await t.admin.statusIncidents('ended')).map((i) => i.id)).toEqual([incident.id]);
+    expect((await t.admin.statusIncidents('ended')).items.map((i) => i.id)).toEqual([incident.id]);
     expect((await t.admin.audit({ action: 'status.incident.resolved' })).total).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('service status without a source', () => {
     let view = await t.admin.serviceStatus();
     expect(view.overall).toBe('operational');
     expect(view.maintenance).toEqual([expect.objectContaining({ id: window.id, active: false, origin: 'operator', regions: ['EMEA'], startsAt: '2026-11-28T22:00:00.000Z' })]);
-    expect(await t.admin.statusIncidents('upcoming')).toHaveLength(1);
+    expect((await t.admin.statusIncidents('upcoming')).items).toHaveLength(1);
 
     t.clock.set('2026-11-28T23:00:00Z');
     await t.hub.ctx.services.statusPoller.tick();
@@ -167,14 +167,14 @@ describe('service status without a source', () => {
     const patchError = await errorOf(t.admin.updateStatusIncident(kept.id, { endsAt: '2026-11-24T08:00:00Z' }));
     expect(patchError.details.map((d) => d.field)).toContain('body.endsAt');
     expect((await errorOf(t.admin.updateStatusIncident(kept.id, {}))).status).toBe(400);
-    expect(await t.admin.statusIncidents()).toEqual([kept]);
+    expect((await t.admin.statusIncidents()).items).toEqual([kept]);
   });
 
   it('reading needs monitoring; recording incidents needs siteSettings', async () => {
     const t = await hub();
     const reader = await t.userWith(['backupManagement']);
     expect((await reader.client.serviceStatus()).regions).toHaveLength(3);
-    expect(await reader.client.statusIncidents()).toEqual([]);
+    expect((await reader.client.statusIncidents()).items).toEqual([]);
     const refused = await errorOf(reader.client.createStatusIncident({ kind: 'incident', title: 'x', regions: ['EMEA'], state: 'outage' }));
     expect(refused.status).toBe(403);
     expect(refused.message).toContain('siteSettings');

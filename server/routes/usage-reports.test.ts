@@ -331,7 +331,7 @@ describe('review, submit, confirm, reject', () => {
     await expectError(t.admin.recomputeUsageReport('2026-11'), 409);
     expect((await t.admin.usageReport('2026-11')).comment).toBe('Rechecked.');
 
-    const history = await t.admin.usageReportHistory('2026-11');
+    const history = (await t.admin.usageReportHistory('2026-11')).items;
     expect(history.map((h) => `${h.action}:${h.status}`)).toEqual([
       'generated:Pending Service Provider Review',
       'saved:Saved',
@@ -358,7 +358,7 @@ describe('review, submit, confirm, reject', () => {
     expect(fixed.status).toBe('Saved');
     const again = await t.admin.confirmUsageReport('2026-11');
     expect(again).toMatchObject({ status: 'Submitted', rejectionReason: null });
-    const history = await t.admin.usageReportHistory('2026-11');
+    const history = (await t.admin.usageReportHistory('2026-11')).items;
     expect(history.find((h) => h.action === 'rejected')).toMatchObject({ note: 'Purchase order missing', status: 'Rejected' });
     expect((await t.admin.usageReports({ status: ['Submitted'] })).total).toBe(1);
     expect((await t.admin.usageReports({ status: ['Rejected'] })).total).toBe(0);
@@ -559,7 +559,7 @@ describe('permissions', () => {
     expect((await reader.client.usageReport('2026-11')).number).toBe('MU-00000001');
     expect((await reader.client.usageReports()).total).toBe(1);
     await reader.client.usageReportCsv('2026-11');
-    await reader.client.usageReportHistory('2026-11');
+    (await reader.client.usageReportHistory('2026-11')).items;
     for (const attempt of [
       reader.client.updateUsageReport('2026-11', { comment: 'x' }),
       reader.client.submitUsageReport('2026-11'),
