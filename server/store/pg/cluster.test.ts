@@ -62,7 +62,7 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     await vi.waitFor(() => expect(streamed).toHaveLength(3), soon);
     expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
     expect(reacted).toEqual([streamed[1]]);
-    await vi.waitFor(() => expect(a.hub.ctx.events.since(0).map((e) => e.id)).toEqual(streamed), soon);
-    expect(b.hub.ctx.events.since(streamed[0]!).map((e) => e.id)).toEqual(streamed.slice(1));
+    await vi.waitFor(async () => expect((await a.hub.ctx.events.since(0)).map((e) => e.id)).toEqual(streamed), soon);
+    expect((await b.hub.ctx.events.since(streamed[0]!)).map((e) => e.id)).toEqual(streamed.slice(1));
   });
 });
