@@ -559,7 +559,7 @@ describe('permissions', () => {
     expect((await reader.client.usageReport('2026-11')).number).toBe('MU-00000001');
     expect((await reader.client.usageReports()).total).toBe(1);
     await reader.client.usageReportCsv('2026-11');
-    (await reader.client.usageReportHistory('2026-11')).items;
+    await reader.client.usageReportHistory('2026-11');
     for (const attempt of [
       reader.client.updateUsageReport('2026-11', { comment: 'x' }),
       reader.client.submitUsageReport('2026-11'),

@@ -77,6 +77,6 @@ describe('RecentEvents', () => {
     expect(ids(ring.after(3))).toEqual([4, 5]);
     expect(ring.holdsAfter(1)).toBe(false);
     expect(ring.holdsAfter(2)).toBe(true);
-    expect(() => new RecentEvents(0)).toThrow();
+    expect(() => new RecentEvents(0)).toThrow('positive whole number');
   });
 });

@@ -128,7 +128,7 @@ export class RecentEvents {
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`events in memory must be a positive whole number: ${capacity}`);
-    this.ring = new Array<DomainEvent | undefined>(capacity);
+    this.ring = Array.from<DomainEvent | undefined>({ length: capacity });
   }
 
   get size(): number {
