@@ -50,6 +50,21 @@ describe('the event bus keeps only the most recent events in memory', () => {
     expect((await second.emit({ type: 'test.happened' })).id).toBe(101);
   });
 
+  it('resumes from a day holding more events than a function call takes arguments', async () => {
+    const clock = new FakeClock();
+    const log = new AppendLog(null);
+    const day = clock.now().toISOString();
+    for (let from = 1; from <= 200_000; from += 10_000) {
+      await log.append(`events/${day.slice(0, 10)}.jsonl`, range(from, from + 9_999).map((id) => ({ id, type: 'test.happened', at: day, data: {} })));
+    }
+    const bus = new EventBus(log, clock, 10);
+    await bus.load();
+    expect(bus.inMemoryCount).toBe(10);
+    const resumed = await bus.since(0);
+    expect(resumed).toHaveLength(200_000);
+    expect(resumed.at(-1)!.id).toBe(200_000);
+  });
+
   it('answers nothing older than two days, from memory or from the log', async () => {
     const clock = new FakeClock();
     const bus = new EventBus(new AppendLog(await logDir()), clock, 5);
