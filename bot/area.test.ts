@@ -138,7 +138,7 @@ describe('Teams conversations', () => {
 
   it('lists the conversations the bot is in, without their references', async () => {
     const stored = await remember('19:ops@thread.tacv2', 'channel', 'Operations / Backup alerts');
-    const list = await hub.admin.teamsConversations();
+    const list = (await hub.admin.teamsConversations()).items;
     expect(list).toEqual([{ id: stored.id, kind: 'channel', name: 'Operations / Backup alerts', language: 'de', topics: [], createdAt: stored.createdAt, updatedAt: stored.updatedAt }]);
     expect(stored.id).toMatch(/^conv_[A-Za-z0-9_-]{22}$/);
     expect(stored.reference).not.toHaveProperty('activityId');
@@ -185,7 +185,7 @@ describe('Teams conversations', () => {
     const reader = await hub.userWith([]);
     expect((await rejects(reader.client.removeTeamsConversation(id))).status).toBe(403);
     await hub.admin.removeTeamsConversation(id);
-    expect(await hub.admin.teamsConversations()).toEqual([]);
+    expect((await hub.admin.teamsConversations()).items).toEqual([]);
   });
 
   it('is a delivery channel of the notifications outbox', async () => {

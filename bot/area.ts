@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Me } from '../shared/schemas/access.js';
-import { Id } from '../shared/schemas/common.js';
+import { pageOf } from '../shared/domain/paging.js';
+import { Id, ListQuery, Page } from '../shared/schemas/common.js';
 import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../shared/schemas/teams.js';
 import { HubError, TEAMS_NAME_HEADER, TEAMS_USER_HEADER, type Area } from '../server/area.js';
 import type { SpHubBot } from './bot.js';
@@ -64,7 +65,7 @@ export const botArea: Area = {
           return links.redeem(teamsUserId, c.req.header(TEAMS_NAME_HEADER), body.code);
         },
       )
-      .get('/conversations', { summary: 'Teams conversations the bot can post to, with their topics', permission: 'monitoring', response: z.array(TeamsConversation) }, () => conversations.list())
+      .get('/conversations', { summary: 'Teams conversations the bot can post to, with their topics', permission: 'monitoring', query: ListQuery, response: Page(TeamsConversation) }, ({ query }) => pageOf(conversations.list(), query))
       .get('/conversations/:id', { summary: 'One Teams conversation', permission: 'monitoring', params: ById, response: TeamsConversation }, ({ params }) => conversations.get(params.id))
       .post(
         '/conversations/:id/subscribe',

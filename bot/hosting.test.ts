@@ -40,7 +40,7 @@ describe('without Microsoft app credentials (local use)', () => {
   });
   afterAll(() => hub.close());
   const local = () => message('help', LOCAL_SERVICE_URL);
-  const conversations = async () => (await hub.admin.teamsConversations()).length;
+  const conversations = async () => (await hub.admin.teamsConversations()).total;
 
   it('says so in the start banner', () => {
     expect(hub.hub.banner('http://127.0.0.1:3978').join('\n')).toMatch(/Teams bot http:\/\/127\.0\.0\.1:3978\/api\/messages .*only callers on this machine/);

@@ -55,7 +55,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config));
   const logs = await historyFor(store);
-  const events = eventBusFor(store, logs, clock);
+  const events = eventBusFor(store, logs, clock, config.eventsInMemory);
   const audit = new AuditLog(logs, clock);
   await Promise.all([events.load(), audit.load()]);
   const ctx: HubContext = { store, logs, clock, config, events, audit, services: { ...options.services } as HubServices };

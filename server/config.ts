@@ -30,6 +30,8 @@ export const HubConfig = z.object({
   authFailureDelayMs: z.number().int().min(0).max(60_000).default(1000),
   /** Exports, CSVs and batch health running at once per API key (more get 429). */
   expensiveReadsPerKey: z.number().int().min(1).default(2),
+  /** Domain events kept in memory for SSE resume; older ones (up to two days) are read back from the event log. */
+  eventsInMemory: z.number().int().min(1).max(1_000_000).default(10_000),
   /** The first administrator and partner account, created in an empty store. */
   adminEmail: z.string().default('admin@northwind-msp.com'),
   /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
@@ -54,6 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
     publicUrl: env.SPHUB_PUBLIC_URL,
     allowedHosts: parseAllowedHosts(env.SPHUB_ALLOWED_HOSTS),
     expensiveReadsPerKey: env.SPHUB_EXPENSIVE_READS_PER_KEY ? Number(env.SPHUB_EXPENSIVE_READS_PER_KEY) : undefined,
+    eventsInMemory: env.SPHUB_EVENTS_IN_MEMORY ? Number(env.SPHUB_EVENTS_IN_MEMORY) : undefined,
     portalUrl: env.SPHUB_PORTAL_URL,
     production: env.NODE_ENV === 'production',
     importLimitBytes: env.SPHUB_IMPORT_LIMIT_MB ? Math.round(Number(env.SPHUB_IMPORT_LIMIT_MB) * 1024 * 1024) : undefined,

@@ -127,7 +127,7 @@ describe('other buttons', () => {
     expect(send.data).toMatchObject({ verb: 'invite.send', customerId: wingtip.id, emails: [`lena.jansen@${wingtip.domain}`] });
     const sent = valid(await world.click(pending!, send.title, { user: OPERATOR }));
     expect(textOf(sent)).toContain(`Invited lena.jansen@${wingtip.domain} (Adele Vance).`);
-    expect((await world.admin.invites(wingtip.id)).map((i) => i.email)).toEqual([`lena.jansen@${wingtip.domain}`]);
+    expect((await world.admin.invites(wingtip.id)).items.map((i) => i.email)).toEqual([`lena.jansen@${wingtip.domain}`]);
     expect(margie.invites.length).toBeGreaterThan(0);
   });
 

@@ -383,7 +383,7 @@ describe('invites', () => {
     const text = textOf(card);
     expect(text).toContain(`Invited it@${coho.domain}, owner@${coho.domain} (Megan Bowen).`);
     expect(findButton(card, 'Resend invite').data).toMatchObject({ verb: 'invite.resend', customerId: coho.id });
-    expect((await world.admin.invites(coho.id)).map((i) => i.email).sort()).toEqual([`it@${coho.domain}`, `owner@${coho.domain}`]);
+    expect((await world.admin.invites(coho.id)).items.map((i) => i.email).sort()).toEqual([`it@${coho.domain}`, `owner@${coho.domain}`]);
   });
 
   it('refuses addresses outside the customer’s domain with the hub’s reason', async () => {
@@ -394,14 +394,14 @@ describe('invites', () => {
 
   it('resends to everyone invited', async () => {
     const margie = (await world.admin.customers({ q: 'Margie' })).items[0]!;
-    const before = await world.admin.invites(margie.id);
+    const before = (await world.admin.invites(margie.id)).items;
     // "margie" is not the name: the customer is offered, and the invite goes out on a click.
     const offered = await say('resend invite margie', MEGAN);
     expect(textOf(offered)).toContain('No customer is called exactly “margie”');
-    expect((await world.admin.invites(margie.id))[0]!.sendCount).toBe(before[0]!.sendCount);
+    expect((await world.admin.invites(margie.id)).items[0]!.sendCount).toBe(before[0]!.sendCount);
     const card = valid(await world.click(offered, margie.displayName, { user: MEGAN }));
     expect(textOf(card)).toContain(`Sent the invite again to ${before.map((i) => i.email).join(', ')} (Megan Bowen).`);
-    const after = await world.admin.invites(margie.id);
+    const after = (await world.admin.invites(margie.id)).items;
     expect(after[0]!.sendCount).toBe(before[0]!.sendCount + 1);
   });
 });
@@ -470,7 +470,7 @@ describe('subscribe and unsubscribe', () => {
     expect(text).toContain('Subscribed to: Backup failed, Stale protection.');
     expect(text).toContain('Backup failed (backupFailed): on');
     expect(text).toContain('Backup complete (backupComplete): off');
-    const conversations = await world.admin.teamsConversations();
+    const conversations = (await world.admin.teamsConversations()).items;
     expect(conversations.find((c) => c.kind === 'personal')?.topics).toEqual(['backupFailed', 'staleProtection']);
   });
 
@@ -484,7 +484,7 @@ describe('subscribe and unsubscribe', () => {
     expect(textOf(refused)).toContain('This needs the “siteSettings” permission');
     const card = await say('subscribe backupFailed', ALEX, { conversation: CHANNEL });
     expect(textOf(card)).toContain('Team channel');
-    expect((await world.admin.teamsConversations()).find((c) => c.kind === 'channel')).toMatchObject({ name: 'Operations / Backup operations', topics: ['backupFailed'] });
+    expect((await world.admin.teamsConversations()).items.find((c) => c.kind === 'channel')).toMatchObject({ name: 'Operations / Backup operations', topics: ['backupFailed'] });
   });
 
   it('unsubscribes some topics or all of them', async () => {
@@ -492,6 +492,6 @@ describe('subscribe and unsubscribe', () => {
     const card = await say('unsubscribe', READER);
     expect(textOf(card)).toContain('Unsubscribed from:');
     expect(buttonsOf(card).map((b) => b.title)).toEqual(['Subscribe to all']);
-    expect((await world.admin.teamsConversations()).find((c) => c.kind === 'personal')?.topics).toEqual([]);
+    expect((await world.admin.teamsConversations()).items.find((c) => c.kind === 'personal')?.topics).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Page } from '../../shared/schemas/common.js';
+import { Id, ListQuery, Page } from '../../shared/schemas/common.js';
 import { ConnectionInput, ConnectionTestResult, ConnectionUpdate, ConnectionView, CustomerSourceInput, RunsQuery, SyncRun } from '../../shared/schemas/connections.js';
 import { Customer } from '../../shared/schemas/customers.js';
 import type { Router } from '../http/router.js';
@@ -13,7 +13,7 @@ const SyncBody = z.preprocess((v) => (v === undefined ? {} : v), z.strictObject(
 /** `/connections`: links to Veeam systems, their test, syncs and runs. */
 export function connectionsRouter(service: ConnectionService, engine: SyncEngine, router: Router): Router {
   return router
-    .get('/', { summary: 'Connections (secrets are never answered)', permission: 'siteSettings', response: Page(ConnectionView) }, () => service.list())
+    .get('/', { summary: 'Connections (secrets are never answered)', permission: 'siteSettings', query: ListQuery, response: Page(ConnectionView) }, ({ query }) => service.list(query))
     .post('/', { summary: 'Add a connection (VSPC REST API v3); its secret is stored encrypted and never answered', permission: 'siteSettings', body: ConnectionInput, response: ConnectionView, status: 201 }, ({ principal, body }) =>
       service.create(principal, body),
     )

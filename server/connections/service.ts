@@ -1,3 +1,4 @@
+import { pageOf } from '../../shared/domain/paging.js';
 import type { Page } from '../../shared/schemas/common.js';
 import type { ConnectionInput, ConnectionTestResult, ConnectionUpdate, ConnectionView, CustomerSourceInput, SyncRun } from '../../shared/schemas/connections.js';
 import type { Customer } from '../../shared/schemas/customers.js';
@@ -24,9 +25,10 @@ export class ConnectionService {
     private readonly deps: { box: SecretBox; kinds: ReadonlyMap<string, ConnectionKindModule>; syncing: (id: string) => boolean },
   ) {}
 
-  list(): Page<ConnectionView> {
-    const items = [...this.ctx.store.all(connections)].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)).map((c) => this.view(c));
-    return { items, total: items.length, page: 1, pageSize: Math.max(1, items.length) };
+  list(query: { page: number; pageSize: number }): Page<ConnectionView> {
+    const sorted = [...this.ctx.store.all(connections)].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const page = pageOf(sorted, query);
+    return { ...page, items: page.items.map((c) => this.view(c)) };
   }
 
   get(id: string): ConnectionView {

@@ -65,7 +65,7 @@ export class DigestJob implements Job {
   async run(date: string): Promise<DigestRun> {
     const now = this.ctx.clock.now();
     const settings = this.service.settings.partner().digest;
-    const facts = collectDigestFacts(this.ctx, now, settings);
+    const facts = await collectDigestFacts(this.ctx, now, settings);
     const accountName = this.ctx.services.access?.account().displayName ?? 'SP Hub';
     const addressed: Addressed[] = [];
     for (const r of this.service.settings.digestRecipients()) {

@@ -141,17 +141,17 @@ describe('alerts', () => {
 
   it('raises and resolves alerts as events once, with the notification topic', async () => {
     await morning(new ScriptedRunner([{ status: 'Success', durationMs: MINUTE }]));
-    const raisedAtStart = t.hub.ctx.events.since(0).filter((e) => e.type === 'alert.raised');
+    const raisedAtStart = (await t.hub.ctx.events.since(0)).filter((e) => e.type === 'alert.raised');
     expect(raisedAtStart).toHaveLength(9);
     expect(raisedAtStart.find((e) => e.data.kind === 'staleProtection')).toMatchObject({ customerId: expect.any(String), data: { topic: 'staleProtection', severity: 'warning' } });
     expect(raisedAtStart.find((e) => e.data.kind === 'licenseThreshold')?.data.topic).toBe('licenseThreshold');
     const from = t.hub.ctx.events.lastId;
     await t.hub.ctx.services.backupScheduler.tick();
-    expect(t.hub.ctx.events.since(from).filter((e) => e.type.startsWith('alert.'))).toEqual([]);
+    expect((await t.hub.ctx.events.since(from)).filter((e) => e.type.startsWith('alert.'))).toEqual([]);
     await t.admin.startPolicy('pol_bravo_teams');
     await advance(t.hub, t.clock, 2 * MINUTE, MINUTE);
     await t.hub.ctx.services.backupScheduler.tick();
-    const resolved = t.hub.ctx.events.since(from).filter((e) => e.type === 'alert.resolved');
+    const resolved = (await t.hub.ctx.events.since(from)).filter((e) => e.type === 'alert.resolved');
     expect(resolved.map((e) => e.data.alertId)).toEqual(['staleProtection.pol_bravo_teams']);
   });
 

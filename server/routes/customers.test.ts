@@ -39,7 +39,7 @@ async function failure(call: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected the call to fail');
 }
 
-const events = (type: string) => t.hub.ctx.events.since(0).filter((e) => e.type === type);
+const events = async (type: string) => (await t.hub.ctx.events.since(0)).filter((e) => e.type === type);
 const tick = () => t.hub.ctx.services.customerLifecycle.tick();
 
 async function pendingCustomer(overrides: Partial<CustomerInputRaw> = {}): Promise<Customer> {
@@ -77,7 +77,7 @@ describe('creating customers', () => {
     });
     expect(c.admins).toEqual([expect.objectContaining({ email: 'anna.smith@fabrikam-legal.com', firstName: 'Anna', lastName: 'Smith' })]);
     expect(await admin.customer(c.id)).toEqual(c);
-    expect(events('customer.created')).toEqual([expect.objectContaining({ customerId: c.id, subject: { type: 'customer', id: c.id, name: 'Fabrikam Legal LLP' } })]);
+    expect(await events('customer.created')).toEqual([expect.objectContaining({ customerId: c.id, subject: { type: 'customer', id: c.id, name: 'Fabrikam Legal LLP' } })]);
     const audit = await admin.audit({ action: 'customer.created' });
     expect(audit.items[0]).toMatchObject({ target: { id: c.id }, actor: { channel: 'api' } });
   });
@@ -99,7 +99,7 @@ describe('creating customers', () => {
     expect(error.details.map((d) => d.field)).toContain(field);
     expect(error.message + error.details.map((d) => d.message).join(' ')).toContain(message);
     expect(t.hub.ctx.store.count(customerCollection)).toBe(0);
-    expect(events('customer.created')).toEqual([]);
+    expect(await events('customer.created')).toEqual([]);
   });
 
   test('refuses unknown fields and a bad contact', async () => {
@@ -153,7 +153,7 @@ describe('provisioning', () => {
     t.clock.advance(1);
     expect(await tick()).toEqual({ provisioned: [c.id] });
     expect((await admin.customer(c.id)).status).toBe('pending');
-    expect(events('customer.provisioned')).toEqual([expect.objectContaining({ customerId: c.id, data: expect.objectContaining({ channel: 'scheduler' }) })]);
+    expect(await events('customer.provisioned')).toEqual([expect.objectContaining({ customerId: c.id, data: expect.objectContaining({ channel: 'scheduler' }) })]);
     expect(await tick()).toEqual({ provisioned: [] });
   });
 
@@ -180,7 +180,7 @@ describe('provisioning', () => {
     const hub = await createTestHub({ config: { provisioningMs: 0 } });
     const c = await hub.admin.createCustomer(input());
     expect(c.status).toBe('pending');
-    expect(hub.hub.ctx.events.since(0).map((e) => e.type)).toEqual(expect.arrayContaining(['customer.created', 'customer.provisioned']));
+    expect((await hub.hub.ctx.events.since(0)).map((e) => e.type)).toEqual(expect.arrayContaining(['customer.created', 'customer.provisioned']));
     await hub.close();
   });
 });
@@ -273,7 +273,7 @@ describe('editing', () => {
     expect(updated).toMatchObject({ displayName: 'Fabrikam Legal Partners', licenseLimit: 120, contact: { firstName: 'Anna', email: 'anna.smith@fabrikam-legal.com', phone: '+44 20 7946 0000' } });
     expect(updated.externalId).toBeUndefined();
     expect(updated.storageQuotaGb).toBeUndefined();
-    expect(events('customer.updated')[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenseLimit']) });
+    expect((await events('customer.updated'))[0]?.data).toMatchObject({ changed: expect.arrayContaining(['displayName', 'contact', 'externalId', 'storageQuotaGb', 'licenseLimit']) });
     const found = await admin.customers({ q: 'legal partners' });
     expect(found.items.map((x) => x.id)).toEqual([c.id]);
   });
@@ -312,9 +312,9 @@ describe('self-service invites', () => {
     const result = await admin.sendInvites(c.id, 'Anna@fabrikam-legal.com, ben@fabrikam-legal.com anna@fabrikam-legal.com it@eu.fabrikam-legal.com');
     expect(result.invited).toEqual(['anna@fabrikam-legal.com', 'ben@fabrikam-legal.com', 'it@eu.fabrikam-legal.com']);
     expect(result.resent).toEqual([]);
-    expect(await admin.invites(c.id)).toEqual(result.invites);
+    expect((await admin.invites(c.id)).items).toEqual(result.invites);
     expect(result.invites[0]).toEqual({ email: 'anna@fabrikam-legal.com', invitedAt: t.clock.now().toISOString(), lastSentAt: t.clock.now().toISOString(), sendCount: 1 });
-    expect(events('customer.invited')[0]).toMatchObject({ customerId: c.id, data: { emails: result.invited, invited: result.invited, domain: 'fabrikam-legal.com' } });
+    expect((await events('customer.invited'))[0]).toMatchObject({ customerId: c.id, data: { emails: result.invited, invited: result.invited, domain: 'fabrikam-legal.com' } });
 
     t.clock.advance(60_000);
     const again = await admin.sendInvites(c.id, ['ben@fabrikam-legal.com', 'carla@fabrikam-legal.com']);
@@ -330,8 +330,8 @@ describe('self-service invites', () => {
       { field: 'emails', message: "bob@gmail.com is outside the customer's domain fabrikam-legal.com" },
       { field: 'emails', message: "carl@contoso.com is outside the customer's domain fabrikam-legal.com" },
     ]);
-    expect(await admin.invites(c.id)).toEqual([]);
-    expect(events('customer.invited')).toEqual([]);
+    expect((await admin.invites(c.id)).items).toEqual([]);
+    expect(await events('customer.invited')).toEqual([]);
   });
 
   test.each([
@@ -342,7 +342,7 @@ describe('self-service invites', () => {
     const c = await pendingCustomer();
     const response = await admin.raw('POST', `/customers/${c.id}/invites`, { body: { emails } }).catch((e: ApiError) => e);
     expect((response as ApiError).status).toBe(status);
-    expect(await admin.invites(c.id)).toEqual([]);
+    expect((await admin.invites(c.id)).items).toEqual([]);
   });
 
   test('a customer still provisioning cannot be invited (409); nor an onboarded one', async () => {
@@ -369,7 +369,7 @@ describe('self-service invites', () => {
     const error = await failure(admin.resendInvites(c.id, 'zoe@fabrikam-legal.com'));
     expect(error.status).toBe(422);
     expect(error.message).toContain('zoe@fabrikam-legal.com');
-    expect(events('customer.invited').at(-1)?.data).toMatchObject({ resent: ['ben@fabrikam-legal.com'] });
+    expect((await events('customer.invited')).at(-1)?.data).toMatchObject({ resent: ['ben@fabrikam-legal.com'] });
     const none = await pendingCustomer({ domain: 'contoso.com', displayName: 'Contoso' });
     expect((await failure(admin.resendInvites(none.id))).status).toBe(409);
   });
@@ -380,13 +380,24 @@ describe('self-service invites', () => {
     const active = await admin.acceptInvite(c.id, { email: 'anna@fabrikam-legal.com', tenantDomain: 'fabrikamlegal.onmicrosoft.com', storageRegion: 'AMER' });
     expect(active).toMatchObject({ status: 'active', contractType: 'Month to month', tenantDomain: 'fabrikamlegal.onmicrosoft.com', storageRegion: 'AMER' });
     expect(active.invites[0]?.acceptedAt).toBe(t.clock.now().toISOString());
-    expect(events('customer.onboarded')[0]?.data).toMatchObject({ method: 'self-service', policies: 'recommended', services: ['Exchange Online', 'OneDrive and SharePoint', 'Teams'] });
+    expect((await events('customer.onboarded'))[0]?.data).toMatchObject({ method: 'self-service', policies: 'recommended', services: ['Exchange Online', 'OneDrive and SharePoint', 'Teams'] });
   });
 
   test('fifty concurrent invites to one customer lose none', async () => {
     const c = await pendingCustomer();
     await Promise.all(Array.from({ length: 50 }, (_, i) => admin.sendInvites(c.id, `user${i}@fabrikam-legal.com`)));
-    expect((await admin.invites(c.id)).map((i) => i.email).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}@fabrikam-legal.com`).sort());
+    expect((await admin.invites(c.id)).items.map((i) => i.email).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}@fabrikam-legal.com`).sort());
+  });
+
+  test('a customer\'s invites come in pages of a bounded size', async () => {
+    const c = await pendingCustomer();
+    await admin.sendInvites(c.id, Array.from({ length: 7 }, (_, i) => `paged${i}@fabrikam-legal.com`));
+    const all = (await admin.invites(c.id)).items.map((i) => i.email);
+    const last = await admin.invites(c.id, { page: 3, pageSize: 3 });
+    expect(last).toEqual({ items: [expect.objectContaining({ email: all[6] })], total: 7, page: 3, pageSize: 3 });
+    const error = await admin.invites(c.id, { pageSize: 501 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
   });
 });
 
@@ -417,7 +428,7 @@ describe('managed onboarding', () => {
     expect(active.veeamAccountId).toMatch(/^[0-9a-f-]{36}$/);
     expect(active.subscriptionIds).toHaveLength(1);
     expect((await admin.onboarding(c.id)).step).toBe('done');
-    expect(events('customer.onboarded')).toEqual([expect.objectContaining({ customerId: c.id, data: expect.objectContaining({ policies: 'manual', services: ['Exchange Online', 'Teams'] }) })]);
+    expect(await events('customer.onboarded')).toEqual([expect.objectContaining({ customerId: c.id, data: expect.objectContaining({ policies: 'manual', services: ['Exchange Online', 'Teams'] }) })]);
     expect((await admin.customers({ q: active.veeamAccountId! })).items.map((x) => x.id)).toEqual([c.id]);
   });
 
@@ -514,7 +525,7 @@ describe('settings', () => {
     expect(updated).toMatchObject({ storageRegion: 'AMER', emailPreviews: false, selfServiceRestore: true, restrictToIpRanges: true });
     expect(updated.ipRanges).toHaveLength(2);
     expect((await admin.customer(c.id)).storageRegion).toBe('AMER');
-    expect(events('customer.settings-updated')).toHaveLength(1);
+    expect(await events('customer.settings-updated')).toHaveLength(1);
   });
 
   test.each([
@@ -548,15 +559,15 @@ describe('admin users and tenants', () => {
     const c = await pendingCustomer();
     const added = await admin.addCustomerAdmin(c.id, { email: 'Ben.Jones@fabrikam-legal.com', firstName: 'Ben', lastName: 'Jones', sendWelcomeEmail: false });
     expect(added).toMatchObject({ email: 'ben.jones@fabrikam-legal.com', sendWelcomeEmail: false, addedBy: 'Hub Administrator' });
-    expect(events('customer.admin-added')[0]?.data).toMatchObject({ email: 'ben.jones@fabrikam-legal.com', sendWelcomeEmail: false });
+    expect((await events('customer.admin-added'))[0]?.data).toMatchObject({ email: 'ben.jones@fabrikam-legal.com', sendWelcomeEmail: false });
     await admin.addCustomerAdmin(c.id, { email: 'carla@fabrikam-legal.com', firstName: 'Carla', lastName: 'Diaz' });
-    expect((await admin.customerAdmins(c.id)).map((a) => [a.email, a.sendWelcomeEmail])).toEqual([
+    expect((await admin.customerAdmins(c.id)).items.map((a) => [a.email, a.sendWelcomeEmail])).toEqual([
       ['ben.jones@fabrikam-legal.com', false],
       ['carla@fabrikam-legal.com', true],
     ]);
     expect((await failure(admin.addCustomerAdmin(c.id, { email: 'carla@fabrikam-legal.com', firstName: 'C', lastName: 'D' }))).status).toBe(409);
     await admin.removeCustomerAdmin(c.id, 'ben.jones@fabrikam-legal.com');
-    expect((await admin.customerAdmins(c.id)).map((a) => a.email)).toEqual(['carla@fabrikam-legal.com']);
+    expect((await admin.customerAdmins(c.id)).items.map((a) => a.email)).toEqual(['carla@fabrikam-legal.com']);
     expect((await failure(admin.removeCustomerAdmin(c.id, 'nobody@fabrikam-legal.com'))).status).toBe(404);
   });
 
@@ -570,22 +581,22 @@ describe('admin users and tenants', () => {
     const error = await failure(admin.addCustomerAdmin(c.id, { email, firstName: 'A', lastName: 'B' }));
     expect(error.status).toBe(422);
     expect(error.details).toEqual([{ field: 'email', message: expect.stringContaining(message) }]);
-    expect(await admin.customerAdmins(c.id)).toEqual([]);
+    expect((await admin.customerAdmins(c.id)).items).toEqual([]);
   });
 
   test('an SP user added as admin sees the customer in me/tenants', async () => {
     const c = await pendingCustomer();
     const other = await pendingCustomer({ domain: 'contoso.com', displayName: 'Contoso' });
     const me = await admin.me();
-    expect(await admin.myTenants()).toEqual([]);
+    expect((await admin.myTenants()).items).toEqual([]);
     await admin.addCustomerAdmin(c.id, { email: me.user.email, firstName: 'Hub', lastName: 'Administrator' });
     const ops = await t.userWith([]);
     const opsEmail = (await ops.client.me()).user.email;
     await admin.addCustomerAdmin(other.id, { email: opsEmail, firstName: 'Test', lastName: 'User' });
-    expect(await admin.myTenants()).toEqual([
+    expect((await admin.myTenants()).items).toEqual([
       { customerId: c.id, displayName: 'Fabrikam Legal LLP', domain: 'fabrikam-legal.com', tenantDomain: null, status: 'pending', switchUrl: expect.stringContaining('fabrikam-legal.com') },
     ]);
-    expect((await ops.client.myTenants()).map((x) => x.customerId)).toEqual([other.id]);
+    expect((await ops.client.myTenants()).items.map((x) => x.customerId)).toEqual([other.id]);
   });
 
   test('admin users are for pending customers only', async () => {
@@ -650,7 +661,7 @@ describe('offboarding', () => {
     expect((await admin.customers()).total).toBe(0);
     expect((await admin.customers({ status: ['offboarded'] })).items.map((x) => x.id)).toEqual([c.id]);
     expect(await admin.licensedUsers(c.id)).toMatchObject({ total: 0 });
-    expect(events('customer.offboarded')[0]).toMatchObject({ customerId: c.id, data: { backedUpAccounts: 42, caseNumber: '01234567' } });
+    expect((await events('customer.offboarded'))[0]).toMatchObject({ customerId: c.id, data: { backedUpAccounts: 42, caseNumber: '01234567' } });
     expect((await failure(admin.updateCustomer(c.id, { displayName: 'x' }))).status).toBe(409);
     // The domain is free again: a deleted customer can be registered anew.
     expect((await admin.createCustomer(input({ domain: c.domain }))).status).toBe('provisioning');

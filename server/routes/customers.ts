@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id, Page } from '../../shared/schemas/common.js';
+import { pageOf } from '../../shared/domain/paging.js';
+import { Id, ListQuery, Page } from '../../shared/schemas/common.js';
 import {
   AdminInput,
   AgreementInput,
@@ -105,7 +106,7 @@ export const customersArea: Area = {
       })
 
       // self-service invites
-      .get('/:id/invites', { summary: 'Invited emails of a customer', permission: 'monitoring', params: ById, response: z.array(Invite) }, ({ params }) => service.invites(params.id))
+      .get('/:id/invites', { summary: 'Invited emails of a customer', permission: 'monitoring', params: ById, query: ListQuery, response: Page(Invite) }, ({ params, query }) => pageOf(service.invites(params.id), query))
       .post('/:id/invites', { summary: 'Invite emails (comma or space separated, inside the customer domain) to self-onboard', permission: 'customerManagement', params: ById, body: InvitesInput, response: InvitesResult }, ({ principal, params, body }) =>
         service.invite(principal, params.id, body.emails),
       )
@@ -144,7 +145,7 @@ export const customersArea: Area = {
       )
 
       // admin users
-      .get('/:id/admins', { summary: 'Admin users of a customer', permission: 'monitoring', params: ById, response: z.array(CustomerAdmin) }, ({ params }) => service.admins(params.id))
+      .get('/:id/admins', { summary: 'Admin users of a customer', permission: 'monitoring', params: ById, query: ListQuery, response: Page(CustomerAdmin) }, ({ params, query }) => pageOf(service.admins(params.id), query))
       .post('/:id/admins', { summary: 'Add an admin user (UPN inside the customer domain, or your own hub account) to a pending customer', permission: 'customerManagement', params: ById, body: AdminInput, response: CustomerAdmin, status: 201 }, ({ principal, params, body }) =>
         service.addAdmin(principal, params.id, body),
       )
@@ -195,8 +196,8 @@ export const customersArea: Area = {
         service.recordOffboardingOutcome(principal, params.id, body),
       );
 
-    const me = router().get('/tenants', { summary: 'Customers you are an admin user of (switch to their view)', permission: 'monitoring', response: z.array(TenantAccess), tags: ['me'] }, ({ principal }) =>
-      service.tenantsOf(principal),
+    const me = router().get('/tenants', { summary: 'Customers you are an admin user of (switch to their view)', permission: 'monitoring', query: ListQuery, response: Page(TenantAccess), tags: ['me'] }, ({ principal, query }) =>
+      pageOf(service.tenantsOf(principal), query),
     );
 
     return {

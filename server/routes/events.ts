@@ -57,7 +57,7 @@ export function eventsRouter(ctx: HubContext, router: Router, options: { heartbe
             sent = event.id;
             if (wanted(event)) await stream.writeSSE({ id: String(event.id), data: JSON.stringify(event) });
           };
-          if (resumeFrom !== null) for (const event of ctx.events.since(resumeFrom)) await send(event);
+          if (resumeFrom !== null) for (const event of await ctx.events.since(resumeFrom)) await send(event);
           while (!closed) {
             while (queue.length > 0 && !closed) await send(queue.shift()!);
             if (closed) break;

@@ -60,7 +60,7 @@ describe('restores', () => {
     const again = await failure(t.admin.updateRestore(restore.id, { status: 'Failed' }));
     expect(again.status).toBe(409);
     expect(again.message).toMatch(/already ended Success/);
-    const events = t.hub.ctx.events.since(from).filter((e) => e.type.startsWith('restore.'));
+    const events = (await t.hub.ctx.events.since(from)).filter((e) => e.type.startsWith('restore.'));
     expect(events.map((e) => [e.type, e.data.status, e.data.topic])).toEqual([
       ['restore.requested', 'Running', 'restoreActivity'],
       ['restore.completed', 'Success', 'restoreActivity'],
@@ -72,7 +72,7 @@ describe('restores', () => {
     const t = await open();
     const r = await t.admin.createRestore({ customerId: bravo.id, kind: 'teamsItem', item: 'General channel posts', status: 'Failed', outcome: 'The team was deleted' });
     expect(r).toMatchObject({ mode: 'managed', status: 'Failed', completedAt: '2026-11-10T10:00:00.000Z', requestedBy: r.recordedBy });
-    expect(t.hub.ctx.events.since(0).filter((e) => e.type.startsWith('restore.')).map((e) => e.type)).toEqual(['restore.requested', 'restore.completed']);
+    expect((await t.hub.ctx.events.since(0)).filter((e) => e.type.startsWith('restore.')).map((e) => e.type)).toEqual(['restore.requested', 'restore.completed']);
   });
 
   it('refuses restores for customers that are not active or do not exist, bad input and missing permission', async () => {

@@ -205,7 +205,7 @@ describe('sessions', () => {
     const from = t.hub.ctx.events.lastId;
     const s = await t.admin.startPolicy(policy.id);
     await advance(t.hub, t.clock, 2 * MINUTE, 30_000);
-    const events = t.hub.ctx.events.since(from).filter((e) => e.type.startsWith('session.'));
+    const events = (await t.hub.ctx.events.since(from)).filter((e) => e.type.startsWith('session.'));
     expect(events.map((e) => e.type)).toEqual(['session.started', 'session.finished']);
     expect(events[1]).toMatchObject({ customerId: policy.customerId, data: { sessionId: s.id, status: 'Failed', summary: 'throttled', topic: 'backupFailed', policyName: 'Mail' } });
   });

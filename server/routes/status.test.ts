@@ -34,9 +34,9 @@ async function tempDir(): Promise<string> {
 const stateOf = (view: ServiceStatusView, region: string, service: string) =>
   view.regions.find((r) => r.region === region)!.services.find((s) => s.service === service)!;
 
-const changesOf = (t: TestHub) =>
-  t.hub.ctx.events
-    .since(0)
+const changesOf = async (t: TestHub) =>
+  (await t.hub.ctx.events
+    .since(0))
     .filter((e) => e.type === 'status.changed')
     .map((e) => (e.data.changes as StatusChange[]).map((c) => `${c.region}.${c.service}:${c.from}->${c.to}`));
 
@@ -70,7 +70,7 @@ describe('service status without a source', () => {
     expect(view.regions.map((r) => r.region)).toEqual(['APJ', 'EMEA', 'AMER']);
     expect(view.regions.every((r) => r.services.length === 7 && r.services.every((s) => s.state === 'operational' && s.origin === 'default'))).toBe(true);
     expect(view.regions[0]!.services.map((s) => s.service)).toEqual(['authentication', 'exchangeBackup', 'sharePointBackup', 'oneDriveBackup', 'teamsBackup', 'backupStorage', 'restores']);
-    expect(changesOf(t)).toEqual([]);
+    expect(await changesOf(t)).toEqual([]);
   });
 
   it('an operator incident overlays the status, announces the change, and resolving it restores operational', async () => {
@@ -83,8 +83,8 @@ describe('service status without a source', () => {
     expect(view.regions.find((r) => r.region === 'AMER')!.state).toBe('outage');
     expect(view.overall).toBe('outage');
     expect(view.incidents.map((i) => i.id)).toEqual([incident.id]);
-    expect(changesOf(t)).toEqual([['AMER.teamsBackup:operational->outage']]);
-    const event = t.hub.ctx.events.since(0).find((e) => e.type === 'status.changed')!;
+    expect(await changesOf(t)).toEqual([['AMER.teamsBackup:operational->outage']]);
+    const event = (await t.hub.ctx.events.since(0)).find((e) => e.type === 'status.changed')!;
     expect(event.data).toMatchObject({ overall: 'outage', topic: 'serviceStatus' });
 
     t.clock.advance(30 * MINUTE);
@@ -92,9 +92,9 @@ describe('service status without a source', () => {
     expect(resolved.resolvedAt).toBe('2026-11-24T09:30:00.000Z');
     view = await t.admin.serviceStatus();
     expect(view.overall).toBe('operational');
-    expect(changesOf(t)).toEqual([['AMER.teamsBackup:operational->outage'], ['AMER.teamsBackup:outage->operational']]);
+    expect(await changesOf(t)).toEqual([['AMER.teamsBackup:operational->outage'], ['AMER.teamsBackup:outage->operational']]);
     expect((await errorOf(t.admin.updateStatusIncident(incident.id, { resolved: true }))).status).toBe(409);
-    expect((await t.admin.statusIncidents('ended')).map((i) => i.id)).toEqual([incident.id]);
+    expect((await t.admin.statusIncidents('ended')).items.map((i) => i.id)).toEqual([incident.id]);
     expect((await t.admin.audit({ action: 'status.incident.resolved' })).total).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('service status without a source', () => {
     let view = await t.admin.serviceStatus();
     expect(view.overall).toBe('operational');
     expect(view.maintenance).toEqual([expect.objectContaining({ id: window.id, active: false, origin: 'operator', regions: ['EMEA'], startsAt: '2026-11-28T22:00:00.000Z' })]);
-    expect(await t.admin.statusIncidents('upcoming')).toHaveLength(1);
+    expect((await t.admin.statusIncidents('upcoming')).items).toHaveLength(1);
 
     t.clock.set('2026-11-28T23:00:00Z');
     await t.hub.ctx.services.statusPoller.tick();
@@ -120,14 +120,14 @@ describe('service status without a source', () => {
     expect(stateOf(view, 'EMEA', 'backupStorage')).toMatchObject({ state: 'maintenance', origin: 'operator' });
     expect(stateOf(view, 'EMEA', 'exchangeBackup').state).toBe('operational');
     expect(view.maintenance[0]!.active).toBe(true);
-    expect(changesOf(t)).toEqual([['EMEA.backupStorage:operational->maintenance', 'EMEA.restores:operational->maintenance']]);
+    expect(await changesOf(t)).toEqual([['EMEA.backupStorage:operational->maintenance', 'EMEA.restores:operational->maintenance']]);
 
     t.clock.set('2026-11-29T02:00:00Z');
     await t.hub.ctx.services.statusPoller.tick();
     view = await t.admin.serviceStatus();
     expect(view.overall).toBe('operational');
     expect(view.maintenance).toEqual([]);
-    expect(changesOf(t)).toHaveLength(2);
+    expect(await changesOf(t)).toHaveLength(2);
   });
 
   it('edits and deletes incidents; validates them', async () => {
@@ -167,14 +167,14 @@ describe('service status without a source', () => {
     const patchError = await errorOf(t.admin.updateStatusIncident(kept.id, { endsAt: '2026-11-24T08:00:00Z' }));
     expect(patchError.details.map((d) => d.field)).toContain('body.endsAt');
     expect((await errorOf(t.admin.updateStatusIncident(kept.id, {}))).status).toBe(400);
-    expect(await t.admin.statusIncidents()).toEqual([kept]);
+    expect((await t.admin.statusIncidents()).items).toEqual([kept]);
   });
 
   it('reading needs monitoring; recording incidents needs siteSettings', async () => {
     const t = await hub();
     const reader = await t.userWith(['backupManagement']);
     expect((await reader.client.serviceStatus()).regions).toHaveLength(3);
-    expect(await reader.client.statusIncidents()).toEqual([]);
+    expect((await reader.client.statusIncidents()).items).toEqual([]);
     const refused = await errorOf(reader.client.createStatusIncident({ kind: 'incident', title: 'x', regions: ['EMEA'], state: 'outage' }));
     expect(refused.status).toBe(403);
     expect(refused.message).toContain('siteSettings');
@@ -200,7 +200,7 @@ describe('status from a file', () => {
     expect(stateOf(view, 'EMEA', 'exchangeBackup')).toMatchObject({ state: 'degraded', since: '2026-11-24T08:30:00Z', message: 'Exchange Online throttling slows backups', origin: 'source' });
     expect(view.regions.find((r) => r.region === 'AMER')!.state).toBe('operational');
     expect(view.maintenance).toEqual([expect.objectContaining({ id: 'source:mw-1', origin: 'source', regions: ['APJ'], active: false })]);
-    expect(changesOf(t)).toEqual([['EMEA.exchangeBackup:operational->degraded']]);
+    expect(await changesOf(t)).toEqual([['EMEA.exchangeBackup:operational->degraded']]);
 
     // Within the TTL the cached document is used.
     await writeFile(file, JSON.stringify(doc({ regions: {} })));
@@ -209,7 +209,7 @@ describe('status from a file', () => {
     t.clock.advance(31_000);
     view = await t.admin.serviceStatus();
     expect(stateOf(view, 'EMEA', 'exchangeBackup').state).toBe('operational');
-    expect(changesOf(t)).toEqual([['EMEA.exchangeBackup:operational->degraded'], ['EMEA.exchangeBackup:degraded->operational']]);
+    expect(await changesOf(t)).toEqual([['EMEA.exchangeBackup:operational->degraded'], ['EMEA.exchangeBackup:degraded->operational']]);
 
     // Broken JSON: last known state, marked stale, with the reason.
     await writeFile(file, JSON.stringify(doc()));
@@ -252,7 +252,7 @@ describe('status from a file', () => {
     expect(view).toMatchObject({ stale: true, overall: 'outage', source: { kind: 'file', state: 'unavailable', lastSuccessAt: null } });
     expect(stateOf(view, 'APJ', 'restores')).toMatchObject({ state: 'unknown', origin: 'source' });
     expect(stateOf(view, 'EMEA', 'authentication')).toMatchObject({ state: 'outage', origin: 'operator' });
-    expect(changesOf(t)).toEqual([['EMEA.authentication:operational->outage']]);
+    expect(await changesOf(t)).toEqual([['EMEA.authentication:operational->outage']]);
   });
 
   it('keeps the last good document across a restart and serves it stale while the source is down', async () => {
@@ -271,7 +271,7 @@ describe('status from a file', () => {
     expect(view).toMatchObject({ stale: true, source: { state: 'stale', lastSuccessAt: '2026-11-24T09:00:00.000Z' } });
     expect(stateOf(view, 'EMEA', 'exchangeBackup').state).toBe('degraded');
     // Nothing new to announce after the restart.
-    expect(second.hub.ctx.events.since(lastEvent).filter((e) => e.type === 'status.changed')).toEqual([]);
+    expect((await second.hub.ctx.events.since(lastEvent)).filter((e) => e.type === 'status.changed')).toEqual([]);
   });
 });
 
@@ -325,7 +325,7 @@ describe('status from a URL (loopback HTTP)', () => {
     t.clock.advance(31_000);
     view = await t.admin.refreshServiceStatus();
     expect(view).toMatchObject({ stale: false, overall: 'outage' });
-    expect(changesOf(t).at(-1)).toEqual(['APJ.restores:operational->outage', 'EMEA.exchangeBackup:degraded->operational']);
+    expect((await changesOf(t)).at(-1)).toEqual(['APJ.restores:operational->outage', 'EMEA.exchangeBackup:degraded->operational']);
 
     server.closeAllConnections();
     await new Promise((r) => server.close(r));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storageLocationsByRegion } from '../../shared/domain/storage-regions.js';
-import { Id } from '../../shared/schemas/common.js';
+import { pageOf } from '../../shared/domain/paging.js';
+import { Id, ListQuery, Page } from '../../shared/schemas/common.js';
 import { StorageRegion } from '../../shared/schemas/customers.js';
 import {
   ServiceStatusView,
@@ -48,8 +49,8 @@ export const statusArea: Area = {
     ctx.services.statusPoller = poller;
 
     const routes = router()
-      .get('/regions', { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', response: z.array(StorageRegionGroup) }, () =>
-        storageLocationsByRegion(),
+      .get('/regions', { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', query: ListQuery, response: Page(StorageRegionGroup) }, ({ query }) =>
+        pageOf(storageLocationsByRegion(), query),
       )
       .get('/uptime', { summary: 'Uptime of each service per region over the last days (planned maintenance left out)', permission: 'monitoring', query: StatusUptimeQuery, response: StatusUptimeView }, ({ query }) =>
         status.uptime(query.days),
@@ -59,7 +60,7 @@ export const statusArea: Area = {
         const base = ctx.config.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
         return new Response(await status.feed(`${base}/api/v1/status/feed.atom`), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
       })
-      .get('/subscriptions', { summary: 'Addresses that get status updates by email', permission: 'siteSettings', response: z.array(StatusSubscriber) }, () => status.subscribers())
+      .get('/subscriptions', { summary: 'Addresses that get status updates by email', permission: 'siteSettings', query: ListQuery, response: Page(StatusSubscriber) }, ({ query }) => pageOf(status.subscribers(), query))
       .post('/subscriptions', { summary: 'Subscribe an address to status updates by email (sent through the notification outbox)', permission: 'siteSettings', body: StatusSubscribeInput, response: StatusSubscriber, status: 201 }, ({ principal, body }) =>
         status.subscribe(principal, body),
       )
@@ -71,8 +72,8 @@ export const statusArea: Area = {
         await status.refresh(true);
         return status.view();
       })
-      .get('/incidents', { summary: 'Incidents and maintenance windows recorded by operators, newest first', permission: 'monitoring', query: StatusIncidentQuery, response: z.array(StatusIncident) }, ({ query }) =>
-        status.listIncidents(query.when),
+      .get('/incidents', { summary: 'Incidents and maintenance windows recorded by operators, newest first', permission: 'monitoring', query: StatusIncidentQuery, response: Page(StatusIncident) }, ({ query }) =>
+        pageOf(status.listIncidents(query.when), query),
       )
       .get('/incidents/:id', { summary: 'One recorded incident or maintenance window', permission: 'monitoring', params: ById, response: StatusIncident }, ({ params }) => status.incident(params.id))
       .post('/incidents', { summary: 'Record an incident or a maintenance window (overlays the source)', permission: 'siteSettings', body: StatusIncidentInput, response: StatusIncident, status: 201 }, ({ principal, body }) =>

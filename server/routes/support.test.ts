@@ -31,7 +31,7 @@ describe('customer support settings', () => {
     const audit = await t.admin.audit({ action: 'support-settings.updated' });
     expect(audit.total).toBe(1);
     expect(audit.items[0]!.details).toMatchObject({ showSupportButton: true, link: 'https://www.support.localtest/help?from=vdc' });
-    expect(t.hub.ctx.events.since(0).map((e) => e.type)).toContain('support-settings.updated');
+    expect((await t.hub.ctx.events.since(0)).map((e) => e.type)).toContain('support-settings.updated');
   });
 
   it('switching the button off keeps the link for later but shows customers nothing', async () => {

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { HelpLink, HelpLinksQuery, SupportCustomerView, SupportSettings, SupportSettingsUpdate } from '../../shared/schemas/portal.js';
+import { pageOf } from '../../shared/domain/paging.js';
+import { Page } from '../../shared/schemas/common.js';
 import type { Area } from '../area.js';
 import { seedSupport } from '../services/portal/seed.js';
 import { SupportService } from '../services/portal/support-service.js';
@@ -21,8 +22,8 @@ export const supportArea: Area = {
       .put('/', { summary: 'Show or hide the support button, set its https link and text', permission: 'siteSettings', body: SupportSettingsUpdate, response: SupportSettings }, ({ principal, body }) =>
         support.update(principal, body),
       )
-      .get('/help-links', { summary: 'Your help menu: Help Center, Knowledge Base, Open a Support Case (configurable), titled in English or German', permission: 'monitoring', query: HelpLinksQuery, response: z.array(HelpLink) }, ({ query }) =>
-        support.helpLinks(query.lang),
+      .get('/help-links', { summary: 'Your help menu: Help Center, Knowledge Base, Open a Support Case (configurable), titled in English or German', permission: 'monitoring', query: HelpLinksQuery, response: Page(HelpLink) }, ({ query }) =>
+        pageOf(support.helpLinks(query.lang), query),
       )
       .get('/customer-view', { summary: 'What a customer\'s portal shows (nothing when the button is off)', permission: 'monitoring', response: SupportCustomerView }, () =>
         support.customerView(),

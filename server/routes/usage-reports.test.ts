@@ -52,7 +52,7 @@ async function setUsers(id: string, backedUpAccounts: number): Promise<void> {
 }
 
 const tick = () => t.hub.ctx.services.usageScheduler.tick();
-const eventTypes = () => t.hub.ctx.events.since(0).map((e) => e.type);
+const eventTypes = async () => (await t.hub.ctx.events.since(0)).map((e) => e.type);
 
 async function expectError(promise: Promise<unknown>, status: number, code?: string): Promise<ApiError> {
   const error = await promise.then(
@@ -173,10 +173,10 @@ describe('generation and the running month', () => {
       overdue: false,
     });
     expect(report.history.map((h) => [h.action, h.status, h.channel])).toEqual([['generated', 'Pending Service Provider Review', 'scheduler']]);
-    expect(eventTypes()).toEqual(expect.arrayContaining(['usage-report.generated', 'usage-report.due']));
-    const due = t.hub.ctx.events.since(0).find((e) => e.type === 'usage-report.due')!;
+    expect(await eventTypes()).toEqual(expect.arrayContaining(['usage-report.generated', 'usage-report.due']));
+    const due = (await t.hub.ctx.events.since(0)).find((e) => e.type === 'usage-report.due')!;
     expect(due.data).toMatchObject({ usageMonth: '2026-11', dueDate: '2026-12-03', topic: 'usageReportDue' });
-    expect(eventTypes().filter((e) => e === 'usage-report.due')).toHaveLength(1);
+    expect((await eventTypes()).filter((e) => e === 'usage-report.due')).toHaveLength(1);
   });
 
   it('the running month is a computed snapshot that includes today\'s live counts and is never saved', async () => {
@@ -331,7 +331,7 @@ describe('review, submit, confirm, reject', () => {
     await expectError(t.admin.recomputeUsageReport('2026-11'), 409);
     expect((await t.admin.usageReport('2026-11')).comment).toBe('Rechecked.');
 
-    const history = await t.admin.usageReportHistory('2026-11');
+    const history = (await t.admin.usageReportHistory('2026-11')).items;
     expect(history.map((h) => `${h.action}:${h.status}`)).toEqual([
       'generated:Pending Service Provider Review',
       'saved:Saved',
@@ -340,7 +340,7 @@ describe('review, submit, confirm, reject', () => {
       'usage-submitted:Saved',
       'submitted:Submitted',
     ]);
-    expect(eventTypes()).toEqual(expect.arrayContaining(['usage-report.saved', 'usage-report.usage-submitted', 'usage-report.submitted']));
+    expect(await eventTypes()).toEqual(expect.arrayContaining(['usage-report.saved', 'usage-report.usage-submitted', 'usage-report.submitted']));
     const audit = await t.admin.audit({ action: 'usage-report.submitted' });
     expect(audit.total).toBe(1);
   });
@@ -358,7 +358,7 @@ describe('review, submit, confirm, reject', () => {
     expect(fixed.status).toBe('Saved');
     const again = await t.admin.confirmUsageReport('2026-11');
     expect(again).toMatchObject({ status: 'Submitted', rejectionReason: null });
-    const history = await t.admin.usageReportHistory('2026-11');
+    const history = (await t.admin.usageReportHistory('2026-11')).items;
     expect(history.find((h) => h.action === 'rejected')).toMatchObject({ note: 'Purchase order missing', status: 'Rejected' });
     expect((await t.admin.usageReports({ status: ['Submitted'] })).total).toBe(1);
     expect((await t.admin.usageReports({ status: ['Rejected'] })).total).toBe(0);
@@ -483,9 +483,9 @@ describe('deadlines and suspension', () => {
     await t.admin.submitUsageReport('2026-12');
     const late = await t.admin.confirmUsageReport('2026-12');
     expect(late).toMatchObject({ status: 'Submitted', late: true, licenseManagementSuspended: false });
-    expect(eventTypes()).toEqual(expect.arrayContaining(['license-management.suspended', 'license-management.restored']));
+    expect(await eventTypes()).toEqual(expect.arrayContaining(['license-management.suspended', 'license-management.restored']));
     expect((await t.admin.usageReports()).summary).toMatchObject({ overdueMonths: ['2026-11'], licenseManagementSuspended: false });
-    const suspended = t.hub.ctx.events.since(0).find((e) => e.type === 'license-management.suspended')!;
+    const suspended = (await t.hub.ctx.events.since(0)).find((e) => e.type === 'license-management.suspended')!;
     expect(suspended.data).toMatchObject({ cause: ['2026-11', '2026-12'], topic: 'usageReportDue' });
   });
 
@@ -510,7 +510,7 @@ describe('deadlines and suspension', () => {
     expect((await t.admin.usageReport('2026-11')).overdue).toBe(false);
     await t.admin.rejectUsageReport('2026-11', 'Wrong rental agreement');
     expect((await t.admin.usageReport('2026-11')).overdue).toBe(true);
-    expect(eventTypes()).toContain('usage-report.overdue');
+    expect(await eventTypes()).toContain('usage-report.overdue');
     expect((await tick()).notices).toEqual([]);
   });
 });

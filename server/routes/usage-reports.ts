@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { MINUTE } from '../../shared/domain/clock.js';
+import { pageOf } from '../../shared/domain/paging.js';
+import { ListQuery, Page } from '../../shared/schemas/common.js';
 import {
   CsvQuery,
   ReportFileParams,
@@ -96,8 +97,8 @@ export const usageArea: Area = {
       .post('/:month/recompute', { summary: 'Re-read the month\'s daily counts into a report not yet submitted (hand edits are kept)', permission: 'siteSettings', params: MonthParams, response: UsageReport }, ({ principal, params }) =>
         usage.recompute(principal, params.month),
       )
-      .get('/:month/history', { summary: 'Status history of a report, oldest first', permission: 'monitoring', params: MonthParams, response: z.array(UsageReportHistoryEntry) }, ({ params }) =>
-        usage.history(params.month),
+      .get('/:month/history', { summary: 'Status history of a report, oldest first', permission: 'monitoring', params: MonthParams, query: ListQuery, response: Page(UsageReportHistoryEntry) }, ({ params, query }) =>
+        pageOf(usage.history(params.month), query),
       )
       .get('/:month/daily-counts', { summary: 'The daily licensed-user counts behind a month, per customer', permission: 'monitoring', params: MonthParams, response: DailyCountsView }, ({ params }) =>
         usage.dailyCounts(params.month),

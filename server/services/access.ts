@@ -12,6 +12,7 @@ import {
   type RoleInput,
   type UserInput,
 } from '../../shared/schemas/access.js';
+import { pageOf } from '../../shared/domain/paging.js';
 import { PERMISSIONS, type Channel, type Page, type Permission } from '../../shared/schemas/common.js';
 import { hashSecret, newApiKeySecret } from '../auth/api-key-secret.js';
 import { requirePermission, type Principal } from '../auth/principal.js';
@@ -354,9 +355,4 @@ declare module '../context.js' {
   interface HubServices {
     access: AccessService;
   }
-}
-
-function pageOf<T>(items: T[], query: { page: number; pageSize: number }): Page<T> {
-  const start = (query.page - 1) * query.pageSize;
-  return { items: items.slice(start, start + query.pageSize), total: items.length, page: query.page, pageSize: query.pageSize };
 }

@@ -6,38 +6,41 @@ import type { AppendLog } from '../store/append-log.js';
 export type EventInput = Omit<DomainEvent, 'id' | 'at' | 'data'> & { data?: Record<string, unknown> };
 export type EventListener = (event: DomainEvent) => void;
 
-const RETAIN_MS = 2 * DAY;
+/** How far back a resume (SSE Last-Event-ID) and `since` reach. */
+export const EVENT_RETAIN_MS = 2 * DAY;
+/** The most recent events kept in memory by default; older ones are read back from the log. */
+export const DEFAULT_EVENTS_IN_MEMORY = 10_000;
 
 /**
  * Every state change becomes a numbered domain event. Events are appended to a file per day
- * (so the SSE stream can resume after a restart with Last-Event-ID) and kept in memory for
- * at least a day.
+ * (so the SSE stream can resume after a restart with Last-Event-ID). Only the most recent ones
+ * stay in memory (a ring of `inMemory` events), so memory does not grow with the hub's activity;
+ * a resume from further back reads the last two days' files.
  */
 export class EventBus {
-  private readonly recent: DomainEvent[] = [];
+  private readonly recent: RecentEvents;
   private readonly listeners = new Set<EventListener>();
   private nextId = 1;
 
   constructor(
     private readonly logs: AppendLog,
     private readonly clock: Clock,
-  ) {}
+    inMemory = DEFAULT_EVENTS_IN_MEMORY,
+  ) {
+    this.recent = new RecentEvents(inMemory);
+  }
 
-  /** Loads the last two days so ids keep counting up and resume works across restarts. */
+  /** Reads the last two days so ids keep counting up, and keeps the most recent in memory. */
   async load(): Promise<void> {
-    const now = this.clock.now().getTime();
-    for (const offset of [1, 0]) {
-      for (const event of await this.logs.read<DomainEvent>(eventFile(new Date(now - offset * DAY)))) {
-        this.recent.push(event);
-        this.nextId = Math.max(this.nextId, event.id + 1);
-      }
+    for (const event of await this.readLogged()) {
+      this.recent.push(event);
+      this.nextId = Math.max(this.nextId, event.id + 1);
     }
   }
 
   async emit(input: EventInput): Promise<DomainEvent> {
     const event: DomainEvent = { ...input, data: input.data ?? {}, id: this.nextId++, at: this.clock.now().toISOString() };
     this.recent.push(event);
-    this.prune();
     await this.logs.append(eventFile(this.clock.now()), [event]);
     for (const listener of this.listeners) {
       try {
@@ -68,27 +71,108 @@ export class EventBus {
     return this.listeners.size;
   }
 
-  /** Events after the given id (for SSE resume), oldest first. */
-  since(lastId: number): DomainEvent[] {
-    let lo = 0;
-    let hi = this.recent.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.recent[mid]!.id <= lastId) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.recent.slice(lo);
+  /**
+   * Events after the given id (for SSE resume), oldest first, as far back as two days: from
+   * memory when the ring still holds the next one, else from the log.
+   */
+  async since(lastId: number): Promise<DomainEvent[]> {
+    const cutoff = this.cutoff();
+    return eventsSince(lastId, this.recent, cutoff, () => this.readLogged());
+  }
+
+  /** How many events memory holds now (bounded by `inMemory`). */
+  get inMemoryCount(): number {
+    return this.recent.size;
   }
 
   get lastId(): number {
     return this.nextId - 1;
   }
 
-  private prune(): void {
-    const cutoff = this.clock.now().getTime() - RETAIN_MS;
-    let drop = 0;
-    while (drop < this.recent.length && Date.parse(this.recent[drop]!.at) < cutoff) drop++;
-    if (drop > 0) this.recent.splice(0, drop);
+  /** The oldest time `since` still answers. */
+  private cutoff(): string {
+    return new Date(this.clock.now().getTime() - EVENT_RETAIN_MS).toISOString();
+  }
+
+  private async readLogged(): Promise<DomainEvent[]> {
+    const now = this.clock.now().getTime();
+    const events: DomainEvent[] = [];
+    // One by one, not push(...day): a busy day holds more events than a call takes arguments.
+    for (const offset of [2, 1, 0]) for (const event of await this.logs.read<DomainEvent>(eventFile(new Date(now - offset * DAY)))) events.push(event);
+    return events;
+  }
+}
+
+/**
+ * The events after `lastId` not older than `cutoff`: from memory when it reaches back far enough,
+ * else what the log holds before memory's oldest event joined with memory. Memory is taken after
+ * the log was read; if the ring moved past what was read meanwhile, the log is read again.
+ */
+export async function eventsSince(lastId: number, recent: RecentEvents, cutoff: string, read: () => Promise<DomainEvent[]>): Promise<DomainEvent[]> {
+  if (recent.holdsAfter(lastId)) return recent.after(lastId).filter((e) => e.at >= cutoff);
+  for (let attempt = 0; ; attempt++) {
+    const logged = await read();
+    const inMemory = recent.after(lastId);
+    const firstInMemory = inMemory[0]?.id ?? Number.POSITIVE_INFINITY;
+    const lastLogged = logged.at(-1)?.id ?? lastId;
+    if (inMemory.length > 0 && lastLogged < firstInMemory - 1 && attempt < 3) continue;
+    return [...logged.filter((e) => e.id > lastId && e.id < firstInMemory), ...inMemory].filter((e) => e.at >= cutoff);
+  }
+}
+
+/** The most recent events in id order, at most `capacity` of them (a ring buffer). */
+export class RecentEvents {
+  private readonly ring: (DomainEvent | undefined)[];
+  private start = 0;
+  private count = 0;
+  private evicted = false;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`events in memory must be a positive whole number: ${capacity}`);
+    this.ring = Array.from<DomainEvent | undefined>({ length: capacity });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Tells the ring that older events exist elsewhere than here (it was filled with only the newest). */
+  olderExist(): void {
+    this.evicted = true;
+  }
+
+  push(event: DomainEvent): void {
+    if (this.count < this.capacity) {
+      this.ring[(this.start + this.count) % this.capacity] = event;
+      this.count += 1;
+    } else {
+      this.ring[this.start] = event;
+      this.start = (this.start + 1) % this.capacity;
+      this.evicted = true;
+    }
+  }
+
+  private at(index: number): DomainEvent {
+    return this.ring[(this.start + index) % this.capacity]!;
+  }
+
+  /** True when every event after `lastId` is here: none was ever pushed out, or memory reaches back to `lastId + 1`. */
+  holdsAfter(lastId: number): boolean {
+    return !this.evicted || this.at(0).id <= lastId + 1;
+  }
+
+  /** The events here with an id above `lastId`, oldest first. */
+  after(lastId: number): DomainEvent[] {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at(mid).id <= lastId) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: DomainEvent[] = [];
+    for (let i = lo; i < this.count; i++) out.push(this.at(i));
+    return out;
   }
 }
 

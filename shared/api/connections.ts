@@ -20,7 +20,7 @@ export type ConnectionEdit = Partial<Omit<ConnectionCreate, 'kind' | 'caCertific
 
 /** Connections to VSPC (and further kinds): CRUD, test, sync, runs, explicit customer links. */
 export const connectionsApi = (request: Request) => ({
-  connections: () => request<Page<ConnectionView>>('GET', '/connections'),
+  connections: (query: { page?: number; pageSize?: number } = {}) => request<Page<ConnectionView>>('GET', '/connections', { query }),
   connection: (id: string) => request<ConnectionView>('GET', `/connections/${seg(id)}`),
   createConnection: (input: ConnectionCreate) => request<ConnectionView>('POST', '/connections', { body: input }),
   updateConnection: (id: string, input: ConnectionEdit) => request<ConnectionView>('PATCH', `/connections/${seg(id)}`, { body: input }),

@@ -1,4 +1,4 @@
-import type { Page } from '../schemas/common.js';
+import type { ListQuery, Page } from '../schemas/common.js';
 import type {
   ConnectInputRaw,
   ContractType,
@@ -84,7 +84,7 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
       ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
     }),
 
-  invites: (id: string) => request<Invite[]>('GET', `/customers/${seg(id)}/invites`),
+  invites: (id: string, params: Partial<ListQuery> = {}) => request<Page<Invite>>('GET', `/customers/${seg(id)}/invites`, { query: { ...params } }),
   /** Emails as "a@x.com, b@x.com" or a list; each must be inside the customer's domain. */
   sendInvites: (id: string, emails: string | string[]) => request<InvitesResult>('POST', `/customers/${seg(id)}/invites`, { body: { emails } }),
   /** Resends to every pending invite, or only to the given addresses. */
@@ -107,11 +107,11 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
     request<CustomerSettings>('PUT', `/customers/${seg(id)}/settings/customer-ip-ranges`, { body: input }),
   ipCheck: (id: string, address: string) => request<IpCheckResult>('GET', `/customers/${seg(id)}/settings/ip-check`, { query: { address } }),
 
-  customerAdmins: (id: string) => request<CustomerAdmin[]>('GET', `/customers/${seg(id)}/admins`),
+  customerAdmins: (id: string, params: Partial<ListQuery> = {}) => request<Page<CustomerAdmin>>('GET', `/customers/${seg(id)}/admins`, { query: { ...params } }),
   addCustomerAdmin: (id: string, input: { email: string; firstName: string; lastName: string; sendWelcomeEmail?: boolean }) =>
     request<CustomerAdmin>('POST', `/customers/${seg(id)}/admins`, { body: input }),
   removeCustomerAdmin: (id: string, email: string) => request<void>('DELETE', `/customers/${seg(id)}/admins/${seg(email)}`),
-  myTenants: () => request<TenantAccess[]>('GET', '/me/tenants'),
+  myTenants: (params: Partial<ListQuery> = {}) => request<Page<TenantAccess>>('GET', '/me/tenants', { query: { ...params } }),
 
   licensedUsers: (id: string, params: LicensedUserParams = {}) =>
     request<Page<LicensedUser> & { syncedAt: string | null }>('GET', `/customers/${seg(id)}/licensed-users`, { query: { ...params } }),

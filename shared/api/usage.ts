@@ -8,6 +8,7 @@ import type {
   UsageSettingsUpdateInput,
   UsageSettingsView,
 } from '../schemas/usage.js';
+import type { ListQuery, Page } from '../schemas/common.js';
 import type { RawRequest, Request } from './request.js';
 import { seg } from './request.js';
 
@@ -35,7 +36,8 @@ export const usageApi = (request: Request, raw: RawRequest) => ({
   confirmUsageReport: (month: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/confirm`),
   rejectUsageReport: (month: string, reason: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/reject`, { body: { reason } }),
   recomputeUsageReport: (month: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/recompute`),
-  usageReportHistory: (month: string) => request<UsageReportHistoryEntry[]>('GET', `/usage-reports/${seg(month)}/history`),
+  usageReportHistory: (month: string, params: Partial<ListQuery> = {}) =>
+    request<Page<UsageReportHistoryEntry>>('GET', `/usage-reports/${seg(month)}/history`, { query: { ...params } }),
   usageDailyCounts: (month: string) => request<DailyCountsView>('GET', `/usage-reports/${seg(month)}/daily-counts`),
   /** The report as CSV text; `details` leaves out the totals rows. */
   /** The month's report as an Excel workbook (Monthly Usage and SaaS Usage Details sheets). */

@@ -40,6 +40,13 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
+/** Paging alone, for the short lists under one resource (a customer's admins, a report's history…). */
+export const ListQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
 export const Page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.js';
+import { Id, IsoDateTime, ListQuery } from './common.js';
 import { StorageRegion } from './customers.js';
 
 // Portal settings: the customer support button and the status of the VDC services.
@@ -39,7 +39,7 @@ export const HelpLinkId = z.enum(['helpCenter', 'knowledgeBase', 'supportCase'])
 export type HelpLinkId = z.infer<typeof HelpLinkId>;
 export const HelpLink = z.object({ id: HelpLinkId, title: z.string(), url: z.string(), custom: z.boolean() });
 export type HelpLink = z.infer<typeof HelpLink>;
-export const HelpLinksQuery = z.object({ lang: z.enum(['en', 'de']).default('en') });
+export const HelpLinksQuery = ListQuery.extend({ lang: z.enum(['en', 'de']).default('en') });
 
 export const SupportSettings = z.object({
   /** "Display support button in customer portal". */
@@ -195,7 +195,7 @@ export const StatusIncidentUpdate = z
 export type StatusIncidentUpdate = z.infer<typeof StatusIncidentUpdate>;
 export type StatusIncidentUpdateInput = z.input<typeof StatusIncidentUpdate>;
 
-export const StatusIncidentQuery = z.object({
+export const StatusIncidentQuery = ListQuery.extend({
   when: z.enum(['active', 'upcoming', 'ended', 'all']).default('all'),
 });
 

@@ -124,7 +124,7 @@ describe('the bot endpoint and a web page on another origin', () => {
     const posts = answered.filter((a) => a.path === '/api/messages');
     expect(posts.map((a) => a.status)).toEqual([403, 403, 403]);
     expect(connectorCalls).toEqual([]);
-    expect(await t.admin.teamsConversations()).toEqual([]);
+    expect((await t.admin.teamsConversations()).items).toEqual([]);
   });
 
   it('still serves a local caller that is not a browser, which shows the page would have been seen', async () => {
@@ -132,6 +132,6 @@ describe('the bot endpoint and a web page on another origin', () => {
     expect(res.status).toBe(200);
     for (let i = 0; i < 50 && connectorCalls.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(connectorCalls.length).toBeGreaterThan(0);
-    expect((await t.admin.teamsConversations()).map((c) => c.id)).toHaveLength(1);
+    expect((await t.admin.teamsConversations()).items.map((c) => c.id)).toHaveLength(1);
   });
 });

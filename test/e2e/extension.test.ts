@@ -512,7 +512,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await popup.type('input[data-field="invite-emails"]', `it.admin@${pending.domain}`);
     await popup.click('[data-action="send-invite"]');
     await popup.waitForFunction(() => /Invitation sent/.test(document.body.textContent ?? ''));
-    expect((await admin.invites(pending.id)).map((i) => i.email)).toContain(`it.admin@${pending.domain}`);
+    expect((await admin.invites(pending.id)).items.map((i) => i.email)).toContain(`it.admin@${pending.domain}`);
     await shot(popup, 'popup-invite');
 
     // A region in trouble on the status page: a banner, plainly.
@@ -534,7 +534,7 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await popup.type('input[data-field="invite-emails"]', 'someone@gmail.com');
     await popup.click('[data-action="send-invite"]');
     await popup.waitForFunction(() => document.querySelectorAll('.message.bad').length > 0);
-    expect((await admin.invites(pending.id)).map((i) => i.email)).not.toContain('someone@gmail.com');
+    expect((await admin.invites(pending.id)).items.map((i) => i.email)).not.toContain('someone@gmail.com');
 
     // A hub slow to answer (held until released, well within the worker's 10 s limit): the popup
     // says it is asking instead of showing nothing or old numbers, then shows the answer.

@@ -201,7 +201,7 @@ describe('connections: sync', () => {
 
     const runs = await t.admin.connectionRuns(c.id);
     expect(runs.items.map((r) => r.id)).toEqual([again.id, run.id]);
-    const synced = t.hub.ctx.events.since(0).filter((e) => e.type === 'connection.synced' && e.subject?.id === c.id);
+    const synced = (await t.hub.ctx.events.since(0)).filter((e) => e.type === 'connection.synced' && e.subject?.id === c.id);
     expect(synced.map((e) => e.data.runId)).toEqual([run.id, again.id]);
     expect((await t.admin.connection(c.id)).status).toBe('ok');
   });
@@ -330,7 +330,7 @@ describe('connections: upstream faults', () => {
     const view = await t.admin.connection(c.id);
     expect(view).toMatchObject({ status: 'failing', syncing: false });
     expect((await t.admin.alerts({ kind: ['connectionFailing'] })).items[0]).toMatchObject({ severity: 'critical', subject: { id: c.id } });
-    const raised = t.hub.ctx.events.since(0).find((e) => e.type === 'alert.raised' && e.data.kind === 'connectionFailing');
+    const raised = (await t.hub.ctx.events.since(0)).find((e) => e.type === 'alert.raised' && e.data.kind === 'connectionFailing');
     expect(raised?.data.topic).toBe('connectionFailing');
 
     standin.clearFaults();
@@ -539,7 +539,7 @@ describe('connections: secrets stay secret', () => {
     const raw = await t.fetch('http://hub.test/api/v1/openapi.json');
     answers.push(await raw.text());
     const audit = t.hub.ctx.audit.list({ page: 1, pageSize: 100_000 });
-    const events = t.hub.ctx.events.since(0);
+    const events = (await t.hub.ctx.events.since(0));
     const everything = [...answers, JSON.stringify(audit), JSON.stringify(events), ...logged].join('\n');
     expect(everything.length).toBeGreaterThan(1000);
     for (const secret of secrets) expect(everything).not.toContain(secret);

@@ -25,13 +25,29 @@ describe('the generated OpenAPI document', () => {
     expect(openApiPath('/x/:id/logs/:n{[0-9]+}')).toBe('/x/{id}/logs/{n}');
   });
 
-  it('answers every list in the one shape { items, total, page, pageSize }', () => {
+  it('answers every list in the one shape { items, total, page, pageSize }: no GET answers a bare array', () => {
     const bareLists = [];
-    for (const path of ['/roles', '/api-keys', '/users', '/customers', '/audit']) {
-      const schema = spec.paths[path]!.get!.responses['200']!.content!['application/json']!.schema!;
-      if (schema.type !== 'object' || !['items', 'total', 'page', 'pageSize'].every((k) => (schema.required as string[] | undefined)?.includes(k))) bareLists.push(path);
+    let gets = 0;
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      const schema = operations.get?.responses['200']?.content?.['application/json']?.schema;
+      if (!schema) continue;
+      gets += 1;
+      if (schema.type === 'array') bareLists.push(path);
     }
+    expect(gets).toBeGreaterThan(50);
     expect(bareLists).toEqual([]);
+  });
+
+  it('lets every paged GET be asked for a page and a bounded page size', () => {
+    const unbounded = [];
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      const get = operations.get as { parameters?: { name: string; in: string; schema?: { maximum?: number } }[]; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> } | undefined;
+      const schema = get?.responses['200']?.content?.['application/json']?.schema;
+      if (!(schema?.required as string[] | undefined)?.includes('pageSize')) continue;
+      const pageSize = get!.parameters?.find((p) => p.in === 'query' && p.name === 'pageSize');
+      if (!get!.parameters?.some((p) => p.in === 'query' && p.name === 'page') || typeof pageSize?.schema?.maximum !== 'number') unbounded.push(path);
+    }
+    expect(unbounded).toEqual([]);
   });
 });
 

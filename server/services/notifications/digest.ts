@@ -47,7 +47,7 @@ export function sectionsFor(settings: DigestSettings, topics: readonly Topic[] |
   });
 }
 
-export function collectDigestFacts(ctx: HubContext, now: Date, settings: DigestSettings): DigestFacts {
+export async function collectDigestFacts(ctx: HubContext, now: Date, settings: DigestSettings): Promise<DigestFacts> {
   const alertService = ctx.services.alerts as HubContext['services']['alerts'] | undefined;
   const thresholds = alertService?.settings() ?? { staleAfterHours: 24, licenseThresholdPercent: 80 };
   const facts: DigestFacts = {
@@ -110,7 +110,7 @@ export function collectDigestFacts(ctx: HubContext, now: Date, settings: DigestS
     }
   }
 
-  facts.activity = activityOf(ctx.events.since(0), now);
+  facts.activity = activityOf(await ctx.events.since(0), now);
   return facts;
 }
 

@@ -81,7 +81,7 @@ export class NotificationService implements OutboxSource, DigestSource {
       this.cursor = { eventId: saved.eventId, at: saved.at ?? '' };
       this.persistedEventId = saved.eventId;
       // Event ids restart after a long stop (the bus keeps two days); then the time decides.
-      backlog = this.ctx.events.lastId >= saved.eventId ? this.ctx.events.since(saved.eventId) : this.ctx.events.since(0).filter((e) => e.at > (saved.at ?? ''));
+      backlog = this.ctx.events.lastId >= saved.eventId ? await this.ctx.events.since(saved.eventId) : (await this.ctx.events.since(0)).filter((e) => e.at > (saved.at ?? ''));
     }
     for (const event of backlog) this.enqueueEvent(event);
     this.unsubscribe = this.ctx.events.subscribe((event) => this.enqueueEvent(event));

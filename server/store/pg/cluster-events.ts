@@ -1,14 +1,12 @@
 import type { Clock } from '../../../shared/domain/clock.js';
-import { DAY } from '../../../shared/domain/clock.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
-import { EventBus, type EventInput, type EventListener } from '../../services/events.js';
+import { DEFAULT_EVENTS_IN_MEMORY, EVENT_RETAIN_MS, EventBus, eventsSince, RecentEvents, type EventInput, type EventListener } from '../../services/events.js';
 import { AppendLog } from '../append-log.js';
 import type { PgStore } from './pg-store.js';
 
 const CHANNEL = 'sphub_events';
 /** Serializes event inserts across hubs, so ids are committed in order and a reader never skips one. */
 const EVENT_LOCK = 0x5350_4556; // 'SPEV'
-const RETAIN_MS = 2 * DAY;
 
 /**
  * The event bus of hubs sharing one PostgreSQL database. Every event gets its id from one
@@ -22,7 +20,7 @@ const RETAIN_MS = 2 * DAY;
  * are; `subscribeAll` listeners (the SSE stream) hear every hub's events.
  */
 export class ClusterEventBus extends EventBus {
-  private readonly kept: DomainEvent[] = [];
+  private readonly kept: RecentEvents;
   private readonly local = new Set<EventListener>();
   private readonly everyHub = new Set<EventListener>();
   private last = 0;
@@ -33,15 +31,21 @@ export class ClusterEventBus extends EventBus {
   constructor(
     private readonly store: PgStore,
     private readonly time: Clock,
+    inMemory = DEFAULT_EVENTS_IN_MEMORY,
   ) {
-    super(new AppendLog(null), time);
+    super(new AppendLog(null), time, 1);
+    this.kept = new RecentEvents(inMemory);
   }
 
   override async load(): Promise<void> {
     const newest = await this.store.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM events');
-    const from = new Date(this.time.now().getTime() - RETAIN_MS).toISOString().slice(0, 10);
-    const rows = await this.store.pool.query<{ record: DomainEvent }>('SELECT record FROM events WHERE day >= $1 ORDER BY id', [from]);
+    // Only the most recent stay in memory; a resume from further back asks the table.
+    const rows = await this.store.pool.query<{ record: DomainEvent }>('SELECT record FROM (SELECT id, record FROM events WHERE day >= $1 ORDER BY id DESC LIMIT $2) AS newest ORDER BY id', [
+      this.from(),
+      this.kept.capacity,
+    ]);
     for (const row of rows.rows) this.kept.push(row.record);
+    if (rows.rows.length === this.kept.capacity) this.kept.olderExist();
     this.last = Number(newest.rows[0]?.id ?? 0);
     await this.store.onNotify(CHANNEL, () => this.scheduleRead());
   }
@@ -87,15 +91,18 @@ export class ClusterEventBus extends EventBus {
     return () => this.everyHub.delete(listener);
   }
 
-  override since(lastId: number): DomainEvent[] {
-    let lo = 0;
-    let hi = this.kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.kept[mid]!.id <= lastId) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.kept.slice(lo);
+  /** Events after `lastId` this hub has read, from memory or (further back than memory reaches, up to two days) from the table. */
+  override async since(lastId: number): Promise<DomainEvent[]> {
+    const cutoff = new Date(this.time.now().getTime() - EVENT_RETAIN_MS).toISOString();
+    return eventsSince(lastId, this.kept, cutoff, async () => {
+      const upTo = this.last;
+      const rows = await this.store.pool.query<{ record: DomainEvent }>('SELECT record FROM events WHERE id > $1 AND id <= $2 AND day >= $3 ORDER BY id', [lastId, upTo, this.from()]);
+      return rows.rows.map((row) => row.record);
+    });
+  }
+
+  override get inMemoryCount(): number {
+    return this.kept.size;
   }
 
   override get lastId(): number {
@@ -125,7 +132,6 @@ export class ClusterEventBus extends EventBus {
               }
             }
           }
-          this.pruneKept();
         } catch (error) {
           console.error(`events: could not read other hubs' events: ${(error as Error).message}`);
         }
@@ -145,10 +151,8 @@ export class ClusterEventBus extends EventBus {
     return this.local.size + this.everyHub.size;
   }
 
-  private pruneKept(): void {
-    const cutoff = this.time.now().getTime() - RETAIN_MS;
-    let drop = 0;
-    while (drop < this.kept.length && Date.parse(this.kept[drop]!.at) < cutoff) drop++;
-    if (drop > 0) this.kept.splice(0, drop);
+  /** The first day a resume reaches. */
+  private from(): string {
+    return new Date(this.time.now().getTime() - EVENT_RETAIN_MS).toISOString().slice(0, 10);
   }
 }

@@ -3,6 +3,7 @@ import { FakeClock } from '../../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
 import { putCustomers, ScriptedRunner, testCustomer } from '../../services/backup/testing.js';
+import { ClusterEventBus } from './cluster-events.js';
 import { PgStore } from './pg-store.js';
 
 // Two hubs in one process on one database: what one does, the other shows, through NOTIFY
@@ -47,6 +48,28 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     expect((await b.admin.audit({ action: 'role.created' })).total).toBe(1);
   });
 
+  it('keeps only the newest events in memory and resumes from further back out of the events table', async () => {
+    const store = await PgStore.open({ url: await cluster.createDatabase(), pollMs: 60_000 });
+    try {
+      const clock = new FakeClock(new Date('2026-11-25T09:00:00.000Z'));
+      const bus = new ClusterEventBus(store, clock, 5);
+      await bus.load();
+      for (let i = 0; i < 30; i++) await bus.emit({ type: 'test.happened', data: { i } });
+      expect(bus.inMemoryCount).toBe(5);
+      const all = (await bus.since(0)).map((e) => e.id);
+      expect(all).toHaveLength(30);
+      expect((await bus.since(all[2]!)).map((e) => e.id)).toEqual(all.slice(3));
+      expect((await bus.since(all[27]!)).map((e) => e.id)).toEqual(all.slice(28));
+
+      const restarted = new ClusterEventBus(store, clock, 5);
+      await restarted.load();
+      expect(restarted.inMemoryCount).toBe(5);
+      expect((await restarted.since(all[0]!)).map((e) => e.id)).toEqual(all.slice(1));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('numbers events once for both hubs; reactions run on the hub that emitted, the stream of each hub carries all', async () => {
     const [a, b] = await pair();
     const streamed: number[] = [];
@@ -62,7 +85,7 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     await vi.waitFor(() => expect(streamed).toHaveLength(3), soon);
     expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
     expect(reacted).toEqual([streamed[1]]);
-    await vi.waitFor(() => expect(a.hub.ctx.events.since(0).map((e) => e.id)).toEqual(streamed), soon);
-    expect(b.hub.ctx.events.since(streamed[0]!).map((e) => e.id)).toEqual(streamed.slice(1));
+    await vi.waitFor(async () => expect((await a.hub.ctx.events.since(0)).map((e) => e.id)).toEqual(streamed), soon);
+    expect((await b.hub.ctx.events.since(streamed[0]!)).map((e) => e.id)).toEqual(streamed.slice(1));
   });
 });

@@ -54,7 +54,7 @@ describe('offboarding: "request that the Veeam Customer Support team delete the 
     const gone = await t.hub.ctx.services.customers.markDeletedUpstream(sync, c.id);
     expect(gone).toMatchObject({ status: 'offboarded', offboardingRequest: { status: 'deleted', deletionSource: 'connection' } });
     await t.hub.ctx.services.customers.markDeletedUpstream(sync, c.id);
-    expect(t.hub.ctx.events.since(0).filter((e) => e.type === 'customer.offboarded')).toHaveLength(1);
+    expect((await t.hub.ctx.events.since(0)).filter((e) => e.type === 'customer.offboarded')).toHaveLength(1);
   });
 
   test('the usage of the deletion month stays reported', async () => {
