@@ -6,6 +6,16 @@ import type { AppendLog } from '../store/append-log.js';
 export type EventInput = Omit<DomainEvent, 'id' | 'at' | 'data'> & { data?: Record<string, unknown> };
 export type EventListener = (event: DomainEvent) => void;
 
+/**
+ * History lines an event announces (an audit entry, a session line): they are durable before the
+ * event is, so whoever hears the event can read them. On PostgreSQL they are written in the
+ * event's own transaction (one commit instead of one each).
+ */
+export interface CarriedAppend {
+  file: string;
+  records: readonly unknown[];
+}
+
 const RETAIN_MS = 2 * DAY;
 
 /**
@@ -34,7 +44,8 @@ export class EventBus {
     }
   }
 
-  async emit(input: EventInput): Promise<DomainEvent> {
+  async emit(input: EventInput, carried: readonly CarriedAppend[] = []): Promise<DomainEvent> {
+    await Promise.all(carried.map((c) => this.logs.append(c.file, c.records)));
     const event: DomainEvent = { ...input, data: input.data ?? {}, id: this.nextId++, at: this.clock.now().toISOString() };
     this.recent.push(event);
     this.prune();

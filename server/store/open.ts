@@ -29,7 +29,7 @@ export function describeStore(store: Store): string {
 
 /** The event bus: with PostgreSQL, one numbering and one stream for every hub on the database. */
 export function eventBusFor(store: Store, logs: AppendLog, clock: Clock): EventBus {
-  return store instanceof PgStore ? new ClusterEventBus(store, clock) : new EventBus(logs, clock);
+  return store instanceof PgStore ? new ClusterEventBus(store, clock, logs instanceof PgAppendLog ? logs : null) : new EventBus(logs, clock);
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Clock } from '../../../shared/domain/clock.js';
 import { DAY } from '../../../shared/domain/clock.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
-import { EventBus, type EventInput, type EventListener } from '../../services/events.js';
+import { EventBus, type CarriedAppend, type EventInput, type EventListener } from '../../services/events.js';
 import { AppendLog } from '../append-log.js';
+import { historyPlace, type PgAppendLog } from './pg-append-log.js';
 import type { PgStore } from './pg-store.js';
 
 const CHANNEL = 'sphub_events';
@@ -33,6 +34,8 @@ export class ClusterEventBus extends EventBus {
   constructor(
     private readonly store: PgStore,
     private readonly time: Clock,
+    /** Where the history lines an event carries go (in the event's transaction). */
+    private readonly history: PgAppendLog | null = null,
   ) {
     super(new AppendLog(null), time);
   }
@@ -46,13 +49,17 @@ export class ClusterEventBus extends EventBus {
     await this.store.onNotify(CHANNEL, () => this.scheduleRead());
   }
 
-  override async emit(input: EventInput): Promise<DomainEvent> {
+  /**
+   * Numbers and stores the event. The history lines it carries (an audit entry, a session line)
+   * are written in the same transaction: one commit (one WAL flush) for all of them, and none is
+   * visible without the others.
+   */
+  override async emit(input: EventInput, carried: readonly CarriedAppend[] = []): Promise<DomainEvent> {
     const at = this.time.now().toISOString();
     const data = input.data ?? {};
-    // One statement, committed on its own: the lock (held until that commit) makes ids commit in
-    // order across hubs, so a hub reading "after the last id I saw" never skips one.
-    const row = await this.store.pool.query<{ id: string }>(
-      `WITH locked AS (SELECT pg_advisory_xact_lock($1))
+    // The lock (held until the commit) makes ids commit in order across hubs, so a hub reading
+    // "after the last id I saw" never skips one.
+    const sql = `WITH locked AS (SELECT pg_advisory_xact_lock($1))
        , numbered AS (SELECT nextval('event_ids') AS id FROM locked)
        , added AS (
          INSERT INTO events (id, day, record)
@@ -60,10 +67,29 @@ export class ClusterEventBus extends EventBus {
          SELECT numbered.id, $2, ('{"id":' || numbered.id || ',' || substr($3, 2))::json FROM numbered
          RETURNING id
        )
-       SELECT id, pg_notify($4, id::text) FROM added`,
-      [EVENT_LOCK, at.slice(0, 10), JSON.stringify({ ...input, data, at }), CHANNEL],
-    );
-    const id = Number(row.rows[0]!.id);
+       SELECT id, pg_notify($4, id::text) FROM added`;
+    const params = [EVENT_LOCK, at.slice(0, 10), JSON.stringify({ ...input, data, at }), CHANNEL];
+    let id: number;
+    if (carried.length === 0) {
+      id = Number((await this.store.pool.query<{ id: string }>(sql, params)).rows[0]!.id);
+    } else {
+      const history = this.history;
+      if (!history) throw new Error('this event bus was opened without the histories, so it cannot write the lines an event carries');
+      // Shared tables take a lock per table: always in the same order, so two hubs never wait on each other.
+      const appends = [...carried].sort((a, b) => historyPlace(a.file).table.localeCompare(historyPlace(b.file).table));
+      const client = await this.store.pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const { file, records } of appends) await history.appendInTransaction(client, file, records);
+        id = Number((await client.query<{ id: string }>(sql, params)).rows[0]!.id);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
     const event: DomainEvent = { id, ...input, data, at };
     for (const listener of this.local) {
       try {
@@ -73,7 +99,7 @@ export class ClusterEventBus extends EventBus {
       }
     }
     // Like the single hub's bus: once emit returns, lastId and the SSE streams have reached it.
-    await this.caughtUp(id);
+    await this.caughtUp(id, event);
     return event;
   }
 
@@ -114,17 +140,7 @@ export class ClusterEventBus extends EventBus {
         this.readAgain = false;
         try {
           const rows = await this.store.pool.query<{ record: DomainEvent }>('SELECT record FROM events WHERE id > $1 ORDER BY id', [this.last]);
-          for (const { record } of rows.rows) {
-            this.kept.push(record);
-            this.last = record.id;
-            for (const listener of this.everyHub) {
-              try {
-                listener(record);
-              } catch (error) {
-                console.error(`event listener failed on ${record.type}:`, error);
-              }
-            }
-          }
+          for (const { record } of rows.rows) if (record.id > this.last) this.deliver(record);
           this.pruneKept();
         } catch (error) {
           console.error(`events: could not read other hubs' events: ${(error as Error).message}`);
@@ -134,11 +150,33 @@ export class ClusterEventBus extends EventBus {
     });
   }
 
-  /** Waits until the events committed so far (or at least up to `id`) have been read. */
-  async caughtUp(id = Number.POSITIVE_INFINITY): Promise<void> {
+  /**
+   * Waits until the events committed so far (or at least up to `id`) have been read. `own` is
+   * event `id` as this hub just committed it: when every id before it has been read and no read
+   * is under way, it is taken as it is, without reading it back (one round trip less per event).
+   */
+  async caughtUp(id = Number.POSITIVE_INFINITY, own?: DomainEvent): Promise<void> {
     if (this.last >= id) return;
+    if (own && own.id === id && this.last === id - 1 && !this.readScheduled) {
+      this.deliver(own);
+      this.pruneKept();
+      return;
+    }
     this.scheduleRead();
     await this.reading;
+  }
+
+  /** An event read or committed here, next in id order, to the SSE listeners. */
+  private deliver(record: DomainEvent): void {
+    this.kept.push(record);
+    this.last = record.id;
+    for (const listener of this.everyHub) {
+      try {
+        listener(record);
+      } catch (error) {
+        console.error(`event listener failed on ${record.type}:`, error);
+      }
+    }
   }
 
   override get listenerCount(): number {

@@ -3,6 +3,7 @@ import { FakeClock } from '../../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
 import { putCustomers, ScriptedRunner, testCustomer } from '../../services/backup/testing.js';
+import { ClusterEventBus } from './cluster-events.js';
 import { PgStore } from './pg-store.js';
 
 // Two hubs in one process on one database: what one does, the other shows, through NOTIFY
@@ -64,5 +65,34 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     expect(reacted).toEqual([streamed[1]]);
     await vi.waitFor(() => expect(a.hub.ctx.events.since(0).map((e) => e.id)).toEqual(streamed), soon);
     expect(b.hub.ctx.events.since(streamed[0]!).map((e) => e.id)).toEqual(streamed.slice(1));
+  });
+
+  it('writes the session line, the audit entry and the event of a policy start in one transaction (one commit)', async () => {
+    const [a] = await pair();
+    await putCustomers(a.hub, testCustomer({ id: 'cus_kite', displayName: 'Kite' }));
+    const policy = await a.admin.createPolicy({ customerId: 'cus_kite', name: 'Mail', backupType: 'EntireOrganization' });
+    const session = await a.admin.startPolicy(policy.id);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    // Rows one transaction wrote share its id (xmin).
+    const xmin = async (sql: string, args: unknown[]) => (await pool.query<{ x: string }>(sql, args)).rows.map((r) => r.x);
+    const line = await xmin(`SELECT xmin::text AS x FROM session_history WHERE policy_id = $1 AND record->>'id' = $2`, [policy.id, session.id]);
+    const audit = await xmin(`SELECT xmin::text AS x FROM audit_history WHERE record->>'action' = 'session.started'`, []);
+    const event = await xmin(`SELECT xmin::text AS x FROM events WHERE record->>'type' = 'session.started'`, []);
+    expect(line).toHaveLength(1);
+    expect(audit).toEqual(line);
+    expect(event).toEqual(line);
+    expect((await a.admin.policySessions(policy.id)).items.map((s) => s.id)).toContain(session.id);
+  });
+
+  it('keeps none of the lines an event carries when its transaction fails', async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const before = bus.lastId;
+    const audit = { file: 'audit/2026-11.jsonl', records: [{ id: 'aud_orphan' }] };
+    // Events are not something an event carries: refused after the audit line went in, so the transaction rolls back.
+    await expect(bus.emit({ type: 'probe', subject: { type: 'policy', id: 'p' } }, [audit, { file: 'events/2026-11-25.jsonl', records: [{}] }])).rejects.toThrow(/event bus/);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    expect((await pool.query(`SELECT 1 FROM audit_history WHERE record->>'id' = 'aud_orphan'`)).rowCount).toBe(0);
+    expect(bus.lastId).toBe(before);
   });
 });

@@ -143,10 +143,26 @@ export class PgAppendLog extends AppendLog {
         for (const w of waiters) w.reject(error);
       }
     }
+    // Left: callers of appendInTransaction waiting for the appends before theirs, now done.
+    for (const w of queue.waiters) w.resolve();
     this.waiting.delete(file);
   }
 
-  private async insert(file: string, records: readonly unknown[]): Promise<void> {
+  /**
+   * Adds `records` to `file` inside the caller's transaction on `client` (the event bus writes the
+   * lines an event announces with the event: one commit). Appends to the file made before this
+   * call are committed first, so the file keeps its order. Rows of a shared table are locked
+   * against other hubs' appends until the caller commits.
+   */
+  async appendInTransaction(client: pg.PoolClient, file: string, records: readonly unknown[]): Promise<void> {
+    if (records.length === 0) return;
+    if (historyPlace(file).table === 'events') throw new Error('events are written by the event bus');
+    const queue = this.waiting.get(file);
+    if (queue) await new Promise<void>((resolve) => queue.waiters.push({ resolve, reject: () => resolve() }));
+    await this.insert(file, records, client);
+  }
+
+  private async insert(file: string, records: readonly unknown[], db: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
     const { table, column, part, shared } = historyPlace(file);
     const json = JSON.stringify(records);
     if (table === 'events') {
@@ -161,13 +177,13 @@ export class PgAppendLog extends AppendLog {
     }
     const tail = shared ? this.tails.get(table) : undefined;
     if (!tail) {
-      await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
+      await db.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
       return;
     }
     // Appends to a shared table commit one at a time across hubs (the lock is held until the
     // statement commits), so row numbers become visible in order and a hub reading "after the
     // last row I saw" never skips one. One statement: one round trip.
-    const rows = await this.pool.query<{ n: string }>(
+    const rows = await db.query<{ n: string }>(
       `WITH locked AS (SELECT pg_advisory_xact_lock($3, hashtext($4)))
        , added AS (
          INSERT INTO ${table} (${column}, record)
