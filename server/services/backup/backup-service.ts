@@ -712,25 +712,30 @@ export class BackupService {
       sessions: [session],
     });
     const topic = result === 'Success' || result === 'Warning' ? 'backupComplete' : result === 'Failed' || result === 'Disconnected' ? 'backupFailed' : null;
-    const announced = this.announce(principal ?? systemPrincipal(`${session.runner} (runner)`), principal !== undefined, {
-      action: 'session.finished',
-      target: { type: 'policy', id: session.policyId, name: policyName },
-      customerId: session.customerId,
-      details: { sessionId: session.id, status: result, summary },
-      data: {
-        policyId: session.policyId,
-        policyName,
-        sessionId: session.id,
-        status: result,
-        summary,
-        startedAt,
-        endedAt,
-        durationMs: session.durationMs,
-        processedObjects: session.processedObjects,
-        transferredBytes: session.transferredBytes,
-        ...(topic && { topic }),
+    const announced = this.announce(
+      principal ?? systemPrincipal(`${session.runner} (runner)`),
+      principal !== undefined,
+      {
+        action: 'session.finished',
+        target: { type: 'policy', id: session.policyId, name: policyName },
+        customerId: session.customerId,
+        details: { sessionId: session.id, status: result, summary },
+        data: {
+          policyId: session.policyId,
+          policyName,
+          sessionId: session.id,
+          status: result,
+          summary,
+          startedAt,
+          endedAt,
+          durationMs: session.durationMs,
+          processedObjects: session.processedObjects,
+          transferredBytes: session.transferredBytes,
+          ...(topic && { topic }),
+        },
       },
-    }, [lines]);
+      [lines],
+    );
     // The session and log lines go with the event (see start).
     await this.track(announced);
     return { ...session };

@@ -11,6 +11,15 @@ const CHANNEL = 'sphub_events';
 const EVENT_LOCK = 0x5350_4556; // 'SPEV'
 const RETAIN_MS = 2 * DAY;
 
+interface QueuedEvent {
+  day: string;
+  /** The event's JSON without its id. */
+  body: string;
+  carried: readonly CarriedAppend[];
+  resolve: (id: number) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The event bus of hubs sharing one PostgreSQL database. Every event gets its id from one
  * sequence, in a transaction holding an advisory lock, so ids are committed in increasing order
@@ -30,6 +39,9 @@ export class ClusterEventBus extends EventBus {
   private reading: Promise<void> = Promise.resolve();
   private readAgain = false;
   private readScheduled = false;
+  /** Events waiting for the next transaction. */
+  private queue: QueuedEvent[] = [];
+  private committing = false;
 
   constructor(
     private readonly store: PgStore,
@@ -51,45 +63,19 @@ export class ClusterEventBus extends EventBus {
 
   /**
    * Numbers and stores the event. The history lines it carries (an audit entry, a session line)
-   * are written in the same transaction: one commit (one WAL flush) for all of them, and none is
-   * visible without the others.
+   * are written in the same transaction, so none is visible without the others. Events emitted
+   * while a transaction is under way go together in the next one (a group commit): one WAL flush
+   * for all of them.
    */
   override async emit(input: EventInput, carried: readonly CarriedAppend[] = []): Promise<DomainEvent> {
+    if (carried.length > 0 && !this.history) throw new Error('this event bus was opened without the histories, so it cannot write the lines an event carries');
     const at = this.time.now().toISOString();
     const data = input.data ?? {};
-    // The lock (held until the commit) makes ids commit in order across hubs, so a hub reading
-    // "after the last id I saw" never skips one.
-    const sql = `WITH locked AS (SELECT pg_advisory_xact_lock($1))
-       , numbered AS (SELECT nextval('event_ids') AS id FROM locked)
-       , added AS (
-         INSERT INTO events (id, day, record)
-         -- the event's JSON as the hub wrote it, with "id": first: '{"id":7,' || '"type":…}'
-         SELECT numbered.id, $2, ('{"id":' || numbered.id || ',' || substr($3, 2))::json FROM numbered
-         RETURNING id
-       )
-       SELECT id, pg_notify($4, id::text) FROM added`;
-    const params = [EVENT_LOCK, at.slice(0, 10), JSON.stringify({ ...input, data, at }), CHANNEL];
-    let id: number;
-    if (carried.length === 0) {
-      id = Number((await this.store.pool.query<{ id: string }>(sql, params)).rows[0]!.id);
-    } else {
-      const history = this.history;
-      if (!history) throw new Error('this event bus was opened without the histories, so it cannot write the lines an event carries');
-      // Shared tables take a lock per table: always in the same order, so two hubs never wait on each other.
-      const appends = [...carried].sort((a, b) => historyPlace(a.file).table.localeCompare(historyPlace(b.file).table));
-      const client = await this.store.pool.connect();
-      try {
-        await client.query('BEGIN');
-        for (const { file, records } of appends) await history.appendInTransaction(client, file, records);
-        id = Number((await client.query<{ id: string }>(sql, params)).rows[0]!.id);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    }
+    const body = JSON.stringify({ ...input, data, at });
+    const id = await new Promise<number>((resolve, reject) => {
+      this.queue.push({ day: at.slice(0, 10), body, carried, resolve, reject });
+      if (!this.committing) void this.commitQueued();
+    });
     const event: DomainEvent = { id, ...input, data, at };
     for (const listener of this.local) {
       try {
@@ -101,6 +87,87 @@ export class ClusterEventBus extends EventBus {
     // Like the single hub's bus: once emit returns, lastId and the SSE streams have reached it.
     await this.caughtUp(id, event);
     return event;
+  }
+
+  /** Commits the waiting events, all at once; should that fail, one by one (so one bad event sinks only itself). */
+  private async commitQueued(): Promise<void> {
+    this.committing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        const ids = await this.commit(batch);
+        batch.forEach((e, i) => e.resolve(ids[i]!));
+      } catch (error) {
+        if (batch.length === 1) batch[0]!.reject(error);
+        else {
+          for (const e of batch) {
+            try {
+              e.resolve((await this.commit([e]))[0]!);
+            } catch (failure) {
+              e.reject(failure);
+            }
+          }
+        }
+      }
+    }
+    this.committing = false;
+  }
+
+  /**
+   * One transaction: the carried lines, then the events, numbered under a lock held until the
+   * commit, which makes ids commit in order across hubs (a hub reading "after the last id I saw"
+   * never skips one). Returns the ids in the order of `batch`.
+   */
+  private async commit(batch: readonly QueuedEvent[]): Promise<number[]> {
+    const insert = `WITH added AS (
+         INSERT INTO events (id, day, record)
+         -- the event's JSON as the hub wrote it, with "id": first: '{"id":7,' || '"type":…}'
+         SELECT e.id, e.day, ('{"id":' || e.id || ',' || substr(e.body, 2))::json FROM unnest($1::bigint[], $2::text[], $3::text[]) AS e(id, day, body)
+         RETURNING id
+       )
+       SELECT pg_notify($4, max(id)::text) FROM added`;
+    const numbers = `SELECT nextval('event_ids') AS id FROM (SELECT pg_advisory_xact_lock($1)) AS locked, generate_series(1, $2)`;
+    const appends = batch.flatMap((e) => e.carried);
+    if (batch.length === 1 && appends.length === 0) {
+      // One event alone: one statement, committed on its own.
+      const one = `WITH locked AS (SELECT pg_advisory_xact_lock($1))
+         , numbered AS (SELECT nextval('event_ids') AS id FROM locked)
+         , added AS (
+           INSERT INTO events (id, day, record)
+           SELECT numbered.id, $2, ('{"id":' || numbered.id || ',' || substr($3, 2))::json FROM numbered
+           RETURNING id
+         )
+         SELECT id, pg_notify($4, id::text) FROM added`;
+      const row = await this.store.pool.query<{ id: string }>(one, [EVENT_LOCK, batch[0]!.day, batch[0]!.body, CHANNEL]);
+      return [Number(row.rows[0]!.id)];
+    }
+    // What was appended to these files before must be committed first (and waiting for it while
+    // holding a table's lock could wait forever).
+    await Promise.all([...new Set(appends.map((a) => a.file))].map((file) => this.history!.appendsDone(file)));
+    const client = await this.store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (appends.length > 0) {
+        // Lines of the tables no other hub follows first; then the shared tables, each locked until
+        // the commit, in one order (so two hubs never wait on each other). The sort keeps the
+        // order of lines within a table.
+        const rank = (file: string) => {
+          const place = historyPlace(file);
+          return `${place.shared ? 1 : 0}${place.table}`;
+        };
+        const ordered = [...appends].sort((a, b) => rank(a.file).localeCompare(rank(b.file)));
+        for (const { file, records } of ordered) await this.history!.appendInTransaction(client, file, records);
+      }
+      const ids = (await client.query<{ id: string }>(numbers, [EVENT_LOCK, batch.length])).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      await client.query(insert, [ids, batch.map((e) => e.day), batch.map((e) => e.body), CHANNEL]);
+      await client.query('COMMIT');
+      return ids;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   override subscribe(listener: EventListener): () => void {

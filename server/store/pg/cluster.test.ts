@@ -95,4 +95,28 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     expect((await pool.query(`SELECT 1 FROM audit_history WHERE record->>'id' = 'aud_orphan'`)).rowCount).toBe(0);
     expect(bus.lastId).toBe(before);
   });
+
+  it('commits events emitted together in one transaction, in id order; one that fails sinks only itself', async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const heard: number[] = [];
+    bus.subscribeAll((e) => heard.push(e.id));
+    const emits = [1, 2, 3, 4, 5].map((n) =>
+      bus.emit(
+        { type: 'probe', subject: { type: 'policy', id: `p${n}` } },
+        n === 4 ? [{ file: 'events/2026-11-25.jsonl', records: [{}] }] : [{ file: `sessions/p${n}.jsonl`, records: [{ k: 's', id: `ses_${n}` }] }],
+      ),
+    );
+    const settled = await Promise.allSettled(emits);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const ids = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(heard).toEqual(ids);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    const xmins = (await pool.query<{ x: string }>(`SELECT DISTINCT xmin::text AS x FROM events WHERE record->>'type' = 'probe'`)).rows;
+    // The first went alone; the four that waited for it were tried together, then (one failing) one by one.
+    expect(xmins.length).toBeLessThan(5);
+    expect((await pool.query(`SELECT 1 FROM session_history WHERE policy_id = 'p4'`)).rowCount).toBe(0);
+    expect((await pool.query(`SELECT policy_id FROM session_history WHERE policy_id LIKE 'p_' ORDER BY policy_id`)).rows.map((r) => r.policy_id)).toEqual(['p1', 'p2', 'p3', 'p5']);
+  });
 });

@@ -148,17 +148,22 @@ export class PgAppendLog extends AppendLog {
     this.waiting.delete(file);
   }
 
+  /** Resolves once the appends to `file` made so far are done (committed or failed). */
+  appendsDone(file: string): Promise<void> {
+    const queue = this.waiting.get(file);
+    if (!queue) return Promise.resolve();
+    return new Promise<void>((resolve) => queue.waiters.push({ resolve, reject: () => resolve() }));
+  }
+
   /**
    * Adds `records` to `file` inside the caller's transaction on `client` (the event bus writes the
-   * lines an event announces with the event: one commit). Appends to the file made before this
-   * call are committed first, so the file keeps its order. Rows of a shared table are locked
-   * against other hubs' appends until the caller commits.
+   * lines an event announces with the event: one commit). Call it after `appendsDone(file)`, and
+   * before taking any lock, so the file keeps its order. Rows of a shared table are locked
+   * against other appends to it until the caller commits.
    */
   async appendInTransaction(client: pg.PoolClient, file: string, records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return;
     if (historyPlace(file).table === 'events') throw new Error('events are written by the event bus');
-    const queue = this.waiting.get(file);
-    if (queue) await new Promise<void>((resolve) => queue.waiters.push({ resolve, reject: () => resolve() }));
     await this.insert(file, records, client);
   }
 
