@@ -3,7 +3,7 @@ import { DAY } from '../../../shared/domain/clock.js';
 import type { DomainEvent } from '../../../shared/schemas/events.js';
 import { EventBus, type CarriedAppend, type EventInput, type EventListener } from '../../services/events.js';
 import { AppendLog } from '../append-log.js';
-import { historyPlace, type PgAppendLog } from './pg-append-log.js';
+import { HISTORY_CHANNEL, HISTORY_LOCK, historyPlace, type PgAppendLog } from './pg-append-log.js';
 import type { PgStore } from './pg-store.js';
 
 const CHANNEL = 'sphub_events';
@@ -114,60 +114,56 @@ export class ClusterEventBus extends EventBus {
   }
 
   /**
-   * One transaction: the carried lines, then the events, numbered under a lock held until the
-   * commit, which makes ids commit in order across hubs (a hub reading "after the last id I saw"
-   * never skips one). Returns the ids in the order of `batch`.
+   * One statement (one round trip, one commit): the carried lines, then the events. Each shared
+   * history table and then the event ids are locked until the commit, always in that order (so
+   * two hubs never wait on each other): rows and ids commit in order across hubs, and a hub
+   * reading "after the last one I saw" never skips one. The ids are consecutive, in the order of
+   * `batch`, and returned so.
    */
   private async commit(batch: readonly QueuedEvent[]): Promise<number[]> {
-    const insert = `WITH added AS (
-         INSERT INTO events (id, day, record)
-         -- the event's JSON as the hub wrote it, with "id": first: '{"id":7,' || '"type":…}'
-         SELECT e.id, e.day, ('{"id":' || e.id || ',' || substr(e.body, 2))::json FROM unnest($1::bigint[], $2::text[], $3::text[]) AS e(id, day, body)
-         RETURNING id
-       )
-       SELECT pg_notify($4, max(id)::text) FROM added`;
-    const numbers = `SELECT nextval('event_ids') AS id FROM (SELECT pg_advisory_xact_lock($1)) AS locked, generate_series(1, $2)`;
     const appends = batch.flatMap((e) => e.carried);
-    if (batch.length === 1 && appends.length === 0) {
-      // One event alone: one statement, committed on its own.
-      const one = `WITH locked AS (SELECT pg_advisory_xact_lock($1))
-         , numbered AS (SELECT nextval('event_ids') AS id FROM locked)
-         , added AS (
-           INSERT INTO events (id, day, record)
-           SELECT numbered.id, $2, ('{"id":' || numbered.id || ',' || substr($3, 2))::json FROM numbered
-           RETURNING id
-         )
-         SELECT id, pg_notify($4, id::text) FROM added`;
-      const row = await this.store.pool.query<{ id: string }>(one, [EVENT_LOCK, batch[0]!.day, batch[0]!.body, CHANNEL]);
-      return [Number(row.rows[0]!.id)];
-    }
-    // What was appended to these files before must be committed first (and waiting for it while
-    // holding a table's lock could wait forever).
+    // What was appended to these files before must be committed first.
     await Promise.all([...new Set(appends.map((a) => a.file))].map((file) => this.history!.appendsDone(file)));
-    const client = await this.store.pool.connect();
-    try {
-      await client.query('BEGIN');
-      if (appends.length > 0) {
-        // Lines of the tables no other hub follows first; then the shared tables, each locked until
-        // the commit, in one order (so two hubs never wait on each other). The sort keeps the
-        // order of lines within a table.
-        const rank = (file: string) => {
-          const place = historyPlace(file);
-          return `${place.shared ? 1 : 0}${place.table}`;
-        };
-        const ordered = [...appends].sort((a, b) => rank(a.file).localeCompare(rank(b.file)));
-        for (const { file, records } of ordered) await this.history!.appendInTransaction(client, file, records);
-      }
-      const ids = (await client.query<{ id: string }>(numbers, [EVENT_LOCK, batch.length])).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-      await client.query(insert, [ids, batch.map((e) => e.day), batch.map((e) => e.body), CHANNEL]);
-      await client.query('COMMIT');
-      return ids;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    const params: unknown[] = [];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const tables = new Map<string, { column: string; shared: boolean; rows: { part: string; record: unknown }[] }>();
+    for (const { file, records } of appends) {
+      const place = historyPlace(file);
+      if (place.table === 'events') throw new Error('events are written by the event bus, not carried by an event');
+      let table = tables.get(place.table);
+      if (!table) tables.set(place.table, (table = { column: place.column, shared: place.shared, rows: [] }));
+      for (const record of records) table.rows.push({ part: place.part, record });
     }
+    const names = [...tables.keys()].sort();
+    const shared = names.filter((name) => tables.get(name)!.shared);
+    const ctes: string[] = [];
+    let held = '';
+    shared.forEach((name, i) => {
+      ctes.push(`lock${i} AS (SELECT pg_advisory_xact_lock(${p(HISTORY_LOCK)}::int, hashtext(${p(name)}))${held && ` FROM ${held}`})`);
+      held = `lock${i}`;
+    });
+    ctes.push(`event_lock AS (SELECT pg_advisory_xact_lock(${p(EVENT_LOCK)}::bigint)${held && ` FROM ${held}`})`);
+    ctes.push(`first AS (SELECT nextval('event_ids') AS id FROM event_lock)`);
+    ctes.push(`reserved AS (SELECT id, setval('event_ids', id + ${p(batch.length)}::bigint - 1) FROM first)`);
+    names.forEach((name, i) => {
+      const { column, rows } = tables.get(name)!;
+      const lock = shared.includes(name) ? `lock${shared.indexOf(name)}, ` : '';
+      ctes.push(
+        `added${i} AS (INSERT INTO ${name} (${column}, record) SELECT r.value->>'part', r.value->'record' FROM ${lock}json_array_elements(${p(JSON.stringify(rows))}::json) WITH ORDINALITY AS r(value, ord) ORDER BY r.ord RETURNING n)`,
+      );
+    });
+    // the event's JSON as the hub wrote it, with "id": first: '{"id":7,' || '"type":…}'
+    ctes.push(
+      `events_added AS (INSERT INTO events (id, day, record) SELECT reserved.id + e.ord - 1, e.day, ('{"id":' || (reserved.id + e.ord - 1) || ',' || substr(e.body, 2))::json FROM reserved, unnest(${p(batch.map((e) => e.day))}::text[], ${p(batch.map((e) => e.body))}::text[]) WITH ORDINALITY AS e(day, body, ord) RETURNING id)`,
+    );
+    const owned = shared.map((name) => `(SELECT json_agg(n) FROM added${names.indexOf(name)})`);
+    const notes = shared.map((name) => `, pg_notify(${p(HISTORY_CHANNEL)}, ${p(name)})`).join('');
+    const sql = `WITH ${ctes.join('\n, ')}
+      SELECT (SELECT min(id) FROM events_added) AS first, json_build_array(${owned.join(', ')}) AS owned, pg_notify(${p(CHANNEL)}, (SELECT max(id) FROM events_added)::text)${notes}`;
+    const row = (await this.store.pool.query<{ first: string; owned: (number[] | null)[] }>(sql, params)).rows[0]!;
+    shared.forEach((name, i) => this.history!.noteOwnRows(name, row.owned[i] ?? []));
+    const first = Number(row.first);
+    return batch.map((_, i) => first + i);
   }
 
   override subscribe(listener: EventListener): () => void {

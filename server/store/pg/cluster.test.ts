@@ -89,10 +89,11 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     const bus = a.hub.ctx.events as ClusterEventBus;
     const before = bus.lastId;
     const audit = { file: 'audit/2026-11.jsonl', records: [{ id: 'aud_orphan' }] };
-    // Events are not something an event carries: refused after the audit line went in, so the transaction rolls back.
-    await expect(bus.emit({ type: 'probe', subject: { type: 'policy', id: 'p' } }, [audit, { file: 'events/2026-11-25.jsonl', records: [{}] }])).rejects.toThrow(/event bus/);
+    // A session line without a record breaks a NOT NULL column, in the statement that also adds the audit line and the event.
+    await expect(bus.emit({ type: 'probe', subject: { type: 'policy', id: 'p' } }, [audit, { file: 'sessions/p.jsonl', records: [undefined] }])).rejects.toThrow(/null value/);
     const pool = (a.hub.ctx.store as PgStore).pool;
     expect((await pool.query(`SELECT 1 FROM audit_history WHERE record->>'id' = 'aud_orphan'`)).rowCount).toBe(0);
+    expect((await pool.query(`SELECT 1 FROM events WHERE record->>'type' = 'probe'`)).rowCount).toBe(0);
     expect(bus.lastId).toBe(before);
   });
 

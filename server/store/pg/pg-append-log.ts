@@ -15,9 +15,10 @@ export function historyPlace(file: string): { table: string; column: string; par
   return { table: entry.table, column: entry.part, part: entry.prefix ? name.slice(entry.prefix.length) : file, prefix: entry.prefix, shared: entry.shared };
 }
 
-const CHANNEL = 'sphub_history';
+export const HISTORY_CHANNEL = 'sphub_history';
+const CHANNEL = HISTORY_CHANNEL;
 /** First key of the advisory locks that serialize appends to a shared history table. */
-const HISTORY_LOCK = 0x5350_4849; // 'SPHI'
+export const HISTORY_LOCK = 0x5350_4849; // 'SPHI'
 
 interface Tail {
   table: string;
@@ -155,16 +156,10 @@ export class PgAppendLog extends AppendLog {
     return new Promise<void>((resolve) => queue.waiters.push({ resolve, reject: () => resolve() }));
   }
 
-  /**
-   * Adds `records` to `file` inside the caller's transaction on `client` (the event bus writes the
-   * lines an event announces with the event: one commit). Call it after `appendsDone(file)`, and
-   * before taking any lock, so the file keeps its order. Rows of a shared table are locked
-   * against other appends to it until the caller commits.
-   */
-  async appendInTransaction(client: pg.PoolClient, file: string, records: readonly unknown[]): Promise<void> {
-    if (records.length === 0) return;
-    if (historyPlace(file).table === 'events') throw new Error('events are written by the event bus');
-    await this.insert(file, records, client);
+  /** Rows of a shared table this hub added itself (the event bus, with an event): not to be handed back to it. */
+  noteOwnRows(table: string, rows: readonly number[]): void {
+    const tail = this.tails.get(table);
+    if (tail && tail.listeners.length > 0) for (const n of rows) tail.own.add(n);
   }
 
   private async insert(file: string, records: readonly unknown[], db: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
