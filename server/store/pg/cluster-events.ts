@@ -58,7 +58,10 @@ export class ClusterEventBus extends EventBus {
     const rows = await this.store.pool.query<{ record: DomainEvent }>('SELECT record FROM events WHERE day >= $1 ORDER BY id', [from]);
     for (const row of rows.rows) this.kept.push(row.record);
     this.last = Number(newest.rows[0]?.id ?? 0);
-    await this.store.onNotify(CHANNEL, () => this.scheduleRead());
+    // "<id> <hub>": this hub's own events are taken as committed, not read back.
+    await this.store.onNotify(CHANNEL, (payload) => {
+      if (payload.split(' ')[1] !== this.store.hubId) this.scheduleRead();
+    });
   }
 
   /**
@@ -157,9 +160,9 @@ export class ClusterEventBus extends EventBus {
       `events_added AS (INSERT INTO events (id, day, record) SELECT reserved.id + e.ord - 1, e.day, ('{"id":' || (reserved.id + e.ord - 1) || ',' || substr(e.body, 2))::json FROM reserved, unnest(${p(batch.map((e) => e.day))}::text[], ${p(batch.map((e) => e.body))}::text[]) WITH ORDINALITY AS e(day, body, ord) RETURNING id)`,
     );
     const owned = shared.map((name) => `(SELECT json_agg(n) FROM added${names.indexOf(name)})`);
-    const notes = shared.map((name) => `, pg_notify(${p(HISTORY_CHANNEL)}, ${p(name)})`).join('');
+    const notes = shared.map((name) => `, pg_notify(${p(HISTORY_CHANNEL)}, ${p(`${name} ${this.store.hubId}`)})`).join('');
     const sql = `WITH ${ctes.join('\n, ')}
-      SELECT (SELECT min(id) FROM events_added) AS first, json_build_array(${owned.join(', ')}) AS owned, pg_notify(${p(CHANNEL)}, (SELECT max(id) FROM events_added)::text)${notes}`;
+      SELECT (SELECT min(id) FROM events_added) AS first, json_build_array(${owned.join(', ')}) AS owned, pg_notify(${p(CHANNEL)}, (SELECT max(id) FROM events_added) || ' ' || ${p(this.store.hubId)})${notes}`;
     const row = (await this.store.pool.query<{ first: string; owned: (number[] | null)[] }>(sql, params)).rows[0]!;
     shared.forEach((name, i) => this.history!.noteOwnRows(name, row.owned[i] ?? []));
     const first = Number(row.first);

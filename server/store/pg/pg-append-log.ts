@@ -65,9 +65,11 @@ export class PgAppendLog extends AppendLog {
       const last = Number((await pool.query<{ n: string | null }>(`SELECT max(n) AS n FROM ${h.table}`)).rows[0]?.n ?? 0);
       log.tails.set(h.table, { table: h.table, column: h.part, prefix: h.prefix, last, own: new Set(), listeners: [], reading: Promise.resolve(), scheduled: false, again: false });
     }
-    await store?.onNotify(CHANNEL, (table) => {
-      if (table) log.readTail(table);
-      else for (const name of log.tails.keys()) log.readTail(name);
+    await store?.onNotify(CHANNEL, (payload) => {
+      // "<table> <hub>"; rows this hub added are not read back ('' after a reconnect: read all).
+      const [table, hub] = payload.split(' ');
+      if (!table) for (const name of log.tails.keys()) log.readTail(name);
+      else if (hub !== store.hubId) log.readTail(table);
     });
     return log;
   }
@@ -190,8 +192,8 @@ export class PgAppendLog extends AppendLog {
          SELECT $1, r.value FROM locked, json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality
          RETURNING n
        )
-       SELECT n, pg_notify($5, $4) FROM added`,
-      [part, json, HISTORY_LOCK, table, CHANNEL],
+       SELECT n, pg_notify($5, $6) FROM added`,
+      [part, json, HISTORY_LOCK, table, CHANNEL, `${table} ${this.store?.hubId ?? ''}`],
     );
     if (tail.listeners.length > 0) for (const row of rows.rows) tail.own.add(Number(row.n));
   }
