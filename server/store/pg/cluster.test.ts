@@ -120,4 +120,13 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     expect((await pool.query(`SELECT 1 FROM session_history WHERE policy_id = 'p4'`)).rowCount).toBe(0);
     expect((await pool.query(`SELECT policy_id FROM session_history WHERE policy_id LIKE 'p_' ORDER BY policy_id`)).rows.map((r) => r.policy_id)).toEqual(['p1', 'p2', 'p3', 'p5']);
   });
+
+  it("writes an event's lines after the appends to the same file made before it", async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const appended = a.hub.ctx.logs.append('sessions/q.jsonl', [{ k: 's', id: 'first' }]);
+    await bus.emit({ type: 'probe', subject: { type: 'policy', id: 'q' } }, [{ file: 'sessions/q.jsonl', records: [{ k: 's', id: 'second' }] }]);
+    await appended;
+    expect((await a.hub.ctx.logs.read<{ id: string }>('sessions/q.jsonl')).map((r) => r.id)).toEqual(['first', 'second']);
+  });
 });

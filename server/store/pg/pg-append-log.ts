@@ -146,7 +146,7 @@ export class PgAppendLog extends AppendLog {
         for (const w of waiters) w.reject(error);
       }
     }
-    // Left: callers of appendInTransaction waiting for the appends before theirs, now done.
+    // Left: callers of appendsDone, waiting for the appends made before they asked, now done.
     for (const w of queue.waiters) w.resolve();
     this.waiting.delete(file);
   }
@@ -164,7 +164,7 @@ export class PgAppendLog extends AppendLog {
     if (tail && tail.listeners.length > 0) for (const n of rows) tail.own.add(n);
   }
 
-  private async insert(file: string, records: readonly unknown[], db: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
+  private async insert(file: string, records: readonly unknown[]): Promise<void> {
     const { table, column, part, shared } = historyPlace(file);
     const json = JSON.stringify(records);
     if (table === 'events') {
@@ -179,13 +179,13 @@ export class PgAppendLog extends AppendLog {
     }
     const tail = shared ? this.tails.get(table) : undefined;
     if (!tail) {
-      await db.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
+      await this.pool.query(`INSERT INTO ${table} (${column}, record) SELECT $1, r.value FROM json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality`, [part, json]);
       return;
     }
     // Appends to a shared table commit one at a time across hubs (the lock is held until the
     // statement commits), so row numbers become visible in order and a hub reading "after the
     // last row I saw" never skips one. One statement: one round trip.
-    const rows = await db.query<{ n: string }>(
+    const rows = await this.pool.query<{ n: string }>(
       `WITH locked AS (SELECT pg_advisory_xact_lock($3, hashtext($4)))
        , added AS (
          INSERT INTO ${table} (${column}, record)
