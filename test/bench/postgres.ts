@@ -133,8 +133,8 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
       const written = performance.now();
       if (res.status !== 201) throw new Error(`lag probe: ${res.status} ${await res.text()}`);
       for (;;) {
-        const roles = (await (await fetch(`${hubs[1]!.base}/api/v1/roles`, { headers })).json()) as { name: string }[];
-        if (roles.some((r) => r.name === name)) break;
+        const roles = (await (await fetch(`${hubs[1]!.base}/api/v1/roles?q=${encodeURIComponent(name)}`, { headers })).json()) as { items: { name: string }[] };
+        if (roles.items.some((r) => r.name === name)) break;
         if (performance.now() - written > 10_000) throw new Error('lag probe: the write did not show on the other hub within 10 s');
       }
       lags.push(performance.now() - written);
