@@ -3,6 +3,7 @@ import type { Actor, AuditEntry } from '../../shared/schemas/access.js';
 import type { Page } from '../../shared/schemas/common.js';
 import { newId } from '../ids.js';
 import type { AppendLog } from '../store/append-log.js';
+import type { CarriedAppend } from './events.js';
 
 export interface AuditQuery {
   q?: string;
@@ -46,12 +47,21 @@ export class AuditLog {
   }
 
   async record(actor: Actor, action: string, target: AuditEntry['target'], details?: Record<string, unknown>): Promise<AuditEntry> {
+    const { entry, append } = this.prepare(actor, action, target, details);
+    await this.logs.append(append.file, append.records);
+    return entry;
+  }
+
+  /**
+   * An entry listed from now on, and the append that makes it durable, for the caller to write
+   * (with the event that announces it: see recordChange).
+   */
+  prepare(actor: Actor, action: string, target: AuditEntry['target'], details?: Record<string, unknown>): { entry: AuditEntry; append: CarriedAppend } {
     const entry: AuditEntry = { id: newId('aud'), at: this.clock.now().toISOString(), actor, action, target, ...(details && { details }) };
     this.entries.push(entry);
     // Trimmed in steps, so recording stays cheap.
     if (this.entries.length > this.maxInMemory * 1.25) this.trim(this.maxInMemory);
-    await this.logs.append(auditFile(this.clock.now()), [entry]);
-    return entry;
+    return { entry, append: { file: auditFile(this.clock.now()), records: [entry] } };
   }
 
   /** Entries held in memory now (bounded). */

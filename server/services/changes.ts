@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../shared/schemas/access.js';
 import type { Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
+import type { CarriedAppend } from './events.js';
 
 export interface Change {
   /** Audit action and event type, such as `customer.created`. */
@@ -12,13 +13,20 @@ export interface Change {
   data?: Record<string, unknown>;
 }
 
-/** After a write is durable: one audit entry with the actor and channel, one domain event. */
-export async function recordChange(ctx: Pick<HubContext, 'audit' | 'events'>, principal: Principal, change: Change): Promise<void> {
-  await ctx.audit.record(principal.actor, change.action, change.target, change.details);
-  await ctx.events.emit({
-    type: change.action,
-    ...(change.customerId && { customerId: change.customerId }),
-    subject: { type: change.target.type, id: change.target.id ?? '', ...(change.target.name && { name: change.target.name }) },
-    data: { ...(change.data ?? change.details), actor: principal.actor.name, channel: principal.actor.channel },
-  });
+/**
+ * After a write is durable: one audit entry with the actor and channel, one domain event. The
+ * entry goes with the event (with `carried` history lines such as a session line): all durable
+ * before the event is heard, and on PostgreSQL in one transaction.
+ */
+export async function recordChange(ctx: Pick<HubContext, 'audit' | 'events'>, principal: Principal, change: Change, carried: readonly CarriedAppend[] = []): Promise<void> {
+  const { append } = ctx.audit.prepare(principal.actor, change.action, change.target, change.details);
+  await ctx.events.emit(
+    {
+      type: change.action,
+      ...(change.customerId && { customerId: change.customerId }),
+      subject: { type: change.target.type, id: change.target.id ?? '', ...(change.target.name && { name: change.target.name }) },
+      data: { ...(change.data ?? change.details), actor: principal.actor.name, channel: principal.actor.channel },
+    },
+    [...carried, append],
+  );
 }

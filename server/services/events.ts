@@ -12,6 +12,16 @@ export const EVENT_RETAIN_MS = 2 * DAY;
 export const DEFAULT_EVENTS_IN_MEMORY = 10_000;
 
 /**
+ * History lines an event announces (an audit entry, a session line): they are durable before the
+ * event is, so whoever hears the event can read them. On PostgreSQL they are written in the
+ * event's own transaction (one commit instead of one each).
+ */
+export interface CarriedAppend {
+  file: string;
+  records: readonly unknown[];
+}
+
+/**
  * Every state change becomes a numbered domain event. Events are appended to a file per day
  * (so the SSE stream can resume after a restart with Last-Event-ID). Only the most recent ones
  * stay in memory (a ring of `inMemory` events), so memory does not grow with the hub's activity;
@@ -38,7 +48,8 @@ export class EventBus {
     }
   }
 
-  async emit(input: EventInput): Promise<DomainEvent> {
+  async emit(input: EventInput, carried: readonly CarriedAppend[] = []): Promise<DomainEvent> {
+    await Promise.all(carried.map((c) => this.logs.append(c.file, c.records)));
     const event: DomainEvent = { ...input, data: input.data ?? {}, id: this.nextId++, at: this.clock.now().toISOString() };
     this.recent.push(event);
     await this.logs.append(eventFile(this.clock.now()), [event]);

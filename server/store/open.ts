@@ -29,7 +29,7 @@ export function describeStore(store: Store): string {
 
 /** The event bus: with PostgreSQL, one numbering and one stream for every hub on the database. */
 export function eventBusFor(store: Store, logs: AppendLog, clock: Clock, inMemory?: number): EventBus {
-  return store instanceof PgStore ? new ClusterEventBus(store, clock, inMemory) : new EventBus(logs, clock, inMemory);
+  return store instanceof PgStore ? new ClusterEventBus(store, clock, logs instanceof PgAppendLog ? logs : null, inMemory) : new EventBus(logs, clock, inMemory);
 }
 
 /**

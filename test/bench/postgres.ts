@@ -33,6 +33,7 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
   const headers = { authorization: `Bearer ${o.key}`, 'content-type': 'application/json' };
   const rows: { name: string; result: LoadResult; note?: string }[] = [];
   const figures: Record<string, unknown> = {};
+  const ratios: Record<string, number> = {};
   const hubs: HubProcess[] = [];
   try {
     const now = new Date();
@@ -50,6 +51,9 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
     console.log(`  imported ${big.sessions} sessions in ${importSeconds} s (counts and checksums checked)`);
 
     const env = { SPHUB_DATABASE_URL: bigUrl, SPHUB_ADMIN_KEY: o.key, SPHUB_SCHEDULER: 'off' };
+    // BENCH_PG_ONLY=policystart: only the policy start figures (to compare write changes quickly).
+    if (process.env.BENCH_PG_ONLY !== 'policystart') await readFigures();
+    async function readFigures(): Promise<void> {
     const hub = await startHub(env);
     hubs.push(hub);
     figures.startup = { ms: Math.round(hub.startMs), rssMiB: Math.round((await hub.rssBytes()) / 2 ** 20) };
@@ -68,7 +72,6 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
     const searchBody = await (await fetch(`${hub.base}${searchPaths[0]}`, { headers })).text();
     const healthBody = await (await fetch(`${hub.base}/api/v1/customers/health`, { method: 'POST', headers, body: healthBodies[0] })).text();
     const bares: { base: string; stop: () => void }[] = [];
-    const ratios: Record<string, number> = {};
     try {
       for (const [label, body] of [['search', searchBody], ['health', healthBody]] as const) {
         const file = join(work, `${label}.json`);
@@ -130,8 +133,8 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
       const written = performance.now();
       if (res.status !== 201) throw new Error(`lag probe: ${res.status} ${await res.text()}`);
       for (;;) {
-        const roles = (await (await fetch(`${hubs[1]!.base}/api/v1/roles`, { headers })).json()) as { name: string }[];
-        if (roles.some((r) => r.name === name)) break;
+        const roles = (await (await fetch(`${hubs[1]!.base}/api/v1/roles?q=${encodeURIComponent(name)}`, { headers })).json()) as { items: { name: string }[] };
+        if (roles.items.some((r) => r.name === name)) break;
         if (performance.now() - written > 10_000) throw new Error('lag probe: the write did not show on the other hub within 10 s');
       }
       lags.push(performance.now() - written);
@@ -140,6 +143,7 @@ export async function runPostgresBench(o: PostgresBenchOptions): Promise<{ rows:
     figures.visibleOnOtherHubMs = { p50: Number(lags[10]!.toFixed(1)), max: Number(lags.at(-1)!.toFixed(1)) };
     console.log(`  a write on one hub shows on another after ${lags[10]!.toFixed(1)} ms (p50), ${lags.at(-1)!.toFixed(1)} ms at most`);
     for (const h of hubs.splice(0)) await h.kill('SIGTERM');
+    }
 
     // Policy start: few and many sessions stored, PostgreSQL and the embedded store.
     const pgFew = await o.policyStartCost({ SPHUB_DATABASE_URL: smallUrl }, `PostgreSQL, ${small.sessions} sessions stored`);

@@ -45,6 +45,7 @@ import { conflict, HubError, invalid, localizedError, notFound } from '../../htt
 import { newId } from '../../ids.js';
 import { backupJob, type BackupRunner, type HubTimers, type RunResult, type SessionControl } from '../../jobs/runner.js';
 import { recordChange, type Change } from '../changes.js';
+import type { CarriedAppend } from '../events.js';
 import { deletedPolicies, policies, tenantConnections } from './collections.js';
 import type { ForwardedAction, PolicyAction, PolicyActionsPort } from './policy-actions.js';
 import type { CustomerDirectory } from './customer-directory.js';
@@ -380,14 +381,22 @@ export class BackupService {
     const session = this.runningSession(started, trigger, principal.actor.name, now.toISOString());
     const active: ActiveSession = { session, abort: new AbortController(), parked: false, closed: false };
     this.active.set(session.id, active);
-    await this.track(this.deps.history.append(id, { sessions: [session] }));
-    await this.announce(principal, trigger === 'manual', {
-      action: 'session.started',
-      target: { type: 'policy', id, name: started.name },
-      customerId: customer.id,
-      details: { sessionId: session.id, trigger },
-      data: { policyId: id, policyName: started.name, sessionId: session.id, trigger, startedBy: session.startedBy, runner: session.runner },
-    });
+    // The session line goes with the audit entry and the event: durable before anyone hears of
+    // the start, in one commit on PostgreSQL.
+    await this.track(
+      this.announce(
+        principal,
+        trigger === 'manual',
+        {
+          action: 'session.started',
+          target: { type: 'policy', id, name: started.name },
+          customerId: customer.id,
+          details: { sessionId: session.id, trigger },
+          data: { policyId: id, policyName: started.name, sessionId: session.id, trigger, startedBy: session.startedBy, runner: session.runner },
+        },
+        [this.deps.history.lines(id, { sessions: [session] })],
+      ),
+    );
     this.launch(active, started, customer);
     return { ...active.session };
   }
@@ -698,32 +707,37 @@ export class BackupService {
       }
       bumpJob(tx, dayOf(endedAt), result);
     });
-    await this.track(
-      this.deps.history.append(session.policyId, {
-        logs: extraLog ? [{ sessionId: session.id, at: endedAt, ...extraLog }] : [],
-        sessions: [session],
-      }),
-    );
-    const topic = result === 'Success' || result === 'Warning' ? 'backupComplete' : result === 'Failed' || result === 'Disconnected' ? 'backupFailed' : null;
-    await this.announce(principal ?? systemPrincipal(`${session.runner} (runner)`), principal !== undefined, {
-      action: 'session.finished',
-      target: { type: 'policy', id: session.policyId, name: policyName },
-      customerId: session.customerId,
-      details: { sessionId: session.id, status: result, summary },
-      data: {
-        policyId: session.policyId,
-        policyName,
-        sessionId: session.id,
-        status: result,
-        summary,
-        startedAt,
-        endedAt,
-        durationMs: session.durationMs,
-        processedObjects: session.processedObjects,
-        transferredBytes: session.transferredBytes,
-        ...(topic && { topic }),
-      },
+    const lines = this.deps.history.lines(session.policyId, {
+      logs: extraLog ? [{ sessionId: session.id, at: endedAt, ...extraLog }] : [],
+      sessions: [session],
     });
+    const topic = result === 'Success' || result === 'Warning' ? 'backupComplete' : result === 'Failed' || result === 'Disconnected' ? 'backupFailed' : null;
+    const announced = this.announce(
+      principal ?? systemPrincipal(`${session.runner} (runner)`),
+      principal !== undefined,
+      {
+        action: 'session.finished',
+        target: { type: 'policy', id: session.policyId, name: policyName },
+        customerId: session.customerId,
+        details: { sessionId: session.id, status: result, summary },
+        data: {
+          policyId: session.policyId,
+          policyName,
+          sessionId: session.id,
+          status: result,
+          summary,
+          startedAt,
+          endedAt,
+          durationMs: session.durationMs,
+          processedObjects: session.processedObjects,
+          transferredBytes: session.transferredBytes,
+          ...(topic && { topic }),
+        },
+      },
+      [lines],
+    );
+    // The session and log lines go with the event (see start).
+    await this.track(announced);
     return { ...session };
   }
 
@@ -766,17 +780,20 @@ export class BackupService {
   }
 
   /** A manual change is audited; what the scheduler and the runner do is an event only. */
-  private async announce(principal: Principal, audited: boolean, change: Change): Promise<void> {
+  private async announce(principal: Principal, audited: boolean, change: Change, carried: readonly CarriedAppend[] = []): Promise<void> {
     if (audited) {
-      await recordChange(this.ctx, principal, change);
+      await recordChange(this.ctx, principal, change, carried);
       return;
     }
-    await this.ctx.events.emit({
-      type: change.action,
-      ...(change.customerId && { customerId: change.customerId }),
-      subject: { type: change.target.type, id: change.target.id ?? '', ...(change.target.name && { name: change.target.name }) },
-      data: { ...(change.data ?? change.details), actor: principal.actor.name, channel: principal.actor.channel },
-    });
+    await this.ctx.events.emit(
+      {
+        type: change.action,
+        ...(change.customerId && { customerId: change.customerId }),
+        subject: { type: change.target.type, id: change.target.id ?? '', ...(change.target.name && { name: change.target.name }) },
+        data: { ...(change.data ?? change.details), actor: principal.actor.name, channel: principal.actor.channel },
+      },
+      carried,
+    );
   }
 
   /** Work started outside a request (onboarding's recommended policies) that settle() waits for. */

@@ -34,8 +34,13 @@ export class SessionHistory {
   constructor(private readonly logs: AppendLog) {}
 
   append(policyId: string, entries: { sessions?: Session[]; logs?: LogRecord[] }): Promise<void> {
-    const lines: Line[] = [...(entries.logs ?? []).map(logLine), ...(entries.sessions ?? []).map(sessionLine)];
-    return this.logs.append(sessionFile(policyId), lines);
+    const { file, records } = this.lines(policyId, entries);
+    return this.logs.append(file, records);
+  }
+
+  /** The append `append` would make, for a caller that writes it with an event (EventBus.emit). */
+  lines(policyId: string, entries: { sessions?: Session[]; logs?: LogRecord[] }): { file: string; records: Line[] } {
+    return { file: sessionFile(policyId), records: [...(entries.logs ?? []).map(logLine), ...(entries.sessions ?? []).map(sessionLine)] };
   }
 
   async read(policyId: string): Promise<PolicyHistory> {

@@ -52,7 +52,7 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     const store = await PgStore.open({ url: await cluster.createDatabase(), pollMs: 60_000 });
     try {
       const clock = new FakeClock(new Date('2026-11-25T09:00:00.000Z'));
-      const bus = new ClusterEventBus(store, clock, 5);
+      const bus = new ClusterEventBus(store, clock, null, 5);
       await bus.load();
       for (let i = 0; i < 30; i++) await bus.emit({ type: 'test.happened', data: { i } });
       expect(bus.inMemoryCount).toBe(5);
@@ -61,7 +61,7 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
       expect((await bus.since(all[2]!)).map((e) => e.id)).toEqual(all.slice(3));
       expect((await bus.since(all[27]!)).map((e) => e.id)).toEqual(all.slice(28));
 
-      const restarted = new ClusterEventBus(store, clock, 5);
+      const restarted = new ClusterEventBus(store, clock, null, 5);
       await restarted.load();
       expect(restarted.inMemoryCount).toBe(5);
       expect((await restarted.since(all[0]!)).map((e) => e.id)).toEqual(all.slice(1));
@@ -87,5 +87,68 @@ describe.skipIf(!postgresAvailable)('hubs sharing a PostgreSQL database', () => 
     expect(reacted).toEqual([streamed[1]]);
     await vi.waitFor(async () => expect((await a.hub.ctx.events.since(0)).map((e) => e.id)).toEqual(streamed), soon);
     expect((await b.hub.ctx.events.since(streamed[0]!)).map((e) => e.id)).toEqual(streamed.slice(1));
+  });
+
+  it('writes the session line, the audit entry and the event of a policy start in one transaction (one commit)', async () => {
+    const [a] = await pair();
+    await putCustomers(a.hub, testCustomer({ id: 'cus_kite', displayName: 'Kite' }));
+    const policy = await a.admin.createPolicy({ customerId: 'cus_kite', name: 'Mail', backupType: 'EntireOrganization' });
+    const session = await a.admin.startPolicy(policy.id);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    // Rows one transaction wrote share its id (xmin).
+    const xmin = async (sql: string, args: unknown[]) => (await pool.query<{ x: string }>(sql, args)).rows.map((r) => r.x);
+    const line = await xmin(`SELECT xmin::text AS x FROM session_history WHERE policy_id = $1 AND record->>'id' = $2`, [policy.id, session.id]);
+    const audit = await xmin(`SELECT xmin::text AS x FROM audit_history WHERE record->>'action' = 'session.started'`, []);
+    const event = await xmin(`SELECT xmin::text AS x FROM events WHERE record->>'type' = 'session.started'`, []);
+    expect(line).toHaveLength(1);
+    expect(audit).toEqual(line);
+    expect(event).toEqual(line);
+    expect((await a.admin.policySessions(policy.id)).items.map((s) => s.id)).toContain(session.id);
+  });
+
+  it('keeps none of the lines an event carries when its transaction fails', async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const before = bus.lastId;
+    const audit = { file: 'audit/2026-11.jsonl', records: [{ id: 'aud_orphan' }] };
+    // A session line without a record breaks a NOT NULL column, in the statement that also adds the audit line and the event.
+    await expect(bus.emit({ type: 'probe', subject: { type: 'policy', id: 'p' } }, [audit, { file: 'sessions/p.jsonl', records: [undefined] }])).rejects.toThrow(/null value/);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    expect((await pool.query(`SELECT 1 FROM audit_history WHERE record->>'id' = 'aud_orphan'`)).rowCount).toBe(0);
+    expect((await pool.query(`SELECT 1 FROM events WHERE record->>'type' = 'probe'`)).rowCount).toBe(0);
+    expect(bus.lastId).toBe(before);
+  });
+
+  it('commits events emitted together in one transaction, in id order; one that fails sinks only itself', async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const heard: number[] = [];
+    bus.subscribeAll((e) => heard.push(e.id));
+    const emits = [1, 2, 3, 4, 5].map((n) =>
+      bus.emit(
+        { type: 'probe', subject: { type: 'policy', id: `p${n}` } },
+        n === 4 ? [{ file: 'events/2026-11-25.jsonl', records: [{}] }] : [{ file: `sessions/p${n}.jsonl`, records: [{ k: 's', id: `ses_${n}` }] }],
+      ),
+    );
+    const settled = await Promise.allSettled(emits);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const ids = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(heard).toEqual(ids);
+    const pool = (a.hub.ctx.store as PgStore).pool;
+    const xmins = (await pool.query<{ x: string }>(`SELECT DISTINCT xmin::text AS x FROM events WHERE record->>'type' = 'probe'`)).rows;
+    // The first went alone; the four that waited for it were tried together, then (one failing) one by one.
+    expect(xmins.length).toBeLessThan(5);
+    expect((await pool.query(`SELECT 1 FROM session_history WHERE policy_id = 'p4'`)).rowCount).toBe(0);
+    expect((await pool.query(`SELECT policy_id FROM session_history WHERE policy_id LIKE 'p_' ORDER BY policy_id`)).rows.map((r) => r.policy_id)).toEqual(['p1', 'p2', 'p3', 'p5']);
+  });
+
+  it("writes an event's lines after the appends to the same file made before it", async () => {
+    const [a] = await pair();
+    const bus = a.hub.ctx.events as ClusterEventBus;
+    const appended = a.hub.ctx.logs.append('sessions/q.jsonl', [{ k: 's', id: 'first' }]);
+    await bus.emit({ type: 'probe', subject: { type: 'policy', id: 'q' } }, [{ file: 'sessions/q.jsonl', records: [{ k: 's', id: 'second' }] }]);
+    await appended;
+    expect((await a.hub.ctx.logs.read<{ id: string }>('sessions/q.jsonl')).map((r) => r.id)).toEqual(['first', 'second']);
   });
 });

@@ -15,9 +15,10 @@ export function historyPlace(file: string): { table: string; column: string; par
   return { table: entry.table, column: entry.part, part: entry.prefix ? name.slice(entry.prefix.length) : file, prefix: entry.prefix, shared: entry.shared };
 }
 
-const CHANNEL = 'sphub_history';
+export const HISTORY_CHANNEL = 'sphub_history';
+const CHANNEL = HISTORY_CHANNEL;
 /** First key of the advisory locks that serialize appends to a shared history table. */
-const HISTORY_LOCK = 0x5350_4849; // 'SPHI'
+export const HISTORY_LOCK = 0x5350_4849; // 'SPHI'
 
 interface Tail {
   table: string;
@@ -64,9 +65,11 @@ export class PgAppendLog extends AppendLog {
       const last = Number((await pool.query<{ n: string | null }>(`SELECT max(n) AS n FROM ${h.table}`)).rows[0]?.n ?? 0);
       log.tails.set(h.table, { table: h.table, column: h.part, prefix: h.prefix, last, own: new Set(), listeners: [], reading: Promise.resolve(), scheduled: false, again: false });
     }
-    await store?.onNotify(CHANNEL, (table) => {
-      if (table) log.readTail(table);
-      else for (const name of log.tails.keys()) log.readTail(name);
+    await store?.onNotify(CHANNEL, (payload) => {
+      // "<table> <hub>"; rows this hub added are not read back ('' after a reconnect: read all).
+      const [table, hub] = payload.split(' ');
+      if (!table) for (const name of log.tails.keys()) log.readTail(name);
+      else if (hub !== store.hubId) log.readTail(table);
     });
     return log;
   }
@@ -143,7 +146,22 @@ export class PgAppendLog extends AppendLog {
         for (const w of waiters) w.reject(error);
       }
     }
+    // Left: callers of appendsDone, waiting for the appends made before they asked, now done.
+    for (const w of queue.waiters) w.resolve();
     this.waiting.delete(file);
+  }
+
+  /** Resolves once the appends to `file` made so far are done (committed or failed). */
+  appendsDone(file: string): Promise<void> {
+    const queue = this.waiting.get(file);
+    if (!queue) return Promise.resolve();
+    return new Promise<void>((resolve) => queue.waiters.push({ resolve, reject: () => resolve() }));
+  }
+
+  /** Rows of a shared table this hub added itself (the event bus, with an event): not to be handed back to it. */
+  noteOwnRows(table: string, rows: readonly number[]): void {
+    const tail = this.tails.get(table);
+    if (tail && tail.listeners.length > 0) for (const n of rows) tail.own.add(n);
   }
 
   private async insert(file: string, records: readonly unknown[]): Promise<void> {
@@ -174,8 +192,8 @@ export class PgAppendLog extends AppendLog {
          SELECT $1, r.value FROM locked, json_array_elements($2::json) WITH ORDINALITY AS r ORDER BY r.ordinality
          RETURNING n
        )
-       SELECT n, pg_notify($5, $4) FROM added`,
-      [part, json, HISTORY_LOCK, table, CHANNEL],
+       SELECT n, pg_notify($5, $6) FROM added`,
+      [part, json, HISTORY_LOCK, table, CHANNEL, `${table} ${this.store?.hubId ?? ''}`],
     );
     if (tail.listeners.length > 0) for (const row of rows.rows) tail.own.add(Number(row.n));
   }

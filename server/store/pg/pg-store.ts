@@ -39,7 +39,8 @@ const CHANNEL = 'sphub_store';
 /**
  * One write, as one statement: $1 the change number this hub is at, $2 the records put (a json
  * array of {collection, id, doc}), $3/$4 the collections and ids deleted, $5 this hub, $6 the
- * changes for the log, $7 the channel to notify. No row back: another hub committed first.
+ * changes for the log, $7 the channel to notify (with the change number and this hub, so the
+ * hub skips its own). No row back: another hub committed first.
  */
 const WRITE = `
 WITH head AS (
@@ -54,7 +55,7 @@ WITH head AS (
 ), logged AS (
   INSERT INTO store_changes (seq, hub, ops) SELECT head.seq, $5, $6::json FROM head
 )
-SELECT head.seq, pg_notify($7, head.seq::text) FROM head`;
+SELECT head.seq, pg_notify($7, head.seq || ' ' || $5) FROM head`;
 
 /**
  * The `Store` on PostgreSQL, for one hub or several on one database.
@@ -395,7 +396,11 @@ export class PgStore implements Store {
       if (this.listener === client) this.listener = null;
     });
     client.on('notification', (message) => {
-      if (message.channel === CHANNEL && Number(message.payload) > this.seq) this.scheduleCatchUp();
+      if (message.channel === CHANNEL) {
+        // "<change number> <hub>": this hub's own commits are taken from their answer, not read back.
+        const [seq, hub] = (message.payload ?? '').split(' ');
+        if (hub !== this.hubId && Number(seq) > this.seq) this.scheduleCatchUp();
+      }
       for (const handler of this.channels.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     await client.connect();
