@@ -110,5 +110,6 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.connection.noServer': 'Für die Richtlinie „{policy}“ ist noch kein VB365-Server erfasst; synchronisieren Sie {connection} und versuchen Sie es erneut.',
   'api.connection.failingAlert': 'Die {kind}-Verbindung „{name}“ schlägt fehl: {error}. Der Hub behält den letzten vollständigen Stand, bis eine Synchronisierung gelingt.',
   'api.connection.lastSyncFailed': 'ihre letzte Synchronisierung ist fehlgeschlagen',
-  'api.connection.alarmAcknowledged': '{message} (in VSPC bestätigt)',
+  'api.connection.alarm': '{connection}: {message}',
+  'api.connection.alarmAcknowledged': '{connection}: {message} (in VSPC bestätigt)',
 };

@@ -111,5 +111,6 @@ export const apiEn = {
   'api.connection.noServer': 'Policy "{policy}" has no VB365 server recorded yet; run a sync of {connection} and try again.',
   'api.connection.failingAlert': 'The {kind} connection "{name}" is failing: {error}. The hub keeps the last complete state until a sync succeeds.',
   'api.connection.lastSyncFailed': 'its last sync failed',
-  'api.connection.alarmAcknowledged': '{message} (acknowledged in VSPC)',
+  'api.connection.alarm': '{connection}: {message}',
+  'api.connection.alarmAcknowledged': '{connection}: {message} (acknowledged in VSPC)',
 } as const;

@@ -1,5 +1,5 @@
 import type { ConnectionTestResult } from '../../../shared/schemas/connections.js';
-import { conflict } from '../../http/errors.js';
+import { localizedError } from '../../http/errors.js';
 import type { ConnectionRecord } from '../collections.js';
 import { hubErrorFromUpstream } from '../errors.js';
 import { describeUpstreamError } from '../errors-describe.js';
@@ -94,7 +94,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
 
     async policyAction(connection, secret, action, policy) {
       const source = policy.source!;
-      if (!source.parentId) throw conflict(`Policy "${policy.name}" has no VB365 server recorded yet; run a sync of ${connection.name} and try again.`);
+      if (!source.parentId) throw localizedError('conflict', { key: 'api.connection.noServer', params: { policy: policy.name, connection: connection.name } });
       const client = vspcClient(connection, secret, options);
       const path = `/infrastructure/vb365Servers/${encodeURIComponent(source.parentId)}/organizations/jobs/${encodeURIComponent(source.upstreamId)}/${action}`;
       try {
