@@ -1,3 +1,4 @@
+import { say, type MessageKey, type Text } from '../i18n/index.js';
 import type {
   ConnectInput,
   Customer,
@@ -25,13 +26,30 @@ export class CustomerRuleError extends Error {
     readonly kind: 'conflict' | 'rule',
     message: string,
     readonly details?: { field: string; message: string }[],
+    /** The message as a catalog text, said in the caller's language. */
+    readonly text?: Text,
   ) {
     super(message);
   }
 }
 
-const conflict = (message: string) => new CustomerRuleError('conflict', message);
-const rule = (message: string, details?: { field: string; message: string }[]) => new CustomerRuleError('rule', message, details);
+const conflict = (message: string | Text) => (typeof message === 'string' ? new CustomerRuleError('conflict', message) : new CustomerRuleError('conflict', say('en', message), undefined, message));
+const rule = (message: string | Text, details?: { field: string; message: string }[]) =>
+  typeof message === 'string' ? new CustomerRuleError('rule', message, details) : new CustomerRuleError('rule', say('en', message), details, message);
+
+/** What a refusal is about ("inviting"), in the caller's language where the catalog has it. */
+const WHAT: Record<string, MessageKey> = {
+  inviting: 'api.doing.inviting',
+  'resending invites': 'api.doing.resendingInvites',
+  onboarding: 'api.doing.onboarding',
+  'accepting an invite': 'api.doing.acceptingInvite',
+  'changing settings': 'api.doing.changingSettings',
+  settings: 'api.doing.settings',
+  'updating counts': 'api.doing.updatingCounts',
+  "recording the customer's IP ranges": 'api.doing.ipRanges',
+  offboarding: 'api.doing.offboarding',
+};
+const whatText = (what: string): string | Text => (WHAT[what] ? { key: WHAT[what] } : what);
 
 export const DEVICE_CODE_TTL_MS = 15 * 60_000;
 export const DEVICE_LOGIN_URL = 'https://microsoft.com/devicelogin';
@@ -52,20 +70,22 @@ const day = (now: Date) => now.toISOString().slice(0, 10);
 /** Refuses anything on a customer that Pulse is still creating, or that was offboarded. */
 export function assertProvisioned(customer: Customer, what: string): void {
   if (customer.status === 'provisioning') {
-    throw conflict(`${customer.displayName} is still being provisioned (until ${customer.provisionedAt}); ${what} is possible once it is pending.`);
+    throw conflict({ key: 'api.customer.provisioning', params: { customer: customer.displayName, until: customer.provisionedAt ?? '', what: whatText(what) } });
   }
-  if (customer.status === 'offboarded') throw conflict(`${customer.displayName} was offboarded on ${customer.offboardedAt ?? 'an earlier date'}.`);
+  if (customer.status === 'offboarded') {
+    throw conflict(customer.offboardedAt ? { key: 'api.customer.offboarded', params: { customer: customer.displayName, date: customer.offboardedAt } } : { key: 'api.customer.offboardedEarlier', params: { customer: customer.displayName } });
+  }
 }
 
 /** Invites, admin users and the wizard are for customers not onboarded yet. */
 export function assertPending(customer: Customer, what: string): void {
   assertProvisioned(customer, what);
-  if (customer.status === 'active') throw conflict(`${customer.displayName} is already onboarded; ${what} is only for pending customers.`);
+  if (customer.status === 'active') throw conflict({ key: 'api.customer.alreadyOnboarded', params: { customer: customer.displayName, what: whatText(what) } });
 }
 
 export function assertActive(customer: Customer, what: string): void {
   assertProvisioned(customer, what);
-  if (customer.status !== 'active') throw conflict(`${customer.displayName} is not onboarded yet; ${what} is available once onboarding has finished.`);
+  if (customer.status !== 'active') throw conflict({ key: 'api.customer.notOnboarded', params: { customer: customer.displayName, what: whatText(what) } });
 }
 
 /**
@@ -74,7 +94,7 @@ export function assertActive(customer: Customer, what: string): void {
  */
 export function requireDomain(customer: Customer, what: string): string {
   if (!customer.domain) {
-    throw conflict(`${customer.displayName} has no domain yet; ${what} gives the customer access, so set its domain first (PATCH /customers/${customer.id} with "domain").`);
+    throw conflict({ key: 'api.customer.noDomain', params: { customer: customer.displayName, what: whatText(what), id: customer.id } });
   }
   return customer.domain;
 }
@@ -121,12 +141,12 @@ export function addInvites(customer: Customer, emails: readonly string[], now: D
 export function resendInvites(customer: Customer, emails: readonly string[] | undefined, now: Date): { customer: Customer; resent: string[] } {
   assertPending(customer, 'resending invites');
   const pending = pendingInvites(customer);
-  if (pending.length === 0) throw conflict(`${customer.displayName} has no pending invites to resend; send an invite first.`);
+  if (pending.length === 0) throw conflict({ key: 'api.invite.noneToResend', params: { customer: customer.displayName } });
   const targets = emails ?? pending.map((i) => i.email);
   const unknown = targets.filter((e) => !pending.some((i) => i.email === e));
   if (unknown.length > 0) {
     throw rule(
-      `Not invited yet, so there is nothing to resend: ${unknown.join(', ')}. Use "send invite" for new addresses.`,
+      { key: 'api.invite.notInvited', params: { emails: unknown.join(', ') } },
       unknown.map((email) => ({ field: 'emails', message: `${email} has no pending invite` })),
     );
   }
@@ -213,7 +233,7 @@ export function acceptInvite(
 ): Customer {
   assertPending(customer, 'accepting an invite');
   const invite = pendingInvites(customer).find((i) => i.email === input.email);
-  if (!invite) throw rule(`${input.email} has no pending invite for ${customer.displayName}.`, [{ field: 'email', message: 'has no pending invite' }]);
+  if (!invite) throw rule({ key: 'api.invite.noPending', params: { email: input.email, customer: customer.displayName } }, [{ field: 'email', message: 'has no pending invite' }]);
   const at = now.toISOString();
   const invites = customer.invites.map((i) => (i.email === input.email ? { ...i, acceptedAt: at } : i));
   // "Auto Create Backup Policies": the recommended policies are made only while it is on.

@@ -72,6 +72,7 @@ function ruled<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof CustomerRuleError) {
+      if (error.text) throw localizedError(error.kind === 'conflict' ? 'conflict' : 'business_rule', error.text, error.details);
       throw error.kind === 'conflict' ? conflict(error.message) : businessRule(error.message, error.details);
     }
     throw error;
