@@ -297,9 +297,15 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
  * it off there is no self-service restore to record. Returns why a self-service restore is refused, or null.
  */
 export function selfServiceRestoreRefusal(customer: Pick<Customer, 'displayName' | 'settings'>): string | null {
+  const text = selfServiceRestoreRefusalText(customer);
+  return text ? say('en', text) : null;
+}
+
+/** selfServiceRestoreRefusal as a catalog text, said in the caller's language. */
+export function selfServiceRestoreRefusalText(customer: Pick<Customer, 'displayName' | 'settings'>): Text | null {
   const enabled = customer.settings?.selfServiceRestore ?? DEFAULT_SETTINGS.selfServiceRestore;
   if (enabled) return null;
-  return `Self-service restore is turned off for ${customer.displayName}, so its users cannot restore items themselves; turn on "Enable self service" in the customer's settings, or record the restore as managed.`;
+  return { key: 'api.restore.selfServiceOff', params: { customer: customer.displayName } };
 }
 
 // ---- offboarding ----

@@ -4,7 +4,7 @@ import type { Page } from '../../../shared/schemas/common.js';
 import { DEFAULT_MONITORING_SETTINGS, type Alert, type AlertQuery, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { localizedError, notFound } from '../../http/errors.js';
 import { recordChange } from '../changes.js';
 import { AlertIndex, BUILT_IN_SOURCES } from './alert-index.js';
 import { alertAcks, monitoringSettings, openAlerts, type OpenAlert } from './collections.js';
@@ -195,7 +195,7 @@ export class AlertService {
     const alert = this.get(id);
     if (!alert) throw notFound('Open alert', id);
     const provider = this.providers.find((p) => p.name === alert.source);
-    if (!provider?.forward) throw conflict(`This alert (${alert.kind}) clears by itself once its condition is fixed; it cannot be resolved by hand.`);
+    if (!provider?.forward) throw localizedError('conflict', { key: 'api.alert.clearsByItself', params: { kind: alert.kind } });
     await provider.forward('resolve', alert, principal, note);
     await recordChange(this.ctx, principal, {
       action: 'alert.resolve.forwarded',

@@ -55,7 +55,7 @@ import type {
 } from '../../../shared/schemas/customers.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, localizedError, notFound } from '../../http/errors.js';
+import { businessRule, conflict, localizedError, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { recordChange, type Change } from '../changes.js';
 import { customers } from '../customer-collection.js';

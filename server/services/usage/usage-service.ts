@@ -22,7 +22,7 @@ import {
 } from '../../../shared/schemas/usage.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, invalid, localizedError, type FieldError } from '../../http/errors.js';
+import { businessRule, invalid, localizedError, type FieldError } from '../../http/errors.js';
 import { say, type Text } from '../../../shared/i18n/index.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
