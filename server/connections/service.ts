@@ -1,13 +1,14 @@
 import type { Page } from '../../shared/schemas/common.js';
+import { say } from '../../shared/i18n/index.js';
 import type { ConnectionInput, ConnectionTestResult, ConnectionUpdate, ConnectionView, CustomerSourceInput, SyncRun } from '../../shared/schemas/connections.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
-import { invalid, localizedError, notFound } from '../http/errors.js';
+import { localizedError, notFound } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { recordChange } from '../services/changes.js';
 import { customers } from '../services/customer-collection.js';
-import { baseUrlProblem, normalizeBaseUrl } from './base-url.js';
+import { baseUrlProblem, baseUrlProblemText, normalizeBaseUrl } from './base-url.js';
 import { connections, syncedAlarms, type ConnectionRecord } from './collections.js';
 import type { ConnectionKindModule } from './kind.js';
 import type { SecretBox } from './secrets.js';
@@ -230,8 +231,8 @@ export class ConnectionService {
   }
 
   private checkedBaseUrl(value: string): string {
-    const problem = baseUrlProblem(value, { production: this.ctx.config.production });
-    if (problem) throw invalid(`The base URL ${problem}.`, [{ field: 'body.baseUrl', message: problem }]);
+    const problem = baseUrlProblemText(value, { production: this.ctx.config.production });
+    if (problem) throw localizedError('invalid_input', { key: 'api.baseUrl.refused', params: { problem } }, [{ field: 'body.baseUrl', message: say('en', problem) }]);
     return normalizeBaseUrl(value);
   }
 

@@ -106,7 +106,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
           patch: action === 'enable' ? { enabled: true } : action === 'disable' ? { enabled: false, nextRun: null } : action === 'start' ? { lastStatus: 'Running' } : {},
         };
       } catch (error) {
-        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, `${action} job "${policy.name}"`);
+        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, { key: `api.upstream.job.${action}`, params: { name: policy.name } });
       }
     },
 
@@ -115,7 +115,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
       try {
         await client.action(`/alarms/active/${encodeURIComponent(upstreamId)}/${action}`, note ? { comment: note } : {}, { ...(options.pollMs !== undefined && { pollMs: options.pollMs }) });
       } catch (error) {
-        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, `${action} alarm "${alert.subject.name}"`);
+        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, { key: `api.upstream.alarm.${action}`, params: { name: alert.subject.name } });
       }
     },
 
