@@ -694,7 +694,7 @@ export class CustomerService {
 
 function ruledDomain(input: string): string {
   const check = checkCustomerDomain(input);
-  if (!check.ok) throw businessRule(`The domain ${input} cannot be used: ${check.reason}.`, [{ field: 'domain', message: check.reason }]);
+  if (!check.ok) throw localizedError('business_rule', { key: 'api.domain.refused', params: { domain: input, reason: check.text } }, [{ field: 'domain', message: check.reason }]);
   return check.domain;
 }
 
