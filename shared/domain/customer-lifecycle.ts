@@ -1,4 +1,4 @@
-import { say, type MessageKey, type Text } from '../i18n/index.js';
+import { listText, say, type MessageKey, type Text } from '../i18n/index.js';
 import type {
   ConnectInput,
   Customer,
@@ -49,7 +49,7 @@ const WHAT: Record<string, MessageKey> = {
   "recording the customer's IP ranges": 'api.doing.ipRanges',
   offboarding: 'api.doing.offboarding',
 };
-const whatText = (what: string): string | Text => (WHAT[what] ? { key: WHAT[what] } : what);
+const whatText = (what: string | Text): string | Text => (typeof what !== 'string' ? what : WHAT[what] ? { key: WHAT[what] } : what);
 
 export const DEVICE_CODE_TTL_MS = 15 * 60_000;
 export const DEVICE_LOGIN_URL = 'https://microsoft.com/devicelogin';
@@ -68,7 +68,7 @@ export const DEFAULT_SETTINGS: CustomerSettingsRecord = {
 const day = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Refuses anything on a customer that Pulse is still creating, or that was offboarded. */
-export function assertProvisioned(customer: Customer, what: string): void {
+export function assertProvisioned(customer: Customer, what: string | Text): void {
   if (customer.status === 'provisioning') {
     throw conflict({ key: 'api.customer.provisioning', params: { customer: customer.displayName, until: customer.provisionedAt ?? '', what: whatText(what) } });
   }
@@ -167,18 +167,12 @@ export function onboardingStep(customer: Customer): OnboardingStep {
   return 'finish';
 }
 
-const STEP_LABEL: Record<OnboardingStep, string> = {
-  'legal-agreement': 'confirm the legal agreement (POST .../onboarding/legal-agreement)',
-  connect: 'connect to Flex (POST .../onboarding/connect)',
-  'confirm-tenant': "confirm the tenant the Global Administrator signed in with (POST .../onboarding/confirm-tenant)",
-  finish: 'finish (POST .../onboarding/finish)',
-  done: 'nothing: onboarding is done',
-};
-
-function assertStep(customer: Customer, allowed: OnboardingStep[], doing: string): void {
+function assertStep(customer: Customer, allowed: OnboardingStep[], doing: 'connect' | 'confirmTenant' | 'finish'): void {
   assertPending(customer, 'onboarding');
   const step = onboardingStep(customer);
-  if (!allowed.includes(step)) throw conflict(`Cannot ${doing} now: the next onboarding step of ${customer.displayName} is to ${STEP_LABEL[step]}.`);
+  if (!allowed.includes(step)) {
+    throw conflict({ key: 'api.onboarding.wrongStep', params: { doing: { key: `api.onboarding.doing.${doing}` }, customer: customer.displayName, step: { key: `api.onboarding.step.${step}` } } });
+  }
 }
 
 /** Step 1; repeating it before finishing changes nothing. */
@@ -192,7 +186,7 @@ export function acceptAgreement(customer: Customer, actor: string, now: Date): C
 
 /** Step 2: Flex options and a device code; may be repeated (a new code) until the tenant is confirmed. */
 export function connectFlex(customer: Customer, input: ConnectInput, userCode: string, now: Date): Customer {
-  assertStep(customer, ['connect', 'confirm-tenant'], 'connect to Flex');
+  assertStep(customer, ['connect', 'confirm-tenant'], 'connect');
   const at = now.toISOString();
   const deviceCode = { userCode, verificationUri: DEVICE_LOGIN_URL, issuedAt: at, expiresAt: new Date(now.getTime() + DEVICE_CODE_TTL_MS).toISOString() };
   return {
@@ -207,10 +201,10 @@ export function connectFlex(customer: Customer, input: ConnectInput, userCode: s
 
 /** Step 3: the Global Administrator signed in with the device code; the tenant is connected. */
 export function confirmTenant(customer: Customer, tenantDomain: string, now: Date): Customer {
-  assertStep(customer, ['confirm-tenant'], 'confirm the tenant');
+  assertStep(customer, ['confirm-tenant'], 'confirmTenant');
   const code = customer.onboarding!.connection!.deviceCode;
   if (Date.parse(code.expiresAt) < now.getTime()) {
-    throw conflict(`The device code ${code.userCode} expired at ${code.expiresAt}; connect to Flex again to get a new code.`);
+    throw conflict({ key: 'api.onboarding.deviceCodeExpired', params: { code: code.userCode, at: code.expiresAt } });
   }
   const at = now.toISOString();
   return { ...customer, tenantDomain, onboarding: { ...customer.onboarding, tenantConnectedAt: at }, updatedAt: at };
@@ -218,7 +212,7 @@ export function confirmTenant(customer: Customer, tenantDomain: string, now: Dat
 
 /** Step 4: the customer becomes active on a month-to-month contract from today. */
 export function finishOnboarding(customer: Customer, policies: PolicyChoice, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
-  assertStep(customer, ['finish'], 'finish onboarding');
+  assertStep(customer, ['finish'], 'finish');
   const connection = customer.onboarding!.connection!;
   const located = connection.storageLocation ? { ...customer, storageLocation: connection.storageLocation } : customer;
   return activate({ ...located, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
@@ -283,11 +277,11 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
   const seen = new Set<string>();
   for (const [index, range] of settings.ipRanges.entries()) {
     const key = `${range.start.toLowerCase()}-${range.end.toLowerCase()}`;
-    if (seen.has(key)) throw rule(`The IP range ${range.start}-${range.end} is listed twice.`, [{ field: `ipRanges.${index}`, message: 'is listed twice' }]);
+    if (seen.has(key)) throw rule({ key: 'api.settings.ipRangeTwice', params: { start: range.start, end: range.end } }, [{ field: `ipRanges.${index}`, message: 'is listed twice' }]);
     seen.add(key);
   }
   if (settings.restrictToIpRanges && settings.ipRanges.length === 0) {
-    throw rule('Restricting access to IP ranges needs at least one IP range.', [{ field: 'restrictToIpRanges', message: 'needs at least one IP range' }]);
+    throw rule({ key: 'api.settings.ipRangeNeeded' }, [{ field: 'restrictToIpRanges', message: 'needs at least one IP range' }]);
   }
   return { ...customer, settings, ...(storageRegion && { storageRegion }), updatedAt: now.toISOString() };
 }
@@ -349,9 +343,9 @@ export function requestOffboarding(customer: Customer, input: OffboardingRequest
   assertProvisioned(customer, 'offboarding');
   const open = customer.offboardingRequest;
   if (open && OPEN.includes(open.status)) {
-    throw conflict(`An offboarding request for ${customer.displayName} is already ${open.status} (requested ${open.requestedAt.slice(0, 10)} for ${open.date}).`);
+    throw conflict({ key: 'api.offboarding.alreadyOpen', params: { customer: customer.displayName, status: open.status, requested: open.requestedAt.slice(0, 10), date: open.date } });
   }
-  if (input.date < day(now)) throw rule(`The offboarding date ${input.date} is in the past.`, [{ field: 'date', message: 'must be today or later' }]);
+  if (input.date < day(now)) throw rule({ key: 'api.offboarding.datePast', params: { date: input.date } }, [{ field: 'date', message: 'must be today or later' }]);
   const at = now.toISOString();
   const licenseCount = input.licenseCount ?? customer.licenses;
   return {
@@ -369,19 +363,19 @@ export function requestOffboarding(customer: Customer, input: OffboardingRequest
   };
 }
 
-function requestIn(customer: Customer, allowed: readonly OffboardingStatus[], doing: string) {
+function requestIn(customer: Customer, allowed: readonly OffboardingStatus[], doing: Text) {
   assertProvisioned(customer, doing);
   const request = customer.offboardingRequest;
   if (!request || !allowed.includes(request.status)) {
-    const state = request ? `its offboarding request is ${request.status}` : 'it has no offboarding request';
-    throw conflict(`Cannot ${doing} for ${customer.displayName}: ${state} (this needs ${allowed.join(' or ')}).`);
+    const state: Text = request ? { key: 'api.offboarding.state', params: { status: request.status } } : { key: 'api.offboarding.none' };
+    throw conflict({ key: 'api.offboarding.wrongState', params: { doing, customer: customer.displayName, state, allowed: listText(allowed, 'api.list.or') } });
   }
   return request;
 }
 
 /** The provider opened the support case with Veeam: requested -> submitted, with the case number. */
 export function submitOffboarding(customer: Customer, caseNumber: string, actor: string, now: Date): Customer {
-  const request = requestIn(customer, ['requested'], 'record the support case');
+  const request = requestIn(customer, ['requested'], { key: 'api.offboarding.doing.recordCase' });
   const at = now.toISOString();
   return { ...customer, offboardingRequest: { ...request, status: 'submitted', caseNumber, submittedAt: at, submittedBy: actor }, updatedAt: at };
 }
@@ -397,9 +391,9 @@ export function recordOffboardingOutcome(
   now: Date,
 ): Customer {
   const allowed: readonly OffboardingStatus[] = input.outcome === 'approved' ? ['submitted'] : ['submitted', 'approved'];
-  const request = requestIn(customer, allowed, `record the outcome "${input.outcome}"`);
+  const request = requestIn(customer, allowed, { key: 'api.offboarding.doing.recordOutcome', params: { outcome: input.outcome } });
   if (request.caseNumber !== input.caseNumber) {
-    throw rule(`The offboarding request of ${customer.displayName} was submitted as support case ${request.caseNumber}, not ${input.caseNumber}.`, [
+    throw rule({ key: 'api.offboarding.wrongCase', params: { customer: customer.displayName, case: request.caseNumber ?? '', given: input.caseNumber } }, [
       { field: 'caseNumber', message: `must be ${request.caseNumber}` },
     ]);
   }
