@@ -210,7 +210,7 @@ export class BackupService {
     if (!customer) throw notFound('Customer', input.customerId);
     const existing = this.deps.index.countOfCustomer(customer.id);
     if (existing > 0) {
-      requirePermission(principal, 'advancedBackupManagement', `Creating a further backup policy for "${customer.displayName}" (it has ${existing})`);
+      requirePermission(principal, 'advancedBackupManagement', { key: 'api.forbidden.why.furtherPolicy', params: { customer: customer.displayName, count: String(existing) } });
     }
     const blocked = customerConflict(customer);
     if (blocked) throw localizedError('conflict', blocked);
