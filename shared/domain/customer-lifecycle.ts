@@ -73,7 +73,7 @@ export function assertProvisioned(customer: Customer, what: string | Text): void
     throw conflict({ key: 'api.customer.provisioning', params: { customer: customer.displayName, until: customer.provisionedAt ?? '', what: whatText(what) } });
   }
   if (customer.status === 'offboarded') {
-    throw conflict(customer.offboardedAt ? { key: 'api.customer.offboarded', params: { customer: customer.displayName, date: customer.offboardedAt } } : { key: 'api.customer.offboardedEarlier', params: { customer: customer.displayName } });
+    throw conflict({ key: customer.offboardedAt ? 'api.customer.offboarded' : 'api.customer.offboardedEarlier', params: { customer: customer.displayName, date: customer.offboardedAt ?? '' } });
   }
 }
 

@@ -232,4 +232,12 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.forbidden.why.removeConversation': 'Teams-Unterhaltung entfernen',
   'api.forbidden.why.channel': 'Ändern, was ein Teams-Kanal erhält',
   'api.forbidden.why.groupChat': 'Ändern, was ein Teams-Gruppenchat erhält',
+  'api.link.signedIn': 'Nur ein angemeldeter Benutzer kann ein Teams-Konto verknüpfen.',
+  'api.link.tooMany': 'Zu viele falsche Verknüpfungscodes. Warten Sie 15 Minuten und fordern Sie dann im Hub einen neuen Code an.',
+  'api.link.format': 'Ein Verknüpfungscode hat {length} Buchstaben und Ziffern, etwa ABCD-2345.',
+  'api.link.expired': 'Dieser Verknüpfungscode ist abgelaufen. Fordern Sie im Hub einen neuen an.',
+  'api.link.unknown': 'Dieser Verknüpfungscode ist ungültig. Prüfen Sie ihn oder fordern Sie im Hub einen neuen an.',
+  'api.link.used': 'Dieser Verknüpfungscode wurde bereits verwendet. Fordern Sie im Hub einen neuen an.',
+  'api.link.botOnly': 'Nur der SP Hub-Bot löst Verknüpfungscodes ein: Sagen Sie ihm in Teams „link <Code>“.',
+  'api.link.noTeamsUser': 'Der Teams-Benutzer fehlt.',
 };

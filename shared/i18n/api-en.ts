@@ -233,4 +233,12 @@ export const apiEn = {
   'api.forbidden.why.removeConversation': 'Removing a Teams conversation',
   'api.forbidden.why.channel': 'Changing what a Teams channel is sent',
   'api.forbidden.why.groupChat': 'Changing what a Teams group chat is sent',
+  'api.link.signedIn': 'Only a signed-in user can link a Teams account.',
+  'api.link.tooMany': 'Too many wrong link codes. Wait 15 minutes, then ask the hub for a new code.',
+  'api.link.format': 'A link code has {length} letters and digits, such as ABCD-2345.',
+  'api.link.expired': 'This link code has expired. Ask the hub for a new one.',
+  'api.link.unknown': 'This link code is not valid. Check it, or ask the hub for a new one.',
+  'api.link.used': 'This link code has already been used. Ask the hub for a new one.',
+  'api.link.botOnly': 'Only the SP Hub bot redeems link codes: say "link <code>" to it in Teams.',
+  'api.link.noTeamsUser': 'The Teams user is missing.',
 } as const;
