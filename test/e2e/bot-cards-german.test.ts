@@ -82,6 +82,9 @@ describe('German cards as a German user sees them', () => {
     shown.policy = await render('policy', (await world.say(`starte "${policy.name}" für "${owner.displayName}"`, DE))[0]!);
     shown.usage = await render('usage', (await world.say('nutzung', DE))[0]!);
     shown.refusal = await render('refusal', (await world.say(`einladen "${customer.displayName}" bob@gmail.com`, DE))[0]!);
+    // The customer's contract type and source read in German too.
+    expect(shown.status).not.toMatch(/Month to month|\bAnnual\b|\bTrial\b|\bDirect\b/);
+    expect(shown.refusal).toContain('ist bereits eingerichtet');
     for (const [name, text] of Object.entries(shown)) {
       // Names from the data (customers, policies) may be English: only the card's own sentences count.
       // Command syntax (start policy ‹Richtlinie› for ‹Kunde›) is what the user types and stays as it is.
