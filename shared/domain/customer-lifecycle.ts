@@ -290,12 +290,6 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
  * "Enable self service" lets the tenant's users restore their own mail and OneDrive files; with
  * it off there is no self-service restore to record. Returns why a self-service restore is refused, or null.
  */
-export function selfServiceRestoreRefusal(customer: Pick<Customer, 'displayName' | 'settings'>): string | null {
-  const text = selfServiceRestoreRefusalText(customer);
-  return text ? say('en', text) : null;
-}
-
-/** selfServiceRestoreRefusal as a catalog text, said in the caller's language. */
 export function selfServiceRestoreRefusalText(customer: Pick<Customer, 'displayName' | 'settings'>): Text | null {
   const enabled = customer.settings?.selfServiceRestore ?? DEFAULT_SETTINGS.selfServiceRestore;
   if (enabled) return null;
