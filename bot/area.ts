@@ -3,7 +3,7 @@ import { Me } from '../shared/schemas/access.js';
 import { pageOf } from '../shared/domain/paging.js';
 import { Id, ListQuery, Page } from '../shared/schemas/common.js';
 import { ConversationTopicsInput, ConversationUnsubscribeInput, LinkCode, TeamsConversation, TeamsLinkInput } from '../shared/schemas/teams.js';
-import { HubError, TEAMS_NAME_HEADER, TEAMS_USER_HEADER, type Area } from '../server/area.js';
+import { localizedError, TEAMS_NAME_HEADER, TEAMS_USER_HEADER, type Area } from '../server/area.js';
 import type { SpHubBot } from './bot.js';
 import { botCredentialsFromEnv } from './credentials.js';
 import type { BotHosting } from './hosting.js';
@@ -59,9 +59,9 @@ export const botArea: Area = {
         { summary: 'Redeem a link code for a Teams user (the in-process bot only)', permission: 'public', body: TeamsLinkInput, response: Me },
         ({ c, body }) => {
           const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-          if (!token || token !== ctx.services.access.internalToken) throw new HubError('unauthorized', 'Only the SP Hub bot redeems link codes: say "link <code>" to it in Teams.');
+          if (!token || token !== ctx.services.access.internalToken) throw localizedError('unauthorized', { key: 'api.link.botOnly' });
           const teamsUserId = c.req.header(TEAMS_USER_HEADER);
-          if (!teamsUserId) throw new HubError('invalid_input', 'The Teams user is missing.', [{ field: TEAMS_USER_HEADER, message: 'is required' }]);
+          if (!teamsUserId) throw localizedError('invalid_input', { key: 'api.link.noTeamsUser' }, [{ field: TEAMS_USER_HEADER, message: 'is required' }]);
           return links.redeem(teamsUserId, c.req.header(TEAMS_NAME_HEADER), body.code);
         },
       )

@@ -7,7 +7,7 @@ import type { BotLinks } from './context.js';
 
 /** The permission named in the API's 403 message ("This needs the "backupManagement" permission..."). */
 export function missingPermission(message: string): string | null {
-  return /"([A-Za-z]+)" permission/.exec(message)?.[1] ?? null;
+  return /"([A-Za-z]+)" permission|Berechtigung „([A-Za-z]+)“/.exec(message)?.slice(1).find(Boolean) ?? null;
 }
 
 /**

@@ -40,7 +40,8 @@ export type { HubContext } from './context.js';
 export type { HubServices } from './context.js';
 export { requirePermission, type Principal } from './auth/principal.js';
 export { TEAMS_NAME_HEADER, TEAMS_USER_HEADER } from './auth/authenticate.js';
-export { HubError, invalid, notFound } from './http/errors.js';
+/** @public The errors an area throws; localizedError for sentences the catalog says in the caller's language. */
+export { HubError, invalid, localizedError, notFound } from './http/errors.js';
 /** Audit entry and domain event after a successful write. */
 export { recordChange } from './services/changes.js';
 /** An area's own stored records: `defineCollection(name, zodSchema)`, read and written through `ctx.store`. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Me } from '../../shared/schemas/access.js';
 import type { LinkCode } from '../../shared/schemas/teams.js';
 import { Id, IsoDateTime } from '../../shared/schemas/common.js';
-import { HubError, invalid, recordChange, defineCollection, type HubContext, type Principal } from '../../server/area.js';
+import { localizedError, recordChange, defineCollection, type HubContext, type Principal } from '../../server/area.js';
 
 /** A code's hash is its id: the code itself is shown once in the hub and never stored. */
 const LinkCodeRecord = z.object({ id: z.string(), userId: Id, createdAt: IsoDateTime, expiresAt: IsoDateTime });
@@ -35,7 +35,7 @@ export class TeamsLinkService {
 
   async issue(principal: Principal): Promise<LinkCode> {
     const user = principal.user;
-    if (!user) throw new HubError('unauthorized', 'Only a signed-in user can link a Teams account.');
+    if (!user) throw localizedError('unauthorized', { key: 'api.link.signedIn' });
     const now = this.ctx.clock.now();
     let code = '';
     for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
@@ -58,18 +58,18 @@ export class TeamsLinkService {
     const failure = this.failures.get(teamsUserId);
     if (failure && now - failure.since > FAILURE_WINDOW_MS) this.failures.delete(teamsUserId);
     if ((this.failures.get(teamsUserId)?.count ?? 0) >= MAX_FAILURES) {
-      throw new HubError('rate_limited', 'Too many wrong link codes. Wait 15 minutes, then ask the hub for a new code.');
+      throw localizedError('rate_limited', { key: 'api.link.tooMany' });
     }
     const normalized = normalizeLinkCode(code);
     if (normalized.length !== CODE_LENGTH) {
       this.fail(teamsUserId, now);
-      throw invalid(`A link code has ${CODE_LENGTH} letters and digits, such as ABCD-2345.`, [{ field: 'code', message: 'is not a link code' }]);
+      throw localizedError('invalid_input', { key: 'api.link.format', params: { length: CODE_LENGTH } }, [{ field: 'code', message: 'is not a link code' }]);
     }
     const record = this.ctx.store.get(teamsLinkCodes, hashCode(normalized));
     if (!record || Date.parse(record.expiresAt) <= now) {
       this.fail(teamsUserId, now);
       if (record) await this.ctx.store.write((tx) => tx.delete(teamsLinkCodes, record.id));
-      throw new HubError('not_found', record ? 'This link code has expired. Ask the hub for a new one.' : 'This link code is not valid. Check it, or ask the hub for a new one.');
+      throw localizedError('not_found', { key: record ? 'api.link.expired' : 'api.link.unknown' });
     }
     // Single use: the code is gone before the link is made, so a second redeem finds nothing.
     const claimed = await this.ctx.store.write((tx) => {
@@ -77,7 +77,7 @@ export class TeamsLinkService {
       tx.delete(teamsLinkCodes, record.id);
       return true;
     });
-    if (!claimed) throw new HubError('not_found', 'This link code has already been used. Ask the hub for a new one.');
+    if (!claimed) throw localizedError('not_found', { key: 'api.link.used' });
     const user = access.user(record.userId);
     const principal: Principal = {
       actor: { kind: 'teams', userId: user.id, teamsUserId, name: `${user.firstName} ${user.lastName} (Teams${teamsName ? `: ${teamsName}` : ''})`, channel: 'bot' },

@@ -127,7 +127,7 @@ export class ConversationService {
 
   async remove(principal: Principal, id: string): Promise<void> {
     const record = this.record(id);
-    requirePermission(principal, 'siteSettings', 'Removing a Teams conversation');
+    requirePermission(principal, 'siteSettings', { key: 'api.forbidden.why.removeConversation' });
     await this.ctx.store.write((tx) => tx.delete(teamsConversations, id));
     await recordChange(this.ctx, principal, { action: 'teams-conversation.removed', target: { type: 'teamsConversation', id, ...(record.name && { name: record.name }) } });
   }
@@ -137,7 +137,7 @@ export class ConversationService {
    * chat reaches other people, which is a notification setting (siteSettings), as in the portal.
    */
   private assertMayChange(principal: Principal, record: ConversationRecord): void {
-    if (record.kind !== 'personal') requirePermission(principal, 'siteSettings', `Changing what a Teams ${record.kind === 'channel' ? 'channel' : 'group chat'} is sent`);
+    if (record.kind !== 'personal') requirePermission(principal, 'siteSettings', { key: record.kind === 'channel' ? 'api.forbidden.why.channel' : 'api.forbidden.why.groupChat' });
   }
 }
 

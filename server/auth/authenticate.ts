@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { HubContext } from '../context.js';
-import { HubError, rateLimited } from '../http/errors.js';
+import { HubError, localizedError } from '../http/errors.js';
 import type { HubEnv } from '../http/router.js';
 import { FailureThrottle } from './failure-throttle.js';
 import type { Principal } from './principal.js';
@@ -51,7 +51,7 @@ export function createAuthenticate(ctx: HubContext) {
       // Held before answering: a flooding client waits on a timer (costing nothing) instead of
       // getting its next try at once, so it cannot take the event loop from valid keys.
       if (ctx.config.authFailureDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.config.authFailureDelayMs));
-      throw rateLimited(`Too many wrong API keys from this client; try again in ${throttled.retryAfterSeconds} s.`, throttled.retryAfterSeconds);
+      throw Object.assign(localizedError('rate_limited', { key: 'api.auth.throttled', params: { seconds: throttled.retryAfterSeconds } }), { retryAfterSeconds: throttled.retryAfterSeconds });
     }
   };
 }

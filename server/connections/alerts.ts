@@ -1,4 +1,4 @@
-import type { AlertDraft } from '../../shared/domain/alert-rules.js';
+import { because, type AlertDraft } from '../../shared/domain/alert-rules.js';
 import type { HubContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import type { AlertProvider } from '../services/backup/alert-service.js';
@@ -24,7 +24,7 @@ export function connectionAlertProvider(ctx: HubContext): AlertProvider {
           customerId: null,
           customerName: null,
           subject: { type: 'connection', id: c.id, name: c.name },
-          reason: `The ${c.kind.toUpperCase()} connection "${c.name}" is failing: ${c.lastError ?? 'its last sync failed'}. The hub keeps the last complete state until a sync succeeds.`,
+          ...because({ key: 'api.connection.failingAlert', params: { kind: c.kind.toUpperCase(), name: c.name, error: c.lastError ?? { key: 'api.connection.lastSyncFailed' } } }),
           since: c.failingSince,
           action: { type: 'syncConnection', label: 'Test and sync the connection' },
         });
@@ -60,7 +60,7 @@ export function upstreamAlarmProvider(ctx: HubContext, service: ConnectionServic
       customerId: customer?.id ?? null,
       customerName: customer?.displayName ?? null,
       subject: { type: 'alarm', id: alarm.id, name: alarm.objectName || alarm.objectType },
-      reason: `${connection?.name ?? 'VSPC'}: ${alarm.message}${alarm.status === 'Acknowledged' ? ' (acknowledged in VSPC)' : ''}`,
+      ...because({ key: alarm.status === 'Acknowledged' ? 'api.connection.alarmAcknowledged' : 'api.connection.alarm', params: { connection: connection?.name ?? 'VSPC', message: alarm.message } }),
       since: alarm.since,
       action: null,
     };

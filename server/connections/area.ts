@@ -1,6 +1,6 @@
 import type { Area } from '../area.js';
 import type { PolicyActionsPort } from '../services/backup/policy-actions.js';
-import { conflict } from '../http/errors.js';
+import { localizedError } from '../http/errors.js';
 import { connectionAlertProvider, upstreamAlarmProvider } from './alerts.js';
 import { connections } from './collections.js';
 import type { ConnectionKindModule } from './kind.js';
@@ -56,8 +56,8 @@ export const connectionsArea: Area = {
       const port: PolicyActionsPort = {
         async perform(action, policy) {
           const connection = ctx.store.get(connections, policy.source!.connectionId);
-          if (!connection) throw conflict(`Policy "${policy.name}" came from a connection that was deleted; nothing can be sent upstream. Act in ${kind.label} itself.`);
-          if (!kind.policyAction) throw conflict(`${kind.label} takes no actions from SP Hub; act in ${kind.label} itself.`);
+          if (!connection) throw localizedError('conflict', { key: 'api.connection.deleted', params: { policy: policy.name, kind: kind.label } });
+          if (!kind.policyAction) throw localizedError('conflict', { key: 'api.connection.noActions', params: { kind: kind.label } });
           return kind.policyAction(connection, service.secretOf(connection), action, policy);
         },
       };

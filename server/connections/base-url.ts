@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../services/notifications/webhook-policy.js';
+import { say, type Text } from '../../shared/i18n/index.js';
 
 // Which upstream base URLs a connection may use: https; http only to this machine outside
 // production; never link-local or cloud metadata addresses (a settings editor must not make the
@@ -25,20 +26,26 @@ export function isLinkLocalOrMetadata(host: string): boolean {
 
 /** Why a base URL may not be used, or null. */
 export function baseUrlProblem(value: string, options: { production: boolean }): string | null {
+  const text = baseUrlProblemText(value, options);
+  return text ? say('en', text) : null;
+}
+
+/** baseUrlProblem as a catalog text, said in the caller's language. */
+export function baseUrlProblemText(value: string, options: { production: boolean }): Text | null {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'must be an absolute URL such as https://vspc.example.com:1280/api/v3';
+    return { key: 'api.baseUrl.notAbsolute' };
   }
-  if (url.username || url.password) return 'must not contain a user name or password (give them in auth)';
-  if (url.search || url.hash) return 'must not have a query or fragment';
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
-  if (isLinkLocalOrMetadata(url.hostname)) return `must not point to a link-local or cloud metadata address (${url.hostname})`;
+  if (url.username || url.password) return { key: 'api.baseUrl.credentials' };
+  if (url.search || url.hash) return { key: 'api.baseUrl.query' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { key: 'api.baseUrl.https' };
+  if (isLinkLocalOrMetadata(url.hostname)) return { key: 'api.baseUrl.linkLocal', params: { host: url.hostname } };
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === 'http:') {
-    if (!loopback) return 'must be an https URL (http is accepted only for this machine, outside production)';
-    if (options.production) return 'must be an https URL in production';
+    if (!loopback) return { key: 'api.baseUrl.httpLocalOnly' };
+    if (options.production) return { key: 'api.baseUrl.httpsInProduction' };
   }
   return null;
 }

@@ -1,14 +1,15 @@
 import { pageOf } from '../../shared/domain/paging.js';
 import type { Page } from '../../shared/schemas/common.js';
+import { say } from '../../shared/i18n/index.js';
 import type { ConnectionInput, ConnectionTestResult, ConnectionUpdate, ConnectionView, CustomerSourceInput, SyncRun } from '../../shared/schemas/connections.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
-import { conflict, invalid, notFound } from '../http/errors.js';
+import { localizedError, notFound } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { recordChange } from '../services/changes.js';
 import { customers } from '../services/customer-collection.js';
-import { baseUrlProblem, normalizeBaseUrl } from './base-url.js';
+import { baseUrlProblem, baseUrlProblemText, normalizeBaseUrl } from './base-url.js';
 import { connections, syncedAlarms, type ConnectionRecord } from './collections.js';
 import type { ConnectionKindModule } from './kind.js';
 import type { SecretBox } from './secrets.js';
@@ -48,7 +49,7 @@ export class ConnectionService {
 
   kindOf(record: ConnectionRecord): ConnectionKindModule {
     const kind = this.deps.kinds.get(record.kind);
-    if (!kind) throw conflict(`Connections of kind "${record.kind}" are not supported by this SP Hub.`);
+    if (!kind) throw localizedError('conflict', { key: 'api.connection.kindUnknown', params: { kind: record.kind } });
     return kind;
   }
 
@@ -75,16 +76,16 @@ export class ConnectionService {
   }
 
   async create(principal: Principal, input: ConnectionInput): Promise<ConnectionView> {
-    if (!this.deps.kinds.has(input.kind)) throw invalid(`Connections of kind "${input.kind}" are not supported.`, [{ field: 'body.kind', message: 'is not a supported kind' }]);
+    if (!this.deps.kinds.has(input.kind)) throw localizedError('invalid_input', { key: 'api.connection.kindUnsupported', params: { kind: input.kind } }, [{ field: 'body.kind', message: 'is not a supported kind' }]);
     const baseUrl = this.checkedBaseUrl(input.baseUrl);
     const kind = this.deps.kinds.get(input.kind)!;
     const customerId = input.customerId ?? null;
     if (kind.needsCustomer) {
-      if (!customerId) throw invalid(`A ${kind.label} connection belongs to one customer: give customerId.`, [{ field: 'body.customerId', message: 'is required for this kind' }]);
-      if (input.auth.type !== 'apiKey') throw invalid(`A ${kind.label} connection takes an API key.`, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
+      if (!customerId) throw localizedError('invalid_input', { key: 'api.connection.needsCustomer', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'is required for this kind' }]);
+      if (input.auth.type !== 'apiKey') throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
       const customer = this.ctx.store.get(customers, customerId);
-      if (!customer || customer.status === 'offboarded') throw invalid(`Customer ${customerId} does not exist.`, [{ field: 'body.customerId', message: 'is not a customer' }]);
-    } else if (customerId) throw invalid(`A ${kind.label} connection serves many customers; customerId does not apply.`, [{ field: 'body.customerId', message: 'does not apply to this kind' }]);
+      if (!customer || customer.status === 'offboarded') throw localizedError('invalid_input', { key: 'api.connection.noCustomer', params: { id: customerId } }, [{ field: 'body.customerId', message: 'is not a customer' }]);
+    } else if (customerId) throw localizedError('invalid_input', { key: 'api.connection.noCustomerHere', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'does not apply to this kind' }]);
     const now = this.ctx.clock.now().toISOString();
     const record: ConnectionRecord = {
       id: newId('con'),
@@ -111,7 +112,7 @@ export class ConnectionService {
       createdBy: principal.actor.name,
     };
     await this.ctx.store.write((tx) => {
-      for (const other of this.ctx.store.all(connections)) if (other.name.toLowerCase() === record.name.toLowerCase()) throw conflict(`A connection named "${other.name}" already exists.`);
+      for (const other of this.ctx.store.all(connections)) if (other.name.toLowerCase() === record.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
       tx.put(connections, record);
     });
     await recordChange(this.ctx, principal, { action: 'connection.created', target: { type: 'connection', id: record.id, name: record.name }, details: this.auditDetails(record) });
@@ -122,13 +123,13 @@ export class ConnectionService {
     const current = this.record(id);
     const baseUrl = input.baseUrl !== undefined ? this.checkedBaseUrl(input.baseUrl) : current.baseUrl;
     const kind = this.kindOf(current);
-    if (kind.needsCustomer && input.auth?.type === 'password') throw invalid(`A ${kind.label} connection takes an API key.`, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
+    if (kind.needsCustomer && input.auth?.type === 'password') throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
     let updated!: ConnectionRecord;
     await this.ctx.store.write((tx) => {
       const c = tx.get(connections, id);
       if (!c) throw notFound('Connection', id);
       if (input.name !== undefined) {
-        for (const other of this.ctx.store.all(connections)) if (other.id !== id && other.name.toLowerCase() === input.name.toLowerCase()) throw conflict(`A connection named "${other.name}" already exists.`);
+        for (const other of this.ctx.store.all(connections)) if (other.id !== id && other.name.toLowerCase() === input.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
       }
       updated = {
         ...c,
@@ -158,7 +159,7 @@ export class ConnectionService {
 
   async delete(principal: Principal, id: string): Promise<void> {
     const current = this.record(id);
-    if (this.deps.syncing(id)) throw conflict(`A sync of "${current.name}" is running; delete the connection once it has ended.`);
+    if (this.deps.syncing(id)) throw localizedError('conflict', { key: 'api.connection.deleteSyncing', params: { name: current.name } });
     await this.ctx.store.write((tx) => {
       tx.delete(connections, id);
       // Its alarms mirror an upstream no longer read: they would never clear.
@@ -200,10 +201,10 @@ export class ConnectionService {
     await this.ctx.store.write((tx) => {
       const customer = tx.get(customers, customerId);
       if (!customer) throw notFound('Customer', customerId);
-      if (customer.status === 'offboarded') throw conflict(`${customer.displayName} was offboarded; it cannot be linked.`);
+      if (customer.status === 'offboarded') throw localizedError('conflict', { key: 'api.connection.linkOffboarded', params: { customer: customer.displayName } });
       for (const other of this.ctx.store.all(customers)) {
         if (other.id !== customerId && other.source?.connectionId === input.connectionId && other.source.upstreamId === input.upstreamId) {
-          throw conflict(`"${other.displayName}" (${other.id}) is already linked to ${input.upstreamId} of ${connection.name}; unlink it first.`);
+          throw localizedError('conflict', { key: 'api.connection.alreadyLinked', params: { customer: other.displayName, id: other.id, upstream: input.upstreamId, connection: connection.name } });
         }
       }
       linked = { ...customer, source: { connectionId: connection.id, kind: connection.kind, upstreamId: input.upstreamId, goneAt: null }, updatedAt: this.ctx.clock.now().toISOString() };
@@ -223,7 +224,7 @@ export class ConnectionService {
     await this.ctx.store.write((tx) => {
       const customer = tx.get(customers, customerId);
       if (!customer) throw notFound('Customer', customerId);
-      if (!customer.source) throw conflict(`${customer.displayName} is not linked to a connection.`);
+      if (!customer.source) throw localizedError('conflict', { key: 'api.connection.notLinked', params: { customer: customer.displayName } });
       before = customer;
       const { source: _source, ...rest } = customer;
       tx.put(customers, { ...rest, updatedAt: this.ctx.clock.now().toISOString() });
@@ -232,8 +233,8 @@ export class ConnectionService {
   }
 
   private checkedBaseUrl(value: string): string {
-    const problem = baseUrlProblem(value, { production: this.ctx.config.production });
-    if (problem) throw invalid(`The base URL ${problem}.`, [{ field: 'body.baseUrl', message: problem }]);
+    const problem = baseUrlProblemText(value, { production: this.ctx.config.production });
+    if (problem) throw localizedError('invalid_input', { key: 'api.baseUrl.refused', params: { problem } }, [{ field: 'body.baseUrl', message: say('en', problem) }]);
     return normalizeBaseUrl(value);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SyncError, SyncRun } from '../../shared/schemas/connections.js';
 import type { Job } from '../area.js';
 import type { HubContext } from '../context.js';
-import { conflict, notFound } from '../http/errors.js';
+import { localizedError, notFound } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { connections, type ConnectionRecord } from './collections.js';
 import type { SyncPlan } from './kind.js';
@@ -46,8 +46,8 @@ export class SyncEngine implements Job {
   /** Starts a run now; refuses (409) while one of the same connection runs here or elsewhere. */
   async begin(connectionId: string, trigger: SyncRun['trigger']): Promise<{ run: SyncRun; done: Promise<SyncRun> }> {
     const record = this.service.record(connectionId);
-    if (this.running.has(connectionId)) throw conflict(`A sync of "${record.name}" is already running; wait for it to end (GET /connections/${connectionId}/runs).`);
-    if (this.stopped) throw conflict('SP Hub is shutting down; sync again in a moment.');
+    if (this.running.has(connectionId)) throw localizedError('conflict', { key: 'api.connection.syncRunning', params: { name: record.name, id: connectionId } });
+    if (this.stopped) throw localizedError('conflict', { key: 'api.connection.shuttingDown' });
     const now = this.ctx.clock.now();
     const run: SyncRun = { id: newId('run'), connectionId, trigger, startedAt: now.toISOString(), endedAt: null, result: 'running', counts: {}, requests: 0, errors: [], notes: [] };
     let interrupted: SyncRun | null = null;
@@ -56,7 +56,7 @@ export class SyncEngine implements Job {
       if (!current) throw notFound('Connection', connectionId);
       const lease = current.lease;
       if (lease && Date.parse(lease.expiresAt) > now.getTime()) {
-        throw conflict(`A sync of "${current.name}" is already running (run ${lease.runId}${lease.holder === this.holder ? '' : ', on another SP Hub process'}); wait for it to end.`);
+        throw localizedError('conflict', { key: lease.holder === this.holder ? 'api.connection.syncRunningRun' : 'api.connection.syncRunningElsewhere', params: { name: current.name, run: lease.runId } });
       }
       if (lease && current.lastRun?.id === lease.runId && current.lastRun.result === 'running') {
         interrupted = { ...current.lastRun, result: 'interrupted', endedAt: now.toISOString(), errors: [{ message: 'The run stopped without finishing (SP Hub stopped or crashed); nothing of it was applied.', path: null, status: null, requestId: null }] };
@@ -90,7 +90,7 @@ export class SyncEngine implements Job {
       const final = run;
       await this.ctx.store.write((tx) => {
         const current = tx.get(connections, record.id);
-        if (!current || current.lease?.runId !== started.id) throw conflict('The connection was deleted or taken over while it synced; nothing was applied.');
+        if (!current || current.lease?.runId !== started.id) throw localizedError('conflict', { key: 'api.connection.takenOver' });
         plan.apply(tx);
         tx.put(connections, { ...current, lease: null, status: 'ok', lastError: null, failingSince: null, lastRun: final, lastSuccessAt: endedAt, state: { ...current.state, ...plan.state } });
       });

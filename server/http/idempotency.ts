@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/domain/clock.js';
 import { defineCollection } from '../store/collection.js';
 import type { Store } from '../store/store.js';
-import { conflict, invalid } from './errors.js';
+import { localizedError } from './errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 /** Expired keys are swept out at most this often (each sweep walks the keys of the last five minutes). */
@@ -50,7 +50,7 @@ export function idempotency(options: { clock: Clock; store: Store }): Middleware
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (!key || !MUTATING.has(c.req.method)) return next();
-    if (key.length > 200) throw invalid('Idempotency-Key is longer than 200 characters.', [{ field: 'Idempotency-Key', message: 'is too long' }]);
+    if (key.length > 200) throw localizedError('invalid_input', { key: 'api.idempotency.tooLong' }, [{ field: 'Idempotency-Key', message: 'is too long' }]);
     const now = clock.now().getTime();
     const scope = `${c.req.header('authorization') ?? ''}\u0000${c.req.header('x-sphub-teams-user') ?? ''}\u0000${key}`;
     const body = await c.req.raw.clone().arrayBuffer();
@@ -59,12 +59,12 @@ export function idempotency(options: { clock: Clock; store: Store }): Middleware
 
     const saved = store.get(idempotencyKeys, id);
     if (saved && Date.parse(saved.expiresAt) > now) {
-      if (saved.fingerprint !== fingerprint) throw conflict('This Idempotency-Key was already used for a different request.');
+      if (saved.fingerprint !== fingerprint) throw localizedError('conflict', { key: 'api.idempotency.reused' });
       return replay({ status: saved.status, headers: saved.headers, body: Buffer.from(saved.body, 'base64') });
     }
     const inFlight = running.get(id);
     if (inFlight) {
-      if (inFlight.fingerprint !== fingerprint) throw conflict('This Idempotency-Key was already used for a different request.');
+      if (inFlight.fingerprint !== fingerprint) throw localizedError('conflict', { key: 'api.idempotency.reused' });
       return replay(await inFlight.answer);
     }
 

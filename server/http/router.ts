@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Permission } from '../../shared/schemas/common.js';
-import type { Principal } from '../auth/principal.js';
+import { missingPermission, type Principal } from '../auth/principal.js';
 import { ConcurrencyCap } from './concurrency-cap.js';
-import { forbidden, HubError, invalid, rateLimited } from './errors.js';
+import { invalid, localizedError } from './errors.js';
 import { isJsonContentType, parseStrictJson } from './strict-json.js';
 import { parseOrThrow } from './validate.js';
 
@@ -88,7 +88,7 @@ export class Router {
     this.hono[method](path, async (c) => {
       const principal = options.permission === 'public' ? anonymous : await this.authenticate(c);
       for (const permission of needed) {
-        if (!principal.permissions.has(permission)) throw forbidden(`This needs the "${permission}" permission, which ${principal.actor.name} does not have.`);
+        if (!principal.permissions.has(permission)) throw missingPermission(principal, permission);
       }
       c.set('principal', principal);
       const params = options.params ? parseOrThrow(options.params, c.req.param(), 'params') : (c.req.param() as P);
@@ -97,7 +97,7 @@ export class Router {
       // Checked after validation, so bad input is a 400 rather than a wait.
       const release = this.expensiveReads && isExpensive(options) ? this.expensiveReads.tryAcquire(callerOf(principal)) : null;
       if (this.expensiveReads && isExpensive(options) && !release) {
-        throw rateLimited(`At most ${this.expensiveReads.perKey} exports, CSVs or batch health requests run at once per API key; try again when one has finished.`, 1);
+        throw Object.assign(localizedError('rate_limited', { key: 'api.busy.expensive', params: { max: this.expensiveReads.perKey } }), { retryAfterSeconds: 1 });
       }
       let result: unknown;
       try {
@@ -146,7 +146,8 @@ async function readJson(c: Context): Promise<unknown> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (bytes.length === 0 || isBlank(bytes)) return undefined;
   if (!isJsonContentType(c.req.header('content-type'))) {
-    throw new HubError('unsupported_media_type', `This route takes a JSON body: send it with Content-Type: application/json (got ${c.req.header('content-type') ? `"${c.req.header('content-type')!.slice(0, 80)}"` : 'none'}).`, [
+    const got = c.req.header('content-type');
+    throw localizedError('unsupported_media_type', got ? { key: 'api.body.notJson', params: { got: got.slice(0, 80) } } : { key: 'api.body.notJsonNone' }, [
       { field: 'Content-Type', message: 'must be application/json' },
     ]);
   }

@@ -39,7 +39,7 @@ import {
 } from '../../shared/schemas/customers.js';
 import type { Area } from '../area.js';
 import { systemPrincipal } from '../auth/principal.js';
-import { conflict } from '../http/errors.js';
+import { localizedError } from '../http/errors.js';
 import { seedDemoCustomers } from '../seed/customers.js';
 import { customers } from '../services/customer-collection.js';
 import { CustomerImportService } from '../services/customers/customer-import.js';
@@ -102,7 +102,7 @@ export const customersArea: Area = {
       )
       .delete('/:id', { summary: 'Customers are deleted only through offboarding (always 409)', permission: 'customerManagement', params: ById }, ({ params }) => {
         const c = service.get(params.id);
-        throw conflict(`${c.displayName} can only be deleted through offboarding: POST /customers/${c.id}/offboarding-request, open the support case with Veeam, and record Veeam's answer.`);
+        throw localizedError('conflict', { key: 'api.customer.deleteByOffboarding', params: { customer: c.displayName, id: c.id } });
       })
 
       // self-service invites

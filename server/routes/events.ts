@@ -2,7 +2,7 @@ import { streamSSE } from 'hono/streaming';
 import type { DomainEvent } from '../../shared/schemas/events.js';
 import { EventStreamQuery } from '../../shared/schemas/monitoring.js';
 import type { HubContext } from '../context.js';
-import { invalid } from '../http/errors.js';
+import { localizedError } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 
 /** Which events a stream wants: exact types or `prefix.*`, optionally one customer's. */
@@ -31,7 +31,7 @@ export function eventsRouter(ctx: HubContext, router: Router, options: { heartbe
     },
     ({ query, c }) => {
       const header = c.req.header('last-event-id')?.trim();
-      if (header && !/^\d{1,15}$/.test(header)) throw invalid('Last-Event-ID must be an event id (a whole number).', [{ field: 'Last-Event-ID', message: 'must be a whole number' }]);
+      if (header && !/^\d{1,15}$/.test(header)) throw localizedError('invalid_input', { key: 'api.events.lastEventId' }, [{ field: 'Last-Event-ID', message: 'must be a whole number' }]);
       const resumeFrom = query.lastEventId ?? (header ? Number(header) : null);
       const wanted = eventFilter(query);
       return streamSSE(c, async (stream) => {

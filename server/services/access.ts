@@ -17,7 +17,7 @@ import { PERMISSIONS, type Channel, type Page, type Permission } from '../../sha
 import { hashSecret, newApiKeySecret } from '../auth/api-key-secret.js';
 import { requirePermission, type Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
-import { businessRule, conflict, HubError, notFound } from '../http/errors.js';
+import { notFound, localizedError } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { defineCollection } from '../store/collection.js';
 import { recordChange } from './changes.js';
@@ -54,12 +54,12 @@ export class AccessService {
 
   /** Resolves a bearer secret to a principal, or throws 401. Fast path: one hash, two map lookups. */
   authenticateKey(secret: string | undefined, channel: Channel): Principal {
-    if (!secret) throw new HubError('unauthorized', 'An API key is required: send "Authorization: Bearer <api key>".');
+    if (!secret) throw localizedError('unauthorized', { key: 'api.auth.keyRequired' });
     const id = this.byHash.get(hashSecret(secret));
     const key = id ? this.ctx.store.get(apiKeys, id) : undefined;
-    if (!key || key.revokedAt) throw new HubError('unauthorized', 'This API key is not valid or has been revoked.');
+    if (!key || key.revokedAt) throw localizedError('unauthorized', { key: 'api.auth.keyInvalid' });
     const user = this.ctx.store.get(users, key.userId);
-    if (!user) throw new HubError('unauthorized', 'The user this API key belongs to no longer exists.');
+    if (!user) throw localizedError('unauthorized', { key: 'api.auth.userGone' });
     this.touch(key);
     return {
       actor: { kind: 'apiKey', userId: user.id, apiKeyId: key.id, name: `${user.firstName} ${user.lastName} (key ${key.name})`, channel },
@@ -72,7 +72,7 @@ export class AccessService {
   authenticateTeams(teamsUserId: string | undefined, teamsName: string | undefined): Principal {
     const userId = teamsUserId ? this.byTeamsId.get(teamsUserId) : undefined;
     const user = userId ? this.ctx.store.get(users, userId) : undefined;
-    if (!user) throw new HubError('unauthorized', 'This Teams user is not linked to an SP Hub user yet. Say "link" to connect your account.');
+    if (!user) throw localizedError('unauthorized', { key: 'api.auth.teamsNotLinked' });
     return {
       actor: { kind: 'teams', userId: user.id, teamsUserId, name: `${user.firstName} ${user.lastName} (Teams${teamsName ? `: ${teamsName}` : ''})`, channel: 'bot' },
       user,
@@ -93,7 +93,7 @@ export class AccessService {
   }
 
   me(principal: Principal): Me {
-    if (!principal.user) throw new HubError('unauthorized', 'No user is signed in.');
+    if (!principal.user) throw localizedError('unauthorized', { key: 'api.auth.noUser' });
     return {
       user: principal.user,
       permissions: PERMISSIONS.filter((p) => principal.permissions.has(p)),
@@ -159,7 +159,7 @@ export class AccessService {
   async updateRole(principal: Principal, id: string, input: Partial<RoleInput>): Promise<Role> {
     const role = this.role(id);
     if (role.builtIn && (input.name !== undefined && input.name !== role.name || input.permissions !== undefined && input.permissions.length < PERMISSIONS.length)) {
-      throw businessRule('The Administrator role is built in: it keeps its name and every permission.');
+      throw localizedError('business_rule', { key: 'api.access.adminRoleFixed' });
     }
     if (input.name !== undefined && input.name.toLowerCase() !== role.name.toLowerCase()) this.assertRoleNameFree(input.name);
     const updated: Role = { ...role, ...(input.name !== undefined && { name: input.name }), ...(input.permissions !== undefined && { permissions: input.permissions }) };
@@ -170,7 +170,7 @@ export class AccessService {
 
   async deleteRole(principal: Principal, id: string): Promise<void> {
     const role = this.role(id);
-    if (role.builtIn) throw businessRule('The Administrator role is built in and cannot be deleted.');
+    if (role.builtIn) throw localizedError('business_rule', { key: 'api.access.adminRoleKept' });
     const holders = [...this.ctx.store.all(users)].filter((u) => u.roleIds.includes(id));
     await this.ctx.store.write((tx) => {
       tx.delete(roles, id);
@@ -180,7 +180,7 @@ export class AccessService {
   }
 
   private assertRoleNameFree(name: string): void {
-    if (this.listRoles().some((r) => r.name.toLowerCase() === name.toLowerCase())) throw conflict(`A role named "${name}" already exists.`);
+    if (this.listRoles().some((r) => r.name.toLowerCase() === name.toLowerCase())) throw localizedError('conflict', { key: 'api.access.roleTaken', params: { name } });
   }
 
   // ---- users ----
@@ -206,7 +206,7 @@ export class AccessService {
   }
 
   async createUser(principal: Principal, input: UserInput): Promise<User> {
-    if (this.byEmail.has(input.email)) throw conflict(`A user with the email ${input.email} already exists.`);
+    if (this.byEmail.has(input.email)) throw localizedError('conflict', { key: 'api.access.userTaken', params: { email: input.email } });
     this.assertRolesExist(input.roleIds);
     const user: User = { id: newId('usr'), email: input.email, firstName: input.firstName, lastName: input.lastName, roleIds: [...new Set(input.roleIds)], createdAt: this.ctx.clock.now().toISOString() };
     await this.ctx.store.write((tx) => tx.put(users, user));
@@ -226,7 +226,7 @@ export class AccessService {
 
   async deleteUser(principal: Principal, id: string): Promise<void> {
     const user = this.user(id);
-    if (principal.user?.id === id) throw businessRule('You cannot delete your own user.');
+    if (principal.user?.id === id) throw localizedError('business_rule', { key: 'api.access.ownUser' });
     this.assertAdministratorRemains([{ ...user, roleIds: [] }]);
     const keys = [...this.ctx.store.all(apiKeys)].filter((k) => k.userId === id);
     await this.ctx.store.write((tx) => {
@@ -267,7 +267,7 @@ export class AccessService {
   }
 
   private assertRolesExist(ids: string[]): void {
-    for (const id of ids) if (!this.ctx.store.get(roles, id)) throw businessRule(`Role ${id} does not exist.`, [{ field: 'roleIds', message: `role ${id} does not exist` }]);
+    for (const id of ids) if (!this.ctx.store.get(roles, id)) throw localizedError('business_rule', { key: 'api.access.noRole', params: { id } }, [{ field: 'roleIds', message: `role ${id} does not exist` }]);
   }
 
   /** There is always at least one Administrator, so nobody locks the partner out. */
@@ -275,7 +275,7 @@ export class AccessService {
     const changedIds = new Set(changed.map((u) => u.id));
     const remaining = [...this.ctx.store.all(users)].filter((u) => !changedIds.has(u.id)).concat(changed);
     if (!remaining.some((u) => u.roleIds.includes(ADMINISTRATOR_ROLE_ID))) {
-      throw businessRule('At least one user must keep the Administrator role.');
+      throw localizedError('business_rule', { key: 'api.access.lastAdmin' });
     }
   }
 
@@ -297,8 +297,8 @@ export class AccessService {
 
   async createApiKey(principal: Principal, input: { name: string; userId?: string | undefined }): Promise<ApiKeyCreated> {
     const userId = input.userId ?? principal.user?.id;
-    if (!userId) throw businessRule('Name the user the key belongs to.', [{ field: 'userId', message: 'is required here' }]);
-    if (userId !== principal.user?.id) requirePermission(principal, 'userManagement', 'Creating a key for another user');
+    if (!userId) throw localizedError('business_rule', { key: 'api.access.keyUser' }, [{ field: 'userId', message: 'is required here' }]);
+    if (userId !== principal.user?.id) requirePermission(principal, 'userManagement', { key: 'api.forbidden.why.keyForOther' });
     const user = this.user(userId);
     const secret = newApiKeySecret();
     const record: ApiKeyRecord = {

@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, formatNumber, formatPercent, type Language } from '../i18n/index.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, tOr, type Language } from '../i18n/index.js';
 import type { PolicyView } from '../schemas/backup.js';
 import type { Customer } from '../schemas/customers.js';
 import type { Alert, CustomerHealth } from '../schemas/monitoring.js';
@@ -44,7 +44,7 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
         : null;
   return card(
     [
-      banner(c.displayName, compact([tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, c.tenantDomain ?? c.domain]).join(' · '), toneOf(health)),
+      banner(c.displayName, compact([tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? tOr(lang, `bot.contract.${c.contractType}`, c.contractType) : null, c.tenantDomain ?? c.domain]).join(' · '), toneOf(health)),
       view.outcome ? outcome(view.outcome.message, view.outcome.tone) : null,
       healthLine(lang, health) ? text(healthLine(lang, health), { weight: 'Bolder', spacing: 'Small' }) : null,
       facts([
@@ -52,7 +52,7 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
         [tr('bot.fact.storage'), c.storageQuotaGb ? `${formatNumber(lang, c.storageConsumedGb, 1)} GB / ${formatNumber(lang, c.storageQuotaGb)} GB` : `${formatNumber(lang, c.storageConsumedGb, 1)} GB`],
         [tr('bot.fact.region'), c.storageRegion],
         [tr('bot.fact.activated'), c.activationDate ? formatDate(lang, c.activationDate) : null],
-        [tr('bot.fact.source'), c.sourceType],
+        [tr('bot.fact.source'), tOr(lang, `bot.sourceType.${c.sourceType}`, c.sourceType)],
         [tr('offboarding.fact'), c.offboardingRequest ? tr(`offboarding.status.${c.offboardingRequest.status}`, { caseNumber: c.offboardingRequest.caseNumber ?? '' }) : null],
         [tr('bot.fact.invites'), pendingInvites.length ? pendingInvites.map((i) => i.email).join(', ') : null],
       ]),

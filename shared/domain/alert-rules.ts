@@ -15,8 +15,8 @@ import { compareText } from './units.js';
  */
 export type AlertDraft = Omit<Alert, 'source' | 'acknowledged' | 'since'> & { since: string | null; reasonText?: Text };
 
-/** The reason in English and as a catalog text. */
-const because = (text: Text) => ({ reason: say('en', text), reasonText: text });
+/** An alert's reason in English and as a catalog text, said in the caller's language by the alerts route. */
+export const because = (text: Text) => ({ reason: say('en', text), reasonText: text });
 
 export interface CustomerFacts {
   id: string;

@@ -1,6 +1,10 @@
+import { say, type Text } from '../i18n/index.js';
 import { PUBLIC_MAIL_DOMAINS } from './customer-public-mail-domains.js';
 
-export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: string };
+export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: string; text: Text };
+
+/** A refusal with its reason in English and as a catalog text. */
+const refused = (text: Text): DomainCheck => ({ ok: false, reason: say('en', text), text });
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -14,25 +18,25 @@ const PUBLIC = new Set(PUBLIC_MAIL_DOMAINS);
  */
 export function normalizeDomain(input: string): DomainCheck {
   let domain = input.trim().toLowerCase().replace(/\.$/, '');
-  if (domain === '') return { ok: false, reason: 'is empty' };
-  if (FORBIDDEN_CHARS.test(domain)) return { ok: false, reason: 'must be a bare domain such as fabrikam.com (no scheme, path, port or address)' };
+  if (domain === '') return refused({ key: 'api.domain.empty' });
+  if (FORBIDDEN_CHARS.test(domain)) return refused({ key: 'api.domain.bare' });
   // oxlint-disable-next-line no-control-regex -- the whole ASCII range: anything outside it is an IDN
   if (/[^\x00-\x7f]/.test(domain)) {
     try {
       domain = new URL(`http://${domain}`).hostname;
     } catch {
-      return { ok: false, reason: 'is not a valid international domain name' };
+      return refused({ key: 'api.domain.idn' });
     }
   }
-  if (domain.length > 253) return { ok: false, reason: 'is longer than 253 characters' };
+  if (domain.length > 253) return refused({ key: 'api.domain.tooLong' });
   const labels = domain.split('.');
-  if (labels.length < 2) return { ok: false, reason: 'needs at least two labels, such as fabrikam.com' };
+  if (labels.length < 2) return refused({ key: 'api.domain.twoLabels' });
   for (const label of labels) {
-    if (label === '') return { ok: false, reason: 'has an empty label (two dots in a row)' };
-    if (label.length > 63) return { ok: false, reason: `has a label longer than 63 characters` };
-    if (!LABEL.test(label)) return { ok: false, reason: `has an invalid label "${label}" (letters, digits and inner hyphens only)` };
+    if (label === '') return refused({ key: 'api.domain.emptyLabel' });
+    if (label.length > 63) return refused({ key: 'api.domain.longLabel' });
+    if (!LABEL.test(label)) return refused({ key: 'api.domain.badLabel', params: { label } });
   }
-  if (!TLD.test(labels[labels.length - 1]!)) return { ok: false, reason: 'must end in an alphabetic top-level domain such as .com' };
+  if (!TLD.test(labels[labels.length - 1]!)) return refused({ key: 'api.domain.tld' });
   return { ok: true, domain };
 }
 
@@ -48,7 +52,7 @@ export function checkCustomerDomain(input: string): DomainCheck {
   const check = normalizeDomain(input);
   if (!check.ok) return check;
   if (isPublicMailDomain(check.domain)) {
-    return { ok: false, reason: `${check.domain} is a public mail provider; use a domain the customer's organization owns` };
+    return refused({ key: 'api.domain.publicMail', params: { domain: check.domain } });
   }
   return check;
 }
@@ -71,7 +75,7 @@ export function checkTenantDomain(input: string): DomainCheck {
   if (!check.ok) return check;
   const labels = check.domain.split('.');
   if (labels.length !== 3 || labels[1] !== 'onmicrosoft' || labels[2] !== 'com') {
-    return { ok: false, reason: 'must be the tenant\'s Microsoft 365 domain, such as contoso.onmicrosoft.com' };
+    return refused({ key: 'api.domain.tenant' });
   }
   return check;
 }

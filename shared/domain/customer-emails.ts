@@ -1,3 +1,4 @@
+import { say, type Text } from '../i18n/index.js';
 import { isInsideDomain, normalizeDomain } from './customer-domain.js';
 import { GROUP_MAILBOX_NAMES } from './customer-group-mailboxes.js';
 
@@ -32,7 +33,11 @@ export interface EmailProblem {
   email: string;
   kind: 'malformed' | 'outside-domain';
   message: string;
+  /** The message as a catalog text, said in the caller's language. */
+  text: Text;
 }
+
+const problem = (email: string, kind: EmailProblem['kind'], text: Text): EmailProblem => ({ email, kind, message: say('en', text), text });
 
 /**
  * The invite rule: every address well-formed and inside the customer's domain (or a subdomain).
@@ -45,13 +50,13 @@ export function checkInviteEmails(input: string | readonly string[], domain: str
   for (const token of splitEmailList(input)) {
     const email = normalizeEmail(token);
     if (!email) {
-      if (!problems.some((p) => p.email === token)) problems.push({ email: token, kind: 'malformed', message: `${token} is not a valid email address` });
+      if (!problems.some((p) => p.email === token)) problems.push(problem(token, 'malformed', { key: 'api.email.malformed', params: { email: token } }));
       continue;
     }
     if (seen.has(email)) continue;
     seen.add(email);
     if (!isInsideDomain(email, domain)) {
-      problems.push({ email, kind: 'outside-domain', message: `${email} is outside the customer's domain ${domain}` });
+      problems.push(problem(email, 'outside-domain', { key: 'api.email.outsideDomain', params: { email, domain } }));
       continue;
     }
     emails.push(email);
@@ -75,15 +80,21 @@ export interface UpnContext {
  * Returns null when the address is acceptable, else why not.
  */
 export function checkAdminUpn(input: string, context: UpnContext): string | null {
+  const text = checkAdminUpnText(input, context);
+  return text ? say('en', text) : null;
+}
+
+/** checkAdminUpn's answer as a catalog text, said in the caller's language. */
+export function checkAdminUpnText(input: string, context: UpnContext): Text | null {
   const email = normalizeEmail(input);
-  if (!email) return `${input.trim()} is not a valid email address`;
+  if (!email) return { key: 'api.email.malformed', params: { email: input.trim() } };
   const local = email.slice(0, email.indexOf('@'));
-  if (local.includes('+')) return `${email} is an alias address (it contains "+"); use the user's own sign-in name (UPN)`;
-  if (!UPN_LOCAL.test(local)) return `${email} is not a valid user principal name (letters, digits and ' . - _ ! # ^ ~ only)`;
+  if (local.includes('+')) return { key: 'api.upn.alias', params: { email } };
+  if (!UPN_LOCAL.test(local)) return { key: 'api.upn.invalid', params: { email } };
   const hubUser = context.isHubUser?.(email) ?? false;
-  if (!hubUser && GROUPS.has(local)) return `${email} looks like a group or shared mailbox; add a person's own account`;
+  if (!hubUser && GROUPS.has(local)) return { key: 'api.upn.group', params: { email } };
   if (hubUser) return null;
-  if (!context.domain) return `${email} is not the account of a hub user, and the customer has no domain yet to check it against; set the customer's domain first`;
-  if (!isInsideDomain(email, context.domain)) return `${email} is outside the customer's domain ${context.domain} and is not the account of a hub user`;
+  if (!context.domain) return { key: 'api.upn.noDomain', params: { email } };
+  if (!isInsideDomain(email, context.domain)) return { key: 'api.upn.outside', params: { email, domain: context.domain } };
   return null;
 }

@@ -1,3 +1,4 @@
+import { listText, say, type MessageKey, type Text } from '../i18n/index.js';
 import type {
   ConnectInput,
   Customer,
@@ -25,13 +26,30 @@ export class CustomerRuleError extends Error {
     readonly kind: 'conflict' | 'rule',
     message: string,
     readonly details?: { field: string; message: string }[],
+    /** The message as a catalog text, said in the caller's language. */
+    readonly text?: Text,
   ) {
     super(message);
   }
 }
 
-const conflict = (message: string) => new CustomerRuleError('conflict', message);
-const rule = (message: string, details?: { field: string; message: string }[]) => new CustomerRuleError('rule', message, details);
+const conflict = (message: string | Text) => (typeof message === 'string' ? new CustomerRuleError('conflict', message) : new CustomerRuleError('conflict', say('en', message), undefined, message));
+const rule = (message: string | Text, details?: { field: string; message: string }[]) =>
+  typeof message === 'string' ? new CustomerRuleError('rule', message, details) : new CustomerRuleError('rule', say('en', message), details, message);
+
+/** What a refusal is about ("inviting"), in the caller's language where the catalog has it. */
+const WHAT: Record<string, MessageKey> = {
+  inviting: 'api.doing.inviting',
+  'resending invites': 'api.doing.resendingInvites',
+  onboarding: 'api.doing.onboarding',
+  'accepting an invite': 'api.doing.acceptingInvite',
+  'changing settings': 'api.doing.changingSettings',
+  settings: 'api.doing.settings',
+  'updating counts': 'api.doing.updatingCounts',
+  "recording the customer's IP ranges": 'api.doing.ipRanges',
+  offboarding: 'api.doing.offboarding',
+};
+const whatText = (what: string | Text): string | Text => (typeof what !== 'string' ? what : WHAT[what] ? { key: WHAT[what] } : what);
 
 export const DEVICE_CODE_TTL_MS = 15 * 60_000;
 export const DEVICE_LOGIN_URL = 'https://microsoft.com/devicelogin';
@@ -50,22 +68,24 @@ export const DEFAULT_SETTINGS: CustomerSettingsRecord = {
 const day = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Refuses anything on a customer that Pulse is still creating, or that was offboarded. */
-export function assertProvisioned(customer: Customer, what: string): void {
+export function assertProvisioned(customer: Customer, what: string | Text): void {
   if (customer.status === 'provisioning') {
-    throw conflict(`${customer.displayName} is still being provisioned (until ${customer.provisionedAt}); ${what} is possible once it is pending.`);
+    throw conflict({ key: 'api.customer.provisioning', params: { customer: customer.displayName, until: customer.provisionedAt ?? '', what: whatText(what) } });
   }
-  if (customer.status === 'offboarded') throw conflict(`${customer.displayName} was offboarded on ${customer.offboardedAt ?? 'an earlier date'}.`);
+  if (customer.status === 'offboarded') {
+    throw conflict({ key: customer.offboardedAt ? 'api.customer.offboarded' : 'api.customer.offboardedEarlier', params: { customer: customer.displayName, date: customer.offboardedAt ?? '' } });
+  }
 }
 
 /** Invites, admin users and the wizard are for customers not onboarded yet. */
 export function assertPending(customer: Customer, what: string): void {
   assertProvisioned(customer, what);
-  if (customer.status === 'active') throw conflict(`${customer.displayName} is already onboarded; ${what} is only for pending customers.`);
+  if (customer.status === 'active') throw conflict({ key: 'api.customer.alreadyOnboarded', params: { customer: customer.displayName, what: whatText(what) } });
 }
 
 export function assertActive(customer: Customer, what: string): void {
   assertProvisioned(customer, what);
-  if (customer.status !== 'active') throw conflict(`${customer.displayName} is not onboarded yet; ${what} is available once onboarding has finished.`);
+  if (customer.status !== 'active') throw conflict({ key: 'api.customer.notOnboarded', params: { customer: customer.displayName, what: whatText(what) } });
 }
 
 /**
@@ -74,7 +94,7 @@ export function assertActive(customer: Customer, what: string): void {
  */
 export function requireDomain(customer: Customer, what: string): string {
   if (!customer.domain) {
-    throw conflict(`${customer.displayName} has no domain yet; ${what} gives the customer access, so set its domain first (PATCH /customers/${customer.id} with "domain").`);
+    throw conflict({ key: 'api.customer.noDomain', params: { customer: customer.displayName, what: whatText(what), id: customer.id } });
   }
   return customer.domain;
 }
@@ -121,12 +141,12 @@ export function addInvites(customer: Customer, emails: readonly string[], now: D
 export function resendInvites(customer: Customer, emails: readonly string[] | undefined, now: Date): { customer: Customer; resent: string[] } {
   assertPending(customer, 'resending invites');
   const pending = pendingInvites(customer);
-  if (pending.length === 0) throw conflict(`${customer.displayName} has no pending invites to resend; send an invite first.`);
+  if (pending.length === 0) throw conflict({ key: 'api.invite.noneToResend', params: { customer: customer.displayName } });
   const targets = emails ?? pending.map((i) => i.email);
   const unknown = targets.filter((e) => !pending.some((i) => i.email === e));
   if (unknown.length > 0) {
     throw rule(
-      `Not invited yet, so there is nothing to resend: ${unknown.join(', ')}. Use "send invite" for new addresses.`,
+      { key: 'api.invite.notInvited', params: { emails: unknown.join(', ') } },
       unknown.map((email) => ({ field: 'emails', message: `${email} has no pending invite` })),
     );
   }
@@ -147,18 +167,12 @@ export function onboardingStep(customer: Customer): OnboardingStep {
   return 'finish';
 }
 
-const STEP_LABEL: Record<OnboardingStep, string> = {
-  'legal-agreement': 'confirm the legal agreement (POST .../onboarding/legal-agreement)',
-  connect: 'connect to Flex (POST .../onboarding/connect)',
-  'confirm-tenant': "confirm the tenant the Global Administrator signed in with (POST .../onboarding/confirm-tenant)",
-  finish: 'finish (POST .../onboarding/finish)',
-  done: 'nothing: onboarding is done',
-};
-
-function assertStep(customer: Customer, allowed: OnboardingStep[], doing: string): void {
+function assertStep(customer: Customer, allowed: OnboardingStep[], doing: 'connect' | 'confirmTenant' | 'finish'): void {
   assertPending(customer, 'onboarding');
   const step = onboardingStep(customer);
-  if (!allowed.includes(step)) throw conflict(`Cannot ${doing} now: the next onboarding step of ${customer.displayName} is to ${STEP_LABEL[step]}.`);
+  if (!allowed.includes(step)) {
+    throw conflict({ key: 'api.onboarding.wrongStep', params: { doing: { key: `api.onboarding.doing.${doing}` }, customer: customer.displayName, step: { key: `api.onboarding.step.${step}` } } });
+  }
 }
 
 /** Step 1; repeating it before finishing changes nothing. */
@@ -172,7 +186,7 @@ export function acceptAgreement(customer: Customer, actor: string, now: Date): C
 
 /** Step 2: Flex options and a device code; may be repeated (a new code) until the tenant is confirmed. */
 export function connectFlex(customer: Customer, input: ConnectInput, userCode: string, now: Date): Customer {
-  assertStep(customer, ['connect', 'confirm-tenant'], 'connect to Flex');
+  assertStep(customer, ['connect', 'confirm-tenant'], 'connect');
   const at = now.toISOString();
   const deviceCode = { userCode, verificationUri: DEVICE_LOGIN_URL, issuedAt: at, expiresAt: new Date(now.getTime() + DEVICE_CODE_TTL_MS).toISOString() };
   return {
@@ -187,10 +201,10 @@ export function connectFlex(customer: Customer, input: ConnectInput, userCode: s
 
 /** Step 3: the Global Administrator signed in with the device code; the tenant is connected. */
 export function confirmTenant(customer: Customer, tenantDomain: string, now: Date): Customer {
-  assertStep(customer, ['confirm-tenant'], 'confirm the tenant');
+  assertStep(customer, ['confirm-tenant'], 'confirmTenant');
   const code = customer.onboarding!.connection!.deviceCode;
   if (Date.parse(code.expiresAt) < now.getTime()) {
-    throw conflict(`The device code ${code.userCode} expired at ${code.expiresAt}; connect to Flex again to get a new code.`);
+    throw conflict({ key: 'api.onboarding.deviceCodeExpired', params: { code: code.userCode, at: code.expiresAt } });
   }
   const at = now.toISOString();
   return { ...customer, tenantDomain, onboarding: { ...customer.onboarding, tenantConnectedAt: at }, updatedAt: at };
@@ -198,7 +212,7 @@ export function confirmTenant(customer: Customer, tenantDomain: string, now: Dat
 
 /** Step 4: the customer becomes active on a month-to-month contract from today. */
 export function finishOnboarding(customer: Customer, policies: PolicyChoice, ids: { veeamAccountId: string; subscriptionId: string }, now: Date): Customer {
-  assertStep(customer, ['finish'], 'finish onboarding');
+  assertStep(customer, ['finish'], 'finish');
   const connection = customer.onboarding!.connection!;
   const located = connection.storageLocation ? { ...customer, storageLocation: connection.storageLocation } : customer;
   return activate({ ...located, onboarding: { ...customer.onboarding, policies } }, connection.storageRegion, ids, now);
@@ -213,7 +227,7 @@ export function acceptInvite(
 ): Customer {
   assertPending(customer, 'accepting an invite');
   const invite = pendingInvites(customer).find((i) => i.email === input.email);
-  if (!invite) throw rule(`${input.email} has no pending invite for ${customer.displayName}.`, [{ field: 'email', message: 'has no pending invite' }]);
+  if (!invite) throw rule({ key: 'api.invite.noPending', params: { email: input.email, customer: customer.displayName } }, [{ field: 'email', message: 'has no pending invite' }]);
   const at = now.toISOString();
   const invites = customer.invites.map((i) => (i.email === input.email ? { ...i, acceptedAt: at } : i));
   // "Auto Create Backup Policies": the recommended policies are made only while it is on.
@@ -263,11 +277,11 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
   const seen = new Set<string>();
   for (const [index, range] of settings.ipRanges.entries()) {
     const key = `${range.start.toLowerCase()}-${range.end.toLowerCase()}`;
-    if (seen.has(key)) throw rule(`The IP range ${range.start}-${range.end} is listed twice.`, [{ field: `ipRanges.${index}`, message: 'is listed twice' }]);
+    if (seen.has(key)) throw rule({ key: 'api.settings.ipRangeTwice', params: { start: range.start, end: range.end } }, [{ field: `ipRanges.${index}`, message: 'is listed twice' }]);
     seen.add(key);
   }
   if (settings.restrictToIpRanges && settings.ipRanges.length === 0) {
-    throw rule('Restricting access to IP ranges needs at least one IP range.', [{ field: 'restrictToIpRanges', message: 'needs at least one IP range' }]);
+    throw rule({ key: 'api.settings.ipRangeNeeded' }, [{ field: 'restrictToIpRanges', message: 'needs at least one IP range' }]);
   }
   return { ...customer, settings, ...(storageRegion && { storageRegion }), updatedAt: now.toISOString() };
 }
@@ -276,10 +290,10 @@ export function applySettings(customer: Customer, update: Partial<CustomerSettin
  * "Enable self service" lets the tenant's users restore their own mail and OneDrive files; with
  * it off there is no self-service restore to record. Returns why a self-service restore is refused, or null.
  */
-export function selfServiceRestoreRefusal(customer: Pick<Customer, 'displayName' | 'settings'>): string | null {
+export function selfServiceRestoreRefusalText(customer: Pick<Customer, 'displayName' | 'settings'>): Text | null {
   const enabled = customer.settings?.selfServiceRestore ?? DEFAULT_SETTINGS.selfServiceRestore;
   if (enabled) return null;
-  return `Self-service restore is turned off for ${customer.displayName}, so its users cannot restore items themselves; turn on "Enable self service" in the customer's settings, or record the restore as managed.`;
+  return { key: 'api.restore.selfServiceOff', params: { customer: customer.displayName } };
 }
 
 // ---- offboarding ----
@@ -323,9 +337,9 @@ export function requestOffboarding(customer: Customer, input: OffboardingRequest
   assertProvisioned(customer, 'offboarding');
   const open = customer.offboardingRequest;
   if (open && OPEN.includes(open.status)) {
-    throw conflict(`An offboarding request for ${customer.displayName} is already ${open.status} (requested ${open.requestedAt.slice(0, 10)} for ${open.date}).`);
+    throw conflict({ key: 'api.offboarding.alreadyOpen', params: { customer: customer.displayName, status: open.status, requested: open.requestedAt.slice(0, 10), date: open.date } });
   }
-  if (input.date < day(now)) throw rule(`The offboarding date ${input.date} is in the past.`, [{ field: 'date', message: 'must be today or later' }]);
+  if (input.date < day(now)) throw rule({ key: 'api.offboarding.datePast', params: { date: input.date } }, [{ field: 'date', message: 'must be today or later' }]);
   const at = now.toISOString();
   const licenseCount = input.licenseCount ?? customer.licenses;
   return {
@@ -343,19 +357,19 @@ export function requestOffboarding(customer: Customer, input: OffboardingRequest
   };
 }
 
-function requestIn(customer: Customer, allowed: readonly OffboardingStatus[], doing: string) {
+function requestIn(customer: Customer, allowed: readonly OffboardingStatus[], doing: Text) {
   assertProvisioned(customer, doing);
   const request = customer.offboardingRequest;
   if (!request || !allowed.includes(request.status)) {
-    const state = request ? `its offboarding request is ${request.status}` : 'it has no offboarding request';
-    throw conflict(`Cannot ${doing} for ${customer.displayName}: ${state} (this needs ${allowed.join(' or ')}).`);
+    const state: Text = request ? { key: 'api.offboarding.state', params: { status: request.status } } : { key: 'api.offboarding.none' };
+    throw conflict({ key: 'api.offboarding.wrongState', params: { doing, customer: customer.displayName, state, allowed: listText(allowed, 'api.list.or') } });
   }
   return request;
 }
 
 /** The provider opened the support case with Veeam: requested -> submitted, with the case number. */
 export function submitOffboarding(customer: Customer, caseNumber: string, actor: string, now: Date): Customer {
-  const request = requestIn(customer, ['requested'], 'record the support case');
+  const request = requestIn(customer, ['requested'], { key: 'api.offboarding.doing.recordCase' });
   const at = now.toISOString();
   return { ...customer, offboardingRequest: { ...request, status: 'submitted', caseNumber, submittedAt: at, submittedBy: actor }, updatedAt: at };
 }
@@ -371,9 +385,9 @@ export function recordOffboardingOutcome(
   now: Date,
 ): Customer {
   const allowed: readonly OffboardingStatus[] = input.outcome === 'approved' ? ['submitted'] : ['submitted', 'approved'];
-  const request = requestIn(customer, allowed, `record the outcome "${input.outcome}"`);
+  const request = requestIn(customer, allowed, { key: 'api.offboarding.doing.recordOutcome', params: { outcome: input.outcome } });
   if (request.caseNumber !== input.caseNumber) {
-    throw rule(`The offboarding request of ${customer.displayName} was submitted as support case ${request.caseNumber}, not ${input.caseNumber}.`, [
+    throw rule({ key: 'api.offboarding.wrongCase', params: { customer: customer.displayName, case: request.caseNumber ?? '', given: input.caseNumber } }, [
       { field: 'caseNumber', message: `must be ${request.caseNumber}` },
     ]);
   }

@@ -1,3 +1,4 @@
+import { listText, say, type Text } from '../i18n/index.js';
 /**
  * The calendar of monthly usage reporting, in UTC: a month's report is generated on the 1st of
  * the next month and is due by the end of the 3rd; not submitted by then, it is overdue, and two
@@ -92,13 +93,19 @@ export interface SuspensionState {
  * how to lift it. Null when licence management is not suspended.
  */
 export function licenseManagementRefusal(state: SuspensionState): string | null {
+  const text = licenseManagementRefusalText(state);
+  return text ? say('en', text) : null;
+}
+
+/** licenseManagementRefusal as a catalog text, said in the caller's language. */
+export function licenseManagementRefusalText(state: SuspensionState): Text | null {
   if (!state.suspended || !state.cause) return null;
   const [first, second] = state.cause;
   const lifting = liftingMonths(state.overdueMonths);
-  const how = lifting.length > 0
-    ? `submit the overdue usage report for ${lifting.map(monthLabel).join(' or ')} (POST /usage-reports/${lifting[0]}/submit, then /confirm)`
-    : `submit the overdue usage reports (${state.overdueMonths.map(monthLabel).join(', ')})`;
-  return `License management is suspended: the usage reports for ${monthLabel(first)} and ${monthLabel(second)} are both overdue, so licences cannot change. To lift the suspension, ${how}.`;
+  const how: Text = lifting.length > 0
+    ? { key: 'api.license.liftOne', params: { months: listText(lifting.map((month) => ({ month })), 'api.list.or'), month: lifting[0]! } }
+    : { key: 'api.license.liftAll', params: { months: listText(state.overdueMonths.map((month) => ({ month })), 'api.list.comma') } };
+  return { key: 'api.license.suspended', params: { first: { month: first }, second: { month: second }, how } };
 }
 
 /** The overdue months whose submission alone leaves no two consecutive overdue months. */

@@ -241,4 +241,10 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.alert.since': 'seit {time}',
   'bot.alert.acknowledged': 'bestätigt von {name}, {time}',
   'bot.alert.acknowledgedNow': 'Bestätigt: {subject} ({name}).',
+  'bot.contract.Pending': 'Ausstehend',
+  'bot.contract.Month to month': 'Monatlich',
+  'bot.contract.Annual': 'Jährlich',
+  'bot.contract.Trial': 'Testphase',
+  'bot.contract.Cancelled': 'Gekündigt',
+  'bot.sourceType.Direct': 'Direkt',
 };

@@ -257,4 +257,10 @@ export const botEn = {
   'bot.alert.since': 'since {time}',
   'bot.alert.acknowledged': 'acknowledged by {name}, {time}',
   'bot.alert.acknowledgedNow': 'Acknowledged: {subject} ({name}).',
+  'bot.contract.Pending': 'Pending',
+  'bot.contract.Month to month': 'Month to month',
+  'bot.contract.Annual': 'Annual',
+  'bot.contract.Trial': 'Trial',
+  'bot.contract.Cancelled': 'Cancelled',
+  'bot.sourceType.Direct': 'Direct',
 } as const;

@@ -82,13 +82,20 @@ export function languageFromHeader(header: string | null | undefined): Language 
 /** A message and its parameters, said later in whichever language is asked for; a parameter may itself be a catalog text. */
 export interface Text {
   key: MessageKey;
-  params?: Record<string, Params[string] | Text>;
+  params?: Record<string, Params[string] | Text | MonthParam>;
+}
+
+/** A usage month ("2026-10") as a parameter, named in the language ("October 2026" / "Oktober 2026"). */
+export interface MonthParam {
+  month: string;
 }
 
 /** A Text in a language. */
 export function say(language: Language, text: Text): string {
   const params: Params = {};
-  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? say(language, value) : value;
+  for (const [name, value] of Object.entries(text.params ?? {})) {
+    params[name] = typeof value !== 'object' ? value : 'month' in value ? formatMonth(language, value.month) : say(language, value);
+  }
   return t(language, text.key, params);
 }
 
@@ -175,4 +182,10 @@ export function formatBytes(language: Language, bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return en['unit.none'];
   const { value, unit } = binaryMultiple(bytes);
   return `${formatNumber(language, value, unit === 'B' ? 0 : 1)} ${unit}`;
+}
+
+/** Items said as one list ("a; b; c", "a, b", "a or b"), each item a plain value or a catalog text. */
+export function listText(items: readonly (string | Text | MonthParam)[], join: 'api.list.joined' | 'api.list.comma' | 'api.list.or'): Text {
+  if (items.length <= 1) return { key: 'api.list.single', params: { item: items[0] ?? '' } };
+  return { key: join, params: { first: items[0]!, rest: items.length === 2 ? items[1]! : listText(items.slice(1), join) } };
 }

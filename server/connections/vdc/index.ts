@@ -1,6 +1,7 @@
-import { conflict } from '../../http/errors.js';
+import { localizedError } from '../../http/errors.js';
 import type { ConnectionRecord } from '../collections.js';
 import { describeUpstreamError } from '../errors-describe.js';
+import type { PolicyAction } from '../../services/backup/policy-actions.js';
 import type { ConnectionKindModule } from '../kind.js';
 import { UpstreamError } from '../upstream-error.js';
 import { VdcClient, type VdcClientOptions } from './client.js';
@@ -16,8 +17,8 @@ function vdcClient(connection: ConnectionRecord, secret: string, options: VdcKin
 }
 
 /** The sentence every refused action says: the VDC Public API only reports. */
-const VDC_READ_ONLY = (policyName: string, action: string) =>
-  `Policy "${policyName}" comes from the VDC Public API, which is read-only: ${action} it in the Veeam Data Cloud portal (Flex Backup Policies; the SP Hub extension's overlay there has the buttons).`;
+const VDC_READ_ONLY = (policyName: string, action: PolicyAction) =>
+  localizedError('conflict', { key: 'api.connection.vdcReadOnly', params: { policy: policyName, action: { key: `api.connection.action.${action}` } } });
 
 /** The Veeam Data Cloud Public API (reports of one VDC tenancy, read-only). */
 export function vdcKind(options: VdcKindOptions = {}): ConnectionKindModule {
@@ -55,7 +56,7 @@ export function vdcKind(options: VdcKindOptions = {}): ConnectionKindModule {
     },
 
     async policyAction(_connection, _secret, action, policy) {
-      throw conflict(VDC_READ_ONLY(policy.name, action));
+      throw VDC_READ_ONLY(policy.name, action);
     },
 
     describeError: describeUpstreamError,

@@ -1,5 +1,5 @@
 import type { ConnectionTestResult } from '../../../shared/schemas/connections.js';
-import { conflict } from '../../http/errors.js';
+import { localizedError } from '../../http/errors.js';
 import type { ConnectionRecord } from '../collections.js';
 import { hubErrorFromUpstream } from '../errors.js';
 import { describeUpstreamError } from '../errors-describe.js';
@@ -94,7 +94,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
 
     async policyAction(connection, secret, action, policy) {
       const source = policy.source!;
-      if (!source.parentId) throw conflict(`Policy "${policy.name}" has no VB365 server recorded yet; run a sync of ${connection.name} and try again.`);
+      if (!source.parentId) throw localizedError('conflict', { key: 'api.connection.noServer', params: { policy: policy.name, connection: connection.name } });
       const client = vspcClient(connection, secret, options);
       const path = `/infrastructure/vb365Servers/${encodeURIComponent(source.parentId)}/organizations/jobs/${encodeURIComponent(source.upstreamId)}/${action}`;
       try {
@@ -106,7 +106,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
           patch: action === 'enable' ? { enabled: true } : action === 'disable' ? { enabled: false, nextRun: null } : action === 'start' ? { lastStatus: 'Running' } : {},
         };
       } catch (error) {
-        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, `${action} job "${policy.name}"`);
+        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, { key: `api.upstream.job.${action}`, params: { name: policy.name } });
       }
     },
 
@@ -115,7 +115,7 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
       try {
         await client.action(`/alarms/active/${encodeURIComponent(upstreamId)}/${action}`, note ? { comment: note } : {}, { ...(options.pollMs !== undefined && { pollMs: options.pollMs }) });
       } catch (error) {
-        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, `${action} alarm "${alert.subject.name}"`);
+        throw hubErrorFromUpstream(`VSPC (${connection.name})`, error, { key: `api.upstream.alarm.${action}`, params: { name: alert.subject.name } });
       }
     },
 

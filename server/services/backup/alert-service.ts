@@ -1,10 +1,10 @@
-import { say, type Language } from '../../../shared/i18n/index.js';
+import { say, type Language, type Text } from '../../../shared/i18n/index.js';
 import { acknowledgementCovers, compareAlerts, severityRank, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import { DEFAULT_MONITORING_SETTINGS, type Alert, type AlertQuery, type MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { localizedError, notFound } from '../../http/errors.js';
 import { recordChange } from '../changes.js';
 import { AlertIndex, BUILT_IN_SOURCES } from './alert-index.js';
 import { alertAcks, monitoringSettings, openAlerts, type OpenAlert } from './collections.js';
@@ -99,12 +99,26 @@ export class AlertService {
   list(query: AlertQuery, language: Language = 'en'): Page<Alert> {
     const page = this.listInEnglish(query);
     if (language === 'en') return page;
-    return { ...page, items: page.items.map((a) => this.inLanguage(a, language)) };
+    let others: Map<string, Text> | undefined;
+    return {
+      ...page,
+      items: page.items.map((a) => {
+        const text = this.builtIn.has(a.source) ? this.index.reasonText(a.id) : (others ??= this.otherReasonTexts(query.customerId)).get(`${a.source}|${a.id}`);
+        return text ? { ...a, reason: say(language, text) } : a;
+      }),
+    };
   }
 
-  private inLanguage(alert: Alert, language: Language): Alert {
-    const text = this.index.reasonText(alert.id);
-    return text ? { ...alert, reason: say(language, text) } : alert;
+  /** The catalog texts of other areas' alerts, by source and id: their providers are asked once more (a handful of account-level alerts). */
+  private otherReasonTexts(customerId: string | undefined): Map<string, Text> {
+    const out = new Map<string, Text>();
+    const now = this.ctx.clock.now();
+    const settings = this.settings();
+    for (const provider of this.providers) {
+      if (this.builtIn.has(provider.name)) continue;
+      for (const draft of provider.list({ now, settings, ...(customerId && { customerId }) })) if (draft.reasonText) out.set(`${provider.name}|${draft.id}`, draft.reasonText);
+    }
+    return out;
   }
 
   private listInEnglish(query: AlertQuery): Page<Alert> {
@@ -181,7 +195,7 @@ export class AlertService {
     const alert = this.get(id);
     if (!alert) throw notFound('Open alert', id);
     const provider = this.providers.find((p) => p.name === alert.source);
-    if (!provider?.forward) throw conflict(`This alert (${alert.kind}) clears by itself once its condition is fixed; it cannot be resolved by hand.`);
+    if (!provider?.forward) throw localizedError('conflict', { key: 'api.alert.clearsByItself', params: { kind: alert.kind } });
     await provider.forward('resolve', alert, principal, note);
     await recordChange(this.ctx, principal, {
       action: 'alert.resolve.forwarded',

@@ -41,7 +41,7 @@ import type { Customer } from '../../../shared/schemas/customers.js';
 import type { MonitoringSettings } from '../../../shared/schemas/monitoring.js';
 import { requirePermission, systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, HubError, invalid, localizedError, notFound } from '../../http/errors.js';
+import { HubError, localizedError, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { backupJob, type BackupRunner, type HubTimers, type RunResult, type SessionControl } from '../../jobs/runner.js';
 import { recordChange, type Change } from '../changes.js';
@@ -211,7 +211,7 @@ export class BackupService {
     if (!customer) throw notFound('Customer', input.customerId);
     const existing = this.deps.index.countOfCustomer(customer.id);
     if (existing > 0) {
-      requirePermission(principal, 'advancedBackupManagement', `Creating a further backup policy for "${customer.displayName}" (it has ${existing})`);
+      requirePermission(principal, 'advancedBackupManagement', { key: 'api.forbidden.why.furtherPolicy', params: { customer: customer.displayName, count: String(existing) } });
     }
     const blocked = customerConflict(customer);
     if (blocked) throw localizedError('conflict', blocked);
@@ -250,9 +250,10 @@ export class BackupService {
     if (policy.source) throw syncedConflict(policy, 'edited');
     const customer = this.activeCustomer(policy);
     if (input.scheduleHours !== undefined && input.scheduleHours !== policy.scheduleHours && !scheduleEditable(policy)) {
-      throw conflict(
-        `The schedule of "${policy.name}" is not changed in the portal: to change it, log in to My Account at ${VEEAM_MY_ACCOUNT_URL} and open a support case with this text:\n${scheduleSupportCase(policy, customer.displayName, input.scheduleHours)}`,
-      );
+      throw localizedError('conflict', {
+        key: 'api.policy.scheduleBySupportCase',
+        params: { policy: policy.name, url: VEEAM_MY_ACCOUNT_URL, case: scheduleSupportCase(policy, customer.displayName, input.scheduleHours) },
+      });
     }
     const merged: Policy = {
       ...policy,
@@ -364,7 +365,7 @@ export class BackupService {
   // ---- sessions ----
 
   async start(principal: Principal, id: string, trigger: SessionTrigger = 'manual'): Promise<Session> {
-    if (this.closed) throw new HubError('unavailable', 'SP Hub is shutting down; start the policy again in a moment.');
+    if (this.closed) throw localizedError('unavailable', { key: 'api.policy.shuttingDown' });
     const policy = this.require(id);
     if (policy.source) return this.forwardedSession(policy, principal, (await this.forward(principal, policy, 'start')).outcome, 'Running');
     const customer = this.activeCustomer(policy);
@@ -586,9 +587,9 @@ export class BackupService {
   /** Sends the action upstream; records and announces it only once upstream confirmed it. */
   private async forward(principal: Principal, policy: Policy, action: PolicyAction): Promise<{ policy: Policy; outcome: ForwardedAction }> {
     const source = policy.source!;
-    if (source.goneAt) throw conflict(`Policy "${policy.name}" no longer exists in ${source.kind.toUpperCase()} (gone since ${source.goneAt}); nothing was sent.`);
+    if (source.goneAt) throw localizedError('conflict', { key: 'api.policy.goneUpstream', params: { policy: policy.name, where: source.kind.toUpperCase(), since: source.goneAt } });
     const port = this.sources.get(source.kind);
-    if (!port) throw conflict(`Policy "${policy.name}" is synced from ${source.kind.toUpperCase()}, and SP Hub has no way to act there; act in ${source.kind.toUpperCase()} itself.`);
+    if (!port) throw localizedError('conflict', { key: 'api.policy.noWayUpstream', params: { policy: policy.name, where: source.kind.toUpperCase() } });
     const outcome = await port.perform(action, policy, principal);
     let updated: Policy = policy;
     await this.ctx.store.write((tx) => {
@@ -821,7 +822,7 @@ export class BackupService {
   /** The policy's customer, which must exist and be active for any action. */
   private activeCustomer(policy: Policy): Customer {
     const customer = this.deps.directory.get(policy.customerId);
-    if (!customer) throw conflict(`The customer of policy "${policy.name}" no longer exists.`);
+    if (!customer) throw localizedError('conflict', { key: 'api.policy.customerGone', params: { policy: policy.name } });
     const problem = customerConflict(customer);
     if (problem) throw localizedError('conflict', problem);
     return customer;
@@ -834,18 +835,18 @@ export class BackupService {
 }
 
 /** A synced policy is defined upstream: the next sync would undo a change made here. */
-function syncedConflict(policy: Policy, verb: string): HubError {
+function syncedConflict(policy: Policy, verb: 'edited' | 'deleted'): HubError {
   const where = policy.source!.kind.toUpperCase();
-  return conflict(`Policy "${policy.name}" is synced from ${where}; it can only be ${verb} in ${where} (the next sync brings the change here).`);
+  return localizedError('conflict', { key: verb === 'edited' ? 'api.policy.syncedEdit' : 'api.policy.syncedDelete', params: { policy: policy.name, where } });
 }
 
 function nameTaken(customer: Customer, name: string): HubError {
-  return conflict(`Customer "${customer.displayName}" already has a policy named "${name}".`);
+  return localizedError('conflict', { key: 'api.policy.nameTaken', params: { customer: customer.displayName, name } });
 }
 
 function invalidScope(problems: { field: string; message: string }[]): HubError {
   const details = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
-  return invalid(`Invalid policy objects: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  return localizedError('invalid_input', { key: 'api.policy.invalidObjects', params: { problems: details.map((d) => `${d.field} ${d.message}`).join('; ') } }, details);
 }
 
 function pickScope(p: Policy): Pick<Policy, 'name' | 'backupType' | 'services' | 'selected' | 'excluded' | 'scheduleHours'> {

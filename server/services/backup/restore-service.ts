@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { selfServiceRestoreRefusal } from '../../../shared/domain/customer-lifecycle.js';
+import { selfServiceRestoreRefusalText } from '../../../shared/domain/customer-lifecycle.js';
 import { dayOf, monthOf, previousMonth } from '../../../shared/domain/units.js';
 import type { Restore, RestoreInput, RestoreQuery, RestoreUpdate } from '../../../shared/schemas/backup.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { localizedError, notFound } from '../../http/errors.js';
 import { recordChange } from '../changes.js';
 import type { CustomerDirectory } from './customer-directory.js';
 import { bumpRestore } from './daily-figures.js';
@@ -71,9 +71,9 @@ export class RestoreService {
   async create(principal: Principal, input: RestoreInput): Promise<Restore> {
     const customer = this.directory.get(input.customerId);
     if (!customer) throw notFound('Customer', input.customerId);
-    if (customer.status !== 'active') throw conflict(`Customer "${customer.displayName}" is ${customer.status}: restores are possible only for active (onboarded) customers.`);
-    const refusal = input.mode === 'selfService' ? selfServiceRestoreRefusal(customer) : null;
-    if (refusal) throw conflict(refusal);
+    if (customer.status !== 'active') throw localizedError('conflict', { key: 'api.restore.customerInactive', params: { customer: customer.displayName, status: customer.status } });
+    const refusal = input.mode === 'selfService' ? selfServiceRestoreRefusalText(customer) : null;
+    if (refusal) throw localizedError('conflict', refusal);
     const now = this.ctx.clock.now();
     const done = input.status !== 'Running';
     const restore: Restore = {
@@ -107,7 +107,9 @@ export class RestoreService {
 
   async update(principal: Principal, id: string, input: RestoreUpdate): Promise<Restore> {
     const current = await this.get(id);
-    if (current.status !== 'Running') throw conflict(`Restore ${id} already ended ${current.status}${current.completedAt ? ` at ${current.completedAt}` : ''}; its outcome cannot change.`);
+    if (current.status !== 'Running') {
+      throw localizedError('conflict', current.completedAt ? { key: 'api.restore.endedAt', params: { id, status: current.status, at: current.completedAt } } : { key: 'api.restore.ended', params: { id, status: current.status } });
+    }
     const updated: Restore = {
       ...current,
       status: input.status,

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { toCsv } from '../../../shared/domain/csv.js';
 import { CUSTOMER_CSV_COLUMNS } from '../../../shared/domain/customer-import.js';
 import { checkCustomerDomain, isInsideDomain } from '../../../shared/domain/customer-domain.js';
-import { checkAdminUpn, checkInviteEmails } from '../../../shared/domain/customer-emails.js';
+import { checkAdminUpnText, checkInviteEmails } from '../../../shared/domain/customer-emails.js';
 import {
   acceptAgreement,
   acceptInvite,
@@ -27,7 +27,8 @@ import {
   submitOffboarding,
 } from '../../../shared/domain/customer-lifecycle.js';
 import { ipAccessDecision, mergedIpAccess, parseIp } from '../../../shared/domain/customer-ip-ranges.js';
-import { licenseManagementRefusal } from '../../../shared/domain/usage-calendar.js';
+import { licenseManagementRefusalText } from '../../../shared/domain/usage-calendar.js';
+import { listText, say } from '../../../shared/i18n/index.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type {
   AdminInput,
@@ -54,7 +55,7 @@ import type {
 } from '../../../shared/schemas/customers.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, licenseManagementSuspended, notFound } from '../../http/errors.js';
+import { businessRule, conflict, localizedError, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { recordChange, type Change } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -71,6 +72,7 @@ function ruled<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof CustomerRuleError) {
+      if (error.text) throw localizedError(error.kind === 'conflict' ? 'conflict' : 'business_rule', error.text, error.details);
       throw error.kind === 'conflict' ? conflict(error.message) : businessRule(error.message, error.details);
     }
     throw error;
@@ -220,7 +222,7 @@ export class CustomerService {
 
   async update(principal: Principal, id: string, input: CustomerUpdate): Promise<Customer> {
     const { after, before } = await this.mutate(id, (c) => {
-      if (c.status === 'offboarded') throw conflict(`${c.displayName} was offboarded on ${c.offboardedAt}; it can no longer be edited.`);
+      if (c.status === 'offboarded') throw localizedError('conflict', { key: 'api.customer.offboardedNoEdit', params: { customer: c.displayName, date: c.offboardedAt ?? '' } });
       let next: Customer = { ...c, updatedAt: this.ctx.clock.now().toISOString() };
       if (input.displayName !== undefined) next.displayName = input.displayName;
       if (input.contact) next.contact = { ...c.contact, ...definedOnly(input.contact) };
@@ -233,8 +235,8 @@ export class CustomerService {
       if (input.storageQuotaGb !== undefined) next = withOptional(next, 'storageQuotaGb', input.storageQuotaGb);
       if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
       if (input.contractType !== undefined && input.contractType !== c.contractType) {
-        if (c.status !== 'active') throw conflict(`${c.displayName} is not onboarded yet: its contract type is Pending until onboarding finishes.`);
-        if (input.contractType === 'Pending') throw businessRule('An onboarded customer cannot go back to the Pending contract type.', [{ field: 'contractType', message: 'cannot be Pending for an onboarded customer' }]);
+        if (c.status !== 'active') throw localizedError('conflict', { key: 'api.customer.pendingContract', params: { customer: c.displayName } });
+        if (input.contractType === 'Pending') throw localizedError('business_rule', { key: 'api.customer.noBackToPending' }, [{ field: 'contractType', message: 'cannot be Pending for an onboarded customer' }]);
         next.contractType = input.contractType;
       }
       if (input.primaryAdminEmail !== undefined) {
@@ -253,7 +255,7 @@ export class CustomerService {
   }
 
   private changeDomain(customer: Customer, input: string): Customer {
-    if (customer.status === 'active') throw conflict(`${customer.displayName} is onboarded: its domain can no longer change.`);
+    if (customer.status === 'active') throw localizedError('conflict', { key: 'api.customer.domainFixed', params: { customer: customer.displayName } });
     const domain = ruledDomain(input);
     this.assertDomainFree(domain, customer.id);
     const outside = [
@@ -261,8 +263,9 @@ export class CustomerService {
       ...customer.admins.filter((a) => !isInsideDomain(a.email, domain) && !this.isHubUser(a.email)).map((a) => a.email),
     ];
     if (outside.length > 0) {
-      throw businessRule(
-        `These addresses would fall outside ${domain}: ${outside.join(', ')}. Remove them first.`,
+      throw localizedError(
+        'business_rule',
+        { key: 'api.customer.outsideNewDomain', params: { domain, emails: outside.join(', ') } },
         outside.map((email) => ({ field: 'domain', message: `${email} is outside ${domain}` })),
       );
     }
@@ -272,8 +275,8 @@ export class CustomerService {
   /** Licence changes are refused (409) while Pulse's suspension for two overdue months holds. */
   assertLicenseManagement(): void {
     const state = this.ctx.services.usage?.suspension();
-    const refusal = state ? licenseManagementRefusal(state) : null;
-    if (refusal) throw licenseManagementSuspended(refusal, [{ field: 'licenseLimit', message: 'licence management is suspended' }]);
+    const refusal = state ? licenseManagementRefusalText(state) : null;
+    if (refusal) throw localizedError('license_management_suspended', refusal, [{ field: 'licenseLimit', message: 'licence management is suspended' }]);
   }
 
   private primaryAdmin(email: string, contact: Customer['contact'], principal: Principal, at: string): CustomerAdmin {
@@ -370,10 +373,10 @@ export class CustomerService {
     const { emails, problems } = checkInviteEmails(input, domain);
     if (problems.length > 0) {
       const details = problems.map((p) => ({ field: 'emails', message: p.message }));
-      const message = `Invites go only to addresses inside ${domain}: ${problems.map((p) => p.message).join('; ')}.`;
-      throw problems.some((p) => p.kind === 'malformed') ? new HubError('invalid_input', message, details) : businessRule(message, details);
+      const text = { key: 'api.invite.refused', params: { domain, problems: listText(problems.map((p) => p.text), 'api.list.joined') } } as const;
+      throw localizedError(problems.some((p) => p.kind === 'malformed') ? 'invalid_input' : 'business_rule', text, details);
     }
-    if (emails.length === 0) throw new HubError('invalid_input', 'Name at least one email address.', [{ field: 'emails', message: 'has no email address' }]);
+    if (emails.length === 0) throw localizedError('invalid_input', { key: 'api.invite.none' }, [{ field: 'emails', message: 'has no email address' }]);
     return emails;
   }
 
@@ -479,7 +482,7 @@ export class CustomerService {
 
   /** Whether an address may reach the customer's portal under the provider's and the customer's ranges merged. */
   ipCheck(id: string, address: string): IpCheckResult {
-    if (!parseIp(address)) throw new HubError('invalid_input', `${address} is not an IPv4 or IPv6 address.`, [{ field: 'query.address', message: 'is not an IPv4 or IPv6 address' }]);
+    if (!parseIp(address)) throw localizedError('invalid_input', { key: 'api.customer.badIp', params: { address } }, [{ field: 'query.address', message: 'is not an IPv4 or IPv6 address' }]);
     return { address, ...ipAccessDecision(this.settings(id), address) };
   }
 
@@ -502,7 +505,7 @@ export class CustomerService {
     const admin: CustomerAdmin = { ...input, addedAt: this.ctx.clock.now().toISOString(), addedBy: who(principal) };
     const { after } = await this.mutate(id, (c) => {
       assertPending(c, 'adding admin users');
-      if (c.admins.some((a) => a.email === input.email)) throw conflict(`${input.email} is already an admin user of ${c.displayName}.`);
+      if (c.admins.some((a) => a.email === input.email)) throw localizedError('conflict', { key: 'api.customer.adminExists', params: { email: input.email, customer: c.displayName } });
       return { ...c, admins: [...c.admins, admin], updatedAt: admin.addedAt };
     });
     await this.record(principal, after, 'customer.admin-added', {
@@ -550,8 +553,8 @@ export class CustomerService {
 
   /** Without a domain only a hub user's own account can be an admin user (the guide's "VDC Primary Administrator"). */
   private assertAdminEmail(email: string, domain: string | undefined, field: string): void {
-    const problem = checkAdminUpn(email, { domain, isHubUser: (e) => this.isHubUser(e) });
-    if (problem) throw businessRule(problem, [{ field, message: problem }]);
+    const problem = checkAdminUpnText(email, { domain, isHubUser: (e) => this.isHubUser(e) });
+    if (problem) throw localizedError('business_rule', problem, [{ field, message: say('en', problem) }]);
   }
 
   private isHubUser(email: string): boolean {
@@ -677,21 +680,21 @@ export class CustomerService {
     const owner = this.liveByDomain.get(domain);
     if (owner && owner !== except) {
       const other = this.find(owner);
-      throw conflict(`The domain ${domain} already belongs to the customer ${other?.displayName ?? owner}.`);
+      throw localizedError('conflict', { key: 'api.customer.domainTaken', params: { domain, customer: other?.displayName ?? owner } });
     }
   }
 
   private assertTenantFree(tenantDomain: string, except: string): void {
     const owner = this.liveByTenant.get(tenantDomain);
     if (owner && owner !== except) {
-      throw conflict(`The tenant ${tenantDomain} is already connected to the customer ${this.find(owner)?.displayName ?? owner}.`);
+      throw localizedError('conflict', { key: 'api.customer.tenantTaken', params: { tenant: tenantDomain, customer: this.find(owner)?.displayName ?? owner } });
     }
   }
 }
 
 function ruledDomain(input: string): string {
   const check = checkCustomerDomain(input);
-  if (!check.ok) throw businessRule(`The domain ${input} cannot be used: ${check.reason}.`, [{ field: 'domain', message: check.reason }]);
+  if (!check.ok) throw localizedError('business_rule', { key: 'api.domain.refused', params: { domain: input, reason: check.text } }, [{ field: 'domain', message: check.reason }]);
   return check.domain;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/schemas/customers.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict } from '../../http/errors.js';
+import { localizedError } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
@@ -50,7 +50,7 @@ export class LicensedUsersService {
     const syncedAt = this.ctx.clock.now().toISOString();
     const customer = await this.ctx.store.write((tx) => {
       const c = tx.get(customers, customerId);
-      if (!c || c.status === 'offboarded') throw conflict(`Customer ${customerId} does not exist or was offboarded.`);
+      if (!c || c.status === 'offboarded') throw localizedError('conflict', { key: 'api.customer.gone', params: { id: customerId } });
       tx.put(licensedUserLists, { id: customerId, customerId, syncedAt, users });
       const protectedCount = users.filter((u) => u.protectionStatus === 'Protected').length;
       const counted = {

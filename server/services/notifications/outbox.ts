@@ -12,7 +12,7 @@ import {
   type Recipient,
 } from '../../../shared/schemas/notifications.js';
 import type { HubContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { notFound, localizedError } from '../../http/errors.js';
 import { defineCollection } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import { destinationKey, noteUndelivered, outboxDestinations } from './destination-states.js';
@@ -179,9 +179,9 @@ export class Outbox {
     const record = this.get(id);
     if (!record) throw notFound('Outbox message', id);
     if (record.state !== 'dead' && record.state !== 'failed-retrying') {
-      throw conflict(`Only dead or retrying messages can be retried; this one is ${record.state}.`);
+      throw localizedError('conflict', { key: 'api.notify.notRetriable', params: { state: record.state } });
     }
-    if (!record.payload) throw conflict('This message has no content left to send.');
+    if (!record.payload) throw localizedError('conflict', { key: 'api.notify.noPayload' });
     check(record);
     return this.ctx.store.write((tx) => {
       const current = tx.get(outboxMessages, id)!;

@@ -7,7 +7,7 @@ import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from '../../../s
 import type { TestSendResult, Topic } from '../../../shared/schemas/notifications.js';
 import { requirePermission, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict } from '../../http/errors.js';
+import { localizedError } from '../../http/errors.js';
 import { collectionNamed } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import { recordChange } from '../changes.js';
@@ -357,16 +357,16 @@ export class NotificationService implements OutboxSource, DigestSource {
   /** A dead message goes out again, unless what made it dead still holds. */
   async retry(principal: Principal, id: string) {
     const record = await this.outbox.retry(id, (message) => {
-      if (message.recipient.scope === 'customer') requirePermission(principal, 'customerManagement', 'Retrying a message to a customer contact');
+      if (message.recipient.scope === 'customer') requirePermission(principal, 'customerManagement', { key: 'api.forbidden.why.retryCustomer' });
       if (message.recipient.scope === 'channel') {
-        if (!this.channels.has(message.recipient.channel ?? '')) throw conflict(`The ${message.recipient.channel} channel is not available in this hub.`);
+        if (!this.channels.has(message.recipient.channel ?? '')) throw localizedError('conflict', { key: 'api.notify.noChannel', params: { channel: message.recipient.channel ?? '' } });
         return;
       }
       const resolved = this.settings.resolve(message.recipient);
-      if (!resolved) throw conflict('The contact this message was for has been removed from the notification settings.');
-      if (resolved.contact.broken) throw conflict(`The contact is marked broken (${resolved.contact.broken.reason}). Fix its URL or send a test first.`);
-      if (!resolved.contact.enabled) throw conflict('The contact is disabled in the notification settings.');
-      if (resolved.contact.type === 'email' && !this.mail) throw conflict('No SMTP server is configured, so mail cannot be sent.');
+      if (!resolved) throw localizedError('conflict', { key: 'api.notify.contactRemoved' });
+      if (resolved.contact.broken) throw localizedError('conflict', { key: 'api.notify.contactBroken', params: { reason: resolved.contact.broken.reason } });
+      if (!resolved.contact.enabled) throw localizedError('conflict', { key: 'api.notify.contactDisabled' });
+      if (resolved.contact.type === 'email' && !this.mail) throw localizedError('conflict', { key: 'api.notify.noSmtp' });
     });
     await recordChange(this.ctx, principal, {
       action: 'outbox.retried',

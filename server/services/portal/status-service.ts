@@ -18,7 +18,7 @@ import {
 } from '../../../shared/schemas/portal.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { conflict, invalid, notFound, type FieldError } from '../../http/errors.js';
+import { conflict, invalid, notFound, type FieldError, localizedError } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
@@ -297,7 +297,7 @@ export class StatusService {
 
   async subscribe(principal: Principal, input: StatusSubscription): Promise<StatusSubscriber> {
     const existing = this.subscribers().find((s) => s.email === input.email);
-    if (existing) throw conflict(`${input.email} already gets status updates.`);
+    if (existing) throw localizedError('conflict', { key: 'api.status.subscribed', params: { email: input.email } });
     const subscriber: StatusSubscriber = { id: newId('sub'), email: input.email, language: input.language, createdAt: this.ctx.clock.now().toISOString(), createdBy: principal.actor.name };
     await this.ctx.store.write((tx) => tx.put(statusSubscribers, subscriber));
     await recordChange(this.ctx, principal, { action: 'status.subscribed', target: { type: 'statusSubscriber', id: subscriber.id, name: subscriber.email }, details: { language: subscriber.language } });

@@ -1,5 +1,5 @@
 import { addMonths, dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
-import type { AlertDraft } from '../../../shared/domain/alert-rules.js';
+import { because, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { MonthlyCustomerUsage } from '../../../shared/domain/usage-counts.js';
 import { FLEX_POINTS_PER_UNIT, FLEX_PRODUCT, FLEX_UNIT, formatPoints, linePoints, reportTotals, toDecimal } from '../../../shared/domain/usage-points.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
@@ -22,7 +22,8 @@ import {
 } from '../../../shared/schemas/usage.js';
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
-import { businessRule, conflict, HubError, invalid, type FieldError } from '../../http/errors.js';
+import { businessRule, invalid, localizedError, type FieldError } from '../../http/errors.js';
+import { say, type Text } from '../../../shared/i18n/index.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -243,8 +244,8 @@ export class UsageService {
   /** Creates the report of a finished month from its daily counts. */
   async generate(month: string, principal: Principal): Promise<UsageReportRecord> {
     const now = this.ctx.clock.now();
-    if (month >= monthOf(now)) throw conflict(`${monthLabel(month)} is not over yet; its report is generated on the 1st of the month after.`);
-    if (this.ctx.store.get(usageReports, month)) throw conflict(`The report for ${monthLabel(month)} already exists.`);
+    if (month >= monthOf(now)) throw localizedError('conflict', { key: 'api.usage.notOver', params: { month: { month } } });
+    if (this.ctx.store.get(usageReports, month)) throw localizedError('conflict', { key: 'api.usage.exists', params: { month: { month } } });
     const usage = await this.daily.usage(month);
     const record = await this.ctx.store.write((tx) => {
       if (tx.get(usageReports, month)) return null;
@@ -274,7 +275,7 @@ export class UsageService {
       tx.put(usageReports, report);
       return report;
     });
-    if (!record) throw conflict(`The report for ${monthLabel(month)} already exists.`);
+    if (!record) throw localizedError('conflict', { key: 'api.usage.exists', params: { month: { month } } });
     const totals = reportTotals(this.lineViews(record.lines), record.minimumCommit);
     await recordChange(this.ctx, principal, {
       action: 'usage-report.generated',
@@ -490,7 +491,7 @@ export class UsageService {
     const now = this.ctx.clock.now();
     const result = await this.change(principal, month, 'submitted', (report) => {
       if (!report.readyToConfirm) {
-        throw conflict(`Submit the usage of ${monthLabel(month)} first (POST /usage-reports/${month}/submit), then confirm it.`);
+        throw localizedError('conflict', { key: 'api.usage.submitFirst', params: { month: { month }, id: month } });
       }
       return {
         ...report,
@@ -510,10 +511,10 @@ export class UsageService {
   async reject(principal: Principal, month: string, reason: string): Promise<UsageReport> {
     const now = this.ctx.clock.now();
     const record = this.existing(month);
-    if (record.status !== SUBMITTED) throw conflict(`Only a submitted report can be rejected; the ${monthLabel(month)} report is ${record.status}.`);
+    if (record.status !== SUBMITTED) throw localizedError('conflict', { key: 'api.usage.rejectOnlySubmitted', params: { month: { month }, status: record.status } });
     const updated = await this.ctx.store.write((tx) => {
       const current = tx.get(usageReports, month)!;
-      if (current.status !== SUBMITTED) throw conflict(`Only a submitted report can be rejected; the ${monthLabel(month)} report is ${current.status}.`);
+      if (current.status !== SUBMITTED) throw localizedError('conflict', { key: 'api.usage.rejectOnlySubmitted', params: { month: { month }, status: current.status } });
       const next: UsageReportRecord = {
         ...current,
         status: 'Rejected',
@@ -648,7 +649,7 @@ export class UsageService {
 
   private assertEditable(report: UsageReportRecord, month: string): void {
     if (report.status === SUBMITTED) {
-      throw conflict(`The ${monthLabel(month)} report (${report.number}) was submitted to the aggregator and can no longer be changed.`);
+      throw localizedError('conflict', { key: 'api.usage.submittedFixed', params: { month: { month }, number: report.number } });
     }
   }
 
@@ -657,18 +658,18 @@ export class UsageService {
     if (record) return record;
     const now = this.ctx.clock.now();
     if (month === monthOf(now)) {
-      throw conflict(`${monthLabel(month)} is still running: GET /usage-reports/${month} shows a snapshot; its report is generated on ${nextMonth(month)}-01.`);
+      throw localizedError('conflict', { key: 'api.usage.running', params: { month: { month }, id: month, next: nextMonth(month) } });
     }
     throw this.noReport(month, now);
   }
 
   private noReport(month: string, now: Date) {
-    if (month > monthOf(now)) return new HubError('not_found', `There is no usage for ${monthLabel(month)} yet.`);
-    return new HubError('not_found', `No usage report for ${monthLabel(month)}: reports are generated on the 1st of the following month for months with recorded usage.`);
+    if (month > monthOf(now)) return localizedError('not_found', { key: 'api.usage.noUsageYet', params: { month: { month } } });
+    return localizedError('not_found', { key: 'api.usage.noReport', params: { month: { month } } });
   }
 
   private assertNotFuture(month: string): void {
-    if (month > monthOf(this.ctx.clock.now())) throw new HubError('not_found', `There is no usage for ${monthLabel(month)} yet.`);
+    if (month > monthOf(this.ctx.clock.now())) throw localizedError('not_found', { key: 'api.usage.noUsageYet', params: { month: { month } } });
   }
 
   // ---- views ----
@@ -818,7 +819,7 @@ export class UsageService {
         customerId: null,
         customerName: null,
         subject: { type: 'usageReport', id: month, name: `Usage reports ${suspension.cause!.map(monthLabel).join(' and ')}` },
-        reason: suspendedWarning(suspension),
+        ...because(suspendedWarningText(suspension)),
         since: suspension.since,
         action: open(suspension.cause![0]),
       });
@@ -834,9 +835,7 @@ export class UsageService {
         customerId: null,
         customerName: null,
         subject: { type: 'usageReport', id: report.id, name: `${report.number} (${monthLabel(report.id)})` },
-        reason: overdue
-          ? `The ${monthLabel(report.id)} usage report (${report.number}) was due by ${dueDate(report.id)} and is ${report.status}. Submit and confirm it; two consecutive overdue months suspend license management.`
-          : `The ${monthLabel(report.id)} usage report (${report.number}) is ${report.status}; submit and confirm it by ${dueDate(report.id)}.`,
+        ...because({ key: overdue ? 'api.usage.overdueAlert' : 'api.usage.dueAlert', params: { month: { month: report.id }, number: report.number, status: report.status, due: dueDate(report.id) } }),
         since: overdue ? deadline(report.id).toISOString() : report.generatedAt,
         action: open(report.id),
       });
@@ -883,8 +882,12 @@ function saasDetails(month: string, lines: readonly UsageLine[]): SaasUsageDetai
 }
 
 function suspendedWarning(suspension: SuspensionState): string {
+  return say('en', suspendedWarningText(suspension));
+}
+
+function suspendedWarningText(suspension: SuspensionState): Text {
   const [a, b] = suspension.cause ?? [];
-  return `License management is suspended: the usage reports for ${a ? monthLabel(a) : '?'} and ${b ? monthLabel(b) : '?'} are both overdue. Submit them to lift the suspension.`;
+  return { key: 'api.usage.suspendedWarning', params: { first: a ? { month: a } : '?', second: b ? { month: b } : '?' } };
 }
 
 function summarizeChanges(changes: UsageReportChanges): Record<string, unknown> {
