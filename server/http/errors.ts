@@ -70,7 +70,3 @@ export const notFound = (what: string, id?: string) => {
 };
 export const conflict = (message: string) => new HubError('conflict', message);
 export const businessRule = (message: string, details?: FieldError[]) => new HubError('business_rule', message, details);
-/** 409 with its own code, so clients can say in their language that licence management is suspended. */
-export const licenseManagementSuspended = (message: string, details?: FieldError[]) => new HubError('license_management_suspended', message, details);
-export const forbidden = (message: string) => new HubError('forbidden', message);
-export const rateLimited = (message: string, retryAfterSeconds: number) => Object.assign(new HubError('rate_limited', message), { retryAfterSeconds });

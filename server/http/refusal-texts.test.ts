@@ -59,7 +59,7 @@ describe('refusals have German text', () => {
     const untranslated = Object.keys(apiEn).filter((key) => !sameInBoth.has(key) && apiDe[key as keyof typeof apiEn] === apiEn[key as keyof typeof apiEn]);
     expect(untranslated).toEqual([]);
     // The same placeholders in both, so no value is lost in German.
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort((a, b) => a.localeCompare(b));
     for (const key of Object.keys(apiEn) as (keyof typeof apiEn)[]) expect(placeholders(apiDe[key]), key).toEqual(placeholders(apiEn[key]));
   });
 });
