@@ -11,7 +11,8 @@ const browser = await puppeteer.launch({
   executablePath: '/usr/bin/firefox-esr',
   headless: true,
   userDataDir,
-  timeout: 60000, args: ['--remote-allow-system-access'],
+  timeout: 60000,
+  args: ['--remote-allow-system-access'],
   extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ 'sp-hub@sphub.extension': uuid }) },
 });
 log('launched', await browser.version());
@@ -21,11 +22,13 @@ try {
   const page = await browser.newPage();
   page.on('console', (m) => log('console', m.text()));
   await page.goto(`moz-extension://${uuid}/options.html`, { timeout: 8000 }).catch((e) => log('goto', e.message));
-  log('url', page.url(), await page.evaluate(() => document.documentElement.outerHTML.slice(0, 400)).catch(e => 'ev ' + e.message));
+  log('url', page.url(), await page.evaluate(() => document.documentElement.outerHTML.slice(0, 400)).catch((e) => 'ev ' + e.message));
   await page.waitForSelector('[data-testid="connection"]', { timeout: 15000 });
   log(await page.evaluate(() => document.body.innerText.slice(0, 500)));
-  log('perm', await page.evaluate(async () => [await browser.permissions.contains({ origins: ['http://127.0.0.1/*'] }), await browser.permissions.getAll()]).catch(e => e.message));
+  log('perm', await page.evaluate(async () => [await browser.permissions.contains({ origins: ['http://127.0.0.1/*'] }), await browser.permissions.getAll()]).catch((e) => e.message));
   log(await page.evaluate(() => navigator.language));
   await page.screenshot({ path: '/tmp/ffprobe/options.png' });
-} catch (e) { log('error', e); }
+} catch (e) {
+  log('error', e);
+}
 await browser.close();

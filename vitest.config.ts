@@ -20,16 +20,20 @@ export default defineConfig({
       { extends: true, test: { name: 'hub', include: ['{shared,server,bot,test}/**/*.test.{ts,tsx}'], exclude } },
       // The API suite again, each test hub on its own database of a throwaway PostgreSQL cluster
       // (where PostgreSQL is installed; in CI it must be, so a missing one fails there).
-      ...(postgresInstalled ? [{
-        extends: true as const,
-        test: {
-          name: 'hub-postgres',
-          include: postgresApiSuite,
-          exclude,
-          globalSetup: ['test/helpers/postgres-global.ts'],
-          env: { SPHUB_TEST_STORE: 'postgres' },
-        },
-      }] : []),
+      ...(postgresInstalled
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'hub-postgres',
+                include: postgresApiSuite,
+                exclude,
+                globalSetup: ['test/helpers/postgres-global.ts'],
+                env: { SPHUB_TEST_STORE: 'postgres' },
+              },
+            },
+          ]
+        : []),
       { extends: true, plugins: [WxtVitest()], test: { name: 'extension', include: ['extension/**/*.test.{ts,tsx}'], exclude } },
     ],
   },

@@ -54,22 +54,26 @@ export const botArea: Area = {
     );
 
     const teams = router()
-      .post(
-        '/link',
-        { summary: 'Redeem a link code for a Teams user (the in-process bot only)', permission: 'public', body: TeamsLinkInput, response: Me },
-        ({ c, body }) => {
-          const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-          if (!token || token !== ctx.services.access.internalToken) throw localizedError('unauthorized', { key: 'api.link.botOnly' });
-          const teamsUserId = c.req.header(TEAMS_USER_HEADER);
-          if (!teamsUserId) throw localizedError('invalid_input', { key: 'api.link.noTeamsUser' }, [{ field: TEAMS_USER_HEADER, message: 'is required' }]);
-          return links.redeem(teamsUserId, c.req.header(TEAMS_NAME_HEADER), body.code);
-        },
+      .post('/link', { summary: 'Redeem a link code for a Teams user (the in-process bot only)', permission: 'public', body: TeamsLinkInput, response: Me }, ({ c, body }) => {
+        const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+        if (!token || token !== ctx.services.access.internalToken) throw localizedError('unauthorized', { key: 'api.link.botOnly' });
+        const teamsUserId = c.req.header(TEAMS_USER_HEADER);
+        if (!teamsUserId) throw localizedError('invalid_input', { key: 'api.link.noTeamsUser' }, [{ field: TEAMS_USER_HEADER, message: 'is required' }]);
+        return links.redeem(teamsUserId, c.req.header(TEAMS_NAME_HEADER), body.code);
+      })
+      .get('/conversations', { summary: 'Teams conversations the bot can post to, with their topics', permission: 'monitoring', query: ListQuery, response: Page(TeamsConversation) }, ({ query }) =>
+        pageOf(conversations.list(), query),
       )
-      .get('/conversations', { summary: 'Teams conversations the bot can post to, with their topics', permission: 'monitoring', query: ListQuery, response: Page(TeamsConversation) }, ({ query }) => pageOf(conversations.list(), query))
       .get('/conversations/:id', { summary: 'One Teams conversation', permission: 'monitoring', params: ById, response: TeamsConversation }, ({ params }) => conversations.get(params.id))
       .post(
         '/conversations/:id/subscribe',
-        { summary: 'Subscribe a conversation to topics (channels and group chats need siteSettings)', permission: 'monitoring', params: ById, body: ConversationTopicsInput, response: TeamsConversation },
+        {
+          summary: 'Subscribe a conversation to topics (channels and group chats need siteSettings)',
+          permission: 'monitoring',
+          params: ById,
+          body: ConversationTopicsInput,
+          response: TeamsConversation,
+        },
         ({ principal, params, body }) => conversations.subscribe(principal, params.id, body.topics),
       )
       .post(

@@ -16,8 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const cardsIn = (activities: Partial<import('botbuilder').Activity>[]) =>
-  activities.flatMap((a) => (a.attachments ?? []).map((x) => x.content as AdaptiveCard));
+const cardsIn = (activities: Partial<import('botbuilder').Activity>[]) => activities.flatMap((a) => (a.attachments ?? []).map((x) => x.content as AdaptiveCard));
 
 const base = (conversation = PERSONAL) => ({
   channelId: 'msteams',
@@ -25,7 +24,10 @@ const base = (conversation = PERSONAL) => ({
   from: { id: `29:${ALEX.aadObjectId}`, name: ALEX.name, aadObjectId: ALEX.aadObjectId },
   recipient: { id: '28:sphub-bot', name: 'SP Hub' },
   conversation: { id: conversation.id, conversationType: conversation.type, isGroup: conversation.type !== 'personal', name: conversation.name ?? '' },
-  channelData: { tenant: { id: 'tenant-northwind' }, ...(conversation.type === 'channel' && { team: { id: '19:team', name: 'Operations' }, channel: { id: conversation.id, name: conversation.name } }) },
+  channelData: {
+    tenant: { id: 'tenant-northwind' },
+    ...(conversation.type === 'channel' && { team: { id: '19:team', name: 'Operations' }, channel: { id: conversation.id, name: conversation.name } }),
+  },
   locale: 'de-DE',
 });
 

@@ -101,7 +101,10 @@ export class SpHubBot extends TeamsActivityHandler {
     const parsed = CardAction.safeParse(data);
     if (!parsed.success) {
       const tr = translator(bot.language);
-      return { card: problemCard(bot.language, { title: tr('bot.action.invalid.title'), message: tr('bot.action.invalid.message') }), problem: `${tr('bot.action.invalid.title')}: ${tr('bot.action.invalid.message')}` };
+      return {
+        card: problemCard(bot.language, { title: tr('bot.action.invalid.title'), message: tr('bot.action.invalid.message') }),
+        problem: `${tr('bot.action.invalid.title')}: ${tr('bot.action.invalid.message')}`,
+      };
     }
     try {
       return { card: await runAction(bot, parsed.data) };
@@ -189,7 +192,6 @@ export class SpHubBot extends TeamsActivityHandler {
       console.error('bot: could not store the conversation reference:', error);
     }
   }
-
 }
 
 export function createBot(deps: BotDeps): SpHubBot {

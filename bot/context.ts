@@ -23,7 +23,6 @@ export interface BotTurn {
   commands: readonly Command[];
 }
 
-
 /** One chat command: its words, its argument grammar, its help text (HelpEntry), and what it does. */
 export interface Command extends HelpEntry {
   name: string;

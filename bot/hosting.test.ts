@@ -28,7 +28,11 @@ const message = (text = 'help', serviceUrl = SERVICE_URL) => ({
 function post(hub: TestHub, body: unknown, options: { remoteAddress?: string; headers?: Record<string, string>; method?: string } = {}) {
   return hub.hub.app.request(
     '/api/messages',
-    { method: options.method ?? 'POST', headers: { 'content-type': 'application/json', ...options.headers }, ...(options.method !== 'GET' && { body: typeof body === 'string' ? body : JSON.stringify(body) }) },
+    {
+      method: options.method ?? 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      ...(options.method !== 'GET' && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    },
     options.remoteAddress ? { incoming: { socket: { remoteAddress: options.remoteAddress } } } : undefined,
   );
 }
@@ -193,7 +197,12 @@ describe('settings and addresses', () => {
     expect(botCredentialsFromEnv({})).toBeNull();
     expect(botCredentialsFromEnv({ MICROSOFT_APP_ID: ' ' })).toBeNull();
     expect(botCredentialsFromEnv({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual({ appId: 'app', password: 'secret', tenantId: undefined, appType: 'MultiTenant' });
-    expect(botCredentialsFromEnv({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: 'tenant' })).toEqual({ appId: 'app', password: 'secret', tenantId: 'tenant', appType: 'SingleTenant' });
+    expect(botCredentialsFromEnv({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: 'tenant' })).toEqual({
+      appId: 'app',
+      password: 'secret',
+      tenantId: 'tenant',
+      appType: 'SingleTenant',
+    });
   });
 
   it.each([
@@ -220,9 +229,13 @@ describe('settings and addresses', () => {
   it('keeps a failing turn from leaking its error and lets the bot apologize', async () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const hosting = createBotHosting({ credentials: null, onTurnError: (turn) => turn.sendActivity('Sorry, that failed.').then(() => undefined) });
-    const res = await hosting.handle(new Request('http://hub/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message('help', LOCAL_SERVICE_URL)) }), '127.0.0.1', async () => {
-      throw new Error('secret internals');
-    });
+    const res = await hosting.handle(
+      new Request('http://hub/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message('help', LOCAL_SERVICE_URL)) }),
+      '127.0.0.1',
+      async () => {
+        throw new Error('secret internals');
+      },
+    );
     quiet.mockRestore();
     expect(res.status).toBe(200);
     const text = await res.text();

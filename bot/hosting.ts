@@ -1,11 +1,4 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type ConversationReference,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 
 /**
  * The only file that knows how Bot Framework requests are hosted (botbuilder's CloudAdapter
@@ -81,7 +74,11 @@ export function createBotHosting(options: BotHostingOptions): BotHosting {
     appId,
     async handle(request, remoteAddress, logic) {
       if (!credentials && !isLoopbackCaller(request, remoteAddress)) {
-        return problem(403, 'forbidden', 'The bot has no Microsoft app credentials configured, so it only accepts requests from this machine (loopback). Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to accept Bot Framework requests.');
+        return problem(
+          403,
+          'forbidden',
+          'The bot has no Microsoft app credentials configured, so it only accepts requests from this machine (loopback). Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to accept Bot Framework requests.',
+        );
       }
       if (request.method !== 'POST') return problem(405, 'invalid_input', 'Bot Framework activities are POSTed.');
       // Before reading anything: a web page (any page the operator visits can reach 127.0.0.1) and

@@ -64,7 +64,10 @@ describe('parseCommand', () => {
     ['disable policy Executives für Contoso', ok('disable policy', { policy: 'Executives', customer: 'Contoso' })],
     ['start policy', { kind: 'invalid', name: 'start policy', problem: 'needsPolicy', args: {} }],
     ['send invite contoso it@contoso.com', ok('send invite', { customer: 'contoso', emails: ['it@contoso.com'] })],
-    ['send invite "Coho Winery" a@cohowinery.co.uk, B@CohoWinery.co.uk; c@cohowinery.co.uk', ok('send invite', { customer: 'Coho Winery', emails: ['a@cohowinery.co.uk', 'b@cohowinery.co.uk', 'c@cohowinery.co.uk'] })],
+    [
+      'send invite "Coho Winery" a@cohowinery.co.uk, B@CohoWinery.co.uk; c@cohowinery.co.uk',
+      ok('send invite', { customer: 'Coho Winery', emails: ['a@cohowinery.co.uk', 'b@cohowinery.co.uk', 'c@cohowinery.co.uk'] }),
+    ],
     ['send invite Coho Winery <a href="mailto:a@cohowinery.co.uk">a@cohowinery.co.uk</a>', ok('send invite', { customer: 'Coho Winery', emails: ['a@cohowinery.co.uk'] })],
     ['send invite coho', { kind: 'invalid', name: 'send invite', problem: 'needsEmails', args: { customer: 'coho' } }],
     ['send invite a@cohowinery.co.uk', { kind: 'invalid', name: 'send invite', problem: 'needsCustomer', args: { emails: ['a@cohowinery.co.uk'] } }],

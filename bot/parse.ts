@@ -122,7 +122,10 @@ const EMAIL = /^[^\s@<>()"',;]+@[^\s@<>()"',;]+\.[^\s@<>()"',;]+$/;
  * closest command as a suggestion.
  */
 export function parseCommand<Name extends string>(raw: string, commands: readonly CommandSyntax<Name>[]): Parsed<Name> {
-  const text = cleanText(raw).replace(/^[/!]+/, '').replace(/[?!.]+$/, '').trim();
+  const text = cleanText(raw)
+    .replace(/^[/!]+/, '')
+    .replace(/[?!.]+$/, '')
+    .trim();
   const tokens = tokenize(text);
   if (tokens.length === 0) return { kind: 'empty' };
 
@@ -139,7 +142,11 @@ export function parseCommand<Name extends string>(raw: string, commands: readonl
 
   const rest = tokens.slice(best.length);
   const { name, args: grammar } = best.command;
-  const joined = (list: Token[]) => list.map((t) => t.text).join(' ').trim();
+  const joined = (list: Token[]) =>
+    list
+      .map((t) => t.text)
+      .join(' ')
+      .trim();
   const invalid = (problem: ParseProblem, args: CommandArgs = {}): Parsed<Name> => ({ kind: 'invalid', name, problem, args });
   const ok = (args: CommandArgs = {}): Parsed<Name> => ({ kind: 'command', name, args });
 
@@ -170,7 +177,14 @@ export function parseCommand<Name extends string>(raw: string, commands: readonl
     case 'invite': {
       const first = rest.findIndex((t) => t.text.includes('@'));
       const customer = joined(first === -1 ? rest : rest.slice(0, first));
-      const emails = first === -1 ? [] : rest.slice(first).flatMap((t) => t.text.split(/[\s,;]+/)).map(stripMailto).filter(Boolean);
+      const emails =
+        first === -1
+          ? []
+          : rest
+              .slice(first)
+              .flatMap((t) => t.text.split(/[\s,;]+/))
+              .map(stripMailto)
+              .filter(Boolean);
       const args: CommandArgs = { ...(customer && { customer }), ...(emails.length && { emails: [...new Set(emails.map((e) => e.toLowerCase()))] }) };
       if (!customer) return invalid('needsCustomer', args);
       if (emails.length === 0) return invalid('needsEmails', args);
@@ -246,7 +260,10 @@ export function matchTopics<T extends string>(words: readonly string[], known: r
     }
     let matched = 0;
     for (let len = Math.min(3, parts.length - i); len >= 1 && !matched; len--) {
-      const key = parts.slice(i, i + len).join('').toLowerCase();
+      const key = parts
+        .slice(i, i + len)
+        .join('')
+        .toLowerCase();
       const topic = byKey.get(key);
       if (topic) {
         topics.add(topic);

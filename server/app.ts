@@ -84,9 +84,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<HubApp>
   });
   // CSV imports (paths ending in /import) may be larger than any JSON request: they have their own limit.
   const jsonLimit = bodyLimit(config.bodyLimitBytes, (c) => c.json(errorBody('too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`), 413));
-  const importLimit = bodyLimit(config.importLimitBytes, (c) =>
-    c.json(errorBody('too_large', `The file is larger than ${config.importLimitBytes} bytes; split it into smaller files.`), 413),
-  );
+  const importLimit = bodyLimit(config.importLimitBytes, (c) => c.json(errorBody('too_large', `The file is larger than ${config.importLimitBytes} bytes; split it into smaller files.`), 413));
   app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path.endsWith('/import') ? importLimit(c, next) : jsonLimit(c, next)));
   app.use(`${API_PREFIX}/*`, idempotency({ clock, store }));
 

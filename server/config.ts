@@ -8,11 +8,18 @@ export const HubConfig = z.object({
   /** Folder of the embedded store; null keeps everything in memory. */
   dataDir: z.string().nullable().default('./data'),
   /** postgres://… : keep everything in PostgreSQL instead of the embedded store (several hubs may share it). */
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   /** Seed demo data into an empty store. */
   demo: z.boolean().default(true),
   /** How long a new customer stays `provisioning` before it becomes `pending` (Pulse takes up to 10 minutes). */
-  provisioningMs: z.number().int().min(0).default(10 * 60_000),
+  provisioningMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
   /** Public URL of the hub, used in links on cards and mails. */
   publicUrl: z.string().optional(),
   /** Host names (besides the bind address, localhost and publicUrl's host) the hub answers to; others get 421. */
@@ -20,9 +27,16 @@ export const HubConfig = z.object({
   /** Base URL of the VDC portal, used for "open in portal" links. */
   portalUrl: z.string().default('https://portal.veeamdatacloud.com'),
   production: z.boolean().default(false),
-  bodyLimitBytes: z.number().int().default(1024 * 1024),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .default(1024 * 1024),
   /** Largest CSV a `.../import` route accepts (10,000 customers are about 4 MB). */
-  importLimitBytes: z.number().int().min(1).default(32 * 1024 * 1024),
+  importLimitBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(32 * 1024 * 1024),
   /**
    * How long a throttled wrong key waits for its 429 (a tarpit: the flood's connections are held
    * on a timer instead of taking turns on the event loop with valid keys).
@@ -37,7 +51,10 @@ export const HubConfig = z.object({
   /** A fixed secret for the first administrator's key (otherwise a random one is printed once). */
   adminKey: z.string().min(24).optional(),
   accountName: z.string().default('Northwind Cloud Services'),
-  proPartnerId: z.string().regex(/^PRA-\d+$/).default('PRA-1048576'),
+  proPartnerId: z
+    .string()
+    .regex(/^PRA-\d+$/)
+    .default('PRA-1048576'),
   /** Extra settings areas read for themselves (SMTP, bot credentials, thresholds...). */
   env: z.record(z.string(), z.string().optional()).default({}),
 });

@@ -79,7 +79,12 @@ export interface PlaygroundProcess {
 }
 
 /** Starts the Agents Playground CLI pointed at a bot endpoint (this hub's, or one already running). */
-export async function startPlaygroundProcess(options: { endpoint: string; playgroundPort?: number | undefined; workDir?: string | undefined; verbose?: boolean | undefined }): Promise<PlaygroundProcess> {
+export async function startPlaygroundProcess(options: {
+  endpoint: string;
+  playgroundPort?: number | undefined;
+  workDir?: string | undefined;
+  verbose?: boolean | undefined;
+}): Promise<PlaygroundProcess> {
   const workDir = options.workDir ?? join(tmpdir(), 'sphub-playground');
   await mkdir(workDir, { recursive: true });
   const configPath = join(workDir, '.m365agentsplayground.yml');
@@ -193,7 +198,15 @@ function playgroundConfig(): string {
     'users:',
     ...OTHER_USERS.flatMap(([given, sur], i) => {
       const mail = `${given.toLowerCase()}${sur[0]!.toLowerCase()}@example.com`;
-      return [`  - id: user-id-${i + 1}`, `    name: ${given} ${sur}`, `    userPrincipleName: ${mail}`, `    aadObjectId: 00000000-0000-0000-0000-000000000002${i + 1}`, `    givenName: ${given}`, `    surname: ${sur}`, `    email: ${mail}`];
+      return [
+        `  - id: user-id-${i + 1}`,
+        `    name: ${given} ${sur}`,
+        `    userPrincipleName: ${mail}`,
+        `    aadObjectId: 00000000-0000-0000-0000-000000000002${i + 1}`,
+        `    givenName: ${given}`,
+        `    surname: ${sur}`,
+        `    email: ${mail}`,
+      ];
     }),
     'personalChat:',
     '  id: personal-chat-sphub',
@@ -234,7 +247,11 @@ async function main(): Promise<void> {
     const env = configFromEnv();
     // The Playground sends no Bot Framework token: this local demo hub runs its bot without credentials.
     const local = { ...env.env, MICROSOFT_APP_ID: undefined, MicrosoftAppId: undefined };
-    const running = await startPlayground({ config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: local }, playgroundPort, verbose });
+    const running = await startPlayground({
+      config: { host: env.host, port: Number(process.env.SPHUB_PORT ?? 3978), adminKey: env.adminKey, portalUrl: env.portalUrl, env: local },
+      playgroundPort,
+      verbose,
+    });
     stop = () => running.stop();
     console.log(
       [

@@ -99,7 +99,10 @@ describe('policy buttons (Action.Execute, the card is replaced in place)', () =>
     const start = buttonsOf(status).find((b) => b.data?.policyId === policy.id && /^(Start|Retry)$/.test(b.title))!;
     // Told to the one who clicked; the card (shared in a channel) stays as it was.
     const refused = await world.press(status!, (b) => b.id === start.id, { user: READER });
-    expect(refused).toEqual({ type: 'application/vnd.microsoft.activity.message', value: 'Sorry, you can’t do that from here: This needs the “backupManagement” permission, which your SP Hub user does not have.' });
+    expect(refused).toEqual({
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'Sorry, you can’t do that from here: This needs the “backupManagement” permission, which your SP Hub user does not have.',
+    });
     expect((await world.admin.policy(policy.id)).running).toBeNull();
     // With the Action.Submit fallback there is no card to keep: the refusal comes as a card.
     const [card] = await world.submit(status!, (b) => b.id === start.id, { user: READER });
@@ -148,7 +151,13 @@ describe('other buttons', () => {
   });
 
   it('answers a button it does not know with an explanation', async () => {
-    const stale: AdaptiveCard = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body: [{ type: 'TextBlock', text: 'old' }], actions: [{ type: 'Action.Execute', title: 'Old', verb: 'policy.explode', data: { verb: 'policy.explode', policyId: 'x' } }] };
+    const stale: AdaptiveCard = {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: 'old' }],
+      actions: [{ type: 'Action.Execute', title: 'Old', verb: 'policy.explode', data: { verb: 'policy.explode', policyId: 'x' } }],
+    };
     expect(await world.press(stale, 'Old', { user: READER })).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('This button no longer works') });
     const [card] = await world.submit({ ...stale, actions: [{ ...stale.actions![0]!, fallback: { type: 'Action.Submit', title: 'Old', data: { verb: 'policy.explode' } } }] }, 'Old', { user: READER });
     expect(textOf(valid(card))).toContain('This button no longer works');
@@ -180,7 +189,14 @@ describe('buttons on notification cards', () => {
 
     const alert = (await world.admin.alerts({ kind: ['staleProtection'], acknowledged: false, pageSize: 1 })).items[0]!;
     const staleCard = staleProtectionCard(
-      { kind: 'staleProtection', customer: { id: alert.customerId!, name: alert.customerName! }, policy: { id: alert.subject.id, name: alert.subject.name }, lastSuccessAt: null, thresholdHours: 24, alertId: alert.id },
+      {
+        kind: 'staleProtection',
+        customer: { id: alert.customerId!, name: alert.customerName! },
+        policy: { id: alert.subject.id, name: alert.subject.name },
+        lastSuccessAt: null,
+        thresholdHours: 24,
+        alertId: alert.id,
+      },
       ctx,
     );
     const acknowledged = valid(await world.click(staleCard, 'Acknowledge', { user: OPERATOR }));

@@ -53,7 +53,7 @@ describe('help', () => {
   });
 
   // Guide, Getting Support: "Visit the Help Centre", "Visit the Knowledge Base", "Open a Support Case".
-  it('ends the help card with the help menu links, configurable in the support settings, in the user\'s language', async () => {
+  it("ends the help card with the help menu links, configurable in the support settings, in the user's language", async () => {
     await world.admin.updateSupportSettings({ helpLinks: { knowledgeBase: 'https://kb.northwind-msp.com/vdc' } });
     const en = buttonsOf(await say('help'));
     expect(en.filter((b) => b.type === 'Action.OpenUrl').map((b) => [b.title, b.url])).toEqual([
@@ -143,7 +143,11 @@ describe('status', () => {
   it('asks which one when a name fits several customers', async () => {
     const card = await say('status pharma');
     expect(textOf(card)).toContain('Several customers match “pharma”');
-    expect(buttonsOf(card).map((b) => b.title).sort()).toEqual(['Contoso Pharmaceuticals AG', 'Pinnacle Pharma Corp.']);
+    expect(
+      buttonsOf(card)
+        .map((b) => b.title)
+        .sort(),
+    ).toEqual(['Contoso Pharmaceuticals AG', 'Pinnacle Pharma Corp.']);
   });
 
   it('offers no customers for two letters that are merely inside their names', async () => {
@@ -173,7 +177,8 @@ describe('what the hub refuses', () => {
   });
 
   it('says the hub’s refusals in German to a German user', async () => {
-    const policy = (await world.admin.policies({ enabled: false, pageSize: 1 })).items[0] ?? (await world.admin.disablePolicy((await world.admin.policies({ q: 'Trey Research', pageSize: 1 })).items[0]!.id));
+    const policy =
+      (await world.admin.policies({ enabled: false, pageSize: 1 })).items[0] ?? (await world.admin.disablePolicy((await world.admin.policies({ q: 'Trey Research', pageSize: 1 })).items[0]!.id));
     const text = textOf(await say(`start policy "${policy.name}" for "${policy.customerName}"`, ALEX, { locale: 'de-DE' }));
     expect(text).toContain(`Die Richtlinie „${policy.name}“ ist deaktiviert. Aktivieren Sie sie, bevor Sie sie starten.`);
     expect(text).not.toContain('is disabled');

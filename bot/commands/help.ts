@@ -12,7 +12,13 @@ export const help: Command = {
   async run(turn) {
     const linked = await isLinked(turn);
     // Unlinked users (no key yet) get the card without the help menu links.
-    const helpLinks = linked === false ? [] : await turn.api.helpLinks(turn.language).then((page) => page.items, () => []);
+    const helpLinks =
+      linked === false
+        ? []
+        : await turn.api.helpLinks(turn.language).then(
+            (page) => page.items,
+            () => [],
+          );
     return helpCard(turn.language, turn.commands, { linked, helpLinks });
   },
 };

@@ -21,7 +21,10 @@ export function normalizeLinkCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-const hashCode = (code: string) => createHash('sha256').update(`sphub-teams-link:${normalizeLinkCode(code)}`).digest('hex');
+const hashCode = (code: string) =>
+  createHash('sha256')
+    .update(`sphub-teams-link:${normalizeLinkCode(code)}`)
+    .digest('hex');
 
 /**
  * Linking a Teams user to a hub user: the hub user asks for a one-time code (signed in with

@@ -63,7 +63,12 @@ describe('the bot’s outbox channel', () => {
 
   it('posts a failure to a subscribed channel through the outbox, with working buttons', async () => {
     const channel = await subscribed('19:ops@thread.tacv2', 'channel', ['backupFailed']);
-    await hub.hub.ctx.events.emit({ type: 'session.finished', customerId: 'cus_1', subject: { type: 'policy', id: 'pol_1', name: 'Mailboxes' }, data: { policyId: 'pol_1', policyName: 'Mailboxes', status: 'Failed' } });
+    await hub.hub.ctx.events.emit({
+      type: 'session.finished',
+      customerId: 'cus_1',
+      subject: { type: 'policy', id: 'pol_1', name: 'Mailboxes' },
+      data: { policyId: 'pol_1', policyName: 'Mailboxes', status: 'Failed' },
+    });
     await hub.hub.ctx.services.notifications.flush();
     await runOutbox(hub.hub.ctx.services.notificationJobs.dispatcher, hub.clock);
 
@@ -85,7 +90,12 @@ describe('the bot’s outbox channel', () => {
   it('forgets a conversation the bot was removed from, and dead-letters the message', async () => {
     const channel = await subscribed('19:gone@thread.tacv2', 'channel', ['backupFailed']);
     hosting.failWith(Object.assign(new Error('Forbidden: the bot is not part of the conversation roster'), { statusCode: 403 }));
-    await hub.hub.ctx.events.emit({ type: 'session.finished', customerId: 'cus_1', subject: { type: 'policy', id: 'pol_2', name: 'Sites' }, data: { policyId: 'pol_2', policyName: 'Sites', status: 'Failed' } });
+    await hub.hub.ctx.events.emit({
+      type: 'session.finished',
+      customerId: 'cus_1',
+      subject: { type: 'policy', id: 'pol_2', name: 'Sites' },
+      data: { policyId: 'pol_2', policyName: 'Sites', status: 'Failed' },
+    });
     await hub.hub.ctx.services.notifications.flush();
     await runOutbox(hub.hub.ctx.services.notificationJobs.dispatcher, hub.clock);
     expect((await hub.admin.outbox({ topic: 'backupFailed' })).items[0]).toMatchObject({ state: 'dead' });

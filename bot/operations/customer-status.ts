@@ -12,9 +12,5 @@ export async function customerStatus(turn: BotTurn, customerOrId: Customer | str
     turn.api.policies({ customerId: customer.id, sort: 'name', pageSize: STATUS_POLICIES }),
     turn.api.alerts({ customerId: customer.id, acknowledged: false, pageSize: 5 }),
   ]);
-  return customerStatusCard(
-    turn.language,
-    { customer, health: health.items[0], policies: policies.items, policyTotal: policies.total, alerts: alerts.items, outcome },
-    turn.links,
-  );
+  return customerStatusCard(turn.language, { customer, health: health.items[0], policies: policies.items, policyTotal: policies.total, alerts: alerts.items, outcome }, turn.links);
 }

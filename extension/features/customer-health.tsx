@@ -61,16 +61,17 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
             const name = host.sphubKey ?? '';
             const health = annotator.value(name);
             if (!health) return;
-            void ui.openMenu(host, health.displayName, () => (
-              <CustomerActions customerId={health.id} name={health.displayName} ask={ask} onChanged={() => annotator.refresh([name])} />
-            ));
+            void ui.openMenu(host, health.displayName, () => <CustomerActions customerId={health.id} name={health.displayName} ask={ask} onChanged={() => annotator.refresh([name])} />);
           }),
           { compact: true },
         ),
       place: placeAfterText,
       paint,
       onReady: guard(() => {
-        const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is CustomerHealth => !!v);
+        const values = annotator
+          .keys()
+          .map((key) => annotator.value(key))
+          .filter((v): v is CustomerHealth => !!v);
         bar.set(customersSummary(values, annotator.keys().length));
       }),
       onError: guard((error) => bar.set(error.kind === 'not-configured' ? setupBarView(ask) : { tone: 'bad', text: error.message })),

@@ -92,7 +92,12 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
   }, [ask, read]);
 
   if (read.rows.length === 0) return <p className="muted">This page shows no customers to import.</p>;
-  if (state.kind === 'checking') return <p className="muted" data-state="checking">Checking {plural(read.rows.length, 'customer')} with SP Hub…</p>;
+  if (state.kind === 'checking')
+    return (
+      <p className="muted" data-state="checking">
+        Checking {plural(read.rows.length, 'customer')} with SP Hub…
+      </p>
+    );
   if (state.kind === 'error') {
     return (
       <div className="customer-import" data-state="error">

@@ -60,16 +60,17 @@ export const policyActions: Feature<FoundTable, OverlayDeps> = {
             const key = host.sphubKey ?? '';
             const policy = annotator.value(key);
             if (!policy) return;
-            void ui.openMenu(host, `${policy.name} · ${policy.customerName}`, () => (
-              <PolicyActions policy={policy} ask={ask} onChanged={() => annotator.refresh([key])} />
-            ));
+            void ui.openMenu(host, `${policy.name} · ${policy.customerName}`, () => <PolicyActions policy={policy} ask={ask} onChanged={() => annotator.refresh([key])} />);
           }),
           { compact: true },
         ),
       place: placeAfterText,
       paint,
       onReady: guard(() => {
-        const values = annotator.keys().map((key) => annotator.value(key)).filter((v): v is PolicyView => !!v);
+        const values = annotator
+          .keys()
+          .map((key) => annotator.value(key))
+          .filter((v): v is PolicyView => !!v);
         const failed = values.filter((p) => p.lastStatus === 'Failed' || p.lastStatus === 'Disconnected').length;
         const stale = values.filter((p) => p.stale).length;
         const running = values.filter((p) => p.lastStatus === 'Running').length;

@@ -14,7 +14,11 @@ describe('the portal Customers list as an import', () => {
     const read = readCustomersTable(findTable(saved('vdc-customers.html'), vdcCustomersTable)!);
     expect(read.headers).toEqual(['Display Name', 'M365 Account', 'External Id', 'Contract Type', 'Licenses', 'License Model']);
     expect(read.rows).toHaveLength(20);
-    expect(read.rows[0]).toEqual({ line: 2, displayName: 'Adatum Accounting Oy', cells: ['Adatum Accounting Oy', 'adatumaccounting.onmicrosoft.com', 'CRM-020472', 'Month to month', '5', 'Variable'] });
+    expect(read.rows[0]).toEqual({
+      line: 2,
+      displayName: 'Adatum Accounting Oy',
+      cells: ['Adatum Accounting Oy', 'adatumaccounting.onmicrosoft.com', 'CRM-020472', 'Month to month', '5', 'Variable'],
+    });
     expect(read.rows[1]!.cells).toEqual(['Alster Reederei GmbH', '', 'fa5aad08-3f5e-4c94-80b6-29e030d7b9b8', 'Pending', '', 'Variable']);
     const rows = parseCsv(tableCsv(read));
     expect(rows[0]).toEqual(read.headers);

@@ -52,5 +52,8 @@ export function readCustomersTable(table: FoundTable): TableImport {
 
 /** The CSV of the given rows (all, or those kept after a dry run); lines are renumbered, so keep the rows to map answers back. */
 export function tableCsv(read: TableImport, rows: readonly TableImportRow[] = read.rows): string {
-  return csvTable(read.headers, rows.map((r) => r.cells));
+  return csvTable(
+    read.headers,
+    rows.map((r) => r.cells),
+  );
 }

@@ -116,7 +116,12 @@ describe('the feature manager', () => {
     expect(broken.events).toEqual(['start t1', 'stop t1']);
     expect(asyncBroken.events).toEqual(['start t1', 'stop t1']);
     expect(log.errors.join('\n')).toMatch(/broken failed.*boom/);
-    expect(manager.failures().map((f) => f.id).sort()).toEqual(['async-broken', 'broken']);
+    expect(
+      manager
+        .failures()
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['async-broken', 'broken']);
     // Not retried on the same element...
     manager.evaluate();
     expect(broken.events).toEqual(['start t1', 'stop t1']);

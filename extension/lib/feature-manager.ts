@@ -140,11 +140,7 @@ export function createFeatureManager<D>(options: FeatureManagerOptions<D>) {
       const view = document.defaultView;
       const Observer = (view?.MutationObserver ?? globalThis.MutationObserver) as typeof MutationObserver;
       observer = new Observer((records) => {
-        const relevant = records.some(
-          (record) =>
-            !isOwn(record.target) &&
-            [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => !isOwn(node)),
-        );
+        const relevant = records.some((record) => !isOwn(record.target) && [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => !isOwn(node)));
         if (!relevant) return;
         // A running feature's anchor was replaced (a re-mounted view): re-check now, in the same
         // task as the page's change, so its UI is back before the next frame.

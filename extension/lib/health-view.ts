@@ -31,7 +31,12 @@ let formatters: { language: string; number: Intl.NumberFormat; date: Intl.DateTi
 function format() {
   const language = uiLanguage();
   if (formatters?.language !== language) {
-    formatters = { language, number: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }), date: new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }), words: new Map() };
+    formatters = {
+      language,
+      number: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }),
+      date: new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }),
+      words: new Map(),
+    };
   }
   return formatters;
 }
@@ -80,7 +85,14 @@ export function customerChip(health: CustomerHealth): ChipView {
     label = health.status === 'active' ? t('chip.noPolicy') : customerStatusText(health.status);
   } else {
     label = statusText(health.lastResult);
-    tone = health.lastResult === 'Failed' || health.lastResult === 'Disconnected' ? 'bad' : health.lastResult === 'Warning' || health.lastResult === 'Stopped' ? 'warn' : health.lastResult === 'Never' ? 'muted' : 'ok';
+    tone =
+      health.lastResult === 'Failed' || health.lastResult === 'Disconnected'
+        ? 'bad'
+        : health.lastResult === 'Warning' || health.lastResult === 'Stopped'
+          ? 'warn'
+          : health.lastResult === 'Never'
+            ? 'muted'
+            : 'ok';
     if (health.running > 0) tone = worse(tone, 'busy');
   }
   if (health.stale) {
@@ -107,7 +119,9 @@ function customerDetails(health: CustomerHealth, license: Signal | null): string
   } else {
     const result = statusText(health.lastResult);
     details.push(
-      health.running ? t('chip.lastResultRunning', health.policies, [result, String(health.policies), String(health.running)]) : t('chip.lastResult', health.policies, [result, String(health.policies)]),
+      health.running
+        ? t('chip.lastResultRunning', health.policies, [result, String(health.policies), String(health.running)])
+        : t('chip.lastResult', health.policies, [result, String(health.policies)]),
     );
   }
   if (health.stale) details.push(health.staleSince ? t('chip.staleSince', [when(health.staleSince)]) : t('chip.stale'));

@@ -1,14 +1,5 @@
 /** What the background answers every message with: data, or an error a person can act on. */
-export type ErrorKind =
-  | 'not-configured'
-  | 'unreachable'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'conflict'
-  | 'invalid'
-  | 'not-found'
-  | 'rule'
-  | 'failed';
+export type ErrorKind = 'not-configured' | 'unreachable' | 'unauthorized' | 'forbidden' | 'conflict' | 'invalid' | 'not-found' | 'rule' | 'failed';
 
 export interface HubFailure {
   kind: ErrorKind;

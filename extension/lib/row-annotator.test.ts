@@ -21,8 +21,7 @@ const labels = (document: Document) => [...document.querySelectorAll('sphub-chip
 function annotate(document: Document, loads: string[][], options: { cache?: ReturnType<typeof createRowCache<number>>; fail?: boolean; notConfigured?: boolean; errors?: string[] } = {}) {
   const controller = new AbortController();
   const table = findTable(document, vdcCustomersTable)!;
-  const paint = (host: ChipHost, state: ChipState<number>) =>
-    paintChip(host, { tone: 'ok', label: state.kind === 'ready' ? `#${state.value}` : state.kind, details: [] });
+  const paint = (host: ChipHost, state: ChipState<number>) => paintChip(host, { tone: 'ok', label: state.kind === 'ready' ? `#${state.value}` : state.kind, details: [] });
   const annotator = createRowAnnotator<number>({
     table,
     signal: controller.signal,
@@ -88,7 +87,10 @@ describe('annotating table rows', () => {
     await tick();
     document.querySelector('tbody')!.innerHTML = ['Fabrikam', 'Litware', 'Northwind'].map(row).join('');
     await tick();
-    expect(loads).toEqual([['Contoso', 'Fabrikam'], ['Litware', 'Northwind']]);
+    expect(loads).toEqual([
+      ['Contoso', 'Fabrikam'],
+      ['Litware', 'Northwind'],
+    ]);
     expect(labels(document)).toEqual(['#8', '#7', '#9']);
   });
 

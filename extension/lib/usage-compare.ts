@@ -56,9 +56,7 @@ function compare(page: PageLine, hubUnits: number, hubPoints: string): LineCompa
   if (!unitsSame && page.units !== null) details.push(t('usage.pageShows', [String(page.units), signed(page.units - hubUnits)]));
   if (!pointsSame && page.points !== null) details.push(t('usage.pointsDiffer', [String(page.points), hubPoints]));
   const differs = !unitsSame || !pointsSame;
-  const label = differs
-    ? t('usage.labelDiffers', [`${hubUnits}${page.units !== null ? ` (${signed(page.units - hubUnits)})` : ''}`, hubPoints])
-    : t('usage.labelSame', [String(hubUnits), hubPoints]);
+  const label = differs ? t('usage.labelDiffers', [`${hubUnits}${page.units !== null ? ` (${signed(page.units - hubUnits)})` : ''}`, hubPoints]) : t('usage.labelSame', [String(hubUnits), hubPoints]);
   return { view: { tone: differs ? 'bad' : 'ok', label, details }, differs };
 }
 

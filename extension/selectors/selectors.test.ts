@@ -47,8 +47,12 @@ describe('selectors against the saved pages', () => {
   });
 
   it('page 2 of the customers shows other customers than page 1', () => {
-    const first = findTable(saved('vdc-customers.html'), vdcCustomersTable)!.rows().map((r) => r.cell('displayName')!.text);
-    const second = findTable(saved('vdc-customers-page-2.html'), vdcCustomersTable)!.rows().map((r) => r.cell('displayName')!.text);
+    const first = findTable(saved('vdc-customers.html'), vdcCustomersTable)!
+      .rows()
+      .map((r) => r.cell('displayName')!.text);
+    const second = findTable(saved('vdc-customers-page-2.html'), vdcCustomersTable)!
+      .rows()
+      .map((r) => r.cell('displayName')!.text);
     expect(second.length).toBeGreaterThan(0);
     expect(second.filter((name) => first.includes(name))).toEqual([]);
   });
@@ -107,7 +111,8 @@ describe('finding tables by header text', () => {
   });
 
   it('falls back to an ARIA grid when there is no <table>', () => {
-    const doc = page(`<div role="grid"><div role="row"><div role="columnheader">Name</div><div role="columnheader">Customer</div><div role="columnheader">Backup Type</div><div role="columnheader">Last Status</div></div>
+    const doc =
+      page(`<div role="grid"><div role="row"><div role="columnheader">Name</div><div role="columnheader">Customer</div><div role="columnheader">Backup Type</div><div role="columnheader">Last Status</div></div>
       <div role="row"><div role="gridcell">All Users</div><div role="gridcell">Contoso</div><div role="gridcell">EntireOrganization</div><div role="gridcell">Failed</div></div></div>`);
     const table = findTable(doc, vdcPoliciesTable)!;
     expect(table.rows().map((r) => [r.cell('name')?.text, r.cell('lastStatus')?.text])).toEqual([['All Users', 'Failed']]);

@@ -94,18 +94,14 @@ function headerText(cell: Element): string {
 
 function dataRows(container: Element): Element[] {
   if (isTable(container)) {
-    return tableRows(container).filter(
-      (row) => row.parentElement?.tagName !== 'THEAD' && row.parentElement?.tagName !== 'TFOOT' && Array.from(row.children).some((cell) => cell.tagName === 'TD'),
-    );
+    return tableRows(container).filter((row) => row.parentElement?.tagName !== 'THEAD' && row.parentElement?.tagName !== 'TFOOT' && Array.from(row.children).some((cell) => cell.tagName === 'TD'));
   }
   return Array.from(container.querySelectorAll('[role="row"]')).filter((row) => row.querySelector('[role="gridcell"],[role="cell"]'));
 }
 
 function rowCells(row: Element): Element[] {
   if (row.tagName === 'TR') return Array.from(row.children).filter(isCell);
-  return Array.from(row.querySelectorAll('[role="gridcell"],[role="cell"],[role="rowheader"]')).filter(
-    (cell) => cell.closest('[role="row"]') === row,
-  );
+  return Array.from(row.querySelectorAll('[role="gridcell"],[role="cell"],[role="rowheader"]')).filter((cell) => cell.closest('[role="row"]') === row);
 }
 
 function matchColumns(headers: string[], wanted: Readonly<Record<string, HeaderTexts>>): Record<string, number> | null {

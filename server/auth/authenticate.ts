@@ -41,11 +41,16 @@ export function createAuthenticate(ctx: HubContext) {
       for (const subject of throttled.started) {
         const [kind, value] = [subject.slice(0, subject.indexOf(':')), subject.slice(subject.indexOf(':') + 1)];
         void ctx.audit
-          .record({ kind: 'system', userId: null, name: 'SP Hub authentication', channel }, 'auth.throttled', { type: kind === 'address' ? 'client-address' : 'api-key-prefix', name: value }, {
-            failures: throttle.failures(subject),
-            retryAfterSeconds: throttled.retryAfterSeconds,
-            limit: `${AUTH_FAILURE_BURST} at once, then ${AUTH_FAILURES_PER_MINUTE} a minute`,
-          })
+          .record(
+            { kind: 'system', userId: null, name: 'SP Hub authentication', channel },
+            'auth.throttled',
+            { type: kind === 'address' ? 'client-address' : 'api-key-prefix', name: value },
+            {
+              failures: throttle.failures(subject),
+              retryAfterSeconds: throttled.retryAfterSeconds,
+              limit: `${AUTH_FAILURE_BURST} at once, then ${AUTH_FAILURES_PER_MINUTE} a minute`,
+            },
+          )
           .catch((e: unknown) => console.error(`audit of a throttled client failed: ${e instanceof Error ? e.message : String(e)}`));
       }
       // Held before answering: a flooding client waits on a timer (costing nothing) instead of

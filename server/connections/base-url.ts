@@ -9,7 +9,10 @@ import { say, type Text } from '../../shared/i18n/index.js';
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.com', 'instance-data', 'instance-data.ec2.internal']);
 
 export function isLinkLocalOrMetadata(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (METADATA_HOSTS.has(h)) return true;
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number);

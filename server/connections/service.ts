@@ -76,16 +76,21 @@ export class ConnectionService {
   }
 
   async create(principal: Principal, input: ConnectionInput): Promise<ConnectionView> {
-    if (!this.deps.kinds.has(input.kind)) throw localizedError('invalid_input', { key: 'api.connection.kindUnsupported', params: { kind: input.kind } }, [{ field: 'body.kind', message: 'is not a supported kind' }]);
+    if (!this.deps.kinds.has(input.kind))
+      throw localizedError('invalid_input', { key: 'api.connection.kindUnsupported', params: { kind: input.kind } }, [{ field: 'body.kind', message: 'is not a supported kind' }]);
     const baseUrl = this.checkedBaseUrl(input.baseUrl);
     const kind = this.deps.kinds.get(input.kind)!;
     const customerId = input.customerId ?? null;
     if (kind.needsCustomer) {
-      if (!customerId) throw localizedError('invalid_input', { key: 'api.connection.needsCustomer', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'is required for this kind' }]);
-      if (input.auth.type !== 'apiKey') throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
+      if (!customerId)
+        throw localizedError('invalid_input', { key: 'api.connection.needsCustomer', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'is required for this kind' }]);
+      if (input.auth.type !== 'apiKey')
+        throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
       const customer = this.ctx.store.get(customers, customerId);
-      if (!customer || customer.status === 'offboarded') throw localizedError('invalid_input', { key: 'api.connection.noCustomer', params: { id: customerId } }, [{ field: 'body.customerId', message: 'is not a customer' }]);
-    } else if (customerId) throw localizedError('invalid_input', { key: 'api.connection.noCustomerHere', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'does not apply to this kind' }]);
+      if (!customer || customer.status === 'offboarded')
+        throw localizedError('invalid_input', { key: 'api.connection.noCustomer', params: { id: customerId } }, [{ field: 'body.customerId', message: 'is not a customer' }]);
+    } else if (customerId)
+      throw localizedError('invalid_input', { key: 'api.connection.noCustomerHere', params: { kind: kind.label } }, [{ field: 'body.customerId', message: 'does not apply to this kind' }]);
     const now = this.ctx.clock.now().toISOString();
     const record: ConnectionRecord = {
       id: newId('con'),
@@ -112,7 +117,8 @@ export class ConnectionService {
       createdBy: principal.actor.name,
     };
     await this.ctx.store.write((tx) => {
-      for (const other of this.ctx.store.all(connections)) if (other.name.toLowerCase() === record.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
+      for (const other of this.ctx.store.all(connections))
+        if (other.name.toLowerCase() === record.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
       tx.put(connections, record);
     });
     await recordChange(this.ctx, principal, { action: 'connection.created', target: { type: 'connection', id: record.id, name: record.name }, details: this.auditDetails(record) });
@@ -123,13 +129,15 @@ export class ConnectionService {
     const current = this.record(id);
     const baseUrl = input.baseUrl !== undefined ? this.checkedBaseUrl(input.baseUrl) : current.baseUrl;
     const kind = this.kindOf(current);
-    if (kind.needsCustomer && input.auth?.type === 'password') throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
+    if (kind.needsCustomer && input.auth?.type === 'password')
+      throw localizedError('invalid_input', { key: 'api.connection.needsApiKey', params: { kind: kind.label } }, [{ field: 'body.auth.type', message: 'must be apiKey for this kind' }]);
     let updated!: ConnectionRecord;
     await this.ctx.store.write((tx) => {
       const c = tx.get(connections, id);
       if (!c) throw notFound('Connection', id);
       if (input.name !== undefined) {
-        for (const other of this.ctx.store.all(connections)) if (other.id !== id && other.name.toLowerCase() === input.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
+        for (const other of this.ctx.store.all(connections))
+          if (other.id !== id && other.name.toLowerCase() === input.name.toLowerCase()) throw localizedError('conflict', { key: 'api.connection.nameTaken', params: { name: other.name } });
       }
       updated = {
         ...c,
@@ -165,7 +173,11 @@ export class ConnectionService {
       // Its alarms mirror an upstream no longer read: they would never clear.
       for (const alarm of this.ctx.store.all(syncedAlarms)) if (alarm.connectionId === id) tx.delete(syncedAlarms, alarm.id);
     });
-    await recordChange(this.ctx, principal, { action: 'connection.deleted', target: { type: 'connection', id, name: current.name }, details: { kind: current.kind, note: 'synced customers and policies are kept' } });
+    await recordChange(this.ctx, principal, {
+      action: 'connection.deleted',
+      target: { type: 'connection', id, name: current.name },
+      details: { kind: current.kind, note: 'synced customers and policies are kept' },
+    });
   }
 
   async test(principal: Principal, id: string): Promise<ConnectionTestResult> {
@@ -240,6 +252,15 @@ export class ConnectionService {
 
   /** What the audit and the events may say about a connection: never the secret. */
   private auditDetails(c: ConnectionRecord): Record<string, unknown> {
-    return { kind: c.kind, baseUrl: c.baseUrl, authType: c.authType, ...(c.customerId && { customerId: c.customerId }), ...(c.username && { username: c.username }), caCertificate: c.caCertificatePem !== null, insecureSkipVerify: c.insecureSkipVerify, syncIntervalMinutes: c.syncIntervalMinutes };
+    return {
+      kind: c.kind,
+      baseUrl: c.baseUrl,
+      authType: c.authType,
+      ...(c.customerId && { customerId: c.customerId }),
+      ...(c.username && { username: c.username }),
+      caCertificate: c.caCertificatePem !== null,
+      insecureSkipVerify: c.insecureSkipVerify,
+      syncIntervalMinutes: c.syncIntervalMinutes,
+    };
   }
 }

@@ -56,10 +56,18 @@ export class SyncEngine implements Job {
       if (!current) throw notFound('Connection', connectionId);
       const lease = current.lease;
       if (lease && Date.parse(lease.expiresAt) > now.getTime()) {
-        throw localizedError('conflict', { key: lease.holder === this.holder ? 'api.connection.syncRunningRun' : 'api.connection.syncRunningElsewhere', params: { name: current.name, run: lease.runId } });
+        throw localizedError('conflict', {
+          key: lease.holder === this.holder ? 'api.connection.syncRunningRun' : 'api.connection.syncRunningElsewhere',
+          params: { name: current.name, run: lease.runId },
+        });
       }
       if (lease && current.lastRun?.id === lease.runId && current.lastRun.result === 'running') {
-        interrupted = { ...current.lastRun, result: 'interrupted', endedAt: now.toISOString(), errors: [{ message: 'The run stopped without finishing (SP Hub stopped or crashed); nothing of it was applied.', path: null, status: null, requestId: null }] };
+        interrupted = {
+          ...current.lastRun,
+          result: 'interrupted',
+          endedAt: now.toISOString(),
+          errors: [{ message: 'The run stopped without finishing (SP Hub stopped or crashed); nothing of it was applied.', path: null, status: null, requestId: null }],
+        };
       }
       tx.put(connections, { ...current, lease: { runId: run.id, holder: this.holder, expiresAt: this.leaseEnd(now) }, lastRun: run });
     });
@@ -121,7 +129,11 @@ export class SyncEngine implements Job {
     await this.ctx.logs.append(runsFile(record.id), [run]);
     // One event per run (not per record): SSE clients and the extension refresh from it.
     await this.ctx.events
-      .emit({ type: run.result === 'success' ? 'connection.synced' : 'connection.sync.failed', subject: { type: 'connection', id: record.id, name: record.name }, data: { runId: run.id, result: run.result, counts: run.counts, requests: run.requests, ...(run.errors[0] && { error: run.errors[0].message }) } })
+      .emit({
+        type: run.result === 'success' ? 'connection.synced' : 'connection.sync.failed',
+        subject: { type: 'connection', id: record.id, name: record.name },
+        data: { runId: run.id, result: run.result, counts: run.counts, requests: run.requests, ...(run.errors[0] && { error: run.errors[0].message }) },
+      })
       .catch(() => undefined);
     await this.options.afterRun?.().catch(() => undefined);
     return run;
@@ -189,4 +201,3 @@ function jitterMs(id: string, interval: number): number {
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return Math.floor(((h >>> 0) / 4294967296) * interval * 0.2);
 }
-

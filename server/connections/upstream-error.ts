@@ -15,4 +15,3 @@ export class UpstreamError extends Error {
     super(message);
   }
 }
-

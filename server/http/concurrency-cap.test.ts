@@ -60,7 +60,11 @@ describe('expensive reads, capped per API key', () => {
     const t = await createTestHub();
     try {
       const spec = (await (await t.fetch('http://hub.test/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-expensive'?: boolean }>> };
-      const expensive = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op['x-expensive']).map(([method]) => `${method.toUpperCase()} ${path}`));
+      const expensive = Object.entries(spec.paths).flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => op['x-expensive'])
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      );
       expect(expensive).toEqual(
         expect.arrayContaining(['POST /customers/health', 'GET /customers/export.csv', 'GET /customers/{id}/sessions/export', 'GET /sessions/{id}/logs.csv', 'GET /usage-reports/{file}']),
       );

@@ -79,7 +79,14 @@ export function idempotency(options: { clock: Clock; store: Store }): Middleware
       const first: Answer = { status: res.status, headers: [...res.headers], body: new Uint8Array(await res.clone().arrayBuffer()) };
       // A failure on our side is no answer worth repeating: the client retries for real.
       if (res.status < 500 && first.body.length <= MAX_KEPT_BYTES) {
-        const record: IdempotencyRecord = { id, fingerprint, expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(), status: first.status, headers: first.headers, body: Buffer.from(first.body).toString('base64') };
+        const record: IdempotencyRecord = {
+          id,
+          fingerprint,
+          expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(),
+          status: first.status,
+          headers: first.headers,
+          body: Buffer.from(first.body).toString('base64'),
+        };
         const prune = now - prunedAt >= PRUNE_EVERY_MS;
         if (prune) prunedAt = now;
         try {

@@ -168,7 +168,10 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
     for (const { method, path, options } of docs) {
       const full = openApiPath(`${prefix}${path === '/' ? '' : path}`);
       const parameters: unknown[] = [];
-      for (const [where, schema] of [['path', options.params], ['query', options.query]] as const) {
+      for (const [where, schema] of [
+        ['path', options.params],
+        ['query', options.query],
+      ] as const) {
         const json = schema ? toSchema(schema, 'input') : null;
         const props = (json?.properties ?? {}) as Record<string, unknown>;
         const required = new Set((json?.required as string[] | undefined) ?? []);
@@ -186,16 +189,17 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
         security: options.permission === 'public' ? [] : [{ apiKey: [] }],
         // x-permission: the most specific one (the last); x-permissions: all that are needed together.
         ...(options.permission !== 'public' && { 'x-permission': permissionsOf(options.permission).at(-1), 'x-permissions': permissionsOf(options.permission) }),
-        ...(isExpensive(options as RouteOptions<unknown, unknown, unknown>) && { 'x-expensive': true, description: 'Expensive: a few run at once per API key; more are answered 429 with Retry-After.' }),
+        ...(isExpensive(options as RouteOptions<unknown, unknown, unknown>) && {
+          'x-expensive': true,
+          description: 'Expensive: a few run at once per API key; more are answered 429 with Retry-After.',
+        }),
         parameters,
         ...(options.body && { requestBody: { required: true, content: { 'application/json': { schema: toSchema(options.body, 'input') } } } }),
         ...(options.consumes && { requestBody: { required: true, content: { [options.consumes]: { schema: { type: 'string' } } } } }),
         responses: {
           [status]: {
             description: 'Success',
-            ...(options.produces
-              ? { content: { [options.produces]: {} } }
-              : options.response && { content: { 'application/json': { schema: toSchema(options.response, 'output') } } }),
+            ...(options.produces ? { content: { [options.produces]: {} } } : options.response && { content: { 'application/json': { schema: toSchema(options.response, 'output') } } }),
           },
           default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         },
@@ -214,7 +218,11 @@ export function openApiDocument(routes: { prefix: string; docs: RouteDoc[] }[], 
           properties: {
             error: {
               type: 'object',
-              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+              },
               required: ['code', 'message'],
             },
           },

@@ -29,7 +29,13 @@ describe('validation answers', () => {
     expect(refused(z.object({ emails: z.array(z.string()).max(2) }), { emails: ['a', 'b', 'c'] }, 'body').message).toBe('The list of email addresses has too many entries (at most 2).');
     expect(refused(z.object({ kind: z.enum(['a', 'b']) }), { kind: 'c' }, 'body').messageIn('de')).toBe('Ungültig: Feld „body.kind“.');
     // A refinement keeps its own words.
-    expect(refused(z.object({ ids: z.array(z.string()) }).refine((v) => v.ids.length > 0, { message: 'give at least one id' }), { ids: [] }, 'body').message).toBe('The request is not valid: give at least one id.');
+    expect(
+      refused(
+        z.object({ ids: z.array(z.string()) }).refine((v) => v.ids.length > 0, { message: 'give at least one id' }),
+        { ids: [] },
+        'body',
+      ).message,
+    ).toBe('The request is not valid: give at least one id.');
   });
 
   it('answer in the caller’s language through Accept-Language, changing nothing', async () => {

@@ -36,7 +36,11 @@ afterEach(async () => {
  */
 async function world() {
   clock = new FakeClock(MORNING);
-  t = await createTestHub({ clock, services: { runner: new ScriptedRunner([{ status: 'Success' }]) }, config: { env: { SPHUB_SMTP_URL: smtp.url, SPHUB_SMTP_FROM: 'SP Hub <no-reply@northwind-msp.com>' } } });
+  t = await createTestHub({
+    clock,
+    services: { runner: new ScriptedRunner([{ status: 'Success' }]) },
+    config: { env: { SPHUB_SMTP_URL: smtp.url, SPHUB_SMTP_FROM: 'SP Hub <no-reply@northwind-msp.com>' } },
+  });
   await putMorning(t.hub);
   await putCustomers(
     t.hub,
@@ -57,13 +61,22 @@ async function world() {
     language: 'de',
     allowCustomerNotifications: true,
     contacts: [
-      { type: 'email', email: 'service-desk@northwind-msp.com', topics: ['backupFailed', 'backupComplete', 'staleProtection', 'licenseThreshold', 'usageReportDue', 'restoreActivity'], delivery: 'digest' },
+      {
+        type: 'email',
+        email: 'service-desk@northwind-msp.com',
+        topics: ['backupFailed', 'backupComplete', 'staleProtection', 'licenseThreshold', 'usageReportDue', 'restoreActivity'],
+        delivery: 'digest',
+      },
       { type: 'teams', webhookUrl: receiver.url('/digest'), topics: ['backupFailed', 'staleProtection'], delivery: 'digest' },
       { type: 'email', email: 'oncall@northwind-msp.com', topics: ['backupFailed'] },
     ],
     digest: { hour: 11, timeZone: 'Europe/Berlin', invitePendingDays: 7 },
   });
-  await t.admin.updateCustomerNotifications('cus_acme', { allowSystemNotifications: true, language: 'en', contacts: [{ type: 'email', email: 'it@acme.com', topics: ['backupFailed', 'licenseThreshold', 'usageReportDue'], delivery: 'digest' }] });
+  await t.admin.updateCustomerNotifications('cus_acme', {
+    allowSystemNotifications: true,
+    language: 'en',
+    contacts: [{ type: 'email', email: 'it@acme.com', topics: ['backupFailed', 'licenseThreshold', 'usageReportDue'], delivery: 'digest' }],
+  });
   return saved.contacts;
 }
 
@@ -128,7 +141,12 @@ describe('daily digest', () => {
 
   it('sends nothing immediately to contacts that prefer the digest', async () => {
     const [digestMail, digestTeams, oncall] = await world();
-    await t.hub.ctx.events.emit({ type: 'session.finished', customerId: 'cus_acme', subject: { type: 'policy', id: 'pol_acme_mail', name: 'Mail' }, data: { policyId: 'pol_acme_mail', policyName: 'Mail', status: 'Failed' } });
+    await t.hub.ctx.events.emit({
+      type: 'session.finished',
+      customerId: 'cus_acme',
+      subject: { type: 'policy', id: 'pol_acme_mail', name: 'Mail' },
+      data: { policyId: 'pol_acme_mail', policyName: 'Mail', status: 'Failed' },
+    });
     await t.hub.ctx.services.notifications.flush();
     const immediate = [...t.hub.ctx.store.all(outboxMessages)].filter((m) => m.topic === 'backupFailed').map((m) => m.recipient.contactId);
     expect(immediate).toContain(oncall!.id);

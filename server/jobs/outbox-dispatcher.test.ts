@@ -89,15 +89,19 @@ describe('outbox delivery to real webhooks', () => {
     const paths = {
       ok: hook('ok'),
       throttled: hook('throttled', perMessage([{ status: 429, headers: { 'retry-after': '3' } }], { status: 202 })),
-      throttledDate: hook('throttled-date', (request) =>
-        perMessageOnce(request.messageId, () => ({ status: 429, headers: { 'retry-after': new Date(clock.now().getTime() + 5000).toUTCString() } })) ?? { status: 202 },
+      throttledDate: hook(
+        'throttled-date',
+        (request) => perMessageOnce(request.messageId, () => ({ status: 429, headers: { 'retry-after': new Date(clock.now().getTime() + 5000).toUTCString() } })) ?? { status: 202 },
       ),
       flaky: hook('flaky', perMessage([{ status: 500, body: 'Internal error' }, { status: 503 }], { status: 202 })),
       slow: hook('slow', perMessage([{ status: 202, delayMs: 800 }], { status: 202, delayMs: 20 })),
       down: hook('down', always(500)),
       gone: hook('gone', always(410, { body: 'Gone' })),
     };
-    const saved = await contacts(t, Object.values(paths).map((p) => teams(p)));
+    const saved = await contacts(
+      t,
+      Object.values(paths).map((p) => teams(p)),
+    );
     const id = Object.fromEntries(Object.keys(paths).map((k, i) => [k, saved[i]!.id])) as Record<keyof typeof paths, string>;
     await failures(t, 6);
     expect(messages(t)).toHaveLength(42);
@@ -112,7 +116,10 @@ describe('outbox delivery to real webhooks', () => {
       expect(accepted, `${m.state} ${m.recipient.target}`).toBe(m.state === 'delivered' ? 1 : 0);
     }
     for (const key of ['ok', 'throttled', 'throttledDate', 'flaky', 'slow'] as const) {
-      expect(byContact(t, id[key]).map((m) => m.state), key).toEqual(Array(6).fill('delivered'));
+      expect(
+        byContact(t, id[key]).map((m) => m.state),
+        key,
+      ).toEqual(Array(6).fill('delivered'));
     }
 
     // Retry-After is honoured, in seconds and as an HTTP date.
@@ -148,7 +155,11 @@ describe('outbox delivery to real webhooks', () => {
     // 410: one request, the contact is marked broken, everything else for it is dead without trying.
     expect(receiver.requests(paths.gone)).toHaveLength(1);
     expect(byContact(t, id.gone).every((m) => m.state === 'dead')).toBe(true);
-    expect(byContact(t, id.gone).filter((m) => m.attempts === 0).every((m) => /marked broken/.test(m.lastError!.message))).toBe(true);
+    expect(
+      byContact(t, id.gone)
+        .filter((m) => m.attempts === 0)
+        .every((m) => /marked broken/.test(m.lastError!.message)),
+    ).toBe(true);
     const goneContact = (await t.admin.notificationSettings()).contacts.find((c) => c.id === id.gone)!;
     expect(goneContact.broken).toMatchObject({ status: 410, at: expect.any(String), reason: expect.stringContaining('410') });
     // ... and gets nothing more.
@@ -166,14 +177,21 @@ describe('outbox delivery to real webhooks', () => {
     await failures(t, 20);
     await runOutbox(dispatcher(t), clock);
     for (const path of [a, b, c]) {
-      const at = receiver.requests(path).map((r) => r.at).sort((x, y) => x - y);
+      const at = receiver
+        .requests(path)
+        .map((r) => r.at)
+        .sort((x, y) => x - y);
       expect(at).toHaveLength(20);
       for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(250);
       for (let i = 4; i < at.length; i++) expect(at[i]! - at[i - 4]!, 'at most 4 in any second').toBeGreaterThanOrEqual(1000);
       expect(at.at(-1)! - at[0]!).toBeLessThan(20 * 300); // and not much slower than the limit
     }
     // The three webhooks are served in the same instants: the limit is per webhook, not global.
-    const firstOf = (path: string) => receiver.requests(path).map((r) => r.at).sort((x, y) => x - y)[0];
+    const firstOf = (path: string) =>
+      receiver
+        .requests(path)
+        .map((r) => r.at)
+        .sort((x, y) => x - y)[0];
     expect(new Set([firstOf(a), firstOf(b), firstOf(c)]).size).toBe(1);
     expect(messages(t).every((m) => m.state === 'delivered')).toBe(true);
   });
@@ -182,7 +200,10 @@ describe('outbox delivery to real webhooks', () => {
     const t = await hub({ env: { SPHUB_OUTBOX_CONCURRENCY: '3' } });
     const started = receiver.maxInFlight;
     const paths = Array.from({ length: 9 }, (_, i) => hook(`parallel-${i}`, always(202, { delayMs: 120 })));
-    await contacts(t, paths.map((p) => teams(p)));
+    await contacts(
+      t,
+      paths.map((p) => teams(p)),
+    );
     await failures(t, 1);
     const sent = await dispatcher(t).drain();
     expect(sent).toBe(9);
@@ -230,7 +251,10 @@ describe('a restart in the middle', () => {
       throttled: hook('restart-throttled', perMessage([{ status: 429, headers: { 'retry-after': '30' } }], { status: 202 })),
     };
     let t = await hub({ store: await open() });
-    await contacts(t, Object.values(paths).map((p) => teams(p)));
+    await contacts(
+      t,
+      Object.values(paths).map((p) => teams(p)),
+    );
     await failures(t, 5);
     await dispatcher(t).drain(); // a first round only: some delivered, some retrying, most still waiting
     const states = messages(t).map((m) => m.state);
@@ -320,7 +344,9 @@ describe('who gets a message', () => {
     await failures(t, 1, fab.id);
     await failures(t, 1, con.id);
     const recipients = messages(t).map((m) => `${m.recipient.scope}:${m.recipient.contactId}:${m.customerId}`);
-    expect(recipients.sort()).toEqual([`customer:${(await t.admin.customerNotifications(fab.id)).contacts[0]!.id}:${fab.id}`, `partner:${saved[0]!.id}:${con.id}`, `partner:${saved[0]!.id}:${fab.id}`].sort());
+    expect(recipients.sort()).toEqual(
+      [`customer:${(await t.admin.customerNotifications(fab.id)).contacts[0]!.id}:${fab.id}`, `partner:${saved[0]!.id}:${con.id}`, `partner:${saved[0]!.id}:${fab.id}`].sort(),
+    );
     // The customer's contact reads German.
     expect(messages(t).find((m) => m.recipient.scope === 'customer')!.summary).toMatch(/^Sicherung fehlgeschlagen: Fabrikam/);
 
@@ -329,7 +355,11 @@ describe('who gets a message', () => {
     await t.hub.ctx.store.write((tx) => tx.put(customers, { ...fabRecord, status: 'offboarded' }));
     const beforeOffboarded = messages(t).length;
     await failures(t, 1, fab.id);
-    expect(messages(t).slice(beforeOffboarded).map((m) => m.recipient.scope)).toEqual(['partner']);
+    expect(
+      messages(t)
+        .slice(beforeOffboarded)
+        .map((m) => m.recipient.scope),
+    ).toEqual(['partner']);
     await t.hub.ctx.store.write((tx) => tx.put(customers, fabRecord));
 
     // Customer notifications turned off by the partner: only partner contacts.
@@ -365,7 +395,13 @@ describe('channels registered by other areas (the bot)', () => {
       ['conv_gone', [{ outcome: 'gone', status: 404, message: 'the bot was removed' }]],
     ]);
     const channel: DeliveryChannel = {
-      subscribers: (topic) => (topic === 'backupFailed' ? [{ id: 'conv_ops', label: 'Teams: Backup operations', language: 'de' }, { id: 'conv_gone', label: 'Teams: Old team', language: 'en' }] : []),
+      subscribers: (topic) =>
+        topic === 'backupFailed'
+          ? [
+              { id: 'conv_ops', label: 'Teams: Backup operations', language: 'de' },
+              { id: 'conv_gone', label: 'Teams: Old team', language: 'en' },
+            ]
+          : [],
       async send(subscriberId, card) {
         const actions = (card.actions ?? []).filter((a) => a.type === 'Action.Execute').map((a) => String(a.verb));
         sent.push({ subscriber: subscriberId, verbs: actions });
@@ -388,7 +424,11 @@ describe('channels registered by other areas (the bot)', () => {
     // Gone: told once, the rest dead without another attempt.
     expect(forgotten).toEqual(['conv_gone']);
     expect(sent.filter((s) => s.subscriber === 'conv_gone')).toHaveLength(1);
-    expect(messages(t).filter((m) => m.recipient.contactId === 'conv_gone').map((m) => m.state)).toEqual(['dead', 'dead']);
+    expect(
+      messages(t)
+        .filter((m) => m.recipient.contactId === 'conv_gone')
+        .map((m) => m.state),
+    ).toEqual(['dead', 'dead']);
   });
 });
 
@@ -401,8 +441,16 @@ describe('keeping the outbox small', () => {
     await failures(t, 3);
     await runOutbox(dispatcher(t), clock);
     const day = clock.now().toISOString();
-    expect(messages(t).map((m) => m.state).sort()).toEqual(['dead', 'dead', 'dead', 'delivered', 'delivered', 'delivered']);
-    expect(messages(t).filter((m) => m.state === 'delivered').every((m) => m.payload === null)).toBe(true); // content dropped once sent
+    expect(
+      messages(t)
+        .map((m) => m.state)
+        .sort(),
+    ).toEqual(['dead', 'dead', 'dead', 'delivered', 'delivered', 'delivered']);
+    expect(
+      messages(t)
+        .filter((m) => m.state === 'delivered')
+        .every((m) => m.payload === null),
+    ).toBe(true); // content dropped once sent
 
     clock.advance(10 * 60_000);
     expect(await dispatcher(t).housekeeping()).toBe(0);

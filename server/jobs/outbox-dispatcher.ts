@@ -159,10 +159,13 @@ export class OutboxDispatcher implements Job {
     const delay = at - this.ctx.clock.now().getTime();
     if (delay >= this.options.pollMs || (this.wake && this.wake.at <= at)) return;
     if (this.wake) clearTimeout(this.wake.handle);
-    const handle = setTimeout(() => {
-      this.wake = null;
-      void this.pump();
-    }, Math.max(1, delay));
+    const handle = setTimeout(
+      () => {
+        this.wake = null;
+        void this.pump();
+      },
+      Math.max(1, delay),
+    );
     handle.unref?.();
     this.wake = { at, handle };
   }
@@ -179,7 +182,13 @@ export class OutboxDispatcher implements Job {
       const changes: OutboxRecord[] = [];
       for (const record of this.ctx.store.all(outboxMessages)) {
         if (record.state === 'sending') {
-          changes.push({ ...record, state: 'failed-retrying', nextAttemptAt: now, updatedAt: now, lastError: { at: now, message: 'the hub stopped during this attempt; it may or may not have arrived' } });
+          changes.push({
+            ...record,
+            state: 'failed-retrying',
+            nextAttemptAt: now,
+            updatedAt: now,
+            lastError: { at: now, message: 'the hub stopped during this attempt; it may or may not have arrived' },
+          });
         } else if (record.state === 'undeliverable-no-smtp' && smtp) {
           changes.push({ ...record, state: 'pending', nextAttemptAt: now, updatedAt: now });
         } else if (record.recipient.type === 'email' && !smtp && (record.state === 'pending' || record.state === 'failed-retrying')) {
@@ -452,7 +461,8 @@ export class OutboxDispatcher implements Job {
         const current = tx.get(outboxMessages, record.id);
         if (!current || current.state !== record.state || current.updatedAt !== record.updatedAt) continue;
         tx.delete(outboxMessages, record.id);
-        if (record.state === 'dead') noteUndelivered(tx, record.recipient, { state: 'failing', reason: record.lastError?.message ?? 'the message could not be delivered', at, summary: record.summary });
+        if (record.state === 'dead')
+          noteUndelivered(tx, record.recipient, { state: 'failing', reason: record.lastError?.message ?? 'the message could not be delivered', at, summary: record.summary });
       }
     });
     return old.length;

@@ -60,7 +60,13 @@ describe('the simulated tenant and its sessions', () => {
     const mail = planSession(job('s', { policy: { services: ['Exchange Online'], excluded: { users: ['a@acme.com', 'b@acme.com'], groups: [], sites: [], teams: [] } } }), { failureRate: 0 });
     expect(mail).toMatchObject({ totalObjects: tenant.mailboxes + tenant.groups - 2, excludedObjects: 2 });
     const selected = planSession(
-      job('s', { policy: { backupType: 'SelectedItems', services: ['Exchange Online', 'OneDrive and SharePoint'], selected: { users: ['a@acme.com', 'b@acme.com'], groups: [], sites: ['Finance'], teams: ['Sales'] } } }),
+      job('s', {
+        policy: {
+          backupType: 'SelectedItems',
+          services: ['Exchange Online', 'OneDrive and SharePoint'],
+          selected: { users: ['a@acme.com', 'b@acme.com'], groups: [], sites: ['Finance'], teams: ['Sales'] },
+        },
+      }),
       { failureRate: 0 },
     );
     expect(selected.totalObjects).toBe(2 * 2 + 1 + 1);

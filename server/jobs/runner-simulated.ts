@@ -52,7 +52,22 @@ export interface SessionPlan {
   steps: PlanStep[];
 }
 
-const FIRST_NAMES = ['anna.keller', 'ben.osei', 'carla.mendes', 'dev.patel', 'elena.rossi', 'farid.haddad', 'grace.lin', 'hugo.berg', 'ines.duarte', 'jonas.weber', 'kara.nyberg', 'liam.walsh', 'mia.tanaka', 'noah.fischer'];
+const FIRST_NAMES = [
+  'anna.keller',
+  'ben.osei',
+  'carla.mendes',
+  'dev.patel',
+  'elena.rossi',
+  'farid.haddad',
+  'grace.lin',
+  'hugo.berg',
+  'ines.duarte',
+  'jonas.weber',
+  'kara.nyberg',
+  'liam.walsh',
+  'mia.tanaka',
+  'noah.fischer',
+];
 const SITES = ['Finance', 'HR', 'Marketing', 'Projects', 'Legal', 'Sales', 'IT', 'Operations'];
 const TEAMS = ['Leadership', 'Sales Team', 'Support', 'Engineering', 'Onboarding', 'Field Service'];
 
@@ -103,7 +118,7 @@ function objectName(job: BackupJob, tenant: SimulatedTenant, random: () => numbe
   if (options.length > 0) return pick(random, options);
   const kind = random();
   const host = tenant.domain.replace(/\.onmicrosoft\.com$/, '');
-  if (kind < 0.5 || job.policy.services.length === 1 && job.policy.services[0] === 'Exchange Online') return `Mailbox ${pick(random, FIRST_NAMES)}@${tenant.domain}`;
+  if (kind < 0.5 || (job.policy.services.length === 1 && job.policy.services[0] === 'Exchange Online')) return `Mailbox ${pick(random, FIRST_NAMES)}@${tenant.domain}`;
   if (kind < 0.8) return `Site https://${host}.sharepoint.com/sites/${pick(random, SITES)}`;
   return `Team ${pick(random, TEAMS)}`;
 }

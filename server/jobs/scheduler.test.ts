@@ -140,7 +140,15 @@ describe('the backup scheduler', () => {
     const clock = new FakeClock('2026-11-24T02:00:00Z');
     const t = await open({ clock, runner: new ScriptedRunner([{ status: 'Success' }]) });
     await putCustomers(t.hub, acme);
-    const record = samplePolicy({ id: 'pol_crashed', customerId: acme.id, lastStatus: 'Running', lastRun: '2026-11-24T01:30:00.000Z', runningSessionId: 'ses_3.pol_crashed', runCount: 3, nextRun: '2026-11-25T01:30:00.000Z' });
+    const record = samplePolicy({
+      id: 'pol_crashed',
+      customerId: acme.id,
+      lastStatus: 'Running',
+      lastRun: '2026-11-24T01:30:00.000Z',
+      runningSessionId: 'ses_3.pol_crashed',
+      runCount: 3,
+      nextRun: '2026-11-25T01:30:00.000Z',
+    });
     await t.hub.ctx.store.write((tx) => tx.put(policies, record));
     await t.hub.start();
     expect(await t.admin.session('ses_3.pol_crashed')).toMatchObject({ status: 'Failed', startedAt: '2026-11-24T01:30:00.000Z', durationMs: 30 * MINUTE, summary: INTERRUPTED_MESSAGE });

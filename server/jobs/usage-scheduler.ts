@@ -30,8 +30,7 @@ export class UsageScheduler implements Job {
 
   start(): void {
     if (this.timer) return;
-    const pass = () =>
-      void this.tick().catch((error: unknown) => console.error('usage reporting pass failed:', error instanceof Error ? error.message : error));
+    const pass = () => void this.tick().catch((error: unknown) => console.error('usage reporting pass failed:', error instanceof Error ? error.message : error));
     pass();
     this.timer = setInterval(pass, this.intervalMs);
     this.timer.unref?.();

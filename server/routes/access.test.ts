@@ -4,7 +4,10 @@ import { ApiError } from '../../shared/api/client.js';
 import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
   return error;
 }
@@ -105,7 +108,10 @@ describe('access: account, roles, users, API keys, audit', () => {
 
   it('records every change in the audit log with actor and channel', async () => {
     await t.admin.createRole({ name: 'Audited', permissions: [] });
-    await t.client(undefined).me().catch(() => undefined);
+    await t
+      .client(undefined)
+      .me()
+      .catch(() => undefined);
     const ext = t.client((await t.admin.createApiKey({ name: 'extension' })).secret, { 'x-sphub-channel': 'extension' });
     await ext.createRole({ name: 'From the extension', permissions: [] });
     const audit = await t.admin.audit({ action: 'role.created' });

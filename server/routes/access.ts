@@ -36,7 +36,7 @@ export const accessArea: Area = {
     ctx.services.access = access;
 
     const account = router()
-      .get('/', { summary: 'The partner account (the Settings section\'s General page)', permission: 'siteSettings', response: Account }, () => access.account())
+      .get('/', { summary: "The partner account (the Settings section's General page)", permission: 'siteSettings', response: Account }, () => access.account())
       .put('/', { summary: 'Rename the partner account', permission: 'siteSettings', body: AccountUpdate, response: Account }, ({ principal, body }) =>
         access.updateAccount(principal, body.displayName),
       );
@@ -64,9 +64,7 @@ export const accessArea: Area = {
       .patch('/:id', { summary: 'Change a user', permission: MANAGE_USERS, params: ById, body: UserUpdate, response: User }, ({ principal, params, body }) =>
         access.updateUser(principal, params.id, body),
       )
-      .delete('/:id', { summary: 'Remove a user and their API keys', permission: MANAGE_USERS, params: ById, status: 204 }, ({ principal, params }) =>
-        access.deleteUser(principal, params.id),
-      );
+      .delete('/:id', { summary: 'Remove a user and their API keys', permission: MANAGE_USERS, params: ById, status: 204 }, ({ principal, params }) => access.deleteUser(principal, params.id));
 
     const apiKeys = router()
       .get('/', { summary: 'Your API keys (all keys with userManagement), newest first', permission: 'monitoring', query: PageQuery, response: Page(ApiKey) }, ({ principal, query }) =>

@@ -70,8 +70,14 @@ describe('alerts', () => {
       acknowledged: null,
     });
     expect(byId['backupFailed.pol_bravo_off']?.action).toMatchObject({ type: 'enablePolicy', policyId: 'pol_bravo_off' });
-    expect(byId['tenantDisconnected.cus_charlie']).toMatchObject({ reason: 'Policy "All" cannot connect to the Microsoft 365 organization charlie.onmicrosoft.com.', action: { type: 'reconnectTenant', customerId: 'cus_charlie' } });
-    expect(byId['staleProtection.pol_bravo_teams']).toMatchObject({ reason: 'Policy "Teams" has had no successful session for more than 24 h.', action: { type: 'startPolicy', policyId: 'pol_bravo_teams' } });
+    expect(byId['tenantDisconnected.cus_charlie']).toMatchObject({
+      reason: 'Policy "All" cannot connect to the Microsoft 365 organization charlie.onmicrosoft.com.',
+      action: { type: 'reconnectTenant', customerId: 'cus_charlie' },
+    });
+    expect(byId['staleProtection.pol_bravo_teams']).toMatchObject({
+      reason: 'Policy "Teams" has had no successful session for more than 24 h.',
+      action: { type: 'startPolicy', policyId: 'pol_bravo_teams' },
+    });
     expect(byId['licenseThreshold.cus_acme']).toMatchObject({ reason: '85 of 100 licenses in use (85 %, threshold 80 %).', action: { type: 'increaseLicenses', customerId: 'cus_acme' } });
     expect(byId['storageQuota.cus_acme']).toMatchObject({ reason: '950 GB of the 1000 GB storage quota used (95 %, threshold 90 %).', action: { type: 'increaseStorageQuota' } });
     // The start of a customer-level condition stays when the clock moves on.
@@ -109,7 +115,12 @@ describe('alerts', () => {
   });
 
   it('acknowledges an alert (audited, idempotent) until its condition clears and comes back', async () => {
-    await morning(new ScriptedRunner([{ status: 'Success', durationMs: 2 * MINUTE }, { status: 'Failed', summary: 'again', durationMs: 2 * MINUTE }]));
+    await morning(
+      new ScriptedRunner([
+        { status: 'Success', durationMs: 2 * MINUTE },
+        { status: 'Failed', summary: 'again', durationMs: 2 * MINUTE },
+      ]),
+    );
     const reader = await t.userWith([]);
     expect((await failure(reader.client.acknowledgeAlert('backupFailed.pol_acme_mail'))).status).toBe(403);
     expect((await failure(t.admin.acknowledgeAlert('backupFailed.pol_nothing'))).status).toBe(404);
@@ -163,7 +174,19 @@ describe('alerts', () => {
       kinds: ['testKind'],
       list: ({ customerId }) =>
         !customerId || customerId === 'cus_bravo'
-          ? [{ id: 'testKind.cus_bravo', kind: 'testKind', severity: 'info', customerId: 'cus_bravo', customerName: 'Bravo Ltd', subject: { type: 'customer', id: 'cus_bravo', name: 'Bravo Ltd' }, reason: 'Just testing', since: null, action: null }]
+          ? [
+              {
+                id: 'testKind.cus_bravo',
+                kind: 'testKind',
+                severity: 'info',
+                customerId: 'cus_bravo',
+                customerName: 'Bravo Ltd',
+                subject: { type: 'customer', id: 'cus_bravo', name: 'Bravo Ltd' },
+                reason: 'Just testing',
+                since: null,
+                action: null,
+              },
+            ]
           : [],
     });
     expect(() => alerts.register({ name: 'test-provider', kinds: [], list: () => [] })).toThrow(/already registered/);

@@ -14,7 +14,12 @@ export function alertsRouter({ alerts }: BackupParts, router: Router): Router {
   return router
     .get(
       '/',
-      { summary: 'Open alerts (failed/warning policies, stale protection, licenses, storage quota, and those of other areas), worst and oldest first', permission: 'monitoring', query: AlertQuery, response: Page(Alert) },
+      {
+        summary: 'Open alerts (failed/warning policies, stale protection, licenses, storage quota, and those of other areas), worst and oldest first',
+        permission: 'monitoring',
+        query: AlertQuery,
+        response: Page(Alert),
+      },
       ({ c, query }) => alerts.list(query, languageFromHeader(c.req.header('accept-language'))),
     )
     .post(
@@ -24,7 +29,13 @@ export function alertsRouter({ alerts }: BackupParts, router: Router): Router {
     )
     .post(
       '/:id/resolve',
-      { summary: "Resolve an alert mirrored from another system (a VSPC alarm): forwarded there first; the hub's own alerts clear by themselves (409)", permission: 'backupManagement', params: ById, body: AcknowledgeBody, status: 204 },
+      {
+        summary: "Resolve an alert mirrored from another system (a VSPC alarm): forwarded there first; the hub's own alerts clear by themselves (409)",
+        permission: 'backupManagement',
+        params: ById,
+        body: AcknowledgeBody,
+        status: 204,
+      },
       ({ principal, params, body }) => alerts.resolve(principal, params.id, body.note),
     );
 }

@@ -38,7 +38,7 @@ describe('POST /customers/import', () => {
       await source.admin.createCustomer({
         displayName: '=HYPERLINK("http://evil.test","Click")',
         domain: 'evil-but-valid.com',
-        externalId: "'+1-555, \"quoted\"",
+        externalId: '\'+1-555, "quoted"',
         contact: { firstName: 'Mary Ann', lastName: 'de la Cruz', email: 'mary@evil-but-valid.com', phone: '+1 206 555 0100', country: 'Spain' },
         storageQuotaGb: 12.5,
       });
@@ -210,7 +210,30 @@ describe('POST /customers/import', () => {
   test('any text at all: a clear 2xx or 4xx, never a 5xx, and a refused file changes nothing', async () => {
     const { apiKey, client } = await t.userWith(['customerManagement']);
     await client.me(); // a key's first use records when it was last used, a write of its own
-    const piece = fc.constantFrom('Display Name', 'Domain', 'M365 Account', 'Status', 'Licenses', 'a-corp.com', 'gmail.com', 'x.onmicrosoft.com', 'active', '=1', "'", '"', '""', ',', '\r\n', '\n', '\r', ' ', '-5', '\uFEFF', 'ü', '\u0000');
+    const piece = fc.constantFrom(
+      'Display Name',
+      'Domain',
+      'M365 Account',
+      'Status',
+      'Licenses',
+      'a-corp.com',
+      'gmail.com',
+      'x.onmicrosoft.com',
+      'active',
+      '=1',
+      "'",
+      '"',
+      '""',
+      ',',
+      '\r\n',
+      '\n',
+      '\r',
+      ' ',
+      '-5',
+      '\uFEFF',
+      'ü',
+      '\u0000',
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(piece, { maxLength: 40 }), fc.boolean(), async (pieces, dryRun) => {
         const before = t.hub.ctx.store.version;
@@ -227,7 +250,9 @@ describe('POST /customers/import', () => {
   });
 
   test('is in the OpenAPI document with a CSV body', async () => {
-    const spec = (await (await t.fetch('http://hub.test/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-permission'?: string; requestBody?: { content: Record<string, unknown> } }>> };
+    const spec = (await (await t.fetch('http://hub.test/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { 'x-permission'?: string; requestBody?: { content: Record<string, unknown> } }>>;
+    };
     expect(spec.paths['/customers/import']?.post?.['x-permission']).toBe('customerManagement');
     expect(Object.keys(spec.paths['/customers/import']?.post?.requestBody?.content ?? {})).toEqual(['text/csv']);
     expect(Object.keys(spec.paths['/customers/{id}/licensed-users/import']?.post?.requestBody?.content ?? {})).toEqual(['text/csv']);

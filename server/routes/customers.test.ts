@@ -137,7 +137,14 @@ describe('creating customers', () => {
   });
 
   test('an unknown customer is a 404 on every read', async () => {
-    for (const call of [admin.customer('cus_nope'), admin.invites('cus_nope'), admin.onboarding('cus_nope'), admin.customerAdmins('cus_nope'), admin.licensedUsers('cus_nope'), admin.customerSettings('cus_nope')]) {
+    for (const call of [
+      admin.customer('cus_nope'),
+      admin.invites('cus_nope'),
+      admin.onboarding('cus_nope'),
+      admin.customerAdmins('cus_nope'),
+      admin.licensedUsers('cus_nope'),
+      admin.customerSettings('cus_nope'),
+    ]) {
       expect((await failure(call)).status).toBe(404);
     }
   });
@@ -389,9 +396,12 @@ describe('self-service invites', () => {
     expect((await admin.invites(c.id)).items.map((i) => i.email).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}@fabrikam-legal.com`).sort());
   });
 
-  test('a customer\'s invites come in pages of a bounded size', async () => {
+  test("a customer's invites come in pages of a bounded size", async () => {
     const c = await pendingCustomer();
-    await admin.sendInvites(c.id, Array.from({ length: 7 }, (_, i) => `paged${i}@fabrikam-legal.com`));
+    await admin.sendInvites(
+      c.id,
+      Array.from({ length: 7 }, (_, i) => `paged${i}@fabrikam-legal.com`),
+    );
     const all = (await admin.invites(c.id)).items.map((i) => i.email);
     const last = await admin.invites(c.id, { page: 3, pageSize: 3 });
     expect(last).toEqual({ items: [expect.objectContaining({ email: all[6] })], total: 7, page: 3, pageSize: 3 });
@@ -644,7 +654,7 @@ describe('licensed users', () => {
 describe('offboarding', () => {
   const today = () => t.clock.now().toISOString().slice(0, 10);
 
-  test('the customer is deleted only when Veeam\'s answer says so, and a tombstone keeps the counts', async () => {
+  test("the customer is deleted only when Veeam's answer says so, and a tombstone keeps the counts", async () => {
     const c = await activeCustomer();
     await t.hub.ctx.services.customers.updateCounts(systemPrincipal(), c.id, { backedUpAccounts: 42, storageConsumedGb: 310.5 });
     const request = await admin.requestOffboarding(c.id, { date: today(), reason: 'Registered by mistake', licenseCount: 42 });

@@ -25,13 +25,23 @@ describe('the demo pages', () => {
   it('fill the Pulse pages from the hub\u2019s own report for the month due, with the customers it knows', async () => {
     hub = await createTestHub({ seed: true, config: { demo: true } });
     const script = await (await hub.hub.app.request('/demo/pulse/data.js')).text();
-    const data = JSON.parse(script.slice(script.indexOf('=') + 1).trim().replace(/;$/, '')) as { report: { usageMonthText: string; lines: { customer: string; saas: boolean }[] } };
+    const data = JSON.parse(
+      script
+        .slice(script.indexOf('=') + 1)
+        .trim()
+        .replace(/;$/, ''),
+    ) as { report: { usageMonthText: string; lines: { customer: string; saas: boolean }[] } };
     const month = hub.hub.ctx.services.usage.reportingState().nextDue?.usageMonth;
     expect(month).toBeTruthy();
     const report = await hub.admin.usageReport(month!);
     expect(data.report.usageMonthText).toBe(report.usageMonthText);
     const saas = data.report.lines.filter((line) => line.saas).map((line) => line.customer);
-    expect(saas.sort()).toEqual(report.lines.filter((line) => line.kind === 'saas').map((line) => line.customer).sort());
+    expect(saas.sort()).toEqual(
+      report.lines
+        .filter((line) => line.kind === 'saas')
+        .map((line) => line.customer)
+        .sort(),
+    );
     // Markup in a name cannot end the script: "<" is escaped.
     expect(script.slice(script.indexOf('window.'))).not.toMatch(/</);
   });

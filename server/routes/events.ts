@@ -10,8 +10,7 @@ export function eventFilter(query: EventStreamQuery): (event: DomainEvent) => bo
   const exact = new Set(query.types?.filter((t) => !t.endsWith('*')));
   const prefixes = query.types?.filter((t) => t.endsWith('*')).map((t) => t.slice(0, -1)) ?? [];
   const anyType = !query.types?.length;
-  return (event) =>
-    (!query.customerId || event.customerId === query.customerId) && (anyType || exact.has(event.type) || prefixes.some((p) => event.type.startsWith(p)));
+  return (event) => (!query.customerId || event.customerId === query.customerId) && (anyType || exact.has(event.type) || prefixes.some((p) => event.type.startsWith(p)));
 }
 
 /**

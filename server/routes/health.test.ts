@@ -36,10 +36,58 @@ describe('batch health', () => {
     });
     expect(answer.unmatched).toEqual(['cus_missing', 'nobody.com']);
     expect(answer.items).toEqual([
-      { id: 'cus_acme', displayName: 'Acme Corp', status: 'active', lastResult: 'Failed', policies: 2, running: 0, stale: true, staleSince: '2026-11-23T01:45:00.000Z', licensePercent: 85, pendingInvite: true, alerts: 4 },
-      { id: 'cus_delta', displayName: 'Delta AG', status: 'pending', lastResult: 'Never', policies: 0, running: 0, stale: false, staleSince: null, licensePercent: null, pendingInvite: true, alerts: 0 },
-      { id: 'cus_charlie', displayName: 'Charlie GmbH', status: 'active', lastResult: 'Disconnected', policies: 1, running: 0, stale: true, staleSince: '2026-11-23T00:00:00.000Z', licensePercent: 40, pendingInvite: false, alerts: 2 },
-      { id: 'cus_bravo', displayName: 'Bravo Ltd', status: 'active', lastResult: 'Failed', policies: 3, running: 0, stale: true, staleSince: '2026-11-23T08:00:00.000Z', licensePercent: 50, pendingInvite: false, alerts: 3 },
+      {
+        id: 'cus_acme',
+        displayName: 'Acme Corp',
+        status: 'active',
+        lastResult: 'Failed',
+        policies: 2,
+        running: 0,
+        stale: true,
+        staleSince: '2026-11-23T01:45:00.000Z',
+        licensePercent: 85,
+        pendingInvite: true,
+        alerts: 4,
+      },
+      {
+        id: 'cus_delta',
+        displayName: 'Delta AG',
+        status: 'pending',
+        lastResult: 'Never',
+        policies: 0,
+        running: 0,
+        stale: false,
+        staleSince: null,
+        licensePercent: null,
+        pendingInvite: true,
+        alerts: 0,
+      },
+      {
+        id: 'cus_charlie',
+        displayName: 'Charlie GmbH',
+        status: 'active',
+        lastResult: 'Disconnected',
+        policies: 1,
+        running: 0,
+        stale: true,
+        staleSince: '2026-11-23T00:00:00.000Z',
+        licensePercent: 40,
+        pendingInvite: false,
+        alerts: 2,
+      },
+      {
+        id: 'cus_bravo',
+        displayName: 'Bravo Ltd',
+        status: 'active',
+        lastResult: 'Failed',
+        policies: 3,
+        running: 0,
+        stale: true,
+        staleSince: '2026-11-23T08:00:00.000Z',
+        licensePercent: 50,
+        pendingInvite: false,
+        alerts: 3,
+      },
     ]);
     // The alert counts agree with the alerts list.
     for (const item of answer.items) expect(item.alerts).toBe((await t.admin.alerts({ customerId: item.id, acknowledged: false })).total);
@@ -64,7 +112,19 @@ describe('batch health', () => {
       kinds: ['testKind'],
       list: ({ customerId }) =>
         customerId === undefined || customerId === 'cus_bravo'
-          ? [{ id: 'testKind.cus_bravo', kind: 'testKind', severity: 'info', customerId: 'cus_bravo', customerName: 'Bravo Ltd', subject: { type: 'customer', id: 'cus_bravo', name: 'Bravo Ltd' }, reason: 'x', since: null, action: null }]
+          ? [
+              {
+                id: 'testKind.cus_bravo',
+                kind: 'testKind',
+                severity: 'info',
+                customerId: 'cus_bravo',
+                customerName: 'Bravo Ltd',
+                subject: { type: 'customer', id: 'cus_bravo', name: 'Bravo Ltd' },
+                reason: 'x',
+                since: null,
+                action: null,
+              },
+            ]
           : [],
     });
     expect((await health('cus_bravo')).alerts).toBe(5);

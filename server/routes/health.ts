@@ -44,12 +44,21 @@ export function customerHealthRouter({ health, backup, directory, index }: Backu
         };
       },
     )
-    .get('/:id/tenant-connection', { summary: "The customer's Microsoft 365 organization connection", permission: 'monitoring', params: ById, response: TenantConnection, tags: ['policies'] }, ({ params }) =>
-      backup.tenantConnection(params.id),
+    .get(
+      '/:id/tenant-connection',
+      { summary: "The customer's Microsoft 365 organization connection", permission: 'monitoring', params: ById, response: TenantConnection, tags: ['policies'] },
+      ({ params }) => backup.tenantConnection(params.id),
     )
     .put(
       '/:id/tenant-connection',
-      { summary: 'Mark the connection broken (sessions end Disconnected) or connected again', permission: 'customerManagement', params: ById, body: TenantConnectionInput, response: TenantConnection, tags: ['policies'] },
+      {
+        summary: 'Mark the connection broken (sessions end Disconnected) or connected again',
+        permission: 'customerManagement',
+        params: ById,
+        body: TenantConnectionInput,
+        response: TenantConnection,
+        tags: ['policies'],
+      },
       ({ principal, params, body }) => backup.setTenantConnection(principal, params.id, body),
     );
 }

@@ -9,7 +9,12 @@ let customer: Customer;
 
 beforeEach(async () => {
   t = await createTestHub();
-  customer = await t.admin.createCustomer({ displayName: 'Fabrikam Legal', domain: 'fabrikam-legal.com', contact: { firstName: 'Anna', lastName: 'Smith', email: 'anna@fabrikam-legal.com' }, licenseLimit: 50 });
+  customer = await t.admin.createCustomer({
+    displayName: 'Fabrikam Legal',
+    domain: 'fabrikam-legal.com',
+    contact: { firstName: 'Anna', lastName: 'Smith', email: 'anna@fabrikam-legal.com' },
+    licenseLimit: 50,
+  });
 });
 afterEach(async () => {
   await t.close();

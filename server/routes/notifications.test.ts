@@ -62,7 +62,12 @@ describe('partner notification settings', () => {
     expect(mail!.id).toMatch(/^con_/);
 
     // The same list again without ids: same ids. Reordered with ids: same ids.
-    const again = await admin.updateNotificationSettings(settingsWith([{ type: 'teams', webhookUrl: 'https://contoso.webhook.office.com/webhookb2/abc', topics: [] }, { type: 'email', email: 'noc@northwind-msp.com', topics: [] }]));
+    const again = await admin.updateNotificationSettings(
+      settingsWith([
+        { type: 'teams', webhookUrl: 'https://contoso.webhook.office.com/webhookb2/abc', topics: [] },
+        { type: 'email', email: 'noc@northwind-msp.com', topics: [] },
+      ]),
+    );
     expect(again.contacts.map((c) => c.id)).toEqual([teams!.id, mail!.id]);
     expect(again.digest.hour).toBe(6); // left out: kept
     expect((await admin.audit({ action: 'notification-settings.updated' })).total).toBe(2);
@@ -77,7 +82,14 @@ describe('partner notification settings', () => {
       [[{ type: 'teams', webhookUrl: 'not a url', topics: [] }], 'body.contacts.0.webhookUrl', /absolute URL/],
       [[{ type: 'email', email: 'not-an-email', topics: [] }], 'body.contacts.0.email', /email/],
       [[{ type: 'email', email: 'a@b.com', topics: ['everything' as never] }], 'body.contacts.0.topics.0', /./],
-      [[{ type: 'email', email: 'a@b.com', topics: [] }, { type: 'email', email: 'A@B.com', topics: [] }], 'body.contacts.1.email', /same as contact 0/],
+      [
+        [
+          { type: 'email', email: 'a@b.com', topics: [] },
+          { type: 'email', email: 'A@B.com', topics: [] },
+        ],
+        'body.contacts.1.email',
+        /same as contact 0/,
+      ],
       [[{ type: 'pager' as never, email: 'a@b.com', topics: [] } as never], 'body.contacts.0.type', /./],
       [[{ type: 'email', email: 'a@b.com', topics: [], color: 'red' } as never], 'body.contacts.0.color', /not a known field/],
     ];
@@ -88,7 +100,10 @@ describe('partner notification settings', () => {
       expect(detail, `${field}: ${JSON.stringify(error.details)}`).toBeDefined();
       expect(detail!.message).toMatch(message);
     }
-    expect((await failure(admin.updateNotificationSettings({ ...settingsWith([]), digest: { hour: 25, timeZone: 'Mars/Olympus' } }))).details.map((d) => d.field)).toEqual(['body.digest.hour', 'body.digest.timeZone']);
+    expect((await failure(admin.updateNotificationSettings({ ...settingsWith([]), digest: { hour: 25, timeZone: 'Mars/Olympus' } }))).details.map((d) => d.field)).toEqual([
+      'body.digest.hour',
+      'body.digest.timeZone',
+    ]);
     expect((await admin.notificationSettings()).updatedAt).toBeNull();
   });
 
@@ -122,7 +137,15 @@ describe('test sends', () => {
     const ok = receiver.url('/test-ok');
     const gone = receiver.url('/test-gone');
     receiver.on('/test-gone', always(410, { body: 'Gone' }));
-    const saved = await admin.updateNotificationSettings(settingsWith([{ type: 'teams', webhookUrl: ok, topics: [] }, { type: 'teams', webhookUrl: gone, topics: ['backupFailed'] }], { language: 'de' }));
+    const saved = await admin.updateNotificationSettings(
+      settingsWith(
+        [
+          { type: 'teams', webhookUrl: ok, topics: [] },
+          { type: 'teams', webhookUrl: gone, topics: ['backupFailed'] },
+        ],
+        { language: 'de' },
+      ),
+    );
     const [okContact, goneContact] = saved.contacts;
 
     const sent = await admin.testNotificationContact({ contactId: okContact!.id });
@@ -151,7 +174,12 @@ describe('test sends', () => {
 
   it('says why nothing was sent: no SMTP, an example contact, a refusal, an unknown contact', async () => {
     receiver.on('/test-500', always(500, { body: 'boom' }));
-    await admin.updateNotificationSettings(settingsWith([{ type: 'email', email: 'noc@northwind-msp.com', topics: [] }, { type: 'teams', webhookUrl: receiver.url('/test-500'), topics: [] }]));
+    await admin.updateNotificationSettings(
+      settingsWith([
+        { type: 'email', email: 'noc@northwind-msp.com', topics: [] },
+        { type: 'teams', webhookUrl: receiver.url('/test-500'), topics: [] },
+      ]),
+    );
     const [mail, teams] = (await admin.notificationSettings()).contacts;
     expect(await admin.testNotificationContact({ contactId: mail!.id })).toMatchObject({ ok: false, outcome: 'no-smtp' });
     expect(await admin.testNotificationContact({ contactId: teams!.id })).toMatchObject({ ok: false, outcome: 'failed', status: 500, message: 'The webhook answered 500: boom.' });
@@ -175,9 +203,7 @@ describe('customer notification settings', () => {
     const inherited = await admin.customerNotifications(c.id);
     expect(inherited).toMatchObject({ customerId: c.id, inherited: true, effective: true, allowSystemNotifications: true, language: 'en', contacts: [], updatedAt: null });
 
-    await admin.updateNotificationSettings(
-      settingsWith([], { customerDefaults: { allowSystemNotifications: true, language: 'de', topics: ['backupFailed'], notifyPrimaryContact: true } }),
-    );
+    await admin.updateNotificationSettings(settingsWith([], { customerDefaults: { allowSystemNotifications: true, language: 'de', topics: ['backupFailed'], notifyPrimaryContact: true } }));
     const withPrimary = await admin.customerNotifications(c.id);
     expect(withPrimary.language).toBe('de');
     expect(withPrimary.contacts).toEqual([{ id: 'primary-contact', type: 'email', email: 'anna@fabrikam-legal.com', topics: ['backupFailed'], delivery: 'immediate', enabled: true, broken: null }]);
@@ -202,10 +228,14 @@ describe('customer notification settings', () => {
 
   it('validates like the partner settings, answers 404 for unknown customers and needs customerManagement', async () => {
     const c = await admin.createCustomer(customerInput('Contoso', 'contoso-legal.com'));
-    const error = await failure(admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'fr' as never, contacts: [{ type: 'teams', webhookUrl: 'https://evil.example/x', topics: [] }] }));
+    const error = await failure(
+      admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'fr' as never, contacts: [{ type: 'teams', webhookUrl: 'https://evil.example/x', topics: [] }] }),
+    );
     expect(error.status).toBe(400);
     expect(error.details.map((d) => d.field)).toContain('body.language');
-    const hostError = await failure(admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'de', contacts: [{ type: 'teams', webhookUrl: 'https://evil.example/x', topics: [] }] }));
+    const hostError = await failure(
+      admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'de', contacts: [{ type: 'teams', webhookUrl: 'https://evil.example/x', topics: [] }] }),
+    );
     expect(hostError.details[0]!.field).toBe('body.contacts.0.webhookUrl');
     expect((await admin.customerNotifications(c.id)).inherited).toBe(true);
 
@@ -222,7 +252,11 @@ describe('customer notification settings', () => {
 
   it("test-sends to a customer's contact", async () => {
     const c = await admin.createCustomer(customerInput('Tailspin', 'tailspin-toys.com'));
-    const saved = await admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'de', contacts: [{ type: 'teams', webhookUrl: receiver.url('/customer-hook'), topics: ['backupFailed'] }] });
+    const saved = await admin.updateCustomerNotifications(c.id, {
+      allowSystemNotifications: true,
+      language: 'de',
+      contacts: [{ type: 'teams', webhookUrl: receiver.url('/customer-hook'), topics: ['backupFailed'] }],
+    });
     expect(await admin.testCustomerNotificationContact(c.id, { contactId: saved.contacts[0]!.id })).toMatchObject({ ok: true, outcome: 'delivered' });
     expect(JSON.stringify(receiver.requests('/customer-hook').at(-1)!.body)).toContain('Testbenachrichtigung');
     expect((await failure(admin.testCustomerNotificationContact(c.id, { contactId: 'con_other' }))).status).toBe(404);
@@ -242,7 +276,12 @@ describe('outbox API', () => {
     const [mail, ok, gone] = saved.contacts;
     const { events, services } = t.hub.ctx;
     for (const [i, status] of ['Failed', 'Success', 'Failed'].entries()) {
-      await events.emit({ type: 'session.finished', customerId: 'cus_1', subject: { type: 'policy', id: `pol_${i}`, name: `Policy ${i}` }, data: { policyId: `pol_${i}`, policyName: `Policy ${i}`, status } });
+      await events.emit({
+        type: 'session.finished',
+        customerId: 'cus_1',
+        subject: { type: 'policy', id: `pol_${i}`, name: `Policy ${i}` },
+        data: { policyId: `pol_${i}`, policyName: `Policy ${i}`, status },
+      });
     }
     await services.notifications.flush();
     let page = await admin.outbox();

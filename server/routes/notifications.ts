@@ -55,8 +55,10 @@ export const notificationsArea: Area = {
     };
 
     const settings = router()
-      .get('/', { summary: 'System notification settings: contacts, topics, language, customer defaults, digest', permission: 'siteSettings', response: PartnerNotificationSettings, tags: ['settings'] }, () =>
-        partnerView(notifications.settings.partner()),
+      .get(
+        '/',
+        { summary: 'System notification settings: contacts, topics, language, customer defaults, digest', permission: 'siteSettings', response: PartnerNotificationSettings, tags: ['settings'] },
+        () => partnerView(notifications.settings.partner()),
       )
       .put(
         '/',
@@ -69,24 +71,46 @@ export const notificationsArea: Area = {
         },
         async ({ principal, body }) => partnerView(await notifications.settings.updatePartner(principal, body)),
       )
-      .post('/test', { summary: 'Send a test card or mail to one contact now and report the outcome', permission: 'siteSettings', body: TestBody, response: TestSendResult, tags: ['settings'] }, ({ principal, body }) =>
-        notifications.testSend(principal, body),
+      .post(
+        '/test',
+        { summary: 'Send a test card or mail to one contact now and report the outcome', permission: 'siteSettings', body: TestBody, response: TestSendResult, tags: ['settings'] },
+        ({ principal, body }) => notifications.testSend(principal, body),
       );
 
     const customerNotifications = router()
       .get(
         '/:id/notifications',
-        { summary: "A customer's notification settings (the partner's defaults until saved)", permission: 'customerManagement', params: ById, response: CustomerNotificationSettings, tags: ['customers'] },
+        {
+          summary: "A customer's notification settings (the partner's defaults until saved)",
+          permission: 'customerManagement',
+          params: ById,
+          response: CustomerNotificationSettings,
+          tags: ['customers'],
+        },
         ({ params }) => notifications.settings.customer(params.id),
       )
       .put(
         '/:id/notifications',
-        { summary: "Replace a customer's notification settings and contacts", permission: 'customerManagement', params: ById, body: CustomerNotificationSettingsInput, response: CustomerNotificationSettings, tags: ['customers'] },
+        {
+          summary: "Replace a customer's notification settings and contacts",
+          permission: 'customerManagement',
+          params: ById,
+          body: CustomerNotificationSettingsInput,
+          response: CustomerNotificationSettings,
+          tags: ['customers'],
+        },
         ({ principal, params, body }) => notifications.settings.updateCustomer(principal, params.id, body),
       )
       .post(
         '/:id/notifications/test',
-        { summary: 'Send a test card or mail to one of the customer\u2019s contacts now', permission: 'customerManagement', params: ById, body: TestBody, response: TestSendResult, tags: ['customers'] },
+        {
+          summary: 'Send a test card or mail to one of the customer\u2019s contacts now',
+          permission: 'customerManagement',
+          params: ById,
+          body: TestBody,
+          response: TestSendResult,
+          tags: ['customers'],
+        },
         ({ principal, params, body }) => notifications.testSend(principal, body, params.id),
       );
 
@@ -94,9 +118,13 @@ export const notificationsArea: Area = {
       .get('/', { summary: 'Notification messages: pending, retrying, delivered (recent days), dead', permission: 'monitoring', query: OutboxQuery, response: OutboxPage }, ({ query }) =>
         notifications.outbox.list(query),
       )
-      .get('/:id', { summary: 'One message, with its content until it is delivered', permission: 'monitoring', params: ById, response: OutboxMessageDetail }, ({ params }) => notifications.outbox.detail(params.id))
-      .post('/:id/retry', { summary: 'Send a dead (or waiting) message again now, with a fresh set of attempts', permission: 'siteSettings', params: ById, response: OutboxMessage }, ({ principal, params }) =>
-        notifications.retry(principal, params.id),
+      .get('/:id', { summary: 'One message, with its content until it is delivered', permission: 'monitoring', params: ById, response: OutboxMessageDetail }, ({ params }) =>
+        notifications.outbox.detail(params.id),
+      )
+      .post(
+        '/:id/retry',
+        { summary: 'Send a dead (or waiting) message again now, with a fresh set of attempts', permission: 'siteSettings', params: ById, response: OutboxMessage },
+        ({ principal, params }) => notifications.retry(principal, params.id),
       );
 
     return {

@@ -68,9 +68,7 @@ describe('policies', () => {
     const empty = await failure(t.admin.createPolicy({ customerId: acme.id, name: 'Nothing', backupType: 'SelectedItems' }));
     expect(empty.status).toBe(400);
     expect(empty.details).toEqual([{ field: 'body.selected', message: expect.stringMatching(/at least one/) }]);
-    const both = await failure(
-      t.admin.createPolicy({ customerId: acme.id, name: 'Both', backupType: 'SelectedItems', selected: { users: ['a@acme.com'] }, excluded: { users: ['A@acme.com'] } }),
-    );
+    const both = await failure(t.admin.createPolicy({ customerId: acme.id, name: 'Both', backupType: 'SelectedItems', selected: { users: ['a@acme.com'] }, excluded: { users: ['A@acme.com'] } }));
     expect(both.details[0]?.field).toBe('body.excluded.users');
     const raw = await t.admin.raw('POST', '/policies', { body: { customerId: acme.id, name: 'x', backupType: 'Everything', colour: 'red' } }).catch((e: ApiError) => e);
     expect((raw as ApiError).status).toBe(400);
@@ -208,7 +206,12 @@ describe('policies', () => {
 
   it('creates the recommended policies, one per chosen service, when onboarding asks for them', async () => {
     const { acme, bravo } = await world();
-    await t.hub.ctx.events.emit({ type: 'customer.onboarded', customerId: acme.id, subject: { type: 'customer', id: acme.id }, data: { policies: 'recommended', services: ['Exchange Online', 'Teams'] } });
+    await t.hub.ctx.events.emit({
+      type: 'customer.onboarded',
+      customerId: acme.id,
+      subject: { type: 'customer', id: acme.id },
+      data: { policies: 'recommended', services: ['Exchange Online', 'Teams'] },
+    });
     await t.hub.ctx.events.emit({ type: 'customer.onboarded', customerId: bravo.id, subject: { type: 'customer', id: bravo.id }, data: { policies: 'manual', services: ['Teams'] } });
     await t.hub.ctx.services.backup.settle();
     const list = await t.admin.policies();
@@ -222,7 +225,11 @@ describe('policies', () => {
 
   it('gets the recommended policies from a managed onboarding through the customers API', async () => {
     t = await createTestHub({ services: { runner: new ScriptedRunner([{ status: 'Success' }]) } });
-    const created = await t.admin.createCustomer({ displayName: 'Fabrikam Legal LLP', domain: 'fabrikam-legal.com', contact: { firstName: 'Anna', lastName: 'Smith', email: 'anna.smith@fabrikam-legal.com' } });
+    const created = await t.admin.createCustomer({
+      displayName: 'Fabrikam Legal LLP',
+      domain: 'fabrikam-legal.com',
+      contact: { firstName: 'Anna', lastName: 'Smith', email: 'anna.smith@fabrikam-legal.com' },
+    });
     t.clock.advance(1000);
     await t.hub.ctx.services.customerLifecycle.tick();
     await t.admin.acceptAgreement(created.id);

@@ -46,19 +46,37 @@ export function policiesRouter({ backup }: BackupParts, router: Router): Router 
     .get('/:id', { summary: 'One policy', permission: 'monitoring', params: ById, response: PolicyView }, ({ params }) => backup.policy(params.id))
     .post(
       '/',
-      { summary: "Create a policy (a customer's first needs backupManagement, each further one advancedBackupManagement too)", permission: 'backupManagement', body: PolicyInput, response: PolicyView, status: 201 },
+      {
+        summary: "Create a policy (a customer's first needs backupManagement, each further one advancedBackupManagement too)",
+        permission: 'backupManagement',
+        body: PolicyInput,
+        response: PolicyView,
+        status: 201,
+      },
       ({ principal, body }) => backup.create(principal, body),
     )
-    .patch('/:id', { summary: "Edit a policy's objects (selected and excluded users, groups, sites, teams), name or type", permission: 'backupManagement', params: ById, body: PolicyUpdate, response: PolicyView }, ({ principal, params, body }) =>
-      backup.update(principal, params.id, body),
+    .patch(
+      '/:id',
+      { summary: "Edit a policy's objects (selected and excluded users, groups, sites, teams), name or type", permission: 'backupManagement', params: ById, body: PolicyUpdate, response: PolicyView },
+      ({ principal, params, body }) => backup.update(principal, params.id, body),
     )
-    .delete('/:id', { summary: 'Delete a policy (its sessions stay in the history)', permission: 'backupManagement', params: ById, status: 204 }, ({ principal, params }) => backup.delete(principal, params.id))
-    .post('/:id/start', { summary: 'Start a session now', permission: 'backupManagement', params: ById, response: Session, status: 202 }, ({ principal, params }) => backup.start(principal, params.id, 'manual'))
+    .delete('/:id', { summary: 'Delete a policy (its sessions stay in the history)', permission: 'backupManagement', params: ById, status: 204 }, ({ principal, params }) =>
+      backup.delete(principal, params.id),
+    )
+    .post('/:id/start', { summary: 'Start a session now', permission: 'backupManagement', params: ById, response: Session, status: 202 }, ({ principal, params }) =>
+      backup.start(principal, params.id, 'manual'),
+    )
     .post('/:id/stop', { summary: 'Stop the running session', permission: 'backupManagement', params: ById, response: Session }, ({ principal, params }) => backup.stop(principal, params.id))
-    .post('/:id/enable', { summary: 'Let the schedule start the policy again', permission: 'backupManagement', params: ById, response: PolicyView }, ({ principal, params }) => backup.enable(principal, params.id))
-    .post('/:id/disable', { summary: 'Keep the schedule from starting the policy', permission: 'backupManagement', params: ById, response: PolicyView }, ({ principal, params }) => backup.disable(principal, params.id))
-    .get('/:id/sessions', { summary: "A policy's sessions, newest first (status and date filters)", permission: 'monitoring', params: ById, query: SessionQuery, response: Page(Session) }, ({ params, query }) =>
-      backup.sessions(params.id, query),
+    .post('/:id/enable', { summary: 'Let the schedule start the policy again', permission: 'backupManagement', params: ById, response: PolicyView }, ({ principal, params }) =>
+      backup.enable(principal, params.id),
+    )
+    .post('/:id/disable', { summary: 'Keep the schedule from starting the policy', permission: 'backupManagement', params: ById, response: PolicyView }, ({ principal, params }) =>
+      backup.disable(principal, params.id),
+    )
+    .get(
+      '/:id/sessions',
+      { summary: "A policy's sessions, newest first (status and date filters)", permission: 'monitoring', params: ById, query: SessionQuery, response: Page(Session) },
+      ({ params, query }) => backup.sessions(params.id, query),
     );
 }
 

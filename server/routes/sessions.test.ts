@@ -115,7 +115,7 @@ describe('sessions', () => {
     expect((await t.admin.startPolicy(policy.id)).id).toBe(`ses_2.${policy.id}`);
   });
 
-  it('lists a policy\'s sessions newest first with status and date filters and pages', async () => {
+  it("lists a policy's sessions newest first with status and date filters and pages", async () => {
     const clock = new FakeClock('2026-11-20T01:00:00Z');
     const { policy } = await world([{ status: 'Success' }, { status: 'Failed' }, { status: 'Success' }, { status: 'Warning' }], { clock });
     const ids: string[] = [];
@@ -137,8 +137,16 @@ describe('sessions', () => {
     expect((await failure(t.admin.policySessions('pol_missing'))).status).toBe(404);
   });
 
-  it('serves a session\'s logs filtered by status and as CSV, and 404 for unknown sessions', async () => {
-    const { policy } = await world([{ status: 'Warning', logs: [['Warning', 'Site "Finance", "Q4": 1 item skipped'], ['Info', '=cmd|calc']] }]);
+  it("serves a session's logs filtered by status and as CSV, and 404 for unknown sessions", async () => {
+    const { policy } = await world([
+      {
+        status: 'Warning',
+        logs: [
+          ['Warning', 'Site "Finance", "Q4": 1 item skipped'],
+          ['Info', '=cmd|calc'],
+        ],
+      },
+    ]);
     const s = await t.admin.startPolicy(policy.id);
     await advance(t.hub, t.clock, 2 * MINUTE, 30_000);
     const warnings = await t.admin.sessionLogs(s.id, { status: ['Warning'] });
@@ -161,9 +169,15 @@ describe('sessions', () => {
     expect((await failure(t.admin.sessionLogs('not-a-session'))).status).toBe(404);
   });
 
-  it('exports a customer\'s month as a ZIP of CSV files that read back, including deleted policies', async () => {
+  it("exports a customer's month as a ZIP of CSV files that read back, including deleted policies", async () => {
     const clock = new FakeClock('2026-10-31T23:00:00Z');
-    const { acme, policy } = await world([{ status: 'Success', durationMs: 2 * MINUTE }, { status: 'Failed', summary: 'throttled, "429"' }], { clock });
+    const { acme, policy } = await world(
+      [
+        { status: 'Success', durationMs: 2 * MINUTE },
+        { status: 'Failed', summary: 'throttled, "429"' },
+      ],
+      { clock },
+    );
     const october = await t.admin.startPolicy(policy.id);
     await advance(t.hub, t.clock, 3 * MINUTE, MINUTE);
     t.clock.set('2026-11-02T01:30:00Z');
@@ -181,13 +195,25 @@ describe('sessions', () => {
     expect(sessions[0]).toEqual(SESSION_COLUMNS);
     const byId = Object.fromEntries(sessions.slice(1).map((r) => [r[0], Object.fromEntries(SESSION_COLUMNS.map((c, i) => [c, r[i]]))]));
     expect(Object.keys(byId).sort()).toEqual([november.id, deleted.id].sort());
-    expect(byId[november.id]).toMatchObject({ Policy: 'Mail', Customer: 'Acme Corp', Status: 'Failed', 'Processed Objects': '9', Summary: 'throttled, "429"', Runner: 'ScriptedRunner', Trigger: 'manual' });
+    expect(byId[november.id]).toMatchObject({
+      Policy: 'Mail',
+      Customer: 'Acme Corp',
+      Status: 'Failed',
+      'Processed Objects': '9',
+      Summary: 'throttled, "429"',
+      Runner: 'ScriptedRunner',
+      Trigger: 'manual',
+    });
     expect(byId[deleted.id]).toMatchObject({ Policy: 'Teams', Status: 'Failed' });
     const logs = parseCsv(strFromU8(files['session-logs-2026-11.csv']!));
     expect(logs[0]).toEqual(['Session ID', 'Policy', 'Time', 'Status', 'Message']);
     expect(new Set(logs.slice(1).map((r) => r[0]))).toEqual(new Set([november.id, deleted.id]));
     const octoberZip = unzipSync(await t.admin.exportSessions(acme.id, '2026-10'));
-    expect(parseCsv(strFromU8(octoberZip['sessions-2026-10.csv']!)).slice(1).map((r) => r[0])).toEqual([october.id]);
+    expect(
+      parseCsv(strFromU8(octoberZip['sessions-2026-10.csv']!))
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual([october.id]);
     const empty = unzipSync(await t.admin.exportSessions(acme.id, '2026-01'));
     expect(parseCsv(strFromU8(empty['sessions-2026-01.csv']!))).toEqual([SESSION_COLUMNS]);
 

@@ -31,14 +31,10 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-const stateOf = (view: ServiceStatusView, region: string, service: string) =>
-  view.regions.find((r) => r.region === region)!.services.find((s) => s.service === service)!;
+const stateOf = (view: ServiceStatusView, region: string, service: string) => view.regions.find((r) => r.region === region)!.services.find((s) => s.service === service)!;
 
 const changesOf = async (t: TestHub) =>
-  (await t.hub.ctx.events
-    .since(0))
-    .filter((e) => e.type === 'status.changed')
-    .map((e) => (e.data.changes as StatusChange[]).map((c) => `${c.region}.${c.service}:${c.from}->${c.to}`));
+  (await t.hub.ctx.events.since(0)).filter((e) => e.type === 'status.changed').map((e) => (e.data.changes as StatusChange[]).map((c) => `${c.region}.${c.service}:${c.from}->${c.to}`));
 
 async function errorOf(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -56,9 +52,7 @@ const doc = (overrides: Record<string, unknown> = {}) => ({
     AMER: { vaultBackup: { state: 'outage' } },
     MARS: { restores: { state: 'outage' } },
   },
-  maintenance: [
-    { id: 'mw-1', title: 'Storage upgrade', regions: ['APJ'], services: ['backupStorage'], startsAt: '2026-11-28T22:00:00Z', endsAt: '2026-11-29T02:00:00Z' },
-  ],
+  maintenance: [{ id: 'mw-1', title: 'Storage upgrade', regions: ['APJ'], services: ['backupStorage'], startsAt: '2026-11-28T22:00:00Z', endsAt: '2026-11-29T02:00:00Z' }],
   ...overrides,
 });
 
@@ -161,7 +155,10 @@ describe('service status without a source', () => {
     for (const [body, field] of bad) {
       const error = await errorOf(t.admin.raw('POST', '/status/incidents', { body }));
       expect(error.status, JSON.stringify(body)).toBe(400);
-      expect(error.details.map((d) => d.field), JSON.stringify(body)).toContain(field);
+      expect(
+        error.details.map((d) => d.field),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     const kept = await t.admin.createStatusIncident({ kind: 'incident', title: 'x', regions: ['EMEA'], state: 'degraded' });
     const patchError = await errorOf(t.admin.updateStatusIncident(kept.id, { endsAt: '2026-11-24T08:00:00Z' }));
@@ -288,10 +285,12 @@ describe('status from a URL (loopback HTTP)', () => {
     const { port } = server.address() as AddressInfo;
     return { url: `http://127.0.0.1:${port}/status.json?token=secret`, server, hits: () => hits };
   }
-  const json = (body: unknown, status = 200): Handler => (_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
+  const json =
+    (body: unknown, status = 200): Handler =>
+    (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
 
   it('fetches and caches the document, serves the last state marked stale on 500, on a hang and when the server is gone', async () => {
     const handler = { current: json(doc()) };

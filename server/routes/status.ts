@@ -49,20 +49,38 @@ export const statusArea: Area = {
     ctx.services.statusPoller = poller;
 
     const routes = router()
-      .get('/regions', { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', query: ListQuery, response: Page(StorageRegionGroup) }, ({ query }) =>
-        pageOf(storageLocationsByRegion(), query),
+      .get(
+        '/regions',
+        { summary: 'The storage regions the onboarding wizard offers, grouped by APJ, EMEA and AMER', permission: 'monitoring', query: ListQuery, response: Page(StorageRegionGroup) },
+        ({ query }) => pageOf(storageLocationsByRegion(), query),
       )
-      .get('/uptime', { summary: 'Uptime of each service per region over the last days (planned maintenance left out)', permission: 'monitoring', query: StatusUptimeQuery, response: StatusUptimeView }, ({ query }) =>
-        status.uptime(query.days),
+      .get(
+        '/uptime',
+        { summary: 'Uptime of each service per region over the last days (planned maintenance left out)', permission: 'monitoring', query: StatusUptimeQuery, response: StatusUptimeView },
+        ({ query }) => status.uptime(query.days),
       )
       // Public like a status page's own feed, so feed readers (which send no API key) can follow it.
-      .get('/feed.atom', { summary: 'Atom feed of incidents, maintenance windows and state changes (no key needed, like a status page)', permission: 'public', produces: 'application/atom+xml' }, async ({ c }) => {
-        const base = ctx.config.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
-        return new Response(await status.feed(`${base}/api/v1/status/feed.atom`), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
-      })
-      .get('/subscriptions', { summary: 'Addresses that get status updates by email', permission: 'siteSettings', query: ListQuery, response: Page(StatusSubscriber) }, ({ query }) => pageOf(status.subscribers(), query))
-      .post('/subscriptions', { summary: 'Subscribe an address to status updates by email (sent through the notification outbox)', permission: 'siteSettings', body: StatusSubscribeInput, response: StatusSubscriber, status: 201 }, ({ principal, body }) =>
-        status.subscribe(principal, body),
+      .get(
+        '/feed.atom',
+        { summary: 'Atom feed of incidents, maintenance windows and state changes (no key needed, like a status page)', permission: 'public', produces: 'application/atom+xml' },
+        async ({ c }) => {
+          const base = ctx.config.publicUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
+          return new Response(await status.feed(`${base}/api/v1/status/feed.atom`), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+        },
+      )
+      .get('/subscriptions', { summary: 'Addresses that get status updates by email', permission: 'siteSettings', query: ListQuery, response: Page(StatusSubscriber) }, ({ query }) =>
+        pageOf(status.subscribers(), query),
+      )
+      .post(
+        '/subscriptions',
+        {
+          summary: 'Subscribe an address to status updates by email (sent through the notification outbox)',
+          permission: 'siteSettings',
+          body: StatusSubscribeInput,
+          response: StatusSubscriber,
+          status: 201,
+        },
+        ({ principal, body }) => status.subscribe(principal, body),
       )
       .delete('/subscriptions/:id', { summary: 'Stop sending status updates to an address', permission: 'siteSettings', params: ById, status: 204 }, ({ principal, params }) =>
         status.unsubscribe(principal, params.id),
@@ -72,15 +90,21 @@ export const statusArea: Area = {
         await status.refresh(true);
         return status.view();
       })
-      .get('/incidents', { summary: 'Incidents and maintenance windows recorded by operators, newest first', permission: 'monitoring', query: StatusIncidentQuery, response: Page(StatusIncident) }, ({ query }) =>
-        pageOf(status.listIncidents(query.when), query),
+      .get(
+        '/incidents',
+        { summary: 'Incidents and maintenance windows recorded by operators, newest first', permission: 'monitoring', query: StatusIncidentQuery, response: Page(StatusIncident) },
+        ({ query }) => pageOf(status.listIncidents(query.when), query),
       )
       .get('/incidents/:id', { summary: 'One recorded incident or maintenance window', permission: 'monitoring', params: ById, response: StatusIncident }, ({ params }) => status.incident(params.id))
-      .post('/incidents', { summary: 'Record an incident or a maintenance window (overlays the source)', permission: 'siteSettings', body: StatusIncidentInput, response: StatusIncident, status: 201 }, ({ principal, body }) =>
-        status.createIncident(principal, body),
+      .post(
+        '/incidents',
+        { summary: 'Record an incident or a maintenance window (overlays the source)', permission: 'siteSettings', body: StatusIncidentInput, response: StatusIncident, status: 201 },
+        ({ principal, body }) => status.createIncident(principal, body),
       )
-      .patch('/incidents/:id', { summary: 'Change or resolve an incident or maintenance window', permission: 'siteSettings', params: ById, body: StatusIncidentUpdate, response: StatusIncident }, ({ principal, params, body }) =>
-        status.updateIncident(principal, params.id, body),
+      .patch(
+        '/incidents/:id',
+        { summary: 'Change or resolve an incident or maintenance window', permission: 'siteSettings', params: ById, body: StatusIncidentUpdate, response: StatusIncident },
+        ({ principal, params, body }) => status.updateIncident(principal, params.id, body),
       )
       .delete('/incidents/:id', { summary: 'Delete an incident or maintenance window', permission: 'siteSettings', params: ById, status: 204 }, ({ principal, params }) =>
         status.deleteIncident(principal, params.id),

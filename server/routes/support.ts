@@ -19,15 +19,22 @@ export const supportArea: Area = {
     ctx.services.support = support;
     const routes = router()
       .get('/', { summary: 'Support button settings of the customer portal', permission: 'siteSettings', response: SupportSettings }, () => support.settings())
-      .put('/', { summary: 'Show or hide the support button, set its https link and text', permission: 'siteSettings', body: SupportSettingsUpdate, response: SupportSettings }, ({ principal, body }) =>
-        support.update(principal, body),
+      .put(
+        '/',
+        { summary: 'Show or hide the support button, set its https link and text', permission: 'siteSettings', body: SupportSettingsUpdate, response: SupportSettings },
+        ({ principal, body }) => support.update(principal, body),
       )
-      .get('/help-links', { summary: 'Your help menu: Help Center, Knowledge Base, Open a Support Case (configurable), titled in English or German', permission: 'monitoring', query: HelpLinksQuery, response: Page(HelpLink) }, ({ query }) =>
-        pageOf(support.helpLinks(query.lang), query),
+      .get(
+        '/help-links',
+        {
+          summary: 'Your help menu: Help Center, Knowledge Base, Open a Support Case (configurable), titled in English or German',
+          permission: 'monitoring',
+          query: HelpLinksQuery,
+          response: Page(HelpLink),
+        },
+        ({ query }) => pageOf(support.helpLinks(query.lang), query),
       )
-      .get('/customer-view', { summary: 'What a customer\'s portal shows (nothing when the button is off)', permission: 'monitoring', response: SupportCustomerView }, () =>
-        support.customerView(),
-      );
+      .get('/customer-view', { summary: "What a customer's portal shows (nothing when the button is off)", permission: 'monitoring', response: SupportCustomerView }, () => support.customerView());
     return { routes: [{ prefix: '/settings/support', router: routes }], seed: () => seedSupport(ctx) };
   },
 };

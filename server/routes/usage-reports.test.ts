@@ -79,7 +79,7 @@ async function novemberReport(): Promise<void> {
 }
 
 describe('daily licensed-user counts', () => {
-  it('records each active customer once a day, and reports the month\'s highest daily count', async () => {
+  it("records each active customer once a day, and reports the month's highest daily count", async () => {
     await hubAt('2026-11-01T08:00:00Z');
     await putCustomer('cus_a', 'Test A', 10);
     await putCustomer('cus_p', 'Pending Co', 50, { status: 'pending' });
@@ -123,9 +123,7 @@ describe('daily licensed-user counts', () => {
     await tick();
     t.clock.advance(DAY);
     // Offboarded on the 2nd with 42 users: that day still counts.
-    await t.hub.ctx.store.write((tx) =>
-      tx.put(customers, { ...tx.get(customers, 'cus_gone')!, status: 'offboarded', offboardedAt: t.clock.now().toISOString(), backedUpAccounts: 42 }),
-    );
+    await t.hub.ctx.store.write((tx) => tx.put(customers, { ...tx.get(customers, 'cus_gone')!, status: 'offboarded', offboardedAt: t.clock.now().toISOString(), backedUpAccounts: 42 }));
     await tick();
     t.clock.advance(DAY);
     await tick();
@@ -179,7 +177,7 @@ describe('generation and the running month', () => {
     expect((await eventTypes()).filter((e) => e === 'usage-report.due')).toHaveLength(1);
   });
 
-  it('the running month is a computed snapshot that includes today\'s live counts and is never saved', async () => {
+  it("the running month is a computed snapshot that includes today's live counts and is never saved", async () => {
     await hubAt('2026-11-10T08:00:00Z');
     await putCustomer('cus_a', 'Test A', 14);
     await tick();
@@ -221,7 +219,7 @@ describe('points', () => {
     });
   });
 
-  it('applies the agreement\'s minimum commit and a customer\'s minimum commit in units', async () => {
+  it("applies the agreement's minimum commit and a customer's minimum commit in units", async () => {
     await novemberReport();
     await t.admin.updateUsageSettings({ minimumCommit: '200', customerMinimumCommits: { cus_a: 20 }, rentalAgreementNumber: '03455721' });
     const report = await t.admin.usageReport('2026-11');
@@ -383,7 +381,12 @@ describe('review, submit, confirm, reject', () => {
     const unknown = await expectError(t.admin.updateUsageReport('2026-11', { lines: [{ id: 'saas:nobody', currentMonthUsage: 3 }] }), 400, 'invalid_input');
     expect(unknown.details[0]!.field).toBe('body.lines.0.id');
     const twice = await expectError(
-      t.admin.updateUsageReport('2026-11', { lines: [{ id: 'saas:cus_a', currentMonthUsage: 3 }, { id: 'saas:cus_a', currentMonthUsage: 4 }] }),
+      t.admin.updateUsageReport('2026-11', {
+        lines: [
+          { id: 'saas:cus_a', currentMonthUsage: 3 },
+          { id: 'saas:cus_a', currentMonthUsage: 4 },
+        ],
+      }),
       400,
     );
     expect(twice.details[0]!.field).toBe('body.lines.1.id');
@@ -526,8 +529,21 @@ describe('CSV export', () => {
     const rows = parseCsv(await response.text());
     const [header, ...body] = rows;
     expect(header).toEqual([
-      'Usage Month', 'Report Number', 'Line Type', 'Customer Name', 'Tenant Account CRM ID', 'Start Date', 'Product Name', 'Unit',
-      'Licensed', 'Reported Prev Month', 'Auto Reported', 'Current Month Usage', 'Minimum Commit', 'Points Per Unit', 'Points',
+      'Usage Month',
+      'Report Number',
+      'Line Type',
+      'Customer Name',
+      'Tenant Account CRM ID',
+      'Start Date',
+      'Product Name',
+      'Unit',
+      'Licensed',
+      'Reported Prev Month',
+      'Auto Reported',
+      'Current Month Usage',
+      'Minimum Commit',
+      'Points Per Unit',
+      'Points',
     ]);
     const col = (name: string) => header!.indexOf(name);
     const lines = body.filter((r) => r[col('Line Type')] === 'SaaS');
@@ -580,7 +596,7 @@ describe('permissions', () => {
 });
 
 describe('demo seed', () => {
-  it('seeds 60 days of counts and last months\' reports when there are active customers', async () => {
+  it("seeds 60 days of counts and last months' reports when there are active customers", async () => {
     await hubAt('2026-11-24T09:00:00Z');
     await putCustomer('cus_a', 'Test A', 14, { activationDate: '2026-08-01' });
     await putCustomer('cus_b', 'Test B', 30, { activationDate: '2026-10-20' });

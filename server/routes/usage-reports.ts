@@ -46,12 +46,16 @@ export const usageArea: Area = {
     ctx.services.alerts?.register(usageAlertProvider(usage));
 
     const routes = router()
-      .get('/', { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList }, ({ query }) =>
-        usage.list(query),
+      .get(
+        '/',
+        { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList },
+        ({ query }) => usage.list(query),
       )
       .get('/settings', { summary: 'Rental agreement number and minimum commits used by new reports', permission: 'monitoring', response: UsageSettingsView }, () => usage.settingsView())
-      .put('/settings', { summary: 'Change the rental agreement number or minimum commits (reports not yet submitted follow)', permission: 'siteSettings', body: UsageSettingsUpdate, response: UsageSettingsView }, ({ principal, body }) =>
-        usage.updateSettings(principal, body),
+      .put(
+        '/settings',
+        { summary: 'Change the rental agreement number or minimum commits (reports not yet submitted follow)', permission: 'siteSettings', body: UsageSettingsUpdate, response: UsageSettingsView },
+        ({ principal, body }) => usage.updateSettings(principal, body),
       )
       // Before /:month, which would otherwise take "2025-03.csv".
       // One route for both files (the API document has one path per template): YYYY-MM.csv or YYYY-MM.xlsx.
@@ -79,26 +83,50 @@ export const usageArea: Area = {
           });
         },
       )
-      .get('/:month', { summary: 'A month\'s report; the running month gives a computed snapshot (never saved)', permission: 'monitoring', params: MonthParams, response: UsageReport }, ({ params }) =>
+      .get('/:month', { summary: "A month's report; the running month gives a computed snapshot (never saved)", permission: 'monitoring', params: MonthParams, response: UsageReport }, ({ params }) =>
         usage.report(params.month),
       )
-      .put('/:month', { summary: 'Edit current month usage per line, purchase order, comment or hand-added products; saves the report', permission: 'siteSettings', params: MonthParams, body: UsageReportUpdate, response: UsageReport }, ({ principal, params, body }) =>
-        usage.update(principal, params.month, body),
+      .put(
+        '/:month',
+        {
+          summary: 'Edit current month usage per line, purchase order, comment or hand-added products; saves the report',
+          permission: 'siteSettings',
+          params: MonthParams,
+          body: UsageReportUpdate,
+          response: UsageReport,
+        },
+        ({ principal, params, body }) => usage.update(principal, params.month, body),
       )
-      .post('/:month/submit', { summary: 'Submit Usage: save the reviewed usage (with optional last edits) for confirmation', permission: 'siteSettings', params: MonthParams, body: UsageReportSubmit, response: UsageReport }, ({ principal, params, body }) =>
-        usage.submitUsage(principal, params.month, body),
+      .post(
+        '/:month/submit',
+        {
+          summary: 'Submit Usage: save the reviewed usage (with optional last edits) for confirmation',
+          permission: 'siteSettings',
+          params: MonthParams,
+          body: UsageReportSubmit,
+          response: UsageReport,
+        },
+        ({ principal, params, body }) => usage.submitUsage(principal, params.month, body),
       )
-      .post('/:month/confirm', { summary: 'Confirm to Submit: send the submitted usage to the aggregator (status Submitted)', permission: 'siteSettings', params: MonthParams, response: UsageReport }, ({ principal, params }) =>
-        usage.confirm(principal, params.month),
+      .post(
+        '/:month/confirm',
+        { summary: 'Confirm to Submit: send the submitted usage to the aggregator (status Submitted)', permission: 'siteSettings', params: MonthParams, response: UsageReport },
+        ({ principal, params }) => usage.confirm(principal, params.month),
       )
-      .post('/:month/reject', { summary: 'Record the aggregator\'s rejection of a submitted report, with its reason', permission: 'siteSettings', params: MonthParams, body: UsageReportReject, response: UsageReport }, ({ principal, params, body }) =>
-        usage.reject(principal, params.month, body.reason),
+      .post(
+        '/:month/reject',
+        { summary: "Record the aggregator's rejection of a submitted report, with its reason", permission: 'siteSettings', params: MonthParams, body: UsageReportReject, response: UsageReport },
+        ({ principal, params, body }) => usage.reject(principal, params.month, body.reason),
       )
-      .post('/:month/recompute', { summary: 'Re-read the month\'s daily counts into a report not yet submitted (hand edits are kept)', permission: 'siteSettings', params: MonthParams, response: UsageReport }, ({ principal, params }) =>
-        usage.recompute(principal, params.month),
+      .post(
+        '/:month/recompute',
+        { summary: "Re-read the month's daily counts into a report not yet submitted (hand edits are kept)", permission: 'siteSettings', params: MonthParams, response: UsageReport },
+        ({ principal, params }) => usage.recompute(principal, params.month),
       )
-      .get('/:month/history', { summary: 'Status history of a report, oldest first', permission: 'monitoring', params: MonthParams, query: ListQuery, response: Page(UsageReportHistoryEntry) }, ({ params, query }) =>
-        pageOf(usage.history(params.month), query),
+      .get(
+        '/:month/history',
+        { summary: 'Status history of a report, oldest first', permission: 'monitoring', params: MonthParams, query: ListQuery, response: Page(UsageReportHistoryEntry) },
+        ({ params, query }) => pageOf(usage.history(params.month), query),
       )
       .get('/:month/daily-counts', { summary: 'The daily licensed-user counts behind a month, per customer', permission: 'monitoring', params: MonthParams, response: DailyCountsView }, ({ params }) =>
         usage.dailyCounts(params.month),

@@ -45,8 +45,18 @@ interface PolicyTemplate {
 
 const TEMPLATES: PolicyTemplate[] = [
   { name: 'Backup entire organization', backupType: 'EntireOrganization', services: [...ALL_SERVICES], excluded: (c) => ({ users: [`former.employee@${c.domain}`] }) },
-  { name: 'Executives', backupType: 'SelectedItems', services: ['Exchange Online', 'OneDrive and SharePoint'], selected: (c) => ({ users: [`ceo@${c.domain}`, `cfo@${c.domain}`, `office.manager@${c.domain}`] }) },
-  { name: 'Project sites', backupType: 'SelectedItems', services: ['OneDrive and SharePoint'], selected: (_c, t) => ({ sites: [`https://${t}.sharepoint.com/sites/Projects`, `https://${t}.sharepoint.com/sites/Finance`] }) },
+  {
+    name: 'Executives',
+    backupType: 'SelectedItems',
+    services: ['Exchange Online', 'OneDrive and SharePoint'],
+    selected: (c) => ({ users: [`ceo@${c.domain}`, `cfo@${c.domain}`, `office.manager@${c.domain}`] }),
+  },
+  {
+    name: 'Project sites',
+    backupType: 'SelectedItems',
+    services: ['OneDrive and SharePoint'],
+    selected: (_c, t) => ({ sites: [`https://${t}.sharepoint.com/sites/Projects`, `https://${t}.sharepoint.com/sites/Finance`] }),
+  },
   { name: 'Teams - Entire organization', backupType: 'EntireOrganization', services: ['Teams'] },
   { name: 'Exchange Online - Entire organization', backupType: 'EntireOrganization', services: ['Exchange Online'] },
 ];
@@ -113,11 +123,18 @@ function buildHistory(
     slots.push(t);
   }
   slots.forEach((slot, index) => {
-    const startedAt = slot + (index * 7919) % 4000;
+    const startedAt = slot + ((index * 7919) % 4000);
     const sessionId = sessionIdFor(policy.id, policy.runCount + 1);
     const forced = options.outcome(slot, index, slots.length);
     const connected = forced !== 'Disconnected';
-    const rates = forced === 'random' ? { failureRate: 0.04, warningRate: 0.1 } : forced === 'Failed' ? { failureRate: 1, warningRate: 0 } : forced === 'Warning' ? { failureRate: 0, warningRate: 1 } : { failureRate: 0, warningRate: 0 };
+    const rates =
+      forced === 'random'
+        ? { failureRate: 0.04, warningRate: 0.1 }
+        : forced === 'Failed'
+          ? { failureRate: 1, warningRate: 0 }
+          : forced === 'Warning'
+            ? { failureRate: 0, warningRate: 1 }
+            : { failureRate: 0, warningRate: 0 };
     let plan = planSession(backupJob(sessionId, policy, customer, { connected, reason: connected ? null : REVOKED }, new Date(startedAt)), { seed: options.seed, ...rates });
     let stopLog: string | null = null;
     if (forced === 'Stopped') ({ plan, stopLog } = stoppedPlan(plan, 'Sam Rivera (key ops-laptop)'));
@@ -284,7 +301,14 @@ export async function seedBackupDemo(ctx: HubContext, parts: BackupParts): Promi
         item: pick(random, RESTORE_ITEMS[kind]),
         requestedBy: selfService ? `${pick(random, ['anna.keller', 'ben.osei', 'grace.lin', 'jonas.weber'])}@${customer.domain}` : pick(random, ['Sam Rivera', 'Priya Nair', 'Tom Becker']),
         status,
-        outcome: status === 'Success' ? `${items} item${items === 1 ? '' : 's'} restored to the original location` : status === 'Warning' ? `${items} items restored; ${intBetween(random, 1, 5)} skipped (already present)` : status === 'Failed' ? 'The target mailbox was over its quota' : null,
+        outcome:
+          status === 'Success'
+            ? `${items} item${items === 1 ? '' : 's'} restored to the original location`
+            : status === 'Warning'
+              ? `${items} items restored; ${intBetween(random, 1, 5)} skipped (already present)`
+              : status === 'Failed'
+                ? 'The target mailbox was over its quota'
+                : null,
         restoredItems: status === 'Running' ? null : status === 'Failed' ? 0 : items,
         requestedAt: new Date(requestedAt).toISOString(),
         completedAt: status === 'Running' ? null : new Date(requestedAt + intBetween(random, 2, 40) * MINUTE).toISOString(),

@@ -1,15 +1,7 @@
 import { DAY, HOUR, MINUTE } from '../../shared/domain/clock.js';
 import { DEFAULT_SETTINGS } from '../../shared/domain/customer-lifecycle.js';
 import { intBetween, pick, seededRandom } from '../../shared/domain/random.js';
-import type {
-  ContractType,
-  Customer,
-  CustomerStatus,
-  FlexService,
-  LicensedUser,
-  SourceType,
-  StorageRegion,
-} from '../../shared/schemas/customers.js';
+import type { ContractType, Customer, CustomerStatus, FlexService, LicensedUser, SourceType, StorageRegion } from '../../shared/schemas/customers.js';
 import type { Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
 import { recordChange } from '../services/changes.js';
@@ -52,7 +44,14 @@ const COUNTRIES: readonly Country[] = [
   { name: 'United States', tld: 'com', forms: ['Inc.', 'LLC', 'Corp.'], cities: ['Seattle', 'Austin', 'Denver', 'Boston', 'Chicago', 'Atlanta', 'Portland'], phone: '+1', region: 'AMER' },
   { name: 'Canada', tld: 'ca', forms: ['Inc.', 'Ltd.'], cities: ['Toronto', 'Vancouver', 'Calgary', 'Ottawa'], phone: '+1', region: 'AMER' },
   { name: 'United Kingdom', tld: 'co.uk', forms: ['Ltd', 'LLP', 'plc'], cities: ['London', 'Manchester', 'Leeds', 'Bristol', 'Glasgow', 'Edinburgh'], phone: '+44', region: 'EMEA' },
-  { name: 'Germany', tld: 'de', forms: ['GmbH', 'AG', 'GmbH & Co. KG'], cities: ['München', 'Hamburg', 'Köln', 'Frankfurt am Main', 'Stuttgart', 'Düsseldorf', 'Leipzig'], phone: '+49', region: 'EMEA' },
+  {
+    name: 'Germany',
+    tld: 'de',
+    forms: ['GmbH', 'AG', 'GmbH & Co. KG'],
+    cities: ['München', 'Hamburg', 'Köln', 'Frankfurt am Main', 'Stuttgart', 'Düsseldorf', 'Leipzig'],
+    phone: '+49',
+    region: 'EMEA',
+  },
   { name: 'Austria', tld: 'at', forms: ['GmbH'], cities: ['Wien', 'Graz', 'Linz', 'Salzburg'], phone: '+43', region: 'EMEA' },
   { name: 'Switzerland', tld: 'ch', forms: ['AG', 'GmbH', 'SA'], cities: ['Zürich', 'Basel', 'Bern', 'Genève'], phone: '+41', region: 'EMEA' },
   { name: 'Netherlands', tld: 'nl', forms: ['B.V.'], cities: ['Amsterdam', 'Rotterdam', 'Utrecht', 'Eindhoven'], phone: '+31', region: 'EMEA' },
@@ -122,7 +121,10 @@ function slug(text: string): string {
   return out;
 }
 
-const hex8 = (random: () => number) => Math.floor(random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+const hex8 = (random: () => number) =>
+  Math.floor(random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
 function uuid(random: () => number): string {
   const hex = hex8(random) + hex8(random) + hex8(random) + hex8(random);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -174,9 +176,21 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
     domains.add(domain);
 
     const status: CustomerStatus =
-      profile.status ?? weighted<CustomerStatus>(random, [['provisioning', 2], ['pending', 14], ['active', 83], ['offboarded', 1]]);
+      profile.status ??
+      weighted<CustomerStatus>(random, [
+        ['provisioning', 2],
+        ['pending', 14],
+        ['active', 83],
+        ['offboarded', 1],
+      ]);
     const sourceType: SourceType =
-      profile.sourceType ?? weighted<SourceType>(random, [['VCSP Pulse', 60], ['Microsoft Marketplace', 15], ['CloudBlue', 15], ['Direct', 10]]);
+      profile.sourceType ??
+      weighted<SourceType>(random, [
+        ['VCSP Pulse', 60],
+        ['Microsoft Marketplace', 15],
+        ['CloudBlue', 15],
+        ['Direct', 10],
+      ]);
     const first = pick(random, FIRST_NAMES);
     const last = pick(random, LAST_NAMES);
     const contact = {
@@ -191,14 +205,11 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
 
     const id = `${prefix}_${String(i + 1).padStart(width, '0')}`;
     const createdDaysAgo = status === 'provisioning' ? 0 : intBetween(random, 3, 1500);
-    const created = status === 'provisioning' ? new Date(now.getTime() - Math.floor(random() * provisioningMs * 0.8)) : new Date(now.getTime() - createdDaysAgo * DAY - intBetween(random, 0, 20) * HOUR);
+    const created =
+      status === 'provisioning' ? new Date(now.getTime() - Math.floor(random() * provisioningMs * 0.8)) : new Date(now.getTime() - createdDaysAgo * DAY - intBetween(random, 0, 20) * HOUR);
     const provisionedAt = new Date(created.getTime() + provisioningMs);
     const externalId =
-      sourceType === 'Microsoft Marketplace' || sourceType === 'CloudBlue'
-        ? uuid(random)
-        : random() < 0.3
-          ? `CRM-${String(intBetween(random, 1000, 99999)).padStart(6, '0')}`
-          : undefined;
+      sourceType === 'Microsoft Marketplace' || sourceType === 'CloudBlue' ? uuid(random) : random() < 0.3 ? `CRM-${String(intBetween(random, 1000, 99999)).padStart(6, '0')}` : undefined;
 
     const customer: Customer = {
       id,
@@ -256,7 +267,14 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
         tenantDomain: tenant,
         veeamAccountId: uuid(random),
         subscriptionIds: random() < 0.1 ? [uuid(random), uuid(random)] : [uuid(random)],
-        contractType: profile.contractType ?? weighted<ContractType>(random, [['Month to month', 70], ['Annual', 18], ['Trial', 7], ['Cancelled', 5]]),
+        contractType:
+          profile.contractType ??
+          weighted<ContractType>(random, [
+            ['Month to month', 70],
+            ['Annual', 18],
+            ['Trial', 7],
+            ['Cancelled', 5],
+          ]),
         licenses: backedUp,
         licenseLimit: licenses,
         activationDate: day(activated),
@@ -284,7 +302,12 @@ export function generateCustomers(count: number, options: GenerateOptions = {}):
               storageRegion: region,
               retention: pick(random, [1, 3, 5, 7, 10, 'unlimited'] as const),
               services,
-              deviceCode: { userCode: deviceCode(random), verificationUri: 'https://microsoft.com/devicelogin', issuedAt: activated.toISOString(), expiresAt: new Date(activated.getTime() + 15 * MINUTE).toISOString() },
+              deviceCode: {
+                userCode: deviceCode(random),
+                verificationUri: 'https://microsoft.com/devicelogin',
+                issuedAt: activated.toISOString(),
+                expiresAt: new Date(activated.getTime() + 15 * MINUTE).toISOString(),
+              },
             },
           }),
           tenantConnectedAt: activated.toISOString(),

@@ -61,10 +61,17 @@ export async function seedNotifications(ctx: HubContext): Promise<void> {
         id: german.id,
         allowSystemNotifications: true,
         language: 'de',
-        contacts: [{ id: 'con_demo_customer', type: 'email', email: `it@${german.domain}`, topics: ['backupFailed', 'restoreActivity', 'licenseThreshold'], delivery: 'immediate', enabled: true, broken: null }],
+        contacts: [
+          { id: 'con_demo_customer', type: 'email', email: `it@${german.domain}`, topics: ['backupFailed', 'restoreActivity', 'licenseThreshold'], delivery: 'immediate', enabled: true, broken: null },
+        ],
         updatedAt: now,
       });
     }
   });
-  await ctx.audit.record(systemPrincipal('SP Hub demo data').actor, 'notification-settings.seeded', { type: 'notificationSettings', id: 'partner', name: 'System notifications' }, { contacts: settings.contacts.length });
+  await ctx.audit.record(
+    systemPrincipal('SP Hub demo data').actor,
+    'notification-settings.seeded',
+    { type: 'notificationSettings', id: 'partner', name: 'System notifications' },
+    { contacts: settings.contacts.length },
+  );
 }

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import {
-  Account,
-  ADMINISTRATOR_ROLE_ID,
-  ApiKeyRecord,
-  Role,
-  User,
-  type ApiKey,
-  type ApiKeyCreated,
-  type BulkRoles,
-  type Me,
-  type RoleInput,
-  type UserInput,
-} from '../../shared/schemas/access.js';
+import { Account, ADMINISTRATOR_ROLE_ID, ApiKeyRecord, Role, User, type ApiKey, type ApiKeyCreated, type BulkRoles, type Me, type RoleInput, type UserInput } from '../../shared/schemas/access.js';
 import { pageOf } from '../../shared/domain/paging.js';
 import { PERMISSIONS, type Channel, type Page, type Permission } from '../../shared/schemas/common.js';
 import { hashSecret, newApiKeySecret } from '../auth/api-key-secret.js';
@@ -158,7 +146,7 @@ export class AccessService {
 
   async updateRole(principal: Principal, id: string, input: Partial<RoleInput>): Promise<Role> {
     const role = this.role(id);
-    if (role.builtIn && (input.name !== undefined && input.name !== role.name || input.permissions !== undefined && input.permissions.length < PERMISSIONS.length)) {
+    if (role.builtIn && ((input.name !== undefined && input.name !== role.name) || (input.permissions !== undefined && input.permissions.length < PERMISSIONS.length))) {
       throw localizedError('business_rule', { key: 'api.access.adminRoleFixed' });
     }
     if (input.name !== undefined && input.name.toLowerCase() !== role.name.toLowerCase()) this.assertRoleNameFree(input.name);
@@ -208,7 +196,14 @@ export class AccessService {
   async createUser(principal: Principal, input: UserInput): Promise<User> {
     if (this.byEmail.has(input.email)) throw localizedError('conflict', { key: 'api.access.userTaken', params: { email: input.email } });
     this.assertRolesExist(input.roleIds);
-    const user: User = { id: newId('usr'), email: input.email, firstName: input.firstName, lastName: input.lastName, roleIds: [...new Set(input.roleIds)], createdAt: this.ctx.clock.now().toISOString() };
+    const user: User = {
+      id: newId('usr'),
+      email: input.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      roleIds: [...new Set(input.roleIds)],
+      createdAt: this.ctx.clock.now().toISOString(),
+    };
     await this.ctx.store.write((tx) => tx.put(users, user));
     await recordChange(this.ctx, principal, { action: 'user.created', target: { type: 'user', id: user.id, name: user.email }, details: { roleIds: user.roleIds } });
     return user;
@@ -267,7 +262,8 @@ export class AccessService {
   }
 
   private assertRolesExist(ids: string[]): void {
-    for (const id of ids) if (!this.ctx.store.get(roles, id)) throw localizedError('business_rule', { key: 'api.access.noRole', params: { id } }, [{ field: 'roleIds', message: `role ${id} does not exist` }]);
+    for (const id of ids)
+      if (!this.ctx.store.get(roles, id)) throw localizedError('business_rule', { key: 'api.access.noRole', params: { id } }, [{ field: 'roleIds', message: `role ${id} does not exist` }]);
   }
 
   /** There is always at least one Administrator, so nobody locks the partner out. */

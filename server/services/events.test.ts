@@ -55,7 +55,10 @@ describe('the event bus keeps only the most recent events in memory', () => {
     const log = new AppendLog(null);
     const day = clock.now().toISOString();
     for (let from = 1; from <= 200_000; from += 10_000) {
-      await log.append(`events/${day.slice(0, 10)}.jsonl`, range(from, from + 9_999).map((id) => ({ id, type: 'test.happened', at: day, data: {} })));
+      await log.append(
+        `events/${day.slice(0, 10)}.jsonl`,
+        range(from, from + 9_999).map((id) => ({ id, type: 'test.happened', at: day, data: {} })),
+      );
     }
     const bus = new EventBus(log, clock, 10);
     await bus.load();

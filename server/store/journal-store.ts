@@ -95,7 +95,7 @@ export class JournalStore implements Store {
   }
 
   all<T extends { id: string }>(collection: Collection<T>): IterableIterator<T> {
-    return (this.table(collection.name).values() as IterableIterator<T>);
+    return this.table(collection.name).values() as IterableIterator<T>;
   }
 
   count(collection: Collection<{ id: string }>): number {

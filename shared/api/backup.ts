@@ -43,8 +43,7 @@ export const backupApi = (request: Request, raw: RawRequest) => ({
   stopPolicy: (id: string, options: { idempotencyKey?: string } = {}) => request<Session>('POST', `/policies/${seg(id)}/stop`, options),
   enablePolicy: (id: string, options: { idempotencyKey?: string } = {}) => request<PolicyView>('POST', `/policies/${seg(id)}/enable`, options),
   disablePolicy: (id: string, options: { idempotencyKey?: string } = {}) => request<PolicyView>('POST', `/policies/${seg(id)}/disable`, options),
-  policySessions: (id: string, query: { status?: SessionStatus[]; from?: string; to?: string } & PageArgs = {}) =>
-    request<Page<Session>>('GET', `/policies/${seg(id)}/sessions`, { query }),
+  policySessions: (id: string, query: { status?: SessionStatus[]; from?: string; to?: string } & PageArgs = {}) => request<Page<Session>>('GET', `/policies/${seg(id)}/sessions`, { query }),
   session: (id: string) => request<Session>('GET', `/sessions/${seg(id)}`),
   sessionLogs: (id: string, query: { status?: LogStatus[] } = {}) => request<SessionLogs>('GET', `/sessions/${seg(id)}/logs`, { query }),
   /** The CSV text (Time, Status, Message). */
@@ -55,16 +54,13 @@ export const backupApi = (request: Request, raw: RawRequest) => ({
   setTenantConnection: (customerId: string, input: { status: 'connected' | 'broken'; reason?: string }) =>
     request<TenantConnection>('PUT', `/customers/${seg(customerId)}/tenant-connection`, { body: input }),
 
-  restores: (query: { q?: string; customerId?: string; kind?: RestoreKind[]; status?: RestoreStatus[]; month?: string } & PageArgs = {}) =>
-    request<Page<Restore>>('GET', '/restores', { query }),
+  restores: (query: { q?: string; customerId?: string; kind?: RestoreKind[]; status?: RestoreStatus[]; month?: string } & PageArgs = {}) => request<Page<Restore>>('GET', '/restores', { query }),
   restore: (id: string) => request<Restore>('GET', `/restores/${seg(id)}`),
   createRestore: (input: Omit<RestoreInput, 'mode' | 'status'> & Partial<Pick<RestoreInput, 'mode' | 'status'>>) => request<Restore>('POST', '/restores', { body: input }),
   updateRestore: (id: string, input: RestoreUpdate) => request<Restore>('PATCH', `/restores/${seg(id)}`, { body: input }),
 
-  alerts: (query: { customerId?: string; kind?: string[]; severity?: AlertSeverity[]; acknowledged?: boolean } & PageArgs = {}) =>
-    request<Page<Alert>>('GET', '/alerts', { query }),
-  acknowledgeAlert: (id: string, note?: string, options: { idempotencyKey?: string } = {}) =>
-    request<Alert>('POST', `/alerts/${seg(id)}/acknowledge`, { body: note ? { note } : {}, ...options }),
+  alerts: (query: { customerId?: string; kind?: string[]; severity?: AlertSeverity[]; acknowledged?: boolean } & PageArgs = {}) => request<Page<Alert>>('GET', '/alerts', { query }),
+  acknowledgeAlert: (id: string, note?: string, options: { idempotencyKey?: string } = {}) => request<Alert>('POST', `/alerts/${seg(id)}/acknowledge`, { body: note ? { note } : {}, ...options }),
   monitoringSettings: () => request<MonitoringSettings>('GET', '/settings/monitoring'),
   updateMonitoringSettings: (input: Partial<MonitoringSettings>) => request<MonitoringSettings>('PUT', '/settings/monitoring', { body: input }),
   dashboard: (query: { days?: number } = {}) => request<Dashboard>('GET', '/dashboard', { query }),

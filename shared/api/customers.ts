@@ -88,8 +88,7 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
   /** Emails as "a@x.com, b@x.com" or a list; each must be inside the customer's domain. */
   sendInvites: (id: string, emails: string | string[]) => request<InvitesResult>('POST', `/customers/${seg(id)}/invites`, { body: { emails } }),
   /** Resends to every pending invite, or only to the given addresses. */
-  resendInvites: (id: string, emails?: string | string[]) =>
-    request<InvitesResult>('POST', `/customers/${seg(id)}/invites/resend`, { body: emails === undefined ? {} : { emails } }),
+  resendInvites: (id: string, emails?: string | string[]) => request<InvitesResult>('POST', `/customers/${seg(id)}/invites/resend`, { body: emails === undefined ? {} : { emails } }),
   acceptInvite: (id: string, input: { email: string; tenantDomain: string; storageRegion?: StorageRegion; services?: FlexService[] }) =>
     request<Customer>('POST', `/customers/${seg(id)}/invites/accept`, { body: input }),
 
@@ -113,13 +112,11 @@ export const customersApi = (request: Request, raw: RawRequest) => ({
   removeCustomerAdmin: (id: string, email: string) => request<void>('DELETE', `/customers/${seg(id)}/admins/${seg(email)}`),
   myTenants: (params: Partial<ListQuery> = {}) => request<Page<TenantAccess>>('GET', '/me/tenants', { query: { ...params } }),
 
-  licensedUsers: (id: string, params: LicensedUserParams = {}) =>
-    request<Page<LicensedUser> & { syncedAt: string | null }>('GET', `/customers/${seg(id)}/licensed-users`, { query: { ...params } }),
+  licensedUsers: (id: string, params: LicensedUserParams = {}) => request<Page<LicensedUser> & { syncedAt: string | null }>('GET', `/customers/${seg(id)}/licensed-users`, { query: { ...params } }),
   licensedUsersCsv: async (id: string, params: Omit<LicensedUserParams, 'page' | 'pageSize'> = {}) =>
     (await raw('GET', `/customers/${seg(id)}/licensed-users.csv`, { query: { ...params }, headers: { accept: 'text/csv' } })).text(),
   /** Replaces the customer's protected accounts and records today's licensed-user count for usage reports. */
-  setLicensedUsers: (id: string, users: LicensedUserInputRaw[]) =>
-    request<LicensedUsersImportResult>('PUT', `/customers/${seg(id)}/licensed-users`, { body: { users } }),
+  setLicensedUsers: (id: string, users: LicensedUserInputRaw[]) => request<LicensedUsersImportResult>('PUT', `/customers/${seg(id)}/licensed-users`, { body: { users } }),
   /** The same from CSV in the format of `licensedUsersCsv`. */
   importLicensedUsersCsv: (id: string, csv: string, options: { dryRun?: boolean } = {}) =>
     request<LicensedUsersImportResult>('POST', `/customers/${seg(id)}/licensed-users/import`, {

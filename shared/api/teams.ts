@@ -14,7 +14,6 @@ export const teamsApi = (request: Request) => ({
   teamsConversation: (id: string) => request<TeamsConversation>('GET', `/teams/conversations/${seg(id)}`),
   subscribeTeamsConversation: (id: string, topics: Topic[]) => request<TeamsConversation>('POST', `/teams/conversations/${seg(id)}/subscribe`, { body: { topics } }),
   /** Without topics: every topic. */
-  unsubscribeTeamsConversation: (id: string, topics?: Topic[]) =>
-    request<TeamsConversation>('POST', `/teams/conversations/${seg(id)}/unsubscribe`, { body: topics ? { topics } : {} }),
+  unsubscribeTeamsConversation: (id: string, topics?: Topic[]) => request<TeamsConversation>('POST', `/teams/conversations/${seg(id)}/unsubscribe`, { body: topics ? { topics } : {} }),
   removeTeamsConversation: (id: string) => request<void>('DELETE', `/teams/conversations/${seg(id)}`),
 });

@@ -30,20 +30,17 @@ export const usageApi = (request: Request, raw: RawRequest) => ({
   usageReport: (month: string) => request<UsageReport>('GET', `/usage-reports/${seg(month)}`),
   updateUsageReport: (month: string, changes: UsageReportUpdateInput) => request<UsageReport>('PUT', `/usage-reports/${seg(month)}`, { body: changes }),
   /** Pulse's Submit Usage: saves the reviewed usage for confirmation. */
-  submitUsageReport: (month: string, changes?: UsageReportUpdateInput) =>
-    request<UsageReport>('POST', `/usage-reports/${seg(month)}/submit`, changes === undefined ? {} : { body: changes }),
+  submitUsageReport: (month: string, changes?: UsageReportUpdateInput) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/submit`, changes === undefined ? {} : { body: changes }),
   /** Pulse's Confirm to Submit: sends it to the aggregator (status Submitted). */
   confirmUsageReport: (month: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/confirm`),
   rejectUsageReport: (month: string, reason: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/reject`, { body: { reason } }),
   recomputeUsageReport: (month: string) => request<UsageReport>('POST', `/usage-reports/${seg(month)}/recompute`),
-  usageReportHistory: (month: string, params: Partial<ListQuery> = {}) =>
-    request<Page<UsageReportHistoryEntry>>('GET', `/usage-reports/${seg(month)}/history`, { query: { ...params } }),
+  usageReportHistory: (month: string, params: Partial<ListQuery> = {}) => request<Page<UsageReportHistoryEntry>>('GET', `/usage-reports/${seg(month)}/history`, { query: { ...params } }),
   usageDailyCounts: (month: string) => request<DailyCountsView>('GET', `/usage-reports/${seg(month)}/daily-counts`),
   /** The report as CSV text; `details` leaves out the totals rows. */
   /** The month's report as an Excel workbook (Monthly Usage and SaaS Usage Details sheets). */
   usageReportXlsx: async (month: string) => new Uint8Array(await (await raw('GET', `/usage-reports/${seg(month)}.xlsx`)).arrayBuffer()),
-  usageReportCsv: async (month: string, part: 'all' | 'details' = 'all') =>
-    (await raw('GET', `/usage-reports/${seg(month)}.csv`, { query: { part }, headers: { accept: 'text/csv' } })).text(),
+  usageReportCsv: async (month: string, part: 'all' | 'details' = 'all') => (await raw('GET', `/usage-reports/${seg(month)}.csv`, { query: { part }, headers: { accept: 'text/csv' } })).text(),
   usageSettings: () => request<UsageSettingsView>('GET', '/usage-reports/settings'),
   updateUsageSettings: (input: UsageSettingsUpdateInput) => request<UsageSettingsView>('PUT', '/usage-reports/settings', { body: input }),
 });

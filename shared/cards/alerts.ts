@@ -57,7 +57,10 @@ export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], 
         text(compact([a.customerName, a.subject.type === 'policy' ? a.subject.name : null]).join(': '), { weight: 'Bolder' }),
         text(a.reason, { spacing: 'None', size: 'Small', max: 300 }),
         text(
-          compact([tr('bot.alert.since', { time: `${shortDateTime(lang, a.since)} UTC` }), a.acknowledged ? tr('bot.alert.acknowledged', { name: a.acknowledged.by, time: `${shortDateTime(lang, a.acknowledged.at)} UTC` }) : null]).join(' · '),
+          compact([
+            tr('bot.alert.since', { time: `${shortDateTime(lang, a.since)} UTC` }),
+            a.acknowledged ? tr('bot.alert.acknowledged', { name: a.acknowledged.by, time: `${shortDateTime(lang, a.acknowledged.at)} UTC` }) : null,
+          ]).join(' · '),
           { isSubtle: true, spacing: 'None', size: 'Small' },
         ),
         changed ? outcome(changed.message, changed.tone) : null,
@@ -74,7 +77,11 @@ export function alertListCard(lang: Language, list: AlertList, alerts: Alert[], 
       options.outcome && !inRow ? outcome(options.outcome.message, options.outcome.tone) : null,
       ...(rows.length ? rows : [text(tr(list === 'failed' ? 'bot.failed.none' : 'bot.stale.none'))]),
     ],
-    [...pager(lang, list, { page, rows: ALERT_ROWS, total }), commandButton(tr('bot.button.refresh'), list), commandButton(tr(list === 'failed' ? 'bot.button.stale' : 'bot.button.failed'), list === 'failed' ? 'stale' : 'failed')],
+    [
+      ...pager(lang, list, { page, rows: ALERT_ROWS, total }),
+      commandButton(tr('bot.button.refresh'), list),
+      commandButton(tr(list === 'failed' ? 'bot.button.stale' : 'bot.button.failed'), list === 'failed' ? 'stale' : 'failed'),
+    ],
     { fallbackText: title },
   );
 }

@@ -33,9 +33,13 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
   const { customer: c, health } = view;
   const used = c.backedUpAccounts;
   const pendingInvites = c.invites.filter((i) => !i.acceptedAt);
-  const policyRows = view.policies.slice(0, STATUS_POLICIES).map((p, i) =>
-    row([text(p.name, { weight: 'Bolder' }), text(policyLine(lang, p, { short: true }), { isSubtle: true, spacing: 'None', size: 'Small' })], policyButtons(lang, p, { compact: true }), { separator: i > 0 }),
-  );
+  const policyRows = view.policies
+    .slice(0, STATUS_POLICIES)
+    .map((p, i) =>
+      row([text(p.name, { weight: 'Bolder' }), text(policyLine(lang, p, { short: true }), { isSubtle: true, spacing: 'None', size: 'Small' })], policyButtons(lang, p, { compact: true }), {
+        separator: i > 0,
+      }),
+    );
   const inviteButton =
     pendingInvites.length > 0
       ? button(tr('action.resendInvite'), { verb: 'invite.resend', customerId: c.id })
@@ -44,12 +48,19 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
         : null;
   return card(
     [
-      banner(c.displayName, compact([tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? tOr(lang, `bot.contract.${c.contractType}`, c.contractType) : null, c.tenantDomain ?? c.domain]).join(' · '), toneOf(health)),
+      banner(
+        c.displayName,
+        compact([tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? tOr(lang, `bot.contract.${c.contractType}`, c.contractType) : null, c.tenantDomain ?? c.domain]).join(' · '),
+        toneOf(health),
+      ),
       view.outcome ? outcome(view.outcome.message, view.outcome.tone) : null,
       healthLine(lang, health) ? text(healthLine(lang, health), { weight: 'Bolder', spacing: 'Small' }) : null,
       facts([
         [tr('bot.fact.licenses'), c.licenseLimit ? `${formatNumber(lang, used)} / ${formatNumber(lang, c.licenseLimit)} (${formatPercent(lang, used / c.licenseLimit)})` : formatNumber(lang, used)],
-        [tr('bot.fact.storage'), c.storageQuotaGb ? `${formatNumber(lang, c.storageConsumedGb, 1)} GB / ${formatNumber(lang, c.storageQuotaGb)} GB` : `${formatNumber(lang, c.storageConsumedGb, 1)} GB`],
+        [
+          tr('bot.fact.storage'),
+          c.storageQuotaGb ? `${formatNumber(lang, c.storageConsumedGb, 1)} GB / ${formatNumber(lang, c.storageQuotaGb)} GB` : `${formatNumber(lang, c.storageConsumedGb, 1)} GB`,
+        ],
         [tr('bot.fact.region'), c.storageRegion],
         [tr('bot.fact.activated'), c.activationDate ? formatDate(lang, c.activationDate) : null],
         [tr('bot.fact.source'), tOr(lang, `bot.sourceType.${c.sourceType}`, c.sourceType)],
@@ -71,10 +82,12 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
             [
               text(tr('bot.status.alerts'), { weight: 'Bolder' }),
               // Each reason with, under it, since when it holds (reasons carry no times of their own).
-              ...view.alerts.slice(0, STATUS_ALERTS).flatMap((a) => [
-                text(`• ${a.reason}`, { spacing: 'Small', max: 300 }),
-                text(tr('bot.alert.since', { time: formatDateTime(lang, a.since) }), { isSubtle: true, size: 'Small', spacing: 'None' }),
-              ]),
+              ...view.alerts
+                .slice(0, STATUS_ALERTS)
+                .flatMap((a) => [
+                  text(`• ${a.reason}`, { spacing: 'Small', max: 300 }),
+                  text(tr('bot.alert.since', { time: formatDateTime(lang, a.since) }), { isSubtle: true, size: 'Small', spacing: 'None' }),
+                ]),
             ],
             { spacing: 'Medium' },
           )

@@ -34,7 +34,10 @@ export function customersCard(lang: Language, input: { query?: string | undefine
     row(
       [
         text(c.displayName, { weight: 'Bolder' }),
-        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, tn(lang, 'bot.customers.licenses', c.licenses)]).join(' · '), { isSubtle: true, spacing: 'None' }),
+        text(compact([c.tenantDomain ?? c.domain, tr(`bot.customerStatus.${c.status}`), c.status === 'active' ? c.contractType : null, tn(lang, 'bot.customers.licenses', c.licenses)]).join(' · '), {
+          isSubtle: true,
+          spacing: 'None',
+        }),
         healthLine(lang, input.health.get(c.id)) ? text(healthLine(lang, input.health.get(c.id)), { spacing: 'None', size: 'Small' }) : null,
       ],
       [button(tr('bot.button.status'), { verb: 'customer.status', customerId: c.id })],
@@ -47,7 +50,10 @@ export function customersCard(lang: Language, input: { query?: string | undefine
       ...(rows.length ? rows : [text(input.query ? tr('bot.customers.none', { query: input.query }) : tr('bot.customers.empty'))]),
       input.total > CUSTOMER_ROWS && !input.query && page === 1 ? text(tr('bot.customers.narrow'), { isSubtle: true, spacing: 'Medium' }) : null,
     ],
-    [...pager(lang, 'customers', { page, rows: CUSTOMER_ROWS, total: input.total, q: input.query }), ...(input.items.length === 0 && input.query ? [commandButton(tr('bot.button.customers'), 'customers')] : [])],
+    [
+      ...pager(lang, 'customers', { page, rows: CUSTOMER_ROWS, total: input.total, q: input.query }),
+      ...(input.items.length === 0 && input.query ? [commandButton(tr('bot.button.customers'), 'customers')] : []),
+    ],
     { fallbackText: title },
   );
 }

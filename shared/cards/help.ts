@@ -27,7 +27,16 @@ export function helpCard(
   const sections = GROUPS.map((group) => {
     const inGroup = commands.filter((c) => c.group === group);
     if (inGroup.length === 0) return null;
-    return container([text(tr(`bot.help.group.${group}`), { weight: 'Bolder' }), facts(inGroup.map((c) => [tr(c.syntax), tr(c.summary)] as const), { spacing: 'Small' })], { spacing: 'Medium' });
+    return container(
+      [
+        text(tr(`bot.help.group.${group}`), { weight: 'Bolder' }),
+        facts(
+          inGroup.map((c) => [tr(c.syntax), tr(c.summary)] as const),
+          { spacing: 'Small' },
+        ),
+      ],
+      { spacing: 'Medium' },
+    );
   });
   const quick = commands.filter((c) => c.quick).map((c) => commandButton(c.quick!, c.quick!));
   return card(
@@ -38,7 +47,10 @@ export function helpCard(
       text(tr('bot.help.tips'), { isSubtle: true, spacing: 'Medium', max: 600 }),
       options.linked === false ? text(tr('bot.help.notLinked'), { color: 'Warning', spacing: 'Small', max: 400 }) : null,
       // The provider's help menu (Help Center, Knowledge Base, Open a Support Case), as the hub's support settings say.
-      actionSet((options.helpLinks ?? []).filter((l) => /^https:\/\/\S+$/.test(l.url)).map((l) => openUrl(l.title, l.url)), { spacing: 'Medium' }),
+      actionSet(
+        (options.helpLinks ?? []).filter((l) => /^https:\/\/\S+$/.test(l.url)).map((l) => openUrl(l.title, l.url)),
+        { spacing: 'Medium' },
+      ),
     ],
     [...quick.slice(0, 4), ...(options.linked === false ? [commandButton(tr('bot.button.link'), 'link')] : [])],
     { fallbackText: tr('bot.help.title') },

@@ -19,12 +19,15 @@ export function invitesCard(lang: Language, customer: Customer, result: InvitesR
       banner(tr('bot.invite.title'), customer.displayName, 'good'),
       lines.length ? outcome(lines.join(' '), 'good') : null,
       facts(
-        invites.slice(0, SHOWN).map((i) => [
-          i.email,
-          i.acceptedAt
-            ? tr('bot.invite.accepted', { time: formatDateTime(lang, i.acceptedAt) })
-            : tr('bot.invite.pending', { time: formatDateTime(lang, i.lastSentAt), count: i.sendCount }),
-        ] as const),
+        invites
+          .slice(0, SHOWN)
+          .map(
+            (i) =>
+              [
+                i.email,
+                i.acceptedAt ? tr('bot.invite.accepted', { time: formatDateTime(lang, i.acceptedAt) }) : tr('bot.invite.pending', { time: formatDateTime(lang, i.lastSentAt), count: i.sendCount }),
+              ] as const,
+          ),
       ),
     ],
     compact([

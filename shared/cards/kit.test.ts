@@ -22,7 +22,13 @@ describe('card kit', () => {
 
   it('builds text blocks, fact sets and buttons that carry only escaped text', () => {
     expect(text('*hi*')).toEqual({ type: 'TextBlock', text: '\\*hi\\*', wrap: true });
-    expect(facts([['Customer', '[x](y)'], ['Empty', ''], ['None', undefined]])).toEqual({ type: 'FactSet', facts: [{ title: 'Customer', value: '\\[x\\](y)' }] });
+    expect(
+      facts([
+        ['Customer', '[x](y)'],
+        ['Empty', ''],
+        ['None', undefined],
+      ]),
+    ).toEqual({ type: 'FactSet', facts: [{ title: 'Customer', value: '\\[x\\](y)' }] });
     expect(facts([['a', '']])).toBeNull();
     const b = execute('Retry\n<policy>', { verb: 'policy.retry', policyId: 'pol_1' }, { style: 'positive' });
     expect(b).toMatchObject({ type: 'Action.Execute', title: 'Retry <policy>', verb: 'policy.retry', data: { verb: 'policy.retry', policyId: 'pol_1' }, style: 'positive' });

@@ -69,7 +69,12 @@ export function clean(value: unknown, max = DEFAULT_MAX_TEXT): string {
 export function clip(text: string, max: number): string {
   const points = Array.from(text);
   if (points.length <= max) return text;
-  return points.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+  return (
+    points
+      .slice(0, Math.max(0, max - 1))
+      .join('')
+      .trimEnd() + '…'
+  );
 }
 
 /**

@@ -6,11 +6,9 @@ import { bullets, card, compact, text, type AdaptiveCard, type CardButton } from
 
 export function problemCard(_lang: Language, input: { title: string; message?: string; details?: string[]; tone?: Tone; buttons?: (CardButton | null)[] }): AdaptiveCard {
   const tone = input.tone ?? 'attention';
-  return card(
-    [banner(input.title, undefined, tone), input.message ? text(input.message, { max: 600 }) : null, ...bullets(input.details ?? [])],
-    compact(input.buttons ?? []),
-    { fallbackText: `${input.title}${input.message ? `: ${input.message}` : ''}` },
-  );
+  return card([banner(input.title, undefined, tone), input.message ? text(input.message, { max: 600 }) : null, ...bullets(input.details ?? [])], compact(input.buttons ?? []), {
+    fallbackText: `${input.title}${input.message ? `: ${input.message}` : ''}`,
+  });
 }
 
 /** The API refused for lack of a permission: say which, politely, and who can help. */

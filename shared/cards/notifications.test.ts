@@ -22,12 +22,34 @@ const policy = { id: 'pol_fabrikam_mail', name: 'Exchange Online – all mailbox
 const links = { portal: 'https://portal.veeamdatacloud.com', hub: 'https://hub.northwind-msp.com' };
 
 const VIEWS: NotificationView[] = [
-  { kind: 'backupFailed', customer, policy, status: 'Failed', sessionId: 'ses_1', startedAt: '2026-11-24T01:00:00Z', endedAt: '2026-11-24T01:20:00Z', message: 'Mailbox anna@fabrikam-legal.com: access denied', failingSince: '2026-11-22T01:00:00Z', consecutiveFailures: 3, alertId: 'backupFailed.pol_fabrikam_mail' },
+  {
+    kind: 'backupFailed',
+    customer,
+    policy,
+    status: 'Failed',
+    sessionId: 'ses_1',
+    startedAt: '2026-11-24T01:00:00Z',
+    endedAt: '2026-11-24T01:20:00Z',
+    message: 'Mailbox anna@fabrikam-legal.com: access denied',
+    failingSince: '2026-11-22T01:00:00Z',
+    consecutiveFailures: 3,
+    alertId: 'backupFailed.pol_fabrikam_mail',
+  },
   { kind: 'backupFailed', customer, policy, status: 'Disconnected', alertId: 'tenantDisconnected.cus_fabrikam' },
   { kind: 'backupCompleted', customer, policy, status: 'Success', startedAt: '2026-11-24T01:00:00Z', endedAt: '2026-11-24T02:03:05Z', processedObjects: 1234, transferredBytes: 5_368_709_120 },
   { kind: 'backupCompleted', customer, policy, status: 'Warning', message: '2 items skipped' },
   { kind: 'backupCompleted', customer, policy, status: 'Stopped' },
-  { kind: 'restore', customer, restoreId: 'rst_1', restoreKind: 'oneDriveFile', item: '/Documents/Contract.docx', status: 'completed', requestedBy: 'Anna Smith', items: 1, at: '2026-11-24T10:00:00Z' },
+  {
+    kind: 'restore',
+    customer,
+    restoreId: 'rst_1',
+    restoreKind: 'oneDriveFile',
+    item: '/Documents/Contract.docx',
+    status: 'completed',
+    requestedBy: 'Anna Smith',
+    items: 1,
+    at: '2026-11-24T10:00:00Z',
+  },
   { kind: 'restore', customer, restoreId: 'rst_2', restoreKind: 'mailItem', status: 'failed', message: 'The mailbox no longer exists' },
   { kind: 'licenseThreshold', customer, used: 87, licensed: 100, thresholdPercent: 80, alertId: 'licenseThreshold.cus_fabrikam' },
   { kind: 'licenseThreshold', customer, used: 130, licensed: 100, thresholdPercent: 80 },
@@ -36,11 +58,26 @@ const VIEWS: NotificationView[] = [
   { kind: 'staleProtection', customer, policy, lastSuccessAt: null, thresholdHours: 48 },
   { kind: 'usageReportDue', month: '2026-10', number: 'MU-1001', dueDate: '2026-11-03', status: 'Pending Service Provider Review', overdue: false, suspended: false },
   { kind: 'usageReportDue', month: '2026-10', dueDate: '2026-11-03', status: 'Saved', overdue: true, suspended: true },
-  { kind: 'serviceStatus', changes: [{ region: 'EMEA', service: 'Exchange Online backup', status: 'degraded', previous: 'operational', since: '2026-11-24T08:00:00Z', message: 'Backups are slower than usual' }] },
-  { kind: 'serviceStatus', changes: [{ region: 'EMEA', service: 'Exchange Online backup', status: 'outage' }, { region: 'APJ', service: 'Teams backup', status: 'operational' }] },
+  {
+    kind: 'serviceStatus',
+    changes: [{ region: 'EMEA', service: 'Exchange Online backup', status: 'degraded', previous: 'operational', since: '2026-11-24T08:00:00Z', message: 'Backups are slower than usual' }],
+  },
+  {
+    kind: 'serviceStatus',
+    changes: [
+      { region: 'EMEA', service: 'Exchange Online backup', status: 'outage' },
+      { region: 'APJ', service: 'Teams backup', status: 'operational' },
+    ],
+  },
   digest(),
   { kind: 'test', sentBy: 'Hub Administrator', contact: 'noc@northwind-msp.com' },
-  { kind: 'connectionFailing', connection: { id: 'con_1', name: 'Provider VSPC' }, reason: 'VSPC refused the credentials (401 on /organizations/companies)', since: '2026-11-24T08:00:00Z', alertId: 'connectionFailing.con_1' },
+  {
+    kind: 'connectionFailing',
+    connection: { id: 'con_1', name: 'Provider VSPC' },
+    reason: 'VSPC refused the credentials (401 on /organizations/companies)',
+    since: '2026-11-24T08:00:00Z',
+    alertId: 'connectionFailing.con_1',
+  },
   { kind: 'connectionFailing', connection: { id: 'con_2', name: 'VDC EMEA' }, reason: '' },
 ];
 
@@ -53,7 +90,10 @@ function digest(overrides: Partial<DigestView> = {}): DigestView {
     staleHours: 24,
     licensePercent: 80,
     invitePendingDays: 7,
-    failed: [{ customer, policy, status: 'Failed', at: '2026-11-23T02:00:00Z' }, { customer: { id: 'cus_2', name: 'Contoso' }, status: 'Disconnected' }],
+    failed: [
+      { customer, policy, status: 'Failed', at: '2026-11-23T02:00:00Z' },
+      { customer: { id: 'cus_2', name: 'Contoso' }, status: 'Disconnected' },
+    ],
     warning: [{ customer, policy: { id: 'pol_2', name: 'OneDrive' }, status: 'Warning' }],
     stale: [{ customer, policy, lastSuccessAt: null }],
     license: [{ customer, used: 90, licensed: 100 }],
@@ -133,19 +173,29 @@ describe('notification cards', () => {
     expect(buttons(bot).some((b) => b.type === 'Action.OpenUrl' && b.url === links.portal)).toBe(true);
 
     const stale = staleProtectionCard(VIEWS[10] as never, ctx('en', true));
-    expect(buttons(stale).filter((b) => b.type === 'Action.Execute').map((b) => b.data)).toEqual([
+    expect(
+      buttons(stale)
+        .filter((b) => b.type === 'Action.Execute')
+        .map((b) => b.data),
+    ).toEqual([
       { verb: 'policy.start', policyId: 'pol_fabrikam_mail', customerId: 'cus_fabrikam' },
       { verb: 'alert.acknowledge', alertId: 'staleProtection.pol_fabrikam_mail', customerId: 'cus_fabrikam' },
     ]);
 
     for (const view of VIEWS) {
       const webhook = notificationCard(view, ctx('en', false));
-      expect(buttons(webhook).every((b) => b.type === 'Action.OpenUrl'), view.kind).toBe(true);
+      expect(
+        buttons(webhook).every((b) => b.type === 'Action.OpenUrl'),
+        view.kind,
+      ).toBe(true);
     }
   });
 
   it('leaves out buttons whose ids are not valid action data, and links that are not https', () => {
-    const odd = failureCard({ ...(VIEWS[0] as object), policy: { id: 'pol with spaces/../x', name: 'x' }, alertId: undefined } as never, { ...ctx('en', true), links: { portal: 'http://portal.local' } });
+    const odd = failureCard({ ...(VIEWS[0] as object), policy: { id: 'pol with spaces/../x', name: 'x' }, alertId: undefined } as never, {
+      ...ctx('en', true),
+      links: { portal: 'http://portal.local' },
+    });
     expect(buttons(odd)).toEqual([]);
     expectValid(odd, true);
   });

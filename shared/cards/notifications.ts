@@ -202,10 +202,7 @@ export function describeNotification(view: NotificationView, ctx: CardContext): 
         title,
         tone: view.overdue ? 'attention' : 'warning',
         subtitle: month,
-        paragraphs: [
-          t(lang, view.overdue ? 'card.usageReport.overdue' : 'card.usageReport.intro', { month, due }),
-          ...(view.suspended ? [t(lang, 'card.usageReport.suspended')] : []),
-        ],
+        paragraphs: [t(lang, view.overdue ? 'card.usageReport.overdue' : 'card.usageReport.intro', { month, due }), ...(view.suspended ? [t(lang, 'card.usageReport.suspended')] : [])],
         facts: rows([
           [t(lang, 'fact.month'), month],
           [t(lang, 'fact.report'), view.number ?? ''],
@@ -289,8 +286,16 @@ function describeDigest(
   };
   const on = new Set(view.sections);
   const who = (customer: { name: string }, policy?: { name: string }) => (view.customer ? (policy?.name ?? customer.name) : policy ? `${customer.name} – ${policy.name}` : customer.name);
-  if (on.has('failed')) add(t(lang, 'digest.section.failed'), view.failed.map((l) => `${who(l.customer, l.policy)} (${helpers.when(l.at) || helpers.status(l.status)})`));
-  if (on.has('warning')) add(t(lang, 'digest.section.warning'), view.warning.map((l) => `${who(l.customer, l.policy)} (${helpers.when(l.at) || helpers.status(l.status)})`));
+  if (on.has('failed'))
+    add(
+      t(lang, 'digest.section.failed'),
+      view.failed.map((l) => `${who(l.customer, l.policy)} (${helpers.when(l.at) || helpers.status(l.status)})`),
+    );
+  if (on.has('warning'))
+    add(
+      t(lang, 'digest.section.warning'),
+      view.warning.map((l) => `${who(l.customer, l.policy)} (${helpers.when(l.at) || helpers.status(l.status)})`),
+    );
   if (on.has('stale')) {
     add(
       t(lang, 'digest.section.stale', { hours: view.staleHours }),
@@ -356,24 +361,14 @@ const TONE_STYLE: Record<Tone, ContainerStyle> = { attention: 'attention', warni
 
 export function documentCard(doc: NotificationDocument, ctx: CardContext): AdaptiveCard {
   const lang = ctx.language;
-  const buttons: CardButton[] = [
-    ...doc.actions.map((a) => execute(a.title, a.action, a.style ? { style: a.style } : {})),
-    ...doc.links.map((l) => openUrl(l.title, l.url)),
-  ];
+  const buttons: CardButton[] = [...doc.actions.map((a) => execute(a.title, a.action, a.style ? { style: a.style } : {})), ...doc.links.map((l) => openUrl(l.title, l.url))];
   return card(
     [
       container([heading(doc.title, { size: 'Medium' }), doc.subtitle ? text(doc.subtitle, { isSubtle: true, spacing: 'None' }) : null], { style: TONE_STYLE[doc.tone], bleed: true }),
       ...doc.paragraphs.map((p) => text(p, { max: 600 })),
       facts(doc.facts),
       ...doc.sections.map((s) =>
-        container(
-          [
-            text(s.title, { weight: 'Bolder' }),
-            ...bullets(s.lines),
-            s.more > 0 ? text(tn(lang, 'digest.more', s.more), { isSubtle: true, spacing: 'None' }) : null,
-          ],
-          { spacing: 'Medium' },
-        ),
+        container([text(s.title, { weight: 'Bolder' }), ...bullets(s.lines), s.more > 0 ? text(tn(lang, 'digest.more', s.more), { isSubtle: true, spacing: 'None' }) : null], { spacing: 'Medium' }),
       ),
       doc.nextStep ? text(doc.nextStep, { isSubtle: true, spacing: 'Medium', max: 400 }) : null,
     ],
@@ -420,4 +415,3 @@ function button(title: string, action: unknown, style?: 'positive' | 'destructiv
 function compactActions(...actions: (NotificationDocument['actions'][number] | null)[]): NotificationDocument['actions'] {
   return actions.filter((a): a is NotificationDocument['actions'][number] => a !== null);
 }
-

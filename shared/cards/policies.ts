@@ -38,7 +38,9 @@ export function policyButtons(lang: Language, p: PolicyView, options: { compact?
   if (!p.enabled) return [button(tr('bot.button.enable'), { verb: 'policy.enable', ...ids }, 'positive')];
   const failed = p.lastResult === 'Failed' || p.lastResult === 'Warning' || p.lastResult === 'Disconnected';
   return compact([
-    failed ? button(tr('bot.button.retry'), { verb: 'policy.retry', ...ids, ...(p.lastSessionId && { sessionId: p.lastSessionId }) }, 'positive') : button(tr('bot.button.start'), { verb: 'policy.start', ...ids }, 'positive'),
+    failed
+      ? button(tr('bot.button.retry'), { verb: 'policy.retry', ...ids, ...(p.lastSessionId && { sessionId: p.lastSessionId }) }, 'positive')
+      : button(tr('bot.button.start'), { verb: 'policy.start', ...ids }, 'positive'),
     options.compact ? null : button(tr('bot.button.disable'), { verb: 'policy.disable', ...ids }),
   ]);
 }
@@ -59,7 +61,9 @@ export function policyCard(lang: Language, p: PolicyView, options: { links: Card
         [tr('bot.fact.lastMessage'), p.lastMessage],
         [
           tr('bot.fact.schedule'),
-          compact([p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled'), p.schedule?.editable === false ? tr('policy.schedule.bySupportCase') : null]).join(' · '),
+          compact([p.enabled ? tr('bot.policy.every', { hours: p.scheduleHours }) : tr('bot.policy.disabled'), p.schedule?.editable === false ? tr('policy.schedule.bySupportCase') : null]).join(
+            ' · ',
+          ),
         ],
         [tr('bot.fact.averageTime'), p.timedRuns ? p.averageProcessTime : null],
         [tr('bot.fact.backupType'), p.backupType === 'EntireOrganization' ? tr('bot.policy.entireOrganization') : tr('bot.policy.selectedItems')],

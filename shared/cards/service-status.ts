@@ -19,13 +19,17 @@ export function serviceStatusCard(lang: Language, status: ServiceStatusView): Ad
       banner(tr('bot.status.title', { state: state(status.overall) }), formatDateTime(lang, status.at), TONE[status.overall] ?? 'default'),
       status.stale ? text(tr('bot.status.stale'), { color: 'Warning', max: 400 }) : null,
       facts(status.regions.map((r) => [r.region, state(r.state)] as const)),
-      problems.length ? container([text(tr('bot.status.problems'), { weight: 'Bolder' }), ...bullets(problems.slice(0, 12), { max: 300 })], { spacing: 'Medium' }) : text(tr('bot.status.allOperational'), { spacing: 'Medium' }),
+      problems.length
+        ? container([text(tr('bot.status.problems'), { weight: 'Bolder' }), ...bullets(problems.slice(0, 12), { max: 300 })], { spacing: 'Medium' })
+        : text(tr('bot.status.allOperational'), { spacing: 'Medium' }),
       status.maintenance.length
         ? container(
             [
               text(tr('bot.status.maintenance'), { weight: 'Bolder' }),
               ...bullets(
-                status.maintenance.slice(0, 5).map((m) => `${maintenanceName(m)}: ${formatDateTime(lang, m.startsAt)} – ${formatDateTime(lang, m.endsAt)}${m.active ? `, ${tr('bot.status.now')}` : ''}`),
+                status.maintenance
+                  .slice(0, 5)
+                  .map((m) => `${maintenanceName(m)}: ${formatDateTime(lang, m.startsAt)} – ${formatDateTime(lang, m.endsAt)}${m.active ? `, ${tr('bot.status.now')}` : ''}`),
                 { max: 300 },
               ),
             ],

@@ -16,7 +16,10 @@ export function stampActionIds(card: AdaptiveCard, renderId: string): AdaptiveCa
     for (const [key, v] of Object.entries(node)) out[key] = stamp(v);
     if ((node.type === 'Action.Execute' || node.type === 'Action.Submit') && node.data && typeof node.data === 'object') {
       const { actionId: _old, ...data } = node.data as Record<string, unknown>;
-      const id = createHash('sha256').update(`${renderId}\u0000${JSON.stringify(data)}`).digest('base64url').slice(0, 20);
+      const id = createHash('sha256')
+        .update(`${renderId}\u0000${JSON.stringify(data)}`)
+        .digest('base64url')
+        .slice(0, 20);
       out.data = { ...data, actionId: id };
       if (node.type === 'Action.Execute') out.id = id;
       const fallback = out.fallback as Record<string, unknown> | undefined;

@@ -11,11 +11,7 @@ export function subscriptionsCard(lang: Language, conversation: TeamsConversatio
   const tr = translator(lang);
   const subscribed = new Set(conversation.topics);
   const names = (topics: Topic[]) => topics.map((topic) => topicName(lang, topic)).join(', ');
-  const message = change.added?.length
-    ? tr('bot.subscribe.added', { topics: names(change.added) })
-    : change.removed?.length
-      ? tr('bot.subscribe.removed', { topics: names(change.removed) })
-      : null;
+  const message = change.added?.length ? tr('bot.subscribe.added', { topics: names(change.added) }) : change.removed?.length ? tr('bot.subscribe.removed', { topics: names(change.removed) }) : null;
   const missing = TOPICS.filter((topic) => !subscribed.has(topic));
   return card(
     [
@@ -25,10 +21,7 @@ export function subscriptionsCard(lang: Language, conversation: TeamsConversatio
       facts(TOPICS.map((topic) => [`${topicName(lang, topic)} (${topic})`, subscribed.has(topic) ? tr('bot.subscribe.on') : tr('bot.subscribe.off')] as const)),
       text(tr('bot.subscribe.hint', { example: 'subscribe backupFailed staleProtection' }), { isSubtle: true, max: 400 }),
     ],
-    [
-      ...(missing.length ? [commandButton(tr('bot.button.subscribeAll'), 'subscribe all')] : []),
-      ...(subscribed.size ? [commandButton(tr('bot.button.unsubscribeAll'), 'unsubscribe')] : []),
-    ],
+    [...(missing.length ? [commandButton(tr('bot.button.subscribeAll'), 'subscribe all')] : []), ...(subscribed.size ? [commandButton(tr('bot.button.unsubscribeAll'), 'unsubscribe')] : [])],
     { fallbackText: tr('bot.subscribe.title') },
   );
 }

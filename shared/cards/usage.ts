@@ -25,9 +25,7 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
   const status = report.snapshot ? tr('bot.usage.snapshot') : report.status ? tOr(lang, `report.status.${report.status}`, report.status) : tr('bot.usage.notGenerated');
   const tone: Tone = report.licenseManagementSuspended || report.overdue ? 'attention' : report.status === 'Submitted' ? 'good' : report.status === 'Rejected' ? 'warning' : 'default';
   const top = [...report.lines].sort((a, b) => Number(b.points) - Number(a.points) || a.customer.localeCompare(b.customer));
-  const lines = top.slice(0, LINES).map((line) =>
-    tr('bot.usage.line', { customer: line.customer, units: formatNumber(lang, line.currentMonthUsage), points: formatPoints(lang, line.points) }),
-  );
+  const lines = top.slice(0, LINES).map((line) => tr('bot.usage.line', { customer: line.customer, units: formatNumber(lang, line.currentMonthUsage), points: formatPoints(lang, line.points) }));
   // Suspension has its own block below; the rest are listed.
   const warnings = compact([report.overdue ? tr('bot.usage.overdue') : null]);
   const previous = shiftMonth(report.usageMonth, -1);
@@ -40,7 +38,12 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
       report.licenseManagementSuspended
         ? container([text(tr('licenseManagement.suspended.title'), { weight: 'Bolder' }), text(tr('licenseManagement.suspended.message'), { max: 400 })], { style: 'attention', spacing: 'Medium' })
         : null,
-      warnings.length ? container(warnings.map((w) => text(w, { max: 400 })), { style: 'attention', spacing: 'Medium' }) : null,
+      warnings.length
+        ? container(
+            warnings.map((w) => text(w, { max: 400 })),
+            { style: 'attention', spacing: 'Medium' },
+          )
+        : null,
       report.rejectionReason ? outcome(tr('bot.usage.rejected', { reason: report.rejectionReason }), 'warning') : null,
       facts([
         [tr('fact.status'), status],
@@ -53,13 +56,17 @@ export function usageCard(lang: Language, report: UsageReport, options: { curren
         [tr('bot.fact.nextStep'), t(lang, `bot.usage.next.${report.nextStep}` as MessageKey)],
       ]),
       lines.length
-        ? container([text(tr('bot.usage.topLines'), { weight: 'Bolder' }), ...bullets(lines), top.length > LINES ? text(tr('bot.more', { count: top.length - LINES }), { isSubtle: true, spacing: 'None' }) : null], { spacing: 'Medium' })
+        ? container(
+            [
+              text(tr('bot.usage.topLines'), { weight: 'Bolder' }),
+              ...bullets(lines),
+              top.length > LINES ? text(tr('bot.more', { count: top.length - LINES }), { isSubtle: true, spacing: 'None' }) : null,
+            ],
+            { spacing: 'Medium' },
+          )
         : text(tr('bot.usage.noLines'), { isSubtle: true }),
     ],
-    compact([
-      commandButton(formatMonth(lang, previous), `usage ${previous}`),
-      next <= options.currentMonth ? commandButton(formatMonth(lang, next), `usage ${next}`) : null,
-    ]),
+    compact([commandButton(formatMonth(lang, previous), `usage ${previous}`), next <= options.currentMonth ? commandButton(formatMonth(lang, next), `usage ${next}`) : null]),
     { fallbackText: tr('bot.usage.title', { month }) },
   );
 }

@@ -124,7 +124,10 @@ export function licenseAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    ...because({ key: 'api.alert.license', params: { used: String(customer.backedUpAccounts), licenses: String(customer.licenseLimit ?? 0), percent: String(percent), threshold: String(settings.licenseThresholdPercent) } }),
+    ...because({
+      key: 'api.alert.license',
+      params: { used: String(customer.backedUpAccounts), licenses: String(customer.licenseLimit ?? 0), percent: String(percent), threshold: String(settings.licenseThresholdPercent) },
+    }),
     since: null,
     action: { type: 'increaseLicenses', label: 'Raise the licensed limit', customerId: customer.id },
   };
@@ -142,7 +145,10 @@ export function storageAlert(customer: CustomerFacts, settings: MonitoringSettin
     customerId: customer.id,
     customerName: customer.displayName,
     subject: { type: 'customer', id: customer.id, name: customer.displayName },
-    ...because({ key: 'api.alert.storage', params: { used: String(customer.storageConsumedGb), quota: String(customer.storageQuotaGb), percent: String(percent), threshold: String(settings.storageThresholdPercent) } }),
+    ...because({
+      key: 'api.alert.storage',
+      params: { used: String(customer.storageConsumedGb), quota: String(customer.storageQuotaGb), percent: String(percent), threshold: String(settings.storageThresholdPercent) },
+    }),
     since: null,
     action: { type: 'increaseStorageQuota', label: 'Increase the storage quota', customerId: customer.id },
   };

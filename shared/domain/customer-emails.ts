@@ -25,7 +25,12 @@ export function splitEmailList(input: string | readonly string[]): string[] {
   const parts = typeof input === 'string' ? [input] : input;
   return parts
     .flatMap((part) => part.split(/[\s,;]+/))
-    .map((token) => token.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').trim())
+    .map((token) =>
+      token
+        .replace(/^mailto:/i, '')
+        .replace(/^<(.*)>$/, '$1')
+        .trim(),
+    )
     .filter((token) => token !== '');
 }
 

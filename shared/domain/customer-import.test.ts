@@ -42,7 +42,17 @@ const lookup = (customers: Customer[] = [existing]): CustomerImportLookup => ({
 
 describe('planCustomerImport', () => {
   it('creates with the defaults of POST /customers, status from the tenant when the file has none', () => {
-    const plan = planCustomerImport(records(['Display Name', 'Domain', 'M365 Account'], [['Contoso', 'Contoso.COM.', 'contoso.onmicrosoft.com'], ['Tailspin', 'tailspin.io', '']]), lookup([]), options);
+    const plan = planCustomerImport(
+      records(
+        ['Display Name', 'Domain', 'M365 Account'],
+        [
+          ['Contoso', 'Contoso.COM.', 'contoso.onmicrosoft.com'],
+          ['Tailspin', 'tailspin.io', ''],
+        ],
+      ),
+      lookup([]),
+      options,
+    );
     expect(plan.problems).toEqual([]);
     expect(plan.writes.map((c) => [c.domain, c.status, c.contractType, c.sourceType, c.licenses, c.createdAt])).toEqual([
       ['contoso.com', 'active', 'Pending', 'VCSP Pulse', 0, NOW.toISOString()],

@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, IsoDateTime } from '../schemas/common.js';
-import {
-  ContactInput,
-  ContractType,
-  CustomerInput,
-  CustomerStatus,
-  StorageRegion,
-  type Customer,
-  type CustomerImportRow,
-  type ImportProblem,
-} from '../schemas/customers.js';
+import { ContactInput, ContractType, CustomerInput, CustomerStatus, StorageRegion, type Customer, type CustomerImportRow, type ImportProblem } from '../schemas/customers.js';
 import { unneutralise, type CsvRecord, type CsvValue } from './csv.js';
 import { checkCustomerDomain, checkTenantDomain } from './customer-domain.js';
 import { checkInviteEmails, splitEmailList } from './customer-emails.js';
@@ -44,7 +35,14 @@ export const CUSTOMER_CSV_COLUMNS: { header: string; value: (c: Customer) => Csv
   { header: 'Total Active Accounts', value: (c) => c.totalActiveAccounts },
   { header: 'User Change This Month', value: (c) => c.userChangeThisMonth },
   { header: 'User Change Last Month', value: (c) => c.userChangeLastMonth },
-  { header: 'Pending Invites', value: (c) => c.invites.filter((i) => !i.acceptedAt).map((i) => i.email).join(' ') },
+  {
+    header: 'Pending Invites',
+    value: (c) =>
+      c.invites
+        .filter((i) => !i.acceptedAt)
+        .map((i) => i.email)
+        .join(' '),
+  },
   { header: 'Contact Name', value: (c) => `${c.contact.firstName} ${c.contact.lastName}` },
   { header: 'Contact Email', value: (c) => c.contact.email },
   { header: 'Contact Phone', value: (c) => c.contact.phone },
@@ -67,7 +65,10 @@ const READERS = {
   'M365 Account': z.string(),
   'External Id': CustomerInput.shape.externalId,
   'Veeam Account Id': z.string().trim().max(100, 'must be 100 characters or fewer'),
-  'Subscription Ids': z.string().transform((v) => v.split(/\s+/).filter(Boolean)).pipe(z.array(z.string().max(100)).max(100)),
+  'Subscription Ids': z
+    .string()
+    .transform((v) => v.split(/\s+/).filter(Boolean))
+    .pipe(z.array(z.string().max(100)).max(100)),
   Status: CustomerStatus.exclude(['offboarded'], 'must be provisioning, pending or active (offboarded customers are not imported)'),
   'Contract Type': ContractType,
   Licenses: count.min(0, 'must be 0 or more'),
@@ -147,8 +148,7 @@ export function planCustomerImport(records: readonly CsvRecord[], lookup: Custom
 
   for (const record of body) {
     const problems: ImportProblem[] = [];
-    const problem = (header: Header | null, message: string, column = header ? at(header) : 1) =>
-      problems.push({ line: record.line, column, header, message });
+    const problem = (header: Header | null, message: string, column = header ? at(header) : 1) => problems.push({ line: record.line, column, header, message });
     if (record.cells.length !== columns.length) {
       problem(null, `has ${record.cells.length} cells where the header has ${columns.length}`, Math.min(record.cells.length, columns.length) + 1);
     }
@@ -180,7 +180,10 @@ export function planCustomerImport(records: readonly CsvRecord[], lookup: Custom
       else problem(domainHeader, `The domain ${typed} cannot be used: ${check.reason}`);
     } else if (typed === undefined && values['M365 Account'] === undefined) {
       const either = present.has('Domain') || present.has('M365 Account');
-      problem(present.has('Domain') ? 'Domain' : either ? 'M365 Account' : null, either ? 'Domain is empty: a customer needs its own domain (or at least its M365 Account)' : 'The file has neither a Domain nor an M365 Account column');
+      problem(
+        present.has('Domain') ? 'Domain' : either ? 'M365 Account' : null,
+        either ? 'Domain is empty: a customer needs its own domain (or at least its M365 Account)' : 'The file has neither a Domain nor an M365 Account column',
+      );
     }
     if (domain !== undefined) {
       const earlier = domainsSeen.get(domain);
@@ -350,7 +353,10 @@ function updatedCustomer(c: Customer, v: Values, present: Set<Header>, tenant: s
   // The export joins first and last name; the same text keeps the hub's own split ("Mary Ann" "de la Cruz").
   if (v['Contact Name'] !== undefined && v['Contact Name'] !== `${c.contact.firstName} ${c.contact.lastName}`.trim()) Object.assign(next.contact, splitName(v['Contact Name']));
   if (v['Contact Email'] !== undefined) next.contact.email = v['Contact Email'];
-  for (const [header, key] of [['Contact Phone', 'phone'], ['Country', 'country']] as const) {
+  for (const [header, key] of [
+    ['Contact Phone', 'phone'],
+    ['Country', 'country'],
+  ] as const) {
     if (!present.has(header)) continue;
     const value = v[header];
     if (value === undefined) delete next.contact[key];
@@ -365,7 +371,8 @@ function changedKeys(before: Customer, after: Customer): string[] {
 
 /** JSON with object keys sorted, so a field removed and set again compares equal. */
 function stable(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ??
+    'undefined'
+  );
 }

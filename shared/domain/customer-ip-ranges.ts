@@ -99,7 +99,10 @@ export function mergedIpAccess(settings: IpAccessSettings): { restricted: boolea
   const key = (r: RangeLike) => `${parseIp(r.start)?.value ?? r.start}-${parseIp(r.end)?.value ?? r.end}`;
   const seen = new Set<string>();
   const ranges: SourcedRange[] = [];
-  for (const [source, list] of [['provider', settings.ipRanges], ['customer', settings.customerIpRanges ?? []]] as const) {
+  for (const [source, list] of [
+    ['provider', settings.ipRanges],
+    ['customer', settings.customerIpRanges ?? []],
+  ] as const) {
     for (const range of list) {
       const k = key(range);
       if (seen.has(k)) continue;

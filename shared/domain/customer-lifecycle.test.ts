@@ -193,7 +193,15 @@ describe('settings', () => {
 
   test.each([
     [{ restrictToIpRanges: true }, 'at least one IP range'],
-    [{ ipRanges: [{ start: '1.1.1.1', end: '1.1.1.9' }, { start: '1.1.1.1', end: '1.1.1.9' }] }, 'listed twice'],
+    [
+      {
+        ipRanges: [
+          { start: '1.1.1.1', end: '1.1.1.9' },
+          { start: '1.1.1.1', end: '1.1.1.9' },
+        ],
+      },
+      'listed twice',
+    ],
   ])('%j is refused (%s)', (update, message) => {
     expect(refusal(() => applySettings(active, update, NOW))).toMatchObject({ kind: 'rule', message: expect.stringContaining(message) });
   });
@@ -210,17 +218,31 @@ describe('settings', () => {
 });
 
 describe('offboarding', () => {
-  const active = customer({ status: 'active', contractType: 'Annual', licenses: 42, licenseLimit: 50, backedUpAccounts: 42, subscriptionIds: ['sub-1'], admins: [{ email: 'a@fabrikam-legal.com', firstName: 'A', lastName: 'B', sendWelcomeEmail: false, addedAt: NOW.toISOString(), addedBy: 'x' }] });
+  const active = customer({
+    status: 'active',
+    contractType: 'Annual',
+    licenses: 42,
+    licenseLimit: 50,
+    backedUpAccounts: 42,
+    subscriptionIds: ['sub-1'],
+    admins: [{ email: 'a@fabrikam-legal.com', firstName: 'A', lastName: 'B', sendWelcomeEmail: false, addedAt: NOW.toISOString(), addedBy: 'x' }],
+  });
   const request = { date: '2026-11-24', reason: 'Leaving', licenseCount: 42 };
   const facts = { usageMonth: '2026-11', usageToReport: 44 };
 
   // Guide: "you can request that the Veeam Customer Support team delete the customer"; the case
   // names the display name, subscription ID, date and "the number of user licenses that the customer uses".
-  test('a request holds the support case ready to paste, with the month\'s usage to report', () => {
+  test("a request holds the support case ready to paste, with the month's usage to report", () => {
     const requested = requestOffboarding(active, { date: request.date, reason: 'Leaving' }, 'Ops', facts, NOW);
     const req = requested.offboardingRequest!;
     expect(req).toMatchObject({ status: 'requested', requestedBy: 'Ops', licenseCount: 42 });
-    expect(req.supportCase).toMatchObject({ summary: 'Delete Customer in VDC M365', subscriptionId: 'sub-1', deletionDate: '2026-11-24', licensesUsed: 42, usageToReport: { month: '2026-11', licensedUsers: 44 } });
+    expect(req.supportCase).toMatchObject({
+      summary: 'Delete Customer in VDC M365',
+      subscriptionId: 'sub-1',
+      deletionDate: '2026-11-24',
+      licensesUsed: 42,
+      usageToReport: { month: '2026-11', licensedUsers: 44 },
+    });
     expect(req.supportCase!.text).toContain('Customer display name: Fabrikam Legal');
     expect(req.supportCase!.text).toContain('Number of user licenses the customer uses: 42');
   });
@@ -255,7 +277,11 @@ describe('offboarding', () => {
   const submitted = (c: Customer) => submitOffboarding(requestOffboarding(c, request, 'Ops', facts, NOW), '07123456', 'Ops', NOW);
   test.each([
     ['a second request while one is open', (c: Customer) => requestOffboarding(requestOffboarding(c, request, 'Ops', facts, NOW), request, 'Ops', facts, NOW), 'conflict'],
-    ['recording an outcome before the case is submitted', (c: Customer) => recordOffboardingOutcome(requestOffboarding(c, request, 'Ops', facts, NOW), { caseNumber: 'x', outcome: 'deleted' }, { name: 'S' }, NOW), 'conflict'],
+    [
+      'recording an outcome before the case is submitted',
+      (c: Customer) => recordOffboardingOutcome(requestOffboarding(c, request, 'Ops', facts, NOW), { caseNumber: 'x', outcome: 'deleted' }, { name: 'S' }, NOW),
+      'conflict',
+    ],
     ['an outcome with another case number', (c: Customer) => recordOffboardingOutcome(submitted(c), { caseNumber: '0999', outcome: 'approved' }, { name: 'S' }, NOW), 'rule'],
     ['submitting without a request', (c: Customer) => submitOffboarding(c, '07123456', 'Ops', NOW), 'conflict'],
     ['a date in the past', (c: Customer) => requestOffboarding(c, { ...request, date: '2026-11-23' }, 'Ops', facts, NOW), 'rule'],

@@ -29,7 +29,11 @@ export function readLicensedUsers(records: readonly CsvRecord[]): { users: Licen
   const problems: ImportProblem[] = [];
   const users: LicensedUserInput[] = [];
   const [head, ...body] = records;
-  if (!head) return { users, problems: [{ line: 1, column: 1, header: null, message: 'The file is empty: it needs the header line of the licensed-users export (Name, Email, Type, Protection Status, Last Backup)' }] };
+  if (!head)
+    return {
+      users,
+      problems: [{ line: 1, column: 1, header: null, message: 'The file is empty: it needs the header line of the licensed-users export (Name, Email, Type, Protection Status, Last Backup)' }],
+    };
   const columns: Header[] = [];
   head.cells.forEach((raw, index) => {
     const text = unneutralise(raw).trim();

@@ -21,8 +21,6 @@ import { samplePolicy as policy } from './testing.js';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 
-
-
 /** A refusal in English (null stays null, so toMatch fails on a missing refusal). */
 const english = (text: Text | null) => (text ? say('en', text) : null);
 
@@ -55,9 +53,7 @@ describe('policy conflicts', () => {
 
 describe('policy scope', () => {
   it('needs a selected object for SelectedItems and none for EntireOrganization', () => {
-    expect(scopeProblems({ backupType: 'SelectedItems', selected: emptyObjects(), excluded: emptyObjects() })).toEqual([
-      { field: 'selected', message: expect.stringMatching(/at least one/) },
-    ]);
+    expect(scopeProblems({ backupType: 'SelectedItems', selected: emptyObjects(), excluded: emptyObjects() })).toEqual([{ field: 'selected', message: expect.stringMatching(/at least one/) }]);
     expect(scopeProblems({ backupType: 'EntireOrganization', selected: { ...emptyObjects(), teams: ['Sales'] }, excluded: emptyObjects() })[0]?.field).toBe('selected');
     expect(scopeProblems({ backupType: 'EntireOrganization', selected: emptyObjects(), excluded: { ...emptyObjects(), users: ['a@b.com'] } })).toEqual([]);
   });
@@ -107,19 +103,41 @@ describe('start and finish', () => {
   it('a finish records the result, success time, failing streak and average time', () => {
     let p = applyStart(policy(), { sessionId: 's1', now: NOW });
     p = applyFinish(p, { sessionId: 's1', result: 'Failed', startedAt: NOW.toISOString(), endedAt: '2026-11-24T09:10:00.000Z', summary: 'throttled' });
-    expect(p).toMatchObject({ lastStatus: 'Failed', lastResult: 'Failed', lastMessage: 'throttled', runningSessionId: null, lastSessionId: 's1', lastSuccessAt: null, failingSince: '2026-11-24T09:10:00.000Z', averageProcessMs: 600_000, timedRuns: 1 });
+    expect(p).toMatchObject({
+      lastStatus: 'Failed',
+      lastResult: 'Failed',
+      lastMessage: 'throttled',
+      runningSessionId: null,
+      lastSessionId: 's1',
+      lastSuccessAt: null,
+      failingSince: '2026-11-24T09:10:00.000Z',
+      averageProcessMs: 600_000,
+      timedRuns: 1,
+    });
     p = applyFinish(applyStart(p, { sessionId: 's2', now: new Date('2026-11-25T09:00:00Z') }), {
-      sessionId: 's2', result: 'Warning', startedAt: '2026-11-25T09:00:00.000Z', endedAt: '2026-11-25T09:20:00.000Z', summary: null,
+      sessionId: 's2',
+      result: 'Warning',
+      startedAt: '2026-11-25T09:00:00.000Z',
+      endedAt: '2026-11-25T09:20:00.000Z',
+      summary: null,
     });
     // Warning protects (stale clock resets) but the streak of non-success goes on.
     expect(p).toMatchObject({ lastResult: 'Warning', lastSuccessAt: '2026-11-25T09:20:00.000Z', failingSince: '2026-11-24T09:10:00.000Z', averageProcessMs: 900_000, timedRuns: 2 });
     p = applyFinish(applyStart(p, { sessionId: 's3', now: new Date('2026-11-26T09:00:00Z') }), {
-      sessionId: 's3', result: 'Stopped', startedAt: '2026-11-26T09:00:00.000Z', endedAt: '2026-11-26T09:01:00.000Z', summary: null,
+      sessionId: 's3',
+      result: 'Stopped',
+      startedAt: '2026-11-26T09:00:00.000Z',
+      endedAt: '2026-11-26T09:01:00.000Z',
+      summary: null,
     });
     // Stopped neither protects nor counts towards the average.
     expect(p).toMatchObject({ lastStatus: 'Stopped', lastSuccessAt: '2026-11-25T09:20:00.000Z', failingSince: '2026-11-24T09:10:00.000Z', averageProcessMs: 900_000, timedRuns: 2 });
     p = applyFinish(applyStart(p, { sessionId: 's4', now: new Date('2026-11-27T09:00:00Z') }), {
-      sessionId: 's4', result: 'Success', startedAt: '2026-11-27T09:00:00.000Z', endedAt: '2026-11-27T09:30:00.000Z', summary: null,
+      sessionId: 's4',
+      result: 'Success',
+      startedAt: '2026-11-27T09:00:00.000Z',
+      endedAt: '2026-11-27T09:30:00.000Z',
+      summary: null,
     });
     expect(p).toMatchObject({ lastResult: 'Success', failingSince: null, averageProcessMs: 1_200_000, timedRuns: 3, runCount: 4 });
   });

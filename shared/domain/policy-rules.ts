@@ -130,10 +130,7 @@ export const isProtectingResult = (result: string): boolean => result === 'Succe
 const isTimedResult = (result: SessionResult): boolean => result === 'Success' || result === 'Warning' || result === 'Failed';
 
 /** A session ended: the policy's current state takes its result. */
-export function applyFinish(
-  policy: Policy,
-  end: { sessionId: string; result: SessionResult; startedAt: string; endedAt: string; summary: string | null },
-): Policy {
+export function applyFinish(policy: Policy, end: { sessionId: string; result: SessionResult; startedAt: string; endedAt: string; summary: string | null }): Policy {
   const duration = Math.max(0, Date.parse(end.endedAt) - Date.parse(end.startedAt));
   const timed = isTimedResult(end.result);
   return {

@@ -111,7 +111,11 @@ export function resolveName<T>(query: string, items: readonly T[], namesOf: (ite
   const { threshold = 0.6, limit = 5 } = options;
   const q = normalizeName(query);
   if (!q) return { kind: 'none', suggestions: [] };
-  const names = items.map((item) => namesOf(item).filter((n): n is string => !!n).map(normalizeName));
+  const names = items.map((item) =>
+    namesOf(item)
+      .filter((n): n is string => !!n)
+      .map(normalizeName),
+  );
 
   const exact = items.filter((_, i) => names[i]!.includes(q));
   if (exact.length === 1) return { kind: 'match', item: exact[0]! };

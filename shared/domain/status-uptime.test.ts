@@ -11,16 +11,37 @@ describe('uptime of a service over a period', () => {
   it('counts outage time as down, degraded as up, and leaves planned maintenance out', () => {
     expect(uptime('operational', [], from, to).percent).toBe(100);
     // One day of outage in ten days: 90 %.
-    expect(uptime('operational', [{ at: '2026-11-02T00:00:00Z', state: 'outage' }, { at: '2026-11-03T00:00:00Z', state: 'operational' }], from, to)).toMatchObject({ percent: 90, outageMs: 86_400_000 });
+    expect(
+      uptime(
+        'operational',
+        [
+          { at: '2026-11-02T00:00:00Z', state: 'outage' },
+          { at: '2026-11-03T00:00:00Z', state: 'operational' },
+        ],
+        from,
+        to,
+      ),
+    ).toMatchObject({ percent: 90, outageMs: 86_400_000 });
     expect(uptime('operational', [{ at: '2026-11-02T00:00:00Z', state: 'degraded' }], from, to).percent).toBe(100);
     // A day of maintenance is left out: one day of outage in the nine counted days.
-    const withMaintenance = uptime('outage', [{ at: '2026-11-02T00:00:00Z', state: 'maintenance' }, { at: '2026-11-03T00:00:00Z', state: 'operational' }], from, to);
+    const withMaintenance = uptime(
+      'outage',
+      [
+        { at: '2026-11-02T00:00:00Z', state: 'maintenance' },
+        { at: '2026-11-03T00:00:00Z', state: 'operational' },
+      ],
+      from,
+      to,
+    );
     expect(withMaintenance.percent).toBe(88.889);
     expect(uptime('maintenance', [], from, to).percent).toBeNull();
   });
 
   it('the state at a time is the latest change not after it', () => {
-    const changes = [{ at: '2026-10-20T00:00:00Z', state: 'outage' as const }, { at: '2026-10-21T00:00:00Z', state: 'operational' as const }];
+    const changes = [
+      { at: '2026-10-20T00:00:00Z', state: 'outage' as const },
+      { at: '2026-10-21T00:00:00Z', state: 'operational' as const },
+    ];
     expect(stateAt(changes, new Date('2026-10-20T12:00:00Z'))).toBe('outage');
     expect(stateAt(changes, from)).toBe('operational');
     expect(stateAt([], from)).toBe('operational');

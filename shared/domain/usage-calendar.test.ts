@@ -24,14 +24,35 @@ describe('usage calendar', () => {
 
   it('two consecutive overdue months suspend license management; one does not', () => {
     const now = new Date('2025-06-10T00:00:00Z');
-    const one = suspensionState([{ month: '2025-03', submitted: false }, { month: '2025-04', submitted: true }, { month: '2025-05', submitted: false }], now);
+    const one = suspensionState(
+      [
+        { month: '2025-03', submitted: false },
+        { month: '2025-04', submitted: true },
+        { month: '2025-05', submitted: false },
+      ],
+      now,
+    );
     expect(one).toEqual({ overdueMonths: ['2025-03', '2025-05'], suspended: false, cause: null, since: null });
-    const two = suspensionState([{ month: '2025-04', submitted: false }, { month: '2025-05', submitted: false }], now);
+    const two = suspensionState(
+      [
+        { month: '2025-04', submitted: false },
+        { month: '2025-05', submitted: false },
+      ],
+      now,
+    );
     expect(two.suspended).toBe(true);
     expect(two.cause).toEqual(['2025-04', '2025-05']);
     expect(two.since).toBe('2025-06-04T00:00:00.000Z');
     // Before the second deadline, only one month is overdue.
-    expect(suspensionState([{ month: '2025-04', submitted: false }, { month: '2025-05', submitted: false }], new Date('2025-06-03T12:00:00Z')).suspended).toBe(false);
+    expect(
+      suspensionState(
+        [
+          { month: '2025-04', submitted: false },
+          { month: '2025-05', submitted: false },
+        ],
+        new Date('2025-06-03T12:00:00Z'),
+      ).suspended,
+    ).toBe(false);
   });
 });
 

@@ -102,9 +102,27 @@ export function licenseManagementRefusalText(state: SuspensionState): Text | nul
   if (!state.suspended || !state.cause) return null;
   const [first, second] = state.cause;
   const lifting = liftingMonths(state.overdueMonths);
-  const how: Text = lifting.length > 0
-    ? { key: 'api.license.liftOne', params: { months: listText(lifting.map((month) => ({ month })), 'api.list.or'), month: lifting[0]! } }
-    : { key: 'api.license.liftAll', params: { months: listText(state.overdueMonths.map((month) => ({ month })), 'api.list.comma') } };
+  const how: Text =
+    lifting.length > 0
+      ? {
+          key: 'api.license.liftOne',
+          params: {
+            months: listText(
+              lifting.map((month) => ({ month })),
+              'api.list.or',
+            ),
+            month: lifting[0]!,
+          },
+        }
+      : {
+          key: 'api.license.liftAll',
+          params: {
+            months: listText(
+              state.overdueMonths.map((month) => ({ month })),
+              'api.list.comma',
+            ),
+          },
+        };
   return { key: 'api.license.suspended', params: { first: { month: first }, second: { month: second }, how } };
 }
 

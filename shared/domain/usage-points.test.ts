@@ -35,9 +35,7 @@ describe('usage points', () => {
 
   it('sums many lines with no drift (0.1 ten thousand times is exactly 1000.0)', () => {
     expect(sumPoints(Array.from({ length: 10_000 }, () => '0.1'))).toBe('1000.0');
-    expect(sumPoints(Array.from({ length: 9_999 }, (_, i) => linePoints('2.5', i % 7)))).toBe(
-      formatPoints(Array.from({ length: 9_999 }, (_, i) => (i % 7) * 25).reduce((a, b) => a + b, 0) / 10),
-    );
+    expect(sumPoints(Array.from({ length: 9_999 }, (_, i) => linePoints('2.5', i % 7)))).toBe(formatPoints(Array.from({ length: 9_999 }, (_, i) => (i % 7) * 25).reduce((a, b) => a + b, 0) / 10));
   });
 
   it('matches integer arithmetic for any mix of lines (property)', () => {
@@ -72,7 +70,14 @@ describe('usage points', () => {
   });
 
   it('raises a total under the minimum commit to the commit, with no overage', () => {
-    const totals = reportTotals([{ kind: 'saas', points: '35.0' }, { kind: 'saas', points: '52.5' }, { kind: 'saas', points: '77.5' }], '200');
+    const totals = reportTotals(
+      [
+        { kind: 'saas', points: '35.0' },
+        { kind: 'saas', points: '52.5' },
+        { kind: 'saas', points: '77.5' },
+      ],
+      '200',
+    );
     expect(totals.reportedPoints).toEqual({ software: '0.0', saas: '165.0', total: '165.0' });
     expect(totals.minimumCommitEnforcement).toBe('35.0');
     expect(totals.overage).toBe('0.0');

@@ -85,7 +85,8 @@ export const apiEn = {
   'api.usage.running': '{month} is still running: GET /usage-reports/{id} shows a snapshot; its report is generated on {next}-01.',
   'api.usage.noUsageYet': 'There is no usage for {month} yet.',
   'api.usage.noReport': 'No usage report for {month}: reports are generated on the 1st of the following month for months with recorded usage.',
-  'api.connection.vdcReadOnly': 'Policy "{policy}" comes from the VDC Public API, which is read-only: {action} it in the Veeam Data Cloud portal (Flex Backup Policies; the SP Hub extension\'s overlay there has the buttons).',
+  'api.connection.vdcReadOnly':
+    'Policy "{policy}" comes from the VDC Public API, which is read-only: {action} it in the Veeam Data Cloud portal (Flex Backup Policies; the SP Hub extension\'s overlay there has the buttons).',
   'api.connection.action.start': 'start',
   'api.connection.action.stop': 'stop',
   'api.connection.action.enable': 'enable',
@@ -141,7 +142,8 @@ export const apiEn = {
   'api.policy.nameTaken': 'Customer "{customer}" already has a policy named "{name}".',
   'api.policy.invalidObjects': 'Invalid policy objects: {problems}',
   'api.restore.customerInactive': 'Customer "{customer}" is {status}: restores are possible only for active (onboarded) customers.',
-  'api.restore.selfServiceOff': 'Self-service restore is turned off for {customer}, so its users cannot restore items themselves; turn on "Enable self service" in the customer\'s settings, or record the restore as managed.',
+  'api.restore.selfServiceOff':
+    'Self-service restore is turned off for {customer}, so its users cannot restore items themselves; turn on "Enable self service" in the customer\'s settings, or record the restore as managed.',
   'api.restore.ended': 'Restore {id} already ended {status}; its outcome cannot change.',
   'api.restore.endedAt': 'Restore {id} already ended {status} at {at}; its outcome cannot change.',
   'api.alert.clearsByItself': 'This alert ({kind}) clears by itself once its condition is fixed; it cannot be resolved by hand.',

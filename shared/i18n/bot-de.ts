@@ -38,7 +38,8 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.help.group.monitoring': 'Prüfen',
   'bot.help.group.actions': 'Handeln',
   'bot.help.group.conversation': 'Diese Unterhaltung',
-  'bot.help.tips': 'Namen dürfen unvollständig sein, Groß- und Kleinschreibung ist egal; setzen Sie Namen mit Leerzeichen in Anführungszeichen, wenn ein Befehl sie missverstehen könnte, etwa start policy "Mail for execs" for Contoso.',
+  'bot.help.tips':
+    'Namen dürfen unvollständig sein, Groß- und Kleinschreibung ist egal; setzen Sie Namen mit Leerzeichen in Anführungszeichen, wenn ein Befehl sie missverstehen könnte, etwa start policy "Mail for execs" for Contoso.',
   'bot.help.notLinked': 'Ihr Teams-Konto ist noch nicht mit einem SP Hub-Benutzer verknüpft: Sagen Sie link, um zu sehen, wie es geht.',
 
   'bot.button.help': 'Hilfe',
@@ -92,7 +93,8 @@ export const botDe: Record<keyof typeof botEn, string> = {
   'bot.link.needed.short': 'Ihr Teams-Konto ist noch nicht mit einem SP Hub-Benutzer verknüpft: Sagen Sie mir link, um es zu verbinden.',
   'bot.link.needed.subtitle': 'Ich handle mit Ihren SP Hub-Berechtigungen',
   'bot.link.why': 'Bevor ich etwas zeigen oder ändern kann, muss ich wissen, welcher SP Hub-Benutzer Sie sind. Zum Verknüpfen brauchen Sie einen Einmal-Code aus SP Hub:',
-  'bot.link.step1': 'Fordern Sie in SP Hub mit Ihrem API-Schlüssel einen Verknüpfungscode an: POST /api/v1/me/teams-link-code (in der API-Dokumentation unter /api/v1/docs öffnen und Try it out wählen).',
+  'bot.link.step1':
+    'Fordern Sie in SP Hub mit Ihrem API-Schlüssel einen Verknüpfungscode an: POST /api/v1/me/teams-link-code (in der API-Dokumentation unter /api/v1/docs öffnen und Try it out wählen).',
   'bot.link.step2': 'Sagen Sie hier innerhalb von 10 Minuten link und den Code, etwa link ABCD-2345.',
   'bot.link.step3': 'Ab dann läuft alles, was Sie hier tun, mit Ihren SP Hub-Berechtigungen und wird mit Ihrem Namen protokolliert.',
   'bot.link.done.title': 'Ihr Teams-Konto ist verknüpft',
@@ -122,7 +124,8 @@ export const botDe: Record<keyof typeof botEn, string> = {
 
   'bot.welcome.title': 'Hallo von SP Hub',
   'bot.welcome.subtitle': 'Microsoft 365-Sicherungsbetrieb für Ihre Kunden',
-  'bot.welcome.intro': 'Fragen Sie mich nach einem Kunden (status Contoso), nach Fehlschlägen (failed) oder nach Richtlinien ohne aktuelle Sicherung (stale), starten oder stoppen Sie Richtlinien, senden Sie Onboarding-Einladungen und prüfen Sie den monatlichen Nutzungsbericht.',
+  'bot.welcome.intro':
+    'Fragen Sie mich nach einem Kunden (status Contoso), nach Fehlschlägen (failed) oder nach Richtlinien ohne aktuelle Sicherung (stale), starten oder stoppen Sie Richtlinien, senden Sie Onboarding-Einladungen und prüfen Sie den monatlichen Nutzungsbericht.',
   'bot.welcome.personal': 'Verknüpfen Sie zuerst Ihr Teams-Konto mit Ihrem SP Hub-Benutzer: Sagen Sie link.',
   'bot.welcome.linked': 'Sie sind in SP Hub als {name} verknüpft: Fragen Sie einfach.',
   'bot.welcome.channel': 'Um Benachrichtigungskarten in dieser Unterhaltung zu erhalten, sagen Sie subscribe und die Themen, etwa subscribe backupFailed staleProtection.',

@@ -130,7 +130,8 @@ export const botEn = {
   // ---- welcome ----
   'bot.welcome.title': 'Hello from SP Hub',
   'bot.welcome.subtitle': 'Microsoft 365 backup operations for your customers',
-  'bot.welcome.intro': 'Ask me about a customer (status Contoso), what failed (failed) or what has no recent backup (stale), start or stop policies, send onboarding invites and check the monthly usage report.',
+  'bot.welcome.intro':
+    'Ask me about a customer (status Contoso), what failed (failed) or what has no recent backup (stale), start or stop policies, send onboarding invites and check the monthly usage report.',
   'bot.welcome.personal': 'First link your Teams account to your SP Hub user: say link.',
   'bot.welcome.linked': 'You are linked as {name} in SP Hub: ask away.',
   'bot.welcome.channel': 'To get notification cards in this conversation, say subscribe followed by topics, such as subscribe backupFailed staleProtection.',

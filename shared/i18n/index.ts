@@ -36,8 +36,7 @@ const pluralRules = (language: Language) => cached(`plural|${language}`, () => n
 
 const dateFormat = (language: Language, style: 'dateTime' | 'date' | 'month', timeZone: string) =>
   cached(`${style}|${language}|${timeZone}`, () => {
-    const options: Intl.DateTimeFormatOptions =
-      style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : style === 'date' ? { dateStyle: 'medium' } : { month: 'long', year: 'numeric' };
+    const options: Intl.DateTimeFormatOptions = style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : style === 'date' ? { dateStyle: 'medium' } : { month: 'long', year: 'numeric' };
     return new Intl.DateTimeFormat(locales[language], { ...options, timeZone });
   });
 

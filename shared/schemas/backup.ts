@@ -157,7 +157,11 @@ export const PolicyInput = z.strictObject({
   customerId: Id,
   name: Text(128),
   backupType: BackupType,
-  services: z.array(ProtectedService).min(1).max(3).default([...ProtectedService.options]),
+  services: z
+    .array(ProtectedService)
+    .min(1)
+    .max(3)
+    .default([...ProtectedService.options]),
   selected: PolicyObjectsInput.default(emptyObjects()),
   excluded: PolicyObjectsInput.default(emptyObjects()),
   scheduleHours: z.number().int().min(1).max(168).default(24),
@@ -181,11 +185,17 @@ export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
 export const PolicyQuery = PageQuery.extend({
   customerId: Id.optional(),
   status: listOf(PolicyStatus).optional(),
-  enabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   backupType: BackupType.optional(),
   sort: z
     .string()
-    .regex(/^-?(name|customer|lastRun|nextRun|lastStatus|averageProcessTime|createdAt)$/, 'must be one of name, customer, lastRun, nextRun, lastStatus, averageProcessTime, createdAt (prefix - for descending)')
+    .regex(
+      /^-?(name|customer|lastRun|nextRun|lastStatus|averageProcessTime|createdAt)$/,
+      'must be one of name, customer, lastRun, nextRun, lastStatus, averageProcessTime, createdAt (prefix - for descending)',
+    )
     .optional(),
 });
 export type PolicyQuery = z.infer<typeof PolicyQuery>;

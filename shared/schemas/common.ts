@@ -1,14 +1,7 @@
 import { z } from 'zod';
 
 /** Permissions are a fixed set; `monitoring` is read-only and always granted. */
-export const PERMISSIONS = [
-  'monitoring',
-  'siteSettings',
-  'userManagement',
-  'customerManagement',
-  'backupManagement',
-  'advancedBackupManagement',
-] as const;
+export const PERMISSIONS = ['monitoring', 'siteSettings', 'userManagement', 'customerManagement', 'backupManagement', 'advancedBackupManagement'] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
@@ -16,7 +9,11 @@ export type Permission = z.infer<typeof Permission>;
 export const Channel = z.enum(['api', 'bot', 'extension', 'scheduler']);
 export type Channel = z.infer<typeof Channel>;
 
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'must be an id');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be an id');
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const IsoDate = z.iso.date();
 export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
@@ -25,12 +22,7 @@ export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a mont
 export const Text = (max = 200) => z.string().trim().min(1).max(max);
 export const OptionalText = (max = 200) => z.string().trim().max(max).optional();
 
-export const Email = z
-  .string()
-  .trim()
-  .max(254)
-  .toLowerCase()
-  .pipe(z.email('must be an email address'));
+export const Email = z.string().trim().max(254).toLowerCase().pipe(z.email('must be an email address'));
 
 export const PageQuery = z.object({
   q: z.string().trim().max(200).optional(),
@@ -47,8 +39,7 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
-export const Page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 
 export const ErrorCode = z.enum([
@@ -81,7 +72,12 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 /** Accepts "a,b" or ["a","b"] (a repeated query key) and yields a de-duplicated list. */
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z.array(item).max(50),
   );
-

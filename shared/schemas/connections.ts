@@ -45,7 +45,12 @@ export const ConnectionInput = z.strictObject({
   caCertificatePem: Pem.optional(),
   /** Accept any certificate. Shown on the connection and in the start banner. */
   insecureSkipVerify: z.boolean().default(false),
-  syncIntervalMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  syncIntervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
   /** For `vdc`: the hub customer the VDC tenancy (its API key) belongs to. */
   customerId: Id.optional(),
 });
@@ -59,7 +64,12 @@ export const ConnectionUpdate = z
     /** null removes the CA. */
     caCertificatePem: Pem.nullable().optional(),
     insecureSkipVerify: z.boolean().optional(),
-    syncIntervalMinutes: z.number().int().min(1).max(24 * 60).optional(),
+    syncIntervalMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
     /** Pause the scheduled sync (a manual sync still runs). */
     enabled: z.boolean().optional(),
   })

@@ -74,9 +74,7 @@ export type DeviceCode = z.infer<typeof DeviceCode>;
 export const Onboarding = z.object({
   method: z.enum(['managed', 'self-service']).optional(),
   legalAgreement: z.object({ acceptedAt: IsoDateTime, acceptedBy: z.string() }).optional(),
-  connection: z
-    .object({ storageRegion: StorageRegion, storageLocation: z.string().optional(), retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode })
-    .optional(),
+  connection: z.object({ storageRegion: StorageRegion, storageLocation: z.string().optional(), retention: Retention, services: z.array(FlexService), deviceCode: DeviceCode }).optional(),
   tenantConnectedAt: IsoDateTime.optional(),
   finishedAt: IsoDateTime.optional(),
   policies: PolicyChoice.optional(),
@@ -366,17 +364,17 @@ export const AgreementInput = z.strictObject({
 });
 export const ConnectInput = z
   .strictObject({
-  storageRegion: StorageRegion,
-  /** One of the wizard's regions (GET /status/regions), inside storageRegion. */
-  storageLocation: z.string().trim().max(60).optional(),
-  retention: Retention,
-  /** Optional: left out, all three services are backed up (the wizard preselects them). */
-  services: z
-    .array(FlexService)
-    .min(1, 'select at least one service')
-    .max(3)
-    .transform((list) => [...new Set(list)])
-    .default(ALL_FLEX_SERVICES),
+    storageRegion: StorageRegion,
+    /** One of the wizard's regions (GET /status/regions), inside storageRegion. */
+    storageLocation: z.string().trim().max(60).optional(),
+    retention: Retention,
+    /** Optional: left out, all three services are backed up (the wizard preselects them). */
+    services: z
+      .array(FlexService)
+      .min(1, 'select at least one service')
+      .max(3)
+      .transform((list) => [...new Set(list)])
+      .default(ALL_FLEX_SERVICES),
   })
   .transform((input, ctx) => {
     if (input.storageLocation === undefined) return input;
@@ -445,7 +443,13 @@ export const CustomerIpRangesInput = z.strictObject({
   restrictToIpRanges: z.boolean().default(false),
 });
 export const IpCheckQuery = z.object({ address: z.string().trim().min(2).max(45) });
-export const IpCheckResult = z.object({ address: z.string(), allowed: z.boolean(), restricted: z.boolean(), range: IpRange.extend({ source: z.enum(['provider', 'customer']) }).nullable(), reason: z.string() });
+export const IpCheckResult = z.object({
+  address: z.string(),
+  allowed: z.boolean(),
+  restricted: z.boolean(),
+  range: IpRange.extend({ source: z.enum(['provider', 'customer']) }).nullable(),
+  reason: z.string(),
+});
 export type IpCheckResult = z.infer<typeof IpCheckResult>;
 
 export const SettingsUpdate = z
@@ -471,7 +475,12 @@ export const OffboardingRequestInput = z.strictObject({
   licenseCount: z.int().min(0).max(1_000_000).optional(),
 });
 export type OffboardingRequestInput = z.infer<typeof OffboardingRequestInput>;
-const CaseNumber = z.string().trim().min(3, 'the Veeam support case number').max(40).regex(/^[A-Za-z0-9#-]+$/, 'letters, digits, # and - only');
+const CaseNumber = z
+  .string()
+  .trim()
+  .min(3, 'the Veeam support case number')
+  .max(40)
+  .regex(/^[A-Za-z0-9#-]+$/, 'letters, digits, # and - only');
 /** The support case was opened with Veeam: its number. */
 export const OffboardingSubmitInput = z.strictObject({ caseNumber: CaseNumber });
 /** What Veeam answered on the case; a rejection needs its reason. */
@@ -543,7 +552,10 @@ export type LicensedUsersInput = z.infer<typeof LicensedUsersInput>;
 
 export const ImportQuery = z.object({
   /** `true`: only say what would happen; nothing is written. */
-  dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 /** One problem of an imported file, where a spreadsheet shows it: line (1 = header) and column (1 = first). */

@@ -8,7 +8,11 @@ import { PolicyResult } from './backup.js';
 
 export const MonitoringSettings = z.object({
   /** An enabled policy without a successful session for this long is stale. */
-  staleAfterHours: z.number().int().min(1).max(24 * 30),
+  staleAfterHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
   /** License usage (protected users / licensed limit) at or above this is an alert. */
   licenseThresholdPercent: z.number().int().min(1).max(100),
   /** Storage consumed / quota at or above this is an alert (where a quota is set). */
@@ -68,7 +72,10 @@ export const AlertQuery = z.object({
   customerId: Id.optional(),
   kind: listOf(z.string().max(64)).optional(),
   severity: listOf(AlertSeverity).optional(),
-  acknowledged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  acknowledged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -173,7 +180,14 @@ export type DailyFigures = z.infer<typeof DailyFigures>;
 
 export const EventStreamQuery = z.object({
   /** Event types to receive; a trailing `*` matches a prefix (`session.*`). All when absent. */
-  types: listOf(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+\*?$/, 'must be an event type, optionally ending in *')).optional(),
+  types: listOf(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+\*?$/, 'must be an event type, optionally ending in *'),
+  ).optional(),
   customerId: Id.optional(),
   /** Resume after this event id (the same as the Last-Event-ID header). */
   lastEventId: z.coerce.number().int().min(0).optional(),

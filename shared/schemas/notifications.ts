@@ -5,17 +5,7 @@ import { Email, Id, IsoDateTime, listOf, OptionalText, Page, PageQuery } from '.
 // ---- topics, languages, delivery ----
 
 /** What a contact can subscribe to: the portal's topics plus the hub's own monitoring topics. */
-export const TOPICS = [
-  'backupComplete',
-  'backupFailed',
-  'restoreActivity',
-  'licenseChange',
-  'staleProtection',
-  'licenseThreshold',
-  'usageReportDue',
-  'serviceStatus',
-  'connectionFailing',
-] as const;
+export const TOPICS = ['backupComplete', 'backupFailed', 'restoreActivity', 'licenseChange', 'staleProtection', 'licenseThreshold', 'usageReportDue', 'serviceStatus', 'connectionFailing'] as const;
 export const Topic = z.enum(TOPICS);
 export type Topic = z.infer<typeof Topic>;
 

@@ -160,8 +160,16 @@ export const StatusIncident = z.object({
 });
 export type StatusIncident = z.infer<typeof StatusIncident>;
 
-const Regions = z.array(StatusRegion).min(1).max(STATUS_REGIONS.length).transform((list) => [...new Set(list)]);
-const Services = z.array(StatusServiceName).min(1).max(STATUS_SERVICES.length).transform((list) => [...new Set(list)]);
+const Regions = z
+  .array(StatusRegion)
+  .min(1)
+  .max(STATUS_REGIONS.length)
+  .transform((list) => [...new Set(list)]);
+const Services = z
+  .array(StatusServiceName)
+  .min(1)
+  .max(STATUS_SERVICES.length)
+  .transform((list) => [...new Set(list)]);
 
 export const StatusIncidentInput = z.strictObject({
   kind: StatusIncidentKind,
@@ -302,7 +310,10 @@ export const StatusSubscriber = z.object({
 });
 export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
 export const StatusSubscribeInput = z.strictObject({
-  email: z.email().max(254).transform((v) => v.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((v) => v.toLowerCase()),
   language: z.enum(['en', 'de']).default('en'),
 });
 export type StatusSubscribeInput = z.input<typeof StatusSubscribeInput>;

@@ -212,7 +212,10 @@ export const UsageReportQuery = z.object({
   status: listOf(UsageReportStatus).optional(),
   from: Month.optional(),
   to: Month.optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   sort: z.enum(['month', '-month', 'totalPoints', '-totalPoints']).default('-month'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
@@ -238,7 +241,10 @@ const SoftwareLineInput = z.strictObject({
 
 /** Changes to a report before submission; every field optional. */
 export const UsageReportChanges = z.strictObject({
-  lines: z.array(z.strictObject({ id: z.string().min(1).max(80), currentMonthUsage: Units })).max(20_000).optional(),
+  lines: z
+    .array(z.strictObject({ id: z.string().min(1).max(80), currentMonthUsage: Units }))
+    .max(20_000)
+    .optional(),
   purchaseOrder: z.string().trim().max(80).optional(),
   comment: z.string().trim().max(1000).optional(),
   /** Products reported by hand (Pulse's "Select a Product, Add"). */
@@ -278,7 +284,12 @@ export type UsageSettingsView = z.infer<typeof UsageSettingsView>;
 
 export const UsageSettingsUpdate = z
   .strictObject({
-    rentalAgreementNumber: z.string().trim().regex(/^\d{1,20}$/, 'must be digits').nullable().optional(),
+    rentalAgreementNumber: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/, 'must be digits')
+      .nullable()
+      .optional(),
     minimumCommit: DecimalAmount.optional(),
     customerMinimumCommits: z.record(Id, Units).optional(),
     usageReportingAdministrator: z.string().trim().min(1).max(60).nullable().optional(),
@@ -301,4 +312,3 @@ export const DailyCountsView = z.object({
   ),
 });
 export type DailyCountsView = z.infer<typeof DailyCountsView>;
-

@@ -68,7 +68,16 @@ async function time(name: string, count: number, run: (i: number) => Promise<unk
   const total = performance.now() - started;
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { name, requests: count, meanMs: round(total / count), p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(samples.at(-1)!), perSecond: Math.round((count / total) * 1000), ...(note && { note }) };
+  return {
+    name,
+    requests: count,
+    meanMs: round(total / count),
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    maxMs: round(samples.at(-1)!),
+    perSecond: Math.round((count / total) * 1000),
+    ...(note && { note }),
+  };
 }
 
 async function get(hub: HubApp, path: string): Promise<{ total?: number; items?: { id: string }[] }> {
@@ -98,7 +107,11 @@ export async function runAlerts(customers = 10_000, perCustomer = 3, requests = 
     results.push(await time('alerts, kind=staleProtection', requests, () => get(hub, '/alerts?pageSize=25&kind=staleProtection')));
     results.push(await time('alerts, severity=critical, unacknowledged', requests, () => get(hub, '/alerts?pageSize=25&severity=critical&acknowledged=false')));
     results.push(await time('alerts of one customer', requests, (i) => get(hub, `/alerts?customerId=${customerIds[(i * 37) % customerIds.length]}`)));
-    results.push(await time('batch health of 1,000 customers', Math.max(10, requests / 10), async () => (await hub.app.request('/api/v1/customers/health', { method: 'POST', headers, body: JSON.stringify({ ids: customerIds }) })).text()));
+    results.push(
+      await time('batch health of 1,000 customers', Math.max(10, requests / 10), async () =>
+        (await hub.app.request('/api/v1/customers/health', { method: 'POST', headers, body: JSON.stringify({ ids: customerIds }) })).text(),
+      ),
+    );
     // A policy finishing Failed, then Success again: the alert appears and clears.
     const change = (i: number) => {
       const current = hub.ctx.store.get(policies, policyIds[(i * 7919) % policyIds.length]!)!;
@@ -115,11 +128,22 @@ export async function runAlerts(customers = 10_000, perCustomer = 3, requests = 
       await written;
     }
     applied.sort((a, b) => a - b);
-    results.push({ name: 'policy write, in-memory part', requests, meanMs: round(applied.reduce((a, b) => a + b, 0) / requests), p50Ms: round(applied[Math.floor(requests / 2)]!), p95Ms: round(applied[Math.floor(requests * 0.95)]!), maxMs: round(applied.at(-1)!), perSecond: 0, note: 'applying it and updating the indexes, without the disk flush' });
-    results.push(await time('policy write, then first page of alerts', requests, async (i) => {
-      await change(i + 3 * requests);
-      await get(hub, '/alerts?pageSize=25');
-    }));
+    results.push({
+      name: 'policy write, in-memory part',
+      requests,
+      meanMs: round(applied.reduce((a, b) => a + b, 0) / requests),
+      p50Ms: round(applied[Math.floor(requests / 2)]!),
+      p95Ms: round(applied[Math.floor(requests * 0.95)]!),
+      maxMs: round(applied.at(-1)!),
+      perSecond: 0,
+      note: 'applying it and updating the indexes, without the disk flush',
+    });
+    results.push(
+      await time('policy write, then first page of alerts', requests, async (i) => {
+        await change(i + 3 * requests);
+        await get(hub, '/alerts?pageSize=25');
+      }),
+    );
     const monitorStarted = performance.now();
     await hub.ctx.services.alerts.monitor();
     const monitorMs = performance.now() - monitorStarted;
@@ -132,7 +156,17 @@ export async function runAlerts(customers = 10_000, perCustomer = 3, requests = 
     const alertServiceMs = performance.now() - building;
     fresh.list({ page: 1, pageSize: 25 });
     const firstPageMs = performance.now() - building - alertServiceMs;
-    const report = { customers: hub.ctx.store.count(customersCollection), policies: hub.ctx.store.count(policies), openAlerts: open, generateMs: Math.round(generateMs), openMs: Math.round(openMs), monitorMs: Math.round(monitorMs), alertServiceMs: Math.round(alertServiceMs), firstPageMs: Math.round(firstPageMs), results };
+    const report = {
+      customers: hub.ctx.store.count(customersCollection),
+      policies: hub.ctx.store.count(policies),
+      openAlerts: open,
+      generateMs: Math.round(generateMs),
+      openMs: Math.round(openMs),
+      monitorMs: Math.round(monitorMs),
+      alertServiceMs: Math.round(alertServiceMs),
+      firstPageMs: Math.round(firstPageMs),
+      results,
+    };
     console.log(JSON.stringify(report, null, 2));
     return report;
   } finally {

@@ -20,10 +20,7 @@ export async function runAuthThrottle(seconds = Number(process.env.BENCH_DURATIO
     const valid = { url: `${hub.base}/api/v1/me`, headers: { authorization: `Bearer ${KEY}` }, connections, duration: seconds };
     const alone = await load(valid);
     const wrongKey = `sph_not_a_key_${'x'.repeat(30)}`;
-    const [underAttack, attacker] = await Promise.all([
-      load(valid),
-      load({ url: `${hub.base}/api/v1/me`, headers: { authorization: `Bearer ${wrongKey}` }, connections, duration: seconds }),
-    ]);
+    const [underAttack, attacker] = await Promise.all([load(valid), load({ url: `${hub.base}/api/v1/me`, headers: { authorization: `Bearer ${wrongKey}` }, connections, duration: seconds })]);
     const audits = (await (await fetch(`${hub.base}/api/v1/audit?action=auth.throttled&pageSize=200`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { total: number };
     const row = (r: LoadResult) => ({ rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx });
     const result = {
@@ -35,7 +32,9 @@ export async function runAuthThrottle(seconds = Number(process.env.BENCH_DURATIO
       attacker: { requests: attacker.requests, rps: attacker.rps, statuses: attacker.statuses ?? {} },
       auditEntries: audits.total,
     };
-    console.log(`  auth throttle: valid key ${alone.rps} req/s alone, ${underAttack.rps} req/s under attack (${result.validThroughputRatio} x; the two share 2 cores); attacker ${attacker.rps} req/s answered ${JSON.stringify(result.attacker.statuses)}; ${audits.total} audit entr${audits.total === 1 ? 'y' : 'ies'}`);
+    console.log(
+      `  auth throttle: valid key ${alone.rps} req/s alone, ${underAttack.rps} req/s under attack (${result.validThroughputRatio} x; the two share 2 cores); attacker ${attacker.rps} req/s answered ${JSON.stringify(result.attacker.statuses)}; ${audits.total} audit entr${audits.total === 1 ? 'y' : 'ies'}`,
+    );
     return result;
   } finally {
     await hub.kill('SIGTERM');

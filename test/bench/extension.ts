@@ -57,7 +57,15 @@ export async function measureExtension(options: { rows?: number; runs?: number }
   });
   const template = vdcCustomerRows()[0]!;
   const data = dataScript('VDC_DATA', {
-    customers: extra.map((c) => ({ ...template, displayName: c.displayName, m365Account: c.tenantDomain ?? '', externalId: c.externalId ?? '', contractType: c.contractType, licenses: c.licenses, sourceType: c.sourceType })),
+    customers: extra.map((c) => ({
+      ...template,
+      displayName: c.displayName,
+      m365Account: c.tenantDomain ?? '',
+      externalId: c.externalId ?? '',
+      contractType: c.contractType,
+      licenses: c.licenses,
+      sourceType: c.sourceType,
+    })),
     policies: [],
   });
 

@@ -33,7 +33,12 @@ export async function runFanout(events = Number(process.env.BENCH_FANOUT_EVENTS 
   for (const path of paths) receiver.on(path, rateLimited(limit));
   const hub = await createApp({
     clock: systemClock,
-    config: { dataDir: dir, demo: false, adminKey: 'sph_fanout_bench_key_00000000000000000', env: { SPHUB_WEBHOOK_RATE_PER_SECOND: String(limit), SPHUB_OUTBOX_CONCURRENCY: '24', SPHUB_SCHEDULER: 'off' } },
+    config: {
+      dataDir: dir,
+      demo: false,
+      adminKey: 'sph_fanout_bench_key_00000000000000000',
+      env: { SPHUB_WEBHOOK_RATE_PER_SECOND: String(limit), SPHUB_OUTBOX_CONCURRENCY: '24', SPHUB_SCHEDULER: 'off' },
+    },
   });
   try {
     await hub.ctx.services.notifications.settings.updatePartner(systemPrincipal(), {

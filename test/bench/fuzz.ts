@@ -81,7 +81,11 @@ async function main() {
   }
   const idArb = fc.oneof(fc.constantFrom(...(realIds.length ? realIds : ['none'])), fc.constantFrom('missing_1', '..%2F..', '%00', 'x'.repeat(70)));
   const monthArb = fc.oneof(fc.constantFrom('2026-10', '2026-11', '2025-13', '1999-01', 'abc'), fc.string({ maxLength: 8 }));
-  const queryArb = fc.dictionary(fc.constantFrom('q', 'page', 'pageSize', 'sort', 'status', 'contractType', 'sourceType', 'customerId', 'month', 'from', 'to'), fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('-1', '0', '1e9', '201')), { maxKeys: 4 });
+  const queryArb = fc.dictionary(
+    fc.constantFrom('q', 'page', 'pageSize', 'sort', 'status', 'contractType', 'sourceType', 'customerId', 'month', 'from', 'to'),
+    fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('-1', '0', '1e9', '201')),
+    { maxKeys: 4 },
+  );
 
   let sent = 0;
   let fiveHundreds = 0;

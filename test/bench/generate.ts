@@ -27,7 +27,14 @@ export async function generateStore(options: { dir: string; adminKey: string; cu
   for (let i = 0; i < customers.length; i += 2_000) {
     await hub.ctx.store.write((tx) => customers.slice(i, i + 2_000).forEach((c) => tx.put(customersCollection, c)));
   }
-  const history = await generateBackupHistory({ store: hub.ctx.store, dir: options.dir, now: options.now, policiesPerCustomer: options.policiesPerCustomer, days: options.days, seed: options.seed ?? 7 });
+  const history = await generateBackupHistory({
+    store: hub.ctx.store,
+    dir: options.dir,
+    now: options.now,
+    policiesPerCustomer: options.policiesPerCustomer,
+    days: options.days,
+    seed: options.seed ?? 7,
+  });
   await hub.close();
   return { dir: options.dir, customers, ...history, generateMs: Math.round(performance.now() - started) };
 }

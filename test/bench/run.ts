@@ -58,7 +58,15 @@ async function policyStartCost(dir: string | Record<string, string>, label: stri
     const page = await get<{ items: { id: string; enabled: boolean; lastStatus: string }[] }>(hub.base, '/policies?pageSize=200&page=3');
     const more = await get<{ items: { id: string; enabled: boolean; lastStatus: string }[] }>(hub.base, '/policies?pageSize=200&page=4');
     const ids = [...page.items, ...more.items].filter((p) => p.enabled && p.lastStatus !== 'Running').map((p) => p.id);
-    const result = await load({ url: `${hub.base}/api/v1/policies/x/start`, method: 'POST', headers, body: '{}', paths: ids.map((id) => `/api/v1/policies/${id}/start`), connections: 4, amount: ids.length });
+    const result = await load({
+      url: `${hub.base}/api/v1/policies/x/start`,
+      method: 'POST',
+      headers,
+      body: '{}',
+      paths: ids.map((id) => `/api/v1/policies/${id}/start`),
+      connections: 4,
+      amount: ids.length,
+    });
     return { row: { name: `policy start (write), ${label}`, result }, startMs: hub.startMs, rss: await hub.rssBytes() };
   } finally {
     await hub.kill('SIGTERM');
@@ -90,8 +98,26 @@ async function startBare(bodyFile: string): Promise<{ base: string; stop: () => 
 async function mainPostgres() {
   const { runPostgresBench } = await import('./postgres.js');
   const now = new Date();
-  const { rows, figures } = await runPostgresBench({ key: KEY, customers: CUSTOMERS, policiesPerCustomer: PER_CUSTOMER, days: DAYS, duration: DURATION, connections: CONNECTIONS, startBare, policyStartCost });
-  const results: Record<string, unknown> = { date: now.toISOString(), postgres: true, customers: CUSTOMERS, policiesPerCustomer: PER_CUSTOMER, days: DAYS, durationSeconds: DURATION, connections: CONNECTIONS, ...figures };
+  const { rows, figures } = await runPostgresBench({
+    key: KEY,
+    customers: CUSTOMERS,
+    policiesPerCustomer: PER_CUSTOMER,
+    days: DAYS,
+    duration: DURATION,
+    connections: CONNECTIONS,
+    startBare,
+    policyStartCost,
+  });
+  const results: Record<string, unknown> = {
+    date: now.toISOString(),
+    postgres: true,
+    customers: CUSTOMERS,
+    policiesPerCustomer: PER_CUSTOMER,
+    days: DAYS,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    ...figures,
+  };
   results.rows = rows.map((r) => ({ name: r.name, ...r.result, ...(r.note && { note: r.note }) }));
   printTable(rows, { ...results, ratios: figures.ratios });
   const dir = join(root, 'bench/results');
@@ -148,7 +174,10 @@ async function main() {
     await hub.kill('SIGTERM');
 
     // ---- the ceiling: a bare route serving bodies of the same size ----
-    for (const [label, body, hubResult] of [['search page', searchBody, search], ['batch health', healthBody, health]] as const) {
+    for (const [label, body, hubResult] of [
+      ['search page', searchBody, search],
+      ['batch health', healthBody, health],
+    ] as const) {
       const file = join(work, `${label.replace(' ', '-')}.json`);
       await writeFile(file, body);
       const bare = await startBare(file);

@@ -108,7 +108,11 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
   const first = await startHub(env, 120_000);
   await api(first, '/settings/notifications', {
     method: 'PUT',
-    body: JSON.stringify({ language: 'en', allowCustomerNotifications: true, contacts: [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed', 'backupComplete', 'restoreActivity'] }] }),
+    body: JSON.stringify({
+      language: 'en',
+      allowCustomerNotifications: true,
+      contacts: [{ type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed', 'backupComplete', 'restoreActivity'] }],
+    }),
   });
   await first.kill('SIGTERM');
   const snapshotBefore = Math.round((await sizeOf(join(dir, 'hub.json'))) / 1024);
@@ -120,7 +124,13 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
     const seconds = Math.round(minutes * 60);
     const base = `${hub.base}/api/v1`;
     const loads: Promise<LoadResult>[] = [
-      load({ url: `${base}/customers`, paths: customers.map((c) => `/api/v1/customers?q=${encodeURIComponent(c.displayName.slice(0, 4))}&pageSize=25`).concat(['/api/v1/dashboard', '/api/v1/alerts?pageSize=25']), headers, connections: 4, duration: seconds }),
+      load({
+        url: `${base}/customers`,
+        paths: customers.map((c) => `/api/v1/customers?q=${encodeURIComponent(c.displayName.slice(0, 4))}&pageSize=25`).concat(['/api/v1/dashboard', '/api/v1/alerts?pageSize=25']),
+        headers,
+        connections: 4,
+        duration: seconds,
+      }),
       load({ url: `${base}/policies/x/start`, method: 'POST', body: '{}', paths: policies.map((p) => `/api/v1/policies/${p.id}/start`), headers, connections: 2, duration: seconds }),
       load({ url: `${base}/policies/x/stop`, method: 'POST', body: '{}', paths: policies.map((p) => `/api/v1/policies/${p.id}/stop`), headers, connections: 1, duration: seconds }),
       load({
@@ -162,5 +172,7 @@ export async function runSoak(minutes = Number(process.env.BENCH_SOAK_MINUTES ??
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // A failure is an unhandled rejection on purpose: Node prints it and exits with code 1.
-  void runSoak(Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 5), Number(process.argv[3] ?? process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60)).then((r) => console.log(JSON.stringify(r, null, 2)));
+  void runSoak(Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 5), Number(process.argv[3] ?? process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60)).then((r) =>
+    console.log(JSON.stringify(r, null, 2)),
+  );
 }

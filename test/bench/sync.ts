@@ -49,7 +49,9 @@ export async function runSyncBench(options: { companies?: number; jobsPerCompany
     console.log(`  incremental after ${changed} jobs ran: ${incremental.seconds} s, ${incremental.requests} requests, ${incremental.sessionsCreated} sessions recorded (${incremental.result})`);
     const changedDouble = advance(standin.estate, 0.02, 1).length;
     const incrementalDouble = { changedJobs: changedDouble, ...(await timed()) };
-    console.log(`  incremental after ${changedDouble} jobs ran: ${incrementalDouble.seconds} s, ${incrementalDouble.requests} requests, ${incrementalDouble.sessionsCreated} sessions recorded (${incrementalDouble.result})`);
+    console.log(
+      `  incremental after ${changedDouble} jobs ran: ${incrementalDouble.seconds} s, ${incrementalDouble.requests} requests, ${incrementalDouble.sessionsCreated} sessions recorded (${incrementalDouble.result})`,
+    );
     return { companies, jobs: standin.estate.jobs.length, first, incremental, incrementalDouble };
   } finally {
     await hub.kill('SIGTERM');

@@ -36,7 +36,9 @@ beforeAll(async () => {
     userDataDir: profile,
   });
   page = await browser.newPage();
-  await page.setContent('<!doctype html><html lang="de"><body style="margin:0;padding:12px;background:#f5f5f5;font-family:Segoe UI,Arial,sans-serif"><div id="card" style="width:520px;background:#fff"></div></body></html>');
+  await page.setContent(
+    '<!doctype html><html lang="de"><body style="margin:0;padding:12px;background:#f5f5f5;font-family:Segoe UI,Arial,sans-serif"><div id="card" style="width:520px;background:#fff"></div></body></html>',
+  );
   await page.addScriptTag({ path: RENDERER });
 }, 120_000);
 
@@ -89,7 +91,10 @@ describe('German cards as a German user sees them', () => {
       // Names from the data (customers, policies) may be English: only the card's own sentences count.
       // Command syntax (start policy ‹Richtlinie› for ‹Kunde›) is what the user types and stays as it is.
       // A session's own message (what VB365 reported) is quoted as it came.
-      const sentences = text.split('\n').map((line) => line.replace(/ ist fehlgeschlagen: .*/, ' ist fehlgeschlagen.')).filter((line) => !line.includes(customer.displayName) && !line.includes(policy.name) && !line.includes('‹'));
+      const sentences = text
+        .split('\n')
+        .map((line) => line.replace(/ ist fehlgeschlagen: .*/, ' ist fehlgeschlagen.'))
+        .filter((line) => !line.includes(customer.displayName) && !line.includes(policy.name) && !line.includes('‹'));
       expect(sentences.filter(englishLine), name).toEqual([]);
     }
   }, 120_000);

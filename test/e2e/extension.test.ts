@@ -148,7 +148,8 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
       if (task.result?.state === 'pass') trace.print(task.name, false);
     });
     // Without the connection the options test makes, every later test would wait in vain.
-    if (![OPTIONS_TEST, SETUP_TEST, GERMAN_TEST].includes(task.name) && !configured) throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
+    if (![OPTIONS_TEST, SETUP_TEST, GERMAN_TEST].includes(task.name) && !configured)
+      throw new Error('The options test did not connect the extension to the hub (see its failure); this test needs that.');
   });
 
   afterAll(async () => {
@@ -161,7 +162,11 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const options = await tab();
     await ext.openExtensionPage('options.html', options);
     await options.waitForSelector('[data-testid="connection"]');
-    await options.evaluate((origin) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'sites.set', disabledDefaults: [], origins: [origin] }), hub.url);
+    await options.evaluate(
+      (origin) =>
+        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'sites.set', disabledDefaults: [], origins: [origin] }),
+      hub.url,
+    );
     await options.close();
     const before = hub.requests.length;
     const page = await tab();
@@ -222,7 +227,9 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await paste(page, 'input[data-field="site"]', 'portal.example.com');
     await page.click('[data-action="add-site"]');
     await page.waitForSelector('[data-testid="site-message"][data-state="refused"]');
-    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe('The browser did not allow https://portal.example.com/*, so it was not added. Add it again and choose “Allow”.');
+    expect(await page.$eval('[data-testid="site-message"]', (e) => e.textContent)).toBe(
+      'The browser did not allow https://portal.example.com/*, so it was not added. Add it again and choose “Allow”.',
+    );
     await shot(page, 'options-site-refused');
     expect(await page.$$eval('[data-origin]', (items) => items.map((i) => i.getAttribute('data-origin')))).toEqual([`${hub.url}/*`]);
 
@@ -314,19 +321,24 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     // The same fixture pages from http://localhost:<port>, where the extension does not run (it is
     // registered for the 127.0.0.1 origin the options test added).
     const plainUrl = hub.url.replace('127.0.0.1', 'localhost');
-    const pages = [...CUSTOMER_LAYOUTS.map((layout) => ({ path: `/demo/vdc/customers?layout=${layout}`, rows: 20, name: `customers-${layout}` })), { path: '/demo/vdc/policies', rows: 30, name: 'policies' }];
+    const pages = [
+      ...CUSTOMER_LAYOUTS.map((layout) => ({ path: `/demo/vdc/customers?layout=${layout}`, rows: 20, name: `customers-${layout}` })),
+      { path: '/demo/vdc/policies', rows: 30, name: 'policies' },
+    ];
     for (const { path, rows, name } of pages) {
       const page = await tab();
       await page.goto(`${hub.url}${path}`);
       await waitForChips(page, rows);
       const withExtension = await measureLayout(page);
       // Each mark sits inside its own row, after the text it annotates.
-      const misplaced = await page.$$eval('sphub-chip', (hosts) =>
-        hosts.filter((host) => {
-          const row = host.closest('tr, [role="row"]')!.getBoundingClientRect();
-          const mark = host.shadowRoot!.querySelector('button')!.getBoundingClientRect();
-          return mark.top < row.top || mark.bottom > row.bottom || mark.width === 0;
-        }).length,
+      const misplaced = await page.$$eval(
+        'sphub-chip',
+        (hosts) =>
+          hosts.filter((host) => {
+            const row = host.closest('tr, [role="row"]')!.getBoundingClientRect();
+            const mark = host.shadowRoot!.querySelector('button')!.getBoundingClientRect();
+            return mark.top < row.top || mark.bottom > row.bottom || mark.width === 0;
+          }).length,
       );
       await shot(page, `layout-${name}`);
       const bare = trace.traced(await ext.newPage());
@@ -389,7 +401,11 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const customer = (await admin.customers({ q: 'Adatum Accounting' })).items[0]!;
     const running = (await admin.policies({ customerId: customer.id })).items.find((p) => p.runningSessionId);
     await page.type('input[aria-label="Customer"]', 'Adatum Accounting');
-    await page.waitForFunction(() => document.querySelectorAll('[role="grid"] [role="row"][data-body]').length > 0 && document.querySelectorAll('[role="grid"] [role="row"][data-body]').length === document.querySelectorAll('sphub-chip').length);
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[role="grid"] [role="row"][data-body]').length > 0 &&
+        document.querySelectorAll('[role="grid"] [role="row"][data-body]').length === document.querySelectorAll('sphub-chip').length,
+    );
     await waitForChips(page, await page.$$eval('[role="row"][data-body]', (rows) => rows.length));
     const target = running ?? (await admin.policies({ customerId: customer.id })).items[0]!;
     await openChipOf(page, target.name);
@@ -462,7 +478,15 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await page.goto(`${hub.url}/demo/vdc/customers`);
     await waitForChips(page, 20);
     await page.evaluate((name) => {
-      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({ displayName: name, m365Account: '', externalId: '', contractType: 'Pending', licenses: 0, licenseModel: 'Variable', sourceType: 'VCSP Pulse' });
+      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({
+        displayName: name,
+        m365Account: '',
+        externalId: '',
+        contractType: 'Pending',
+        licenses: 0,
+        licenseModel: 'Variable',
+        sourceType: 'VCSP Pulse',
+      });
     }, XSS_NAME);
     // Sorted by name, "<img ..." comes first.
     await page.waitForFunction((name) => document.querySelector('td.name a')?.textContent === name, {}, XSS_NAME);
@@ -470,7 +494,9 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await openChipOf(page, XSS_NAME);
     await page.waitForFunction(() => !!document.querySelector('sphub-menu')?.shadowRoot?.querySelector('.sphub-panel-title'));
     expect(await page.$eval('sphub-menu', (h) => h.shadowRoot!.querySelector('.sphub-panel-title')!.textContent)).toBe(XSS_NAME);
-    const images = await page.evaluate(() => [document, ...[...document.querySelectorAll('sphub-chip, sphub-menu, sphub-bar')].map((h) => h.shadowRoot!)].reduce((n, root) => n + root.querySelectorAll('img').length, 0));
+    const images = await page.evaluate(() =>
+      [document, ...[...document.querySelectorAll('sphub-chip, sphub-menu, sphub-bar')].map((h) => h.shadowRoot!)].reduce((n, root) => n + root.querySelectorAll('img').length, 0),
+    );
     expect(images).toBe(0);
     await shot(page, 'xss-overlay');
     await page.close();
@@ -541,7 +567,11 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     const release = hub.hold();
     await popup.reload();
     try {
-      expect(await popup.$eval('.popup', (root) => [root.getAttribute('data-state'), root.querySelector('[role="status"]')?.textContent, !!root.querySelector('[data-tile]')])).toEqual(['loading', 'Asking the hub…', false]);
+      expect(await popup.$eval('.popup', (root) => [root.getAttribute('data-state'), root.querySelector('[role="status"]')?.textContent, !!root.querySelector('[data-tile]')])).toEqual([
+        'loading',
+        'Asking the hub…',
+        false,
+      ]);
       await shot(popup, 'popup-loading');
     } finally {
       release();
@@ -572,9 +602,11 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     await options.bringToFront();
     await paste(options, '#api-key', hub.adminKey);
     await options.click('[data-action="save"]');
-    await options.waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? '')).catch(async (e) => {
-      throw new Error(`the options page says: ${await options.evaluate(() => document.body.innerText)}`, { cause: e });
-    });
+    await options
+      .waitForFunction(() => /as Hub Administrator/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''))
+      .catch(async (e) => {
+        throw new Error(`the options page says: ${await options.evaluate(() => document.body.innerText)}`, { cause: e });
+      });
     const portal = await tab();
     await portal.goto(`${hub.url}/demo/vdc/customers`);
     await waitForChips(portal, 20);
@@ -583,7 +615,15 @@ describe.sequential('the SP Hub extension in Chromium', { timeout: TEST_MS }, ()
     // The page learns of a new customer while the hub is down: its chip and the bar say so; the
     // chips already shown keep what they knew.
     await portal.evaluate(() => {
-      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({ displayName: 'Aardvark Newcomer Ltd', m365Account: '', externalId: '', contractType: 'Pending', licenses: 0, licenseModel: 'Variable', sourceType: 'Direct' });
+      (window as unknown as { vdcDemo: { addCustomer(c: object): void } }).vdcDemo.addCustomer({
+        displayName: 'Aardvark Newcomer Ltd',
+        m365Account: '',
+        externalId: '',
+        contractType: 'Pending',
+        licenses: 0,
+        licenseModel: 'Variable',
+        sourceType: 'Direct',
+      });
     });
     await portal.waitForFunction(() => /cannot be reached/.test(document.querySelector('sphub-bar')?.shadowRoot?.textContent ?? ''));
     const downLabels = await chipLabels(portal);

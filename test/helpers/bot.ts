@@ -50,7 +50,10 @@ export async function createBotWorld(options: { seed?: boolean } = {}): Promise<
     from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: '28:sphub-bot', name: 'SP Hub' },
     conversation: { id: conversation.id, conversationType: conversation.type, isGroup: conversation.type !== 'personal', name: conversation.name ?? '' },
-    channelData: { tenant: { id: 'tenant-northwind' }, ...(conversation.type === 'channel' && { team: { id: '19:team', name: 'Operations' }, channel: { id: conversation.id, name: conversation.name } }) },
+    channelData: {
+      tenant: { id: 'tenant-northwind' },
+      ...(conversation.type === 'channel' && { team: { id: '19:team', name: 'Operations' }, channel: { id: conversation.id, name: conversation.name } }),
+    },
     locale: locale ?? user.locale ?? 'en-US',
     ...extra,
   });
@@ -78,7 +81,12 @@ export async function createBotWorld(options: { seed?: boolean } = {}): Promise<
     async press(card, title, o = {}) {
       const button = findButton(card, title);
       const replies = await send(
-        activityFor({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: button.id, verb: button.verb, data: button.data }, trigger: 'manual' } }, o.user, o.conversation, o.locale),
+        activityFor(
+          { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: button.id, verb: button.verb, data: button.data }, trigger: 'manual' } },
+          o.user,
+          o.conversation,
+          o.locale,
+        ),
       );
       const invoke = replies.find((a) => a.type === 'invokeResponse');
       const value = invoke?.value as { status: number; body: { statusCode: number; type: string; value: unknown } } | undefined;

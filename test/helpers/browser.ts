@@ -39,7 +39,17 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR, o
     pipe: true,
     // The UI language (what the extension's texts follow): --lang, and LANGUAGE, which Chromium reads on Linux.
     env: { ...process.env, LANGUAGE: lang.replace('-', '_') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1400,900', `--lang=${lang}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--window-size=1400,900',
+      `--lang=${lang}`,
+    ],
     defaultViewport: { width: 1400, height: 900 },
     userDataDir,
     ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),

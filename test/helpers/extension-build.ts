@@ -19,11 +19,7 @@ async function inputFiles(path: string): Promise<string[]> {
   if (!info) return [];
   if (info.isFile()) return [path];
   const entries = await readdir(path, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries
-      .filter((entry) => !(entry.isFile() && /\.test\.tsx?$/.test(entry.name)))
-      .map((entry) => inputFiles(join(path, entry.name))),
-  );
+  const nested = await Promise.all(entries.filter((entry) => !(entry.isFile() && /\.test\.tsx?$/.test(entry.name))).map((entry) => inputFiles(join(path, entry.name))));
   return nested.flat();
 }
 
@@ -32,7 +28,11 @@ export async function extensionSourceHash(): Promise<string> {
   const files = (await Promise.all(INPUTS.map((input) => inputFiles(join(ROOT, input))))).flat().sort();
   const hash = createHash('sha256');
   for (const file of files) {
-    hash.update(relative(ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(relative(ROOT, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -32,8 +32,7 @@ export async function createTestHub(options: CreateAppOptions & { seed?: boolean
   });
   if (options.seed) await hub.seedDemo();
   const fetchInProcess = ((input: string | URL | Request, init?: RequestInit) => hub.app.request(input as string, init)) as typeof fetch;
-  const client = (apiKey?: string, headers?: Record<string, string>) =>
-    createApiClient({ baseUrl: 'http://hub.test', fetch: fetchInProcess, ...(apiKey && { apiKey }), ...(headers && { headers }) });
+  const client = (apiKey?: string, headers?: Record<string, string>) => createApiClient({ baseUrl: 'http://hub.test', fetch: fetchInProcess, ...(apiKey && { apiKey }), ...(headers && { headers }) });
   const admin = client(ADMIN_KEY);
   let n = 0;
   return {

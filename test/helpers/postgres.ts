@@ -40,7 +40,16 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      await as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off '}-c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
+      await as('pg_ctl', [
+        '-D',
+        data,
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off '}-c max_connections=200`,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        'start',
+      ]);
       break;
     } catch (error) {
       if (attempt >= 3) throw error;

@@ -43,7 +43,11 @@ describe('the API answers refusals in the caller’s language', () => {
     const malformed = await bothLanguages(t, (api) => api.sendInvites(pending.id, 'not-an-address, bob@gmail.com'));
     expect(malformed.german.message).toContain('not-an-address ist keine gültige E-Mail-Adresse; bob@gmail.com liegt außerhalb');
     expect((await bothLanguages(t, (api) => api.resendInvites(pending.id))).german.message).toContain('hat keine offenen Einladungen');
-    const active = await activeCustomer(t, { displayName: 'Contoso Legal', domain: 'contoso-legal.com', contact: { firstName: 'A', lastName: 'B', email: 'a@contoso-legal.com' } } as never, 'contosolegal.onmicrosoft.com');
+    const active = await activeCustomer(
+      t,
+      { displayName: 'Contoso Legal', domain: 'contoso-legal.com', contact: { firstName: 'A', lastName: 'B', email: 'a@contoso-legal.com' } } as never,
+      'contosolegal.onmicrosoft.com',
+    );
     const onboarded = await bothLanguages(t, (api) => api.sendInvites(active.id, 'x@contoso-legal.com'));
     expect(onboarded.german.message).toBe('Contoso Legal ist bereits eingerichtet; das Einladen ist nur bei Kunden möglich, die noch nicht eingerichtet sind.');
   });

@@ -26,7 +26,13 @@ let t: TestHub;
 const logged: string[] = [];
 
 async function connect(overrides: Record<string, unknown> = {}) {
-  return t.admin.createConnection({ kind: 'vspc', name: `VSPC ${Math.random().toString(36).slice(2, 8)}`, baseUrl: `${upstream.origin}/api/v3`, auth: { type: 'apiKey', apiKey: standin.apiKey }, ...overrides } as never);
+  return t.admin.createConnection({
+    kind: 'vspc',
+    name: `VSPC ${Math.random().toString(36).slice(2, 8)}`,
+    baseUrl: `${upstream.origin}/api/v3`,
+    auth: { type: 'apiKey', apiKey: standin.apiKey },
+    ...overrides,
+  } as never);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
@@ -62,7 +68,15 @@ afterEach(async () => {
 describe('connections: records and secrets', () => {
   it('creates, lists, changes and deletes a connection without ever answering its secret', async () => {
     const created = await connect({ name: 'Main VSPC' });
-    expect(created).toMatchObject({ kind: 'vspc', name: 'Main VSPC', baseUrl: `${upstream.origin}/api/v3`, auth: { type: 'apiKey', username: null, secretSet: true }, status: 'new', syncIntervalMinutes: 10, insecureSkipVerify: false });
+    expect(created).toMatchObject({
+      kind: 'vspc',
+      name: 'Main VSPC',
+      baseUrl: `${upstream.origin}/api/v3`,
+      auth: { type: 'apiKey', username: null, secretSet: true },
+      status: 'new',
+      syncIntervalMinutes: 10,
+      insecureSkipVerify: false,
+    });
     expect(JSON.stringify(await t.admin.connections())).not.toContain(standin.apiKey);
     const changed = await t.admin.updateConnection(created.id, { auth: { type: 'password', username: 'sphub', password: 'standin-password' }, syncIntervalMinutes: 30 });
     expect(changed.auth).toEqual({ type: 'password', username: 'sphub', secretSet: true });
@@ -74,7 +88,15 @@ describe('connections: records and secrets', () => {
   });
 
   it('refuses base URLs that are not https, point at link-local or metadata addresses, or carry credentials', async () => {
-    for (const baseUrl of ['http://vspc.example.com/api/v3', 'https://169.254.169.254/latest', 'https://[fe80::1]/api/v3', 'https://metadata.google.internal/', 'ftp://vspc.example.com/', 'https://user:pw@vspc.example.com/api/v3', 'not a url']) {
+    for (const baseUrl of [
+      'http://vspc.example.com/api/v3',
+      'https://169.254.169.254/latest',
+      'https://[fe80::1]/api/v3',
+      'https://metadata.google.internal/',
+      'ftp://vspc.example.com/',
+      'https://user:pw@vspc.example.com/api/v3',
+      'not a url',
+    ]) {
       const error = await rejection(connect({ baseUrl }));
       expect(error.status, baseUrl).toBe(400);
       expect(error.details.map((d) => d.field)).toContain('body.baseUrl');
@@ -129,7 +151,27 @@ describe('connections: test over TLS and DNS', () => {
   it('names a TLS failure and the CA to give; accepts the private CA, or an explicit insecureSkipVerify', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sphub-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const key = await readFile(join(dir, 'key.pem'), 'utf8');
       const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
       const secure = await listen(standin.app, 0, { key, cert });
@@ -176,12 +218,22 @@ describe('connections: sync', () => {
 
     const company = standin.estate.companies[0]!;
     const customer = (await t.admin.customers({ q: company.name!, pageSize: 5 })).items.find((x) => x.displayName === company.name)!;
-    expect(customer).toMatchObject({ status: 'active', tenantDomain: standin.estate.mappings[0]!.vb365OrganizationName, source: { connectionId: c.id, kind: 'vspc', upstreamId: company.instanceUid, goneAt: null } });
+    expect(customer).toMatchObject({
+      status: 'active',
+      tenantDomain: standin.estate.mappings[0]!.vb365OrganizationName,
+      source: { connectionId: c.id, kind: 'vspc', upstreamId: company.instanceUid, goneAt: null },
+    });
     expect(customer.backedUpAccounts).toBe(standin.estate.protectedUsers.get(company.instanceUid!));
 
     const job = standin.estate.jobs.find((j) => j.lastStatus === 'Failed') ?? standin.estate.jobs[0]!;
     const policy = (await t.admin.policies({ q: job.name!, pageSize: 5 })).items.find((p) => p.name === job.name)!;
-    expect(policy).toMatchObject({ enabled: true, lastRun: job.lastRun, nextRun: job.nextRun, lastStatus: job.lastStatus, source: { kind: 'vspc', upstreamId: job.instanceUid, parentId: job.vb365ServerUid } });
+    expect(policy).toMatchObject({
+      enabled: true,
+      lastRun: job.lastRun,
+      nextRun: job.nextRun,
+      lastStatus: job.lastStatus,
+      source: { kind: 'vspc', upstreamId: job.instanceUid, parentId: job.vb365ServerUid },
+    });
     const sessions = await t.admin.policySessions(policy.id);
     expect(sessions.items).toHaveLength(1);
     expect(sessions.items[0]).toMatchObject({ status: job.lastStatus, startedAt: job.lastRun, runner: `VSPC ${c.name}` });
@@ -357,7 +409,10 @@ describe('connections: upstream faults', () => {
     const small = createVspcStandin({ companies: 4, jobsPerCompany: 1, alarms: 1 });
     const server = await listen(small.app);
     try {
-      const hub = await createTestHub({ services: { connectionKinds: defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 2000, pageSize: 2 }, pollMs: 1, fullSyncMinutes: 0 } }) }, config: { env: { SPHUB_CONNECTION_SYNC: 'off' } } });
+      const hub = await createTestHub({
+        services: { connectionKinds: defaultKinds({ vspc: { client: { backoffMs: 1, timeoutMs: 2000, pageSize: 2 }, pollMs: 1, fullSyncMinutes: 0 } }) },
+        config: { env: { SPHUB_CONNECTION_SYNC: 'off' } },
+      });
       const c = await hub.admin.createConnection({ kind: 'vspc', name: 'paged', baseUrl: `${server.origin}/api/v3`, auth: { type: 'apiKey', apiKey: small.apiKey } });
       small.fault('/organizations/companies', { drift: true, times: 1 });
       const run = await hub.admin.syncConnection(c.id, { wait: true });
@@ -397,7 +452,9 @@ describe('connections: upstream faults', () => {
     // Another hub process holds a live lease: refused; once expired (it crashed), the run proceeds and the stale run reads "interrupted".
     const record = t.hub.ctx.store.get(connections, c.id)!;
     const staleRun = { ...record.lastRun!, id: 'run_crashed', result: 'running' as const, endedAt: null };
-    await t.hub.ctx.store.write((tx) => tx.put(connections, { ...record, lastRun: staleRun, lease: { runId: 'run_crashed', holder: 'other-process', expiresAt: new Date(t.clock.now().getTime() + 60_000).toISOString() } }));
+    await t.hub.ctx.store.write((tx) =>
+      tx.put(connections, { ...record, lastRun: staleRun, lease: { runId: 'run_crashed', holder: 'other-process', expiresAt: new Date(t.clock.now().getTime() + 60_000).toISOString() } }),
+    );
     const held = await rejection(t.admin.syncConnection(c.id));
     expect(held.status).toBe(409);
     expect(held.message).toContain('another SP Hub process');
@@ -539,7 +596,7 @@ describe('connections: secrets stay secret', () => {
     const raw = await t.fetch('http://hub.test/api/v1/openapi.json');
     answers.push(await raw.text());
     const audit = t.hub.ctx.audit.list({ page: 1, pageSize: 100_000 });
-    const events = (await t.hub.ctx.events.since(0));
+    const events = await t.hub.ctx.events.since(0);
     const everything = [...answers, JSON.stringify(audit), JSON.stringify(events), ...logged].join('\n');
     expect(everything.length).toBeGreaterThan(1000);
     for (const secret of secrets) expect(everything).not.toContain(secret);

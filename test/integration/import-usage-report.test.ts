@@ -38,7 +38,10 @@ test('an empty hub, two imports and the 1st of the month give a usage report wit
 
   // Day one: 3 of 4 protected at Adatum; Bluewater by PUT.
   expect(await t.admin.importLicensedUsersCsv(adatum!.id, users('adatum.fi', 3, 1))).toMatchObject({ protected: 3, countedDay: '2026-11-24' });
-  await t.admin.setLicensedUsers(bluewater!.id, Array.from({ length: 14 }, (_, i) => ({ name: `U${i}`, email: `u${i}@bluewater.se` })));
+  await t.admin.setLicensedUsers(
+    bluewater!.id,
+    Array.from({ length: 14 }, (_, i) => ({ name: `U${i}`, email: `u${i}@bluewater.se` })),
+  );
   // Two days later Adatum protects 5: the month's highest day counts.
   t.clock.advance(2 * DAY);
   expect(await t.admin.importLicensedUsersCsv(adatum!.id, users('adatum.fi', 5))).toMatchObject({ protected: 5, countedDay: '2026-11-26' });

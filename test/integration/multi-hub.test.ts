@@ -106,7 +106,11 @@ describe.skipIf(!postgresAvailable)('several hubs on one PostgreSQL database', (
       for (let n = 0; !stop; n++) {
         const name = `w${w}-${n}`;
         try {
-          const res = await fetch(`${hub.base}/api/v1/roles`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, permissions: ['monitoring'] }) });
+          const res = await fetch(`${hub.base}/api/v1/roles`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ name, permissions: ['monitoring'] }),
+          });
           if (res.status === 201) {
             acked.add(name);
             if (killed) ackedAfterKill += 1;

@@ -41,7 +41,8 @@ describe('the generated OpenAPI document', () => {
   it('lets every paged GET be asked for a page and a bounded page size', () => {
     const unbounded = [];
     for (const [path, operations] of Object.entries(spec.paths)) {
-      const get = operations.get as { parameters?: { name: string; in: string; schema?: { maximum?: number } }[]; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> } | undefined;
+      const get = operations.get as
+        { parameters?: { name: string; in: string; schema?: { maximum?: number } }[]; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> } | undefined;
       const schema = get?.responses['200']?.content?.['application/json']?.schema;
       if (!(schema?.required as string[] | undefined)?.includes('pageSize')) continue;
       const pageSize = get!.parameters?.find((p) => p.in === 'query' && p.name === 'pageSize');

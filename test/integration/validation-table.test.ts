@@ -51,7 +51,12 @@ describe('validation table over every mutating route', () => {
     for (const op of ops.filter((o) => typeOf(o.body!) === 'object' && o.body!.properties)) {
       const r = await send(op, JSON.stringify({ definitelyNotAField: 1 }));
       expect.soft(r.status, `${op.method} ${op.path}`).toBe(400);
-      expect.soft(r.body?.error.details?.some((d) => d.field.endsWith('definitelyNotAField')), `${op.method} ${op.path}: ${r.text}`).toBe(true);
+      expect
+        .soft(
+          r.body?.error.details?.some((d) => d.field.endsWith('definitelyNotAField')),
+          `${op.method} ${op.path}: ${r.text}`,
+        )
+        .toBe(true);
       expect.soft(r.unchanged, `${op.method} ${op.path} changed state`).toBe(true);
     }
   });
@@ -61,7 +66,12 @@ describe('validation table over every mutating route', () => {
       const r = await send(op, '{}');
       expect.soft(r.status, `${op.method} ${op.path}`).toBe(400);
       for (const field of op.body!.required!) {
-        expect.soft(r.body?.error.details?.some((d) => d.field === `body.${field}`), `${op.method} ${op.path} names ${field}: ${r.text.slice(0, 300)}`).toBe(true);
+        expect
+          .soft(
+            r.body?.error.details?.some((d) => d.field === `body.${field}`),
+            `${op.method} ${op.path} names ${field}: ${r.text.slice(0, 300)}`,
+          )
+          .toBe(true);
       }
       expect.soft(r.unchanged, `${op.method} ${op.path} changed state`).toBe(true);
     }
@@ -77,7 +87,13 @@ describe('validation table over every mutating route', () => {
           const r = await send(op, JSON.stringify({ [field]: value }));
           const label = `${op.method} ${op.path} ${field}=${String(value).slice(0, 20)}`;
           expect.soft([400, 413], label).toContain(r.status);
-          if (r.status === 400) expect.soft(r.body?.error.details?.some((d) => d.field === `body.${field}` || d.field.startsWith(`body.${field}.`)), `${label}: ${r.text.slice(0, 300)}`).toBe(true);
+          if (r.status === 400)
+            expect
+              .soft(
+                r.body?.error.details?.some((d) => d.field === `body.${field}` || d.field.startsWith(`body.${field}.`)),
+                `${label}: ${r.text.slice(0, 300)}`,
+              )
+              .toBe(true);
           expect.soft(r.unchanged, `${label} changed state`).toBe(true);
         }
       }

@@ -150,7 +150,11 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
 
       <section aria-labelledby="hub-heading">
         <h2 id="hub-heading">{t('options.hubHeading')}</h2>
-        {connection && <div className={`banner ${connection.tone}`} data-testid="connection">{connection.text}</div>}
+        {connection && (
+          <div className={`banner ${connection.tone}`} data-testid="connection">
+            {connection.text}
+          </div>
+        )}
         {state?.connection.state === 'ok' && state.connection.permissions && (
           <p className="muted" data-testid="permissions">
             {t('options.permissions', [state.connection.permissions.join(', ')])}
@@ -165,14 +169,7 @@ export function Options({ ask, permissions }: { ask: Ask; permissions: Permissio
           <label htmlFor="hub-url">{t('options.hubUrl')}</label>
           <input id="hub-url" type="url" value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} placeholder={DEFAULT_HUB_URL} autoComplete="off" />
           <label htmlFor="api-key">{t('options.apiKey')}</label>
-          <input
-            id="api-key"
-            type="password"
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            placeholder={state?.configured ? t('options.keySaved') : 'sph_…'}
-            autoComplete="off"
-          />
+          <input id="api-key" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={state?.configured ? t('options.keySaved') : 'sph_…'} autoComplete="off" />
           <p className="muted small">{t('options.keyStays')}</p>
           <label htmlFor="portal-url">{t('options.portalUrl')}</label>
           <input id="portal-url" type="url" value={portalUrl} onChange={(e) => setPortalUrl(e.target.value)} autoComplete="off" />

@@ -154,8 +154,7 @@ export function Popup({ ask }: { ask: Ask }) {
 
       {degraded.length > 0 && (
         <div className="banner warn" data-testid="degraded" role="status">
-          <strong>{t('popup.serviceStatus')}</strong>{' '}
-          {degraded.map((d) => `${d.service} (${d.region}) ${d.state}`).join('; ')}
+          <strong>{t('popup.serviceStatus')}</strong> {degraded.map((d) => `${d.service} (${d.region}) ${d.state}`).join('; ')}
         </div>
       )}
 
@@ -168,13 +167,7 @@ export function Popup({ ask }: { ask: Ask }) {
               ['license', t('popup.tileLicenses'), alerts.license, 'warn'],
             ] as const
           ).map(([key, label, count, tone]) => (
-            <button
-              key={key}
-              type="button"
-              className={`tile ${count ? tone : 'ok'} ${filter === key ? 'selected' : ''}`}
-              onClick={() => setFilter(filter === key ? null : key)}
-              data-tile={key}
-            >
+            <button key={key} type="button" className={`tile ${count ? tone : 'ok'} ${filter === key ? 'selected' : ''}`} onClick={() => setFilter(filter === key ? null : key)} data-tile={key}>
               <span className="count">{count}</span>
               <span className="label">{label}</span>
             </button>

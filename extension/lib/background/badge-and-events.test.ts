@@ -41,10 +41,9 @@ describe('following the hub\u2019s event stream', () => {
         throw new DOMException('aborted', 'AbortError');
       }
       expect(headers.authorization).toBe('Bearer sph_key_0123456789abcdef');
-      return new Response(
-        stream(['id: 7\nevent: session.finished\ndata: {"type":"session.finished"}\n\n', 'id: 8\ndata: {"type":"policy.started"}\n', '\nid: 9\ndata: {"type":"user.created"}\n\n']),
-        { headers: { 'content-type': 'text/event-stream' } },
-      );
+      return new Response(stream(['id: 7\nevent: session.finished\ndata: {"type":"session.finished"}\n\n', 'id: 8\ndata: {"type":"policy.started"}\n', '\nid: 9\ndata: {"type":"user.created"}\n\n']), {
+        headers: { 'content-type': 'text/event-stream' },
+      });
     }) as unknown as typeof fetch;
     followEvents({ hubUrl: 'http://hub.test', apiKey: 'sph_key_0123456789abcdef' }, () => changes++, { fetch: fetchImpl, signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 2_800));

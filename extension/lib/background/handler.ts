@@ -190,9 +190,7 @@ export function createHandler(deps: HandlerDeps) {
       default: {
         const hub = await client();
         if (!hub) return fail('not-configured', t('errors.notSetUp'));
-        const operation = hubOperations[request.type as keyof typeof hubOperations] as unknown as
-          | ((api: ApiClient, request: HubRequest, settings: HubSettings) => Promise<unknown>)
-          | undefined;
+        const operation = hubOperations[request.type as keyof typeof hubOperations] as unknown as ((api: ApiClient, request: HubRequest, settings: HubSettings) => Promise<unknown>) | undefined;
         if (!operation || (request.type as string) === 'failedCount') return fail('invalid', `Unknown request ${String(request.type)}.`);
         try {
           const data = await operation(hub.api, request, hub.settings);

@@ -32,7 +32,11 @@ describe('what the background worker asks the hub', () => {
   it('finds the policies of a table\u2019s rows by customer and policy name, in one request for the whole page', async () => {
     const { items } = await hub.admin.policies({ pageSize: 30 });
     expect(new Set(items.map((p) => p.customerId)).size).toBeGreaterThan(5);
-    const rows = [...items.map((p) => ({ policy: p.name, customer: p.customerName })), { policy: 'No such policy', customer: items[0]!.customerName }, { policy: 'Mail', customer: 'No such customer' }];
+    const rows = [
+      ...items.map((p) => ({ policy: p.name, customer: p.customerName })),
+      { policy: 'No such policy', customer: items[0]!.customerName },
+      { policy: 'Mail', customer: 'No such customer' },
+    ];
     const calls: string[] = [];
     const counting = hubClient({ hubUrl: 'http://hub.test', apiKey: hub.hub.ctx.config.adminKey! }, ((input: string, init?: RequestInit) => {
       calls.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}`);
@@ -63,7 +67,11 @@ describe('what the background worker asks the hub', () => {
 
   it('customer detail: policies, open alerts and the portal link', async () => {
     const customer = (await hub.admin.customers({ q: 'Contoso Pharmaceuticals' })).items[0]!;
-    const detail = await hubOperations['customer.detail'](api, { type: 'customer.detail', customerId: customer.id }, { hubUrl: 'http://hub.test', apiKey: 'x', portalUrl: 'https://portal.example.com' });
+    const detail = await hubOperations['customer.detail'](
+      api,
+      { type: 'customer.detail', customerId: customer.id },
+      { hubUrl: 'http://hub.test', apiKey: 'x', portalUrl: 'https://portal.example.com' },
+    );
     expect(detail.customer.id).toBe(customer.id);
     expect(detail.policies.every((p) => p.customerId === customer.id)).toBe(true);
     expect(detail.portalUrl).toBe(`https://portal.example.com/customers?search=${encodeURIComponent(customer.tenantDomain ?? customer.displayName)}`);

@@ -96,7 +96,13 @@ export const hubOperations = {
   },
   async 'customers.search'(api: ApiClient, request: HubRequest): Promise<{ items: CustomerSummary[]; total: number }> {
     const r = request as RequestOf<'customers.search'>;
-    const page = await api.customers({ q: String(r.q ?? '').trim().slice(0, 200) || undefined, pageSize: Math.min(Math.max(Number(r.pageSize) || 20, 1), 50) });
+    const page = await api.customers({
+      q:
+        String(r.q ?? '')
+          .trim()
+          .slice(0, 200) || undefined,
+      pageSize: Math.min(Math.max(Number(r.pageSize) || 20, 1), 50),
+    });
     // The list is still useful without health (an older hub, a health hiccup): chips are then left out.
     const answer = await health(api, { ids: page.items.map((c) => c.id) }).catch(() => ({ items: [], unmatched: [] }) as HealthAnswer);
     const byId = new Map(answer.items.map((h) => [h.id, h]));
@@ -105,12 +111,7 @@ export const hubOperations = {
   async 'customer.detail'(api: ApiClient, request: HubRequest, settings: HubSettings): Promise<CustomerDetail> {
     const r = request as RequestOf<'customer.detail'>;
     const id = String(r.customerId);
-    const [customer, answer, policies, open] = await Promise.all([
-      api.customer(id),
-      health(api, { ids: [id] }),
-      api.policies({ customerId: id, pageSize: 200 }),
-      openAlerts(api, { customerId: id }),
-    ]);
+    const [customer, answer, policies, open] = await Promise.all([api.customer(id), health(api, { ids: [id] }), api.policies({ customerId: id, pageSize: 200 }), openAlerts(api, { customerId: id })]);
     return { customer: summary(customer, answer.items[0] ?? null), policies: policies.items, alerts: open, portalUrl: portalLink(settings.portalUrl ?? DEFAULT_PORTAL_URL, customer) };
   },
   async alerts(api: ApiClient): Promise<AlertsSummary> {

@@ -118,7 +118,14 @@ export class VdcClient {
       }
       const { status } = answer;
       if (status >= 200 && status < 300) return { answer, requestId };
-      if (status === 401) throw new UpstreamError('auth', `VDC refused the API key (401 on ${path}): it is wrong, expired or revoked; make a new one in the portal under Settings > System > VDC Public API`, path, 401, requestId);
+      if (status === 401)
+        throw new UpstreamError(
+          'auth',
+          `VDC refused the API key (401 on ${path}): it is wrong, expired or revoked; make a new one in the portal under Settings > System > VDC Public API`,
+          path,
+          401,
+          requestId,
+        );
       if (status === 429 || status === 503) {
         const wait = retryAfterMs(answer.headers['retry-after'], Date.now()) ?? this.backoff(attempt);
         if (attempt < attempts && wait <= (this.options.maxRetryAfterMs ?? 120_000)) {

@@ -34,7 +34,16 @@ export function vdcKind(options: VdcKindOptions = {}): ConnectionKindModule {
         return { ok: true, stage: 'ok', message: `Connected: VDC accepted the API key and reports ${jobs.length} backup jobs.`, apiVersion: 'v1', requestId: null };
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
-        const stage = error.fault === 'dns' || error.fault === 'tcp' || error.fault === 'tls' ? error.fault : error.fault === 'timeout' ? 'tcp' : error.fault === 'auth' ? 'auth' : error.fault === 'forbidden' ? 'permission' : 'http';
+        const stage =
+          error.fault === 'dns' || error.fault === 'tcp' || error.fault === 'tls'
+            ? error.fault
+            : error.fault === 'timeout'
+              ? 'tcp'
+              : error.fault === 'auth'
+                ? 'auth'
+                : error.fault === 'forbidden'
+                  ? 'permission'
+                  : 'http';
         const message =
           error.fault === 'forbidden'
             ? 'VDC answered 403: the API key may not read reports; make one with report access in the portal (Settings > System > VDC Public API).'

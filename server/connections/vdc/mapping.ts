@@ -7,7 +7,8 @@ export function parseLogTitle(title: string): { status: LogStatus; message: stri
   const match = /^\s*\[([^\]]+)\]\s*(.*)$/s.exec(title);
   if (!match) return { status: 'Info', message: title.trim() };
   const word = match[1]!.trim().toLowerCase();
-  const status: LogStatus | null = word === 'success' ? 'Success' : word === 'warning' ? 'Warning' : word === 'failed' || word === 'error' ? 'Failed' : word === 'info' || word === 'information' ? 'Info' : null;
+  const status: LogStatus | null =
+    word === 'success' ? 'Success' : word === 'warning' ? 'Warning' : word === 'failed' || word === 'error' ? 'Failed' : word === 'info' || word === 'information' ? 'Info' : null;
   return status ? { status, message: match[2]!.trim() } : { status: 'Info', message: title.trim() };
 }
 

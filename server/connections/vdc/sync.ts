@@ -64,7 +64,14 @@ export async function planVdcSync(input: SyncInput, client: VdcClient, limits: V
     const id = before?.id ?? syncedId('pol', connection.id, job.id);
     const { type, known: knownType } = backupTypeOf(job.backupType);
     if (!knownType) notes.push(`Job "${job.name}" has backup type "${job.backupType}", which SP Hub does not know; shown as EntireOrganization.`);
-    const source: SourceRef = { connectionId: connection.id, kind: connection.kind, upstreamId: job.id, goneAt: null, upstreamStatus: job.lastStatus ?? null, parentId: job.organizationVboInstanceId ?? null };
+    const source: SourceRef = {
+      connectionId: connection.id,
+      kind: connection.kind,
+      upstreamId: job.id,
+      goneAt: null,
+      upstreamStatus: job.lastStatus ?? null,
+      parentId: job.organizationVboInstanceId ?? null,
+    };
     let policy: Policy =
       before ??
       newPolicy({
@@ -89,9 +96,12 @@ export async function planVdcSync(input: SyncInput, client: VdcClient, limits: V
       const listed = await client.sessions(job.id);
       const pending = new Set(state.pending);
       // Oldest first, at most sessionsPerJob: the watermark only moves forward, the rest come next run.
-      const candidates = listed.filter((s) => pending.has(s.id) || !state.after || s.creationTime > state.after).sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : 0));
+      const candidates = listed
+        .filter((s) => pending.has(s.id) || !state.after || s.creationTime > state.after)
+        .sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : 0));
       const taken = candidates.slice(0, limits.sessionsPerJob);
-      if (candidates.length > taken.length) notes.push(`Job "${job.name}": ${candidates.length - taken.length} more new sessions come with the next runs (at most ${limits.sessionsPerJob} a job a run).`);
+      if (candidates.length > taken.length)
+        notes.push(`Job "${job.name}": ${candidates.length - taken.length} more new sessions come with the next runs (at most ${limits.sessionsPerJob} a job a run).`);
       const stillPending: string[] = [];
       for (const s of taken) {
         const outcome = outcomeOf(s);
@@ -117,7 +127,10 @@ export async function planVdcSync(input: SyncInput, client: VdcClient, limits: V
         counts.logs!.created += parsed.length;
         if (isNew) policy = { ...policy, runCount: policy.runCount + 1 };
         if (final && (isNew || pending.has(s.id)) && !(pending.has(s.id) && state.finished?.includes(s.id))) {
-          policy = applyFinish({ ...policy, lastSessionId: sessionId }, { sessionId, result: outcome, startedAt: session.startedAt, endedAt: session.endedAt ?? session.startedAt, summary: session.summary });
+          policy = applyFinish(
+            { ...policy, lastSessionId: sessionId },
+            { sessionId, result: outcome, startedAt: session.startedAt, endedAt: session.endedAt ?? session.startedAt, summary: session.summary },
+          );
           if (before) finished.push(session);
         }
       }
@@ -167,7 +180,21 @@ export async function planVdcSync(input: SyncInput, client: VdcClient, limits: V
           type: 'session.finished',
           customerId: s.customerId,
           subject: { type: 'policy', id: s.policyId, name: s.policyName },
-          data: { policyId: s.policyId, policyName: s.policyName, sessionId: s.id, status: s.status, summary: s.summary, startedAt: s.startedAt, endedAt: s.endedAt, durationMs: s.durationMs, processedObjects: s.processedObjects, transferredBytes: 0, ...(topic && { topic }), actor: principal.actor.name, channel: principal.actor.channel },
+          data: {
+            policyId: s.policyId,
+            policyName: s.policyName,
+            sessionId: s.id,
+            status: s.status,
+            summary: s.summary,
+            startedAt: s.startedAt,
+            endedAt: s.endedAt,
+            durationMs: s.durationMs,
+            processedObjects: s.processedObjects,
+            transferredBytes: 0,
+            ...(topic && { topic }),
+            actor: principal.actor.name,
+            channel: principal.actor.channel,
+          },
         });
       }
     },

@@ -4,2254 +4,2354 @@
  */
 
 export interface paths {
-    "/token": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * OAuth 2.0 Authentication
-         * @description Performs authentication using the OAuth 2.0 Authorization Framework.
-         */
-        post: operations["OAuth2IssueToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/organizations/companies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get All Companies
-         * @description Returns a collection resource representation of all companies managed in Veeam Service Provider Console.
-         */
-        get: operations["GetCompanies"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * OAuth 2.0 Authentication
+     * @description Performs authentication using the OAuth 2.0 Authorization Framework.
+     */
+    post: operations['OAuth2IssueToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/companies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/organizations/companies/{companyUid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Company
-         * @description Returns a resource representation of a company with the specified UID.
-         */
-        get: operations["GetCompany"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get All Companies
+     * @description Returns a collection resource representation of all companies managed in Veeam Service Provider Console.
+     */
+    get: operations['GetCompanies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/companies/{companyUid}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/organizations/companies/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Services Usage by All Companies
-         * @description Returns a collection resource representation of services consumed by companies.
-         */
-        get: operations["GetCompaniesAggregatedUsage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get Company
+     * @description Returns a resource representation of a company with the specified UID.
+     */
+    get: operations['GetCompany'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/companies/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/organizations/companyMappings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get All Microsoft Organization Mappings to Companies
-         * @description Returns a collection resource representation of all Microsoft organization mappings to companies.
-         */
-        get: operations["GetVb365OrganizationsToCompanyMappings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get Services Usage by All Companies
+     * @description Returns a collection resource representation of services consumed by companies.
+     */
+    get: operations['GetCompaniesAggregatedUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/organizations/companyMappings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/organizations/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get All Veeam Backup for Microsoft 365 Jobs
-         * @description Returns a collection resource representation of all Veeam Backup for Microsoft 365 jobs.
-         */
-        get: operations["GetVb365Jobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get All Microsoft Organization Mappings to Companies
+     * @description Returns a collection resource representation of all Microsoft organization mappings to companies.
+     */
+    get: operations['GetVb365OrganizationsToCompanyMappings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/organizations/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/stop": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Stop Veeam Backup for Microsoft 365 Job
-         * @description Stops a Veeam Backup for Microsoft 365 job with the specified UID.
-         */
-        post: operations["StopVb365Job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get All Veeam Backup for Microsoft 365 Jobs
+     * @description Returns a collection resource representation of all Veeam Backup for Microsoft 365 jobs.
+     */
+    get: operations['GetVb365Jobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Disable Veeam Backup for Microsoft 365 Job
-         * @description Disables a Veeam Backup for Microsoft 365 job with the specified UID.
-         */
-        post: operations["DisableVb365Job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Stop Veeam Backup for Microsoft 365 Job
+     * @description Stops a Veeam Backup for Microsoft 365 job with the specified UID.
+     */
+    post: operations['StopVb365Job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Enable Veeam Backup for Microsoft 365 Job
-         * @description Enables a Veeam Backup for Microsoft 365 job with the specified UID.
-         */
-        post: operations["EnableVb365Job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Disable Veeam Backup for Microsoft 365 Job
+     * @description Disables a Veeam Backup for Microsoft 365 job with the specified UID.
+     */
+    post: operations['DisableVb365Job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/organizations/jobs/backup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get All Veeam Backup for Microsoft 365 Backup Copy Jobs
-         * @description Returns a collection resource representation of all Veeam Backup for Microsoft 365 backup jobs.
-         */
-        get: operations["GetVb365BackupJobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Enable Veeam Backup for Microsoft 365 Job
+     * @description Enables a Veeam Backup for Microsoft 365 job with the specified UID.
+     */
+    post: operations['EnableVb365Job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/organizations/jobs/backup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start Veeam Backup for Microsoft 365 Job
-         * @description Starts a Veeam Backup for Microsoft 365 job with the specified UID.
-         */
-        post: operations["StartVb365Job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get All Veeam Backup for Microsoft 365 Backup Copy Jobs
+     * @description Returns a collection resource representation of all Veeam Backup for Microsoft 365 backup jobs.
+     */
+    get: operations['GetVb365BackupJobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/infrastructure/vb365Servers/{vb365ServerUid}/organizations/jobs/{vb365JobUid}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/alarms/active": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get All Triggered Alarms
-         * @description Returns collection resource representation of all Veeam Service Provider Console triggered alarms.
-         */
-        get: operations["GetActiveAlarms"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Start Veeam Backup for Microsoft 365 Job
+     * @description Starts a Veeam Backup for Microsoft 365 job with the specified UID.
+     */
+    post: operations['StartVb365Job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alarms/active': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/alarms/active/{activeAlarmUid}/acknowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Acknowledge Triggered Alarm
-         * @description Assigns the Acknowledged status to a triggered alarm with the specified UID.
-         */
-        post: operations["AcknowledgeActiveAlarm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get All Triggered Alarms
+     * @description Returns collection resource representation of all Veeam Service Provider Console triggered alarms.
+     */
+    get: operations['GetActiveAlarms'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alarms/active/{activeAlarmUid}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/alarms/active/{activeAlarmUid}/resolve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Resolve Triggered Alarm
-         * @description Resolves a triggered alarm with the specified UID.
-         */
-        post: operations["ResolveActiveAlarm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Acknowledge Triggered Alarm
+     * @description Assigns the Acknowledged status to a triggered alarm with the specified UID.
+     */
+    post: operations['AcknowledgeActiveAlarm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alarms/active/{activeAlarmUid}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/licensing/usage/organizations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get License Usage by All Organizations
-         * @description Returns a collection resource representation of license usage by all organizations.
-         */
-        get: operations["GetOrganizationsLicenseUsage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Resolve Triggered Alarm
+     * @description Resolves a triggered alarm with the specified UID.
+     */
+    post: operations['ResolveActiveAlarm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/licensing/usage/organizations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/asyncActions/{actionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Async Action
-         * @description Returns a resource representation of an async action with the specified UID.
-         */
-        get: operations["GetAsyncActionInfo"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Get License Usage by All Organizations
+     * @description Returns a collection resource representation of license usage by all organizations.
+     */
+    get: operations['GetOrganizationsLicenseUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/asyncActions/{actionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    /**
+     * Get Async Action
+     * @description Returns a resource representation of an async action with the specified UID.
+     */
+    get: operations['GetAsyncActionInfo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        ActiveAlarm: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a triggered alarm.
-             */
-            readonly instanceUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to an alarm template.
-             */
-            readonly alarmTemplateUid?: string;
-            /**
-             * Format: int32
-             * @description Number of times that an alarm changed its status.
-             */
-            readonly repeatCount?: number;
-            /** @description Alarm object. */
-            readonly object?: components["schemas"]["AlarmObject"];
-            /** @description Latest alarm activation. */
-            readonly lastActivation?: components["schemas"]["AlarmActivation"];
-            /**
-             * @description Alarm area.
-             * @enum {string}
-             */
-            readonly area?: "vspc" | "vone";
-        };
-        AggregatedUsage: {
-            /**
-             * Format: int64
-             * @description Counter value.
-             */
-            readonly value?: number;
-            /**
-             * @description Counter type.
-             * @enum {string}
-             */
-            readonly type?: "Unknown" | "VmCloudBackups" | "VbrCloudBackupsDataTransferOut" | "VbrCloudBackupsDataTransferIn" | "ServerCloudBackups" | "WorkstationCloudBackups" | "AgentCloudBackupDataTransferOut" | "AgentCloudBackupDataTransferIn" | "CloudRepositoryUsageByServerAgent" | "CloudRepositoryUsageByWorkstationAgent" | "CloudRepositoryUsageByVm" | "CloudRepositoryUsageByUnknownFiles" | "BackedupVms" | "ReplicatedVms" | "ManagedVms" | "ManagedCloudVms" | "ManagedServerAgents" | "ManagedWorkstationAgents" | "ManagedAgentsWindowsDesktopOS" | "ManagedAgentsWindowsServerOS" | "ManagedAgentsLinuxOS" | "ManagedAgentsMacOS" | "ManagedUsers" | "VmCloudReplicas" | "VbrCloudReplicaDataTransferOut" | "VbrCloudReplicaDataTransferIn" | "VmCloudReplicaStorageUsage" | "VmCloudReplicaComputeTime" | "FileShareBackupSize" | "FileShareArchiveSize" | "FileShareSourceSize" | "ProtectedFileShares" | "ObjectStorageArchiveSize" | "ObjectStorageBackupSize" | "ObjectStorageSourceSize" | "ProtectedObjectStorages" | "CloudInsiderProtectionBackupSize" | "CloudCapacityTierBackupSize" | "CloudArchiveTierBackupSize" | "CloudPerformanceTierBackupSize" | "Vb365BackupSize" | "Vb365ArchiveSize" | "Vb365ProtectedUsers" | "Vb365ProtectedSites" | "Vb365ProtectedGroups" | "Vb365ProtectedTeams" | "CloudRegularStorageUsage" | "CloudObjectStorageUsage" | "CloudTotalUsage" | "VbrBackupSize" | "PublicCloudProtectedFileShares" | "PublicCloudProtectedCloudDatabases" | "PublicCloudBackupSize" | "PublicCloudArchiveSize" | "ManagedCdpVms" | "Vb365ProtectedEducationalUsers" | "VdcVaultAzureAdvancedCoreUsedSpace" | "VdcVaultAzureAdvancedNonCoreUsedSpace" | "VdcVaultAzureFoundationCoreUsedSpace" | "VdcVaultAzureFoundationNonCoreUsedSpace" | "VdcVaultAwsAdvancedCoreUsedSpace" | "VdcVaultAwsAdvancedNonCoreUsedSpace" | "VdcVaultAwsFoundationCoreUsedSpace" | "VdcVaultAwsFoundationNonCoreUsedSpace";
-        };
-        AlarmActivation: {
-            /**
-             * Format: uuid
-             * @description UID assigned to an alarm trigger.
-             */
-            readonly instanceUid?: string;
-            /**
-             * Format: date-time
-             * @description Date and time of an alarm trigger.
-             */
-            readonly time?: string;
-            /**
-             * @description Alarm status.
-             * @enum {string}
-             */
-            readonly status?: "Unknown" | "Resolved" | "Info" | "Warning" | "Error" | "Acknowledged";
-            /**
-             * @description Cause of an alarm trigger.
-             *     > Every line break is represented by the `\r\n` control characters.
-             */
-            readonly message?: string;
-            /**
-             * @description Comment to the resolved alarm.
-             *     > Every line break is represented by the `\r\n` control characters.
-             */
-            readonly remark?: string;
-        };
-        AlarmObject: {
-            /**
-             * Format: uuid
-             * @description UID assigned to an object for which an alarm was triggered.
-             */
-            readonly instanceUid?: string;
-            /**
-             * @description Object type.
-             * @enum {string}
-             */
-            readonly type?: "Unknown" | "ManagementAgent" | "Location" | "Company" | "User" | "Internal" | "ObjectEntity" | "DiscoveryRule" | "Integrator" | "Reseller" | "Site" | "ResellerCloudRepository" | "BackupAgent" | "FailoverPlan" | "BackupServer" | "BackupServerJob" | "EnterpriseManagerServer" | "BackupProxy" | "BackupRepository" | "BackupWanAccelerator" | "CloudGateway" | "CloudRepository" | "VOneServer" | "BackupMicrosoft365Server" | "VbAppliance";
-            /**
-             * Format: uuid
-             * @description UID assigned to a organization for which an alarm was triggered.
-             */
-            readonly organizationUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a location for which an alarm was triggered.
-             */
-            readonly locationUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a managed agent that is installed on an alarm object.
-             */
-            readonly managementAgentUid?: string;
-            /** @description Name of a computer for which an alarm was triggered. */
-            readonly computerName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to an alarm object.
-             */
-            readonly objectUid?: string;
-            /** @description Name of an alarm object. */
-            readonly objectName?: string;
-        };
-        AsyncActionInfo: {
-            /**
-             * Format: uuid
-             * @description UID assigned to an async action.
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a user who initiates an async action.
-             */
-            initiatorUid: string;
-            /** @description Name of an operation that initiated an async action. */
-            actionName: string;
-            /** @description Status of an async action. */
-            status: components["schemas"]["AsyncActionStatus"];
-            /** @description Content of a request body of the operation that initiated an async action. */
-            requestBody?: string;
-            /** @description Key-value map containing query parameters of the operation that initiated an async action. */
-            queryParameters: {
-                [key: string]: string[];
-            };
-        };
-        /** @enum {string} */
-        AsyncActionStatus: "running" | "succeed" | "canceled" | "failed";
-        Company: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a company.
-             */
-            readonly instanceUid?: string;
-            /**
-             * @description Name of a company.
-             *     > Can be changed using the `PatchOrganization` operation.
-             */
-            readonly name?: string;
-            /**
-             * @description Status of a service provider. You can set the `Active` or `Disabled` value using the PATCH method.
-             *     > The following values are deprecated and remain for backward compatibility: `Expired`, `Creating`, `Deleting`, `Deleted`, `SiteResourceCreationFailed`, `SiteResourceCreating`, `SiteResourceUpdating`, `SiteResourceUpdateFailed`.
-             *     > Only the `Active` and `Disabled` statuses are valid.
-             * @default Active
-             * @enum {string}
-             */
-            status: "Unknown" | "Active" | "Disabled" | "Expired" | "Creating" | "Deleting" | "Deleted" | "SiteResourceCreationFailed" | "SiteResourceCreating" | "SiteResourceUpdating" | "SiteResourceUpdateFailed";
-            /**
-             * Format: uuid
-             * @description UID assigned to a reseller that manages the company.
-             */
-            resellerUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a company subscription plan.
-             */
-            subscriptionPlanUid?: string;
-            /**
-             * @description Indicates whether access to REST API is enabled for a company.
-             * @default false
-             */
-            isRestAccessEnabled: boolean;
-            /**
-             * @description Indicates whether alarms must be triggered for a company.
-             * @default false
-             */
-            isAlarmDetectEnabled: boolean;
-            /** @description Components available to a company. */
-            companyServices?: components["schemas"]["CompanyServices"];
-            /**
-             * @description Company portal URL.
-             *     > Can be configured by performing the `ReplaceCompanyLoginUrl` operation.'
-             */
-            readonly loginUrl?: string;
-            /** @description Company owner credentials. */
-            ownerCredentials: components["schemas"]["OwnerCredentials"];
-            _embedded?: components["schemas"]["EmbeddedForOrganizationChildren"];
-        };
-        /** @description Number of Veeam backup agents that a company is allowed to manage. */
-        CompanyBackupAgentsManagement: {
-            /**
-             * @description Indicates whether Veeam backup agent management quota is a hard quota. The `true` value enables a license consumption check during Veeam backup agent registration.
-             * @default false
-             */
-            isHardQuotaEnabled: boolean;
-            /**
-             * Format: int32
-             * @description Maximum number of Veeam backup agents in the Workstation mode that a company is allowed to manage.
-             *     > The `null` value indicates that the number is unlimited.
-             */
-            workstationAgentsQuota?: number;
-            /**
-             * Format: int32
-             * @description Maximum number of Veeam backup agents in the Server mode that a company is allowed to manage.
-             *     > The `null` value indicates that the number is unlimited.
-             */
-            serverAgentsQuota?: number;
-        };
-        /** @description Managed Veeam Backup & Replication server quota. */
-        CompanyBackupServerManagement: {
-            /**
-             * Format: int32
-             * @description Number of Veeam Backup & Replication servers that a company is allowed to manage.
-             *     > The `null` value indicates that the amount is unlimited.
-             */
-            backupServerQuota?: number;
-        };
-        /** @enum {string} */
-        CompanyExpand: "Organization";
-        CompanyHostedServices: {
-            /**
-             * @description Indicates whether a company is allowed to manage public cloud appliances.
-             * @default false
-             */
-            isVbPublicCloudManagementEnabled: boolean;
-        };
-        CompanyRemoteServices: {
-            /**
-             * @description Indicates whether cloud backup resources are allocated to a company.
-             * @default true
-             */
-            isBackupResourcesEnabled: boolean;
-            backupAgentsManagement?: components["schemas"]["CompanyBackupAgentsManagement"];
-            backupServersManagement?: components["schemas"]["CompanyBackupServerManagement"];
-            vb365ServersManagement?: components["schemas"]["CompanyVb365ServerManagement"];
-            /**
-             * @description Indicates whether a company is allowed to manage public cloud appliances.'
-             * @default false
-             */
-            isVbPublicCloudManagementEnabled: boolean;
-        };
-        CompanyServices: {
-            /** @description Hosted services provided to a company. */
-            hostedServices?: components["schemas"]["CompanyHostedServices"];
-            /** @description Remote services that a company is allowed to manage. */
-            remoteServices?: components["schemas"]["CompanyRemoteServices"];
-        };
-        /** @description Managed Veeam Backup for Microsoft 365 server quota. */
-        CompanyVb365ServerManagement: {
-            /**
-             * Format: int32
-             * @description Number of Veeam Backup for Microsoft 365 servers that a company is allowed to manage.
-             *     > The `null` value indicates that the amount is unlimited.
-             */
-            backupServerQuota?: number;
-        };
-        CurrentLicenseUsageWorkload: {
-            /**
-             * Format: uuid
-             * @description ID assigned to a workload.
-             */
-            id: string;
-            /** @description Workload description. */
-            description: string;
-            /**
-             * @description License unit type.
-             * @enum {string}
-             */
-            unitType: "Unknown" | "Instances" | "Points";
-            /**
-             * Format: double
-             * @description Number of units with rental licenses installed.
-             */
-            rentalUnits: number;
-            /**
-             * Format: double
-             * @description Number of units that were activated within the current calendar month.
-             */
-            newUnits: number;
-            /**
-             * Format: double
-             * @description Number of units that have licenses assigned and are fully managed by Veeam Service Provider Console.
-             */
-            usedUnits: number;
-            /**
-             * Format: int32
-             * @description Number of objects with rental licenses installed.
-             */
-            rentalCount: number;
-            /**
-             * Format: int32
-             * @description Number of objects that were activated within the current calendar month.
-             */
-            newCount: number;
-            /**
-             * Format: int32
-             * @description Number of objects that have licenses assigned and are fully managed by Veeam Service Provider Console.
-             */
-            usedCount: number;
-            /** @description License usage by workloads for each platform. */
-            workloadsByPlatform: components["schemas"]["CurrentLicenseUsageWorkloadByPlatform"][];
-        };
-        CurrentLicenseUsageWorkloadByPlatform: {
-            /** @description ID assigned to a workload type. */
-            typeId: string;
-            /** @description Workload description. */
-            description: string;
-            /**
-             * Format: double
-             * @description Number of license units consumed by a single workload.
-             */
-            weight: number;
-            /**
-             * Format: double
-             * @description Number of units with rental licenses installed.
-             */
-            rentalUnits: number;
-            /**
-             * Format: double
-             * @description Number of units that were activated within the current calendar month.
-             */
-            newUnits: number;
-            /**
-             * Format: double
-             * @description Number of units that have licenses assigned and are fully managed by Veeam Service Provider Console.
-             */
-            usedUnits: number;
-            /**
-             * Format: int32
-             * @description Number of objects with rental licenses installed.
-             */
-            rentalCount: number;
-            /**
-             * Format: int32
-             * @description Number of objects that were activated within the current calendar month.
-             */
-            newCount: number;
-            /**
-             * Format: int32
-             * @description Number of objects that have licenses assigned and are fully managed by Veeam Service Provider Console.
-             */
-            usedCount: number;
-        };
-        /** @description Resource representation of the related organization entity. */
-        EmbeddedForOrganizationChildren: {
-            /** @description Resource representation of an organization. */
-            readonly organization?: components["schemas"]["Organization"];
-        };
-        EmptyResponse: {
-            errors: components["schemas"]["ResponseError"][];
-            readonly data?: Record<string, never>;
-            readonly meta?: components["schemas"]["ResponseMetadata"];
-        };
-        ErrorResponse: {
-            readonly errors?: components["schemas"]["ResponseError"][];
-        };
-        LocationAggregatedUsage: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a company.
-             */
-            readonly companyUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a reseller.
-             */
-            readonly resellerUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a location.
-             */
-            readonly locationUid?: string;
-            /**
-             * Format: date
-             * @description Date of data aggregation.
-             */
-            readonly date?: string;
-            /** @description Managed services counters. */
-            readonly counters?: components["schemas"]["AggregatedUsage"][];
-        };
-        OAuth2Error: {
-            /**
-             * @description Error type.
-             * @enum {string}
-             */
-            readonly error?: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
-            /** @description Error description. */
-            readonly error_description?: string;
-            /** @description Error URI. */
-            readonly error_uri?: string;
-        };
-        OAuth2Result: {
-            /** @description Access token. */
-            readonly access_token?: string;
-            /** @description Token type. */
-            readonly token_type?: string;
-            /** @description Refresh token. */
-            readonly refresh_token?: string;
-            /** @description MFA token. */
-            readonly mfa_token?: string;
-            /** @description Encrypted authorization code. */
-            readonly encrypted_code?: string;
-            /**
-             * Format: int32
-             * @description Date and time when an access token will expire.
-             */
-            readonly expires_in?: number;
-        };
-        Organization: {
-            /**
-             * Format: uuid
-             * @description UID assigned to an organization.
-             */
-            readonly instanceUid?: string;
-            /** @description Name of an organization. */
-            name: string;
-            /** @description Alias of an organization. */
-            alias?: string;
-            /**
-             * @description Type of an organization.
-             * @enum {string}
-             */
-            readonly type?: "Unknown" | "Company" | "Provider" | "Reseller";
-            /** @description Organization Tax ID. */
-            taxId?: string;
-            /** @description Legal name of an organization. */
-            legalName?: string;
-            /** @description Contact email address. */
-            email?: string;
-            /** @description Telephone number of a primary contact of an organization. */
-            phone?: string;
-            /**
-             * Format: int32
-             * @description System ID assigned to an organization country of residence.
-             */
-            country?: number;
-            /**
-             * Format: int32
-             * @description System ID assigned to a USA state where an organization is located.
-             */
-            state?: number;
-            /** @description Country name. */
-            countryName?: string;
-            /** @description Region name. */
-            regionName?: string;
-            /** @description City where an organization is located. */
-            city?: string;
-            /** @description Street where an organization is located. */
-            street?: string;
-            /** @description Code of a country where an organization is located. */
-            locationAdmin0Code?: string;
-            /** @description Code of a state, region or area where an organization is located. */
-            locationAdmin1Code?: string;
-            /** @description Code of a district or municipality where an organization is located. */
-            locationAdmin2Code?: string;
-            /** @description Additional information about an organization. */
-            notes?: string;
-            /** @description Postal code. */
-            zipCode?: string;
-            /** @description Organization domain. */
-            domain?: string;
-            /** @description Organization website. */
-            website?: string;
-            /** @description ID of an organization used in Veeam records. */
-            veeamTenantId?: string;
-            /** @description ID of an organization used for 3rd party applications. */
-            companyId?: string;
-        };
-        OrganizationCurrentLicenseUsage: {
-            /**
-             * Format: uuid
-             * @description UID assigned to an organization.
-             */
-            readonly organizationUid?: string;
-            /**
-             * @description Type of an organization.
-             * @enum {string}
-             */
-            readonly organizationType?: "Unknown" | "Company" | "Provider" | "Reseller";
-            /**
-             * Format: uuid
-             * @description UID assigned to a provider organization.
-             */
-            readonly providerUid?: string;
-            /** @description License usage by workloads for each server managing these workloads. */
-            readonly servers?: components["schemas"]["ServerCurrentLicenseUsage"][];
-        };
-        OwnerCredentials: {
-            /** @description User name. */
-            userName: string;
-            /**
-             * Format: password
-             * @description Password.
-             */
-            password?: string;
-        };
-        /** @description Pagination data. */
-        PagingInformation: {
-            /**
-             * Format: int32
-             * @description Number of total resources.
-             */
-            total: number;
-            /**
-             * Format: int32
-             * @description Number of resources on the current page.
-             */
-            count: number;
-            /**
-             * Format: int32
-             * @description Number of resources that are skipped.
-             */
-            offset: number;
-        };
-        ResponseError: {
-            /**
-             * @description Error message.
-             *     > Every line break is represented by the `\r\n` control characters.
-             */
-            message: string;
-            /**
-             * @description Error type.
-             * @enum {string}
-             */
-            type: "unspecified" | "transport" | "logical" | "retryableLogical" | "security";
-            /**
-             * Format: int32
-             * @description Error code.
-             */
-            code: number;
-        };
-        ResponseMetadata: {
-            /** @description Paging information. */
-            pagingInfo?: components["schemas"]["PagingInformation"];
-        };
-        ServerCurrentLicenseUsage: {
-            /**
-             * Format: uuid
-             * @description Server UID.
-             */
-            readonly serverUid?: string;
-            /**
-             * @description Veeam product installed on the server.
-             * @enum {string}
-             */
-            readonly serverType?: "Unknown" | "BackupAndReplication" | "CloudConnect" | "VSPC" | "VONE" | "VB365";
-            /** @description License usage by each workload type. */
-            readonly workloads?: components["schemas"]["CurrentLicenseUsageWorkload"][];
-        };
-        Vb365BackupJob: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Backup for Microsoft 365 backup job.
-             */
-            readonly instanceUid?: string;
-            /** @description Name of a Veeam Backup for Microsoft 365 backup job. */
-            name: string;
-            /** @description Description of a Veeam Backup for Microsoft 365 backup job. */
-            description?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a backup repository.
-             *     >When patching job target repository, you can use the `GetVb365BackupJobAvailableBackupRepositories` operation to retrieve a list of available repositories.
-             */
-            repositoryUid: string;
-            /** @description Name of a backup repository. */
-            readonly repositoryName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Microsoft organization.
-             */
-            readonly vb365OrganizationUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Service Provider Console organization.
-             */
-            readonly vspcOrganizationUid?: string;
-            /** @description Name of a Veeam Service Provider Console organization. */
-            readonly vspcOrganizationName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Backup for Microsoft 365 server.
-             */
-            readonly vb365ServerUid?: string;
-            /** @description Name Of a Veeam Backup for Microsoft 365 server. */
-            readonly vb365ServerName?: string;
-            /**
-             * Format: date-time
-             * @description Date and time of the latest job run.
-             */
-            readonly lastRun?: string;
-            /**
-             * Format: date-time
-             * @description Date and time of the next scheduled job run.
-             */
-            readonly nextRun?: string;
-            /**
-             * @description Indicates whether a Veeam Backup for Microsoft backup job is enabled.
-             * @default false
-             */
-            isEnabled: boolean;
-            /** @description Indicates whether a backup copy job can be created for the Veeam Backup for Microsoft 365 backup job. */
-            readonly isCopyJobAvailable?: boolean;
-            /**
-             * @description Type of a Veeam Backup for Microsoft 365 backup job.
-             * @enum {string}
-             */
-            backupType?: "Unknown" | "EntireOrganization" | "SelectedItems";
-            /**
-             * @description Status of the latest job run.
-             * @enum {string}
-             */
-            readonly lastStatus?: "Unknown" | "Stopped" | "Running" | "Success" | "Failed" | "Warning" | "NotConfigured" | "Disconnected" | "Queued" | "Starting" | "Stopping" | "Deleting";
-            /** @description Details on the latest job run. */
-            readonly lastStatusDetails?: string;
-            /** @description The list of last job session logs. */
-            readonly lastErrorLogRecords?: components["schemas"]["Vb365JobSessionLog"][];
-            /** @description Array of backup job items. */
-            selectedItems?: components["schemas"]["Vb365JobItemComposed"][];
-            /** @description Array of items excluded from the backup job. */
-            excludedItems?: components["schemas"]["Vb365JobItemComposed"][];
-            /** @description Backup job schedule settings. */
-            schedulePolicy?: components["schemas"]["Vb365BackupJobSchedulePolicy"];
-        };
-        Vb365BackupJobSchedulePolicy: {
-            /**
-             * @description Type of a job schedule policy.
-             * @enum {string}
-             */
-            schedulePolicyType: "Unknown" | "Periodically" | "Daily" | "ManualOnly";
-            /**
-             * @description Type of a time interval for a periodically running job.
-             * @enum {string}
-             */
-            periodicallyEvery?: "Unknown" | "Minutes5" | "Minutes10" | "Minutes15" | "Minutes30" | "Hours1" | "Hours2" | "Hours4" | "Hours8" | "Hours12";
-            /**
-             * @description Days when the daily job runs.
-             * @enum {string}
-             */
-            dailyType?: "Unknown" | "Everyday" | "Workdays" | "Weekends" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
-            /**
-             * @description Indicates whether a job schedule is enabled.
-             * @default false
-             */
-            scheduleEnabled: boolean;
-            /**
-             * @description Indicates whether backup window is enabled.
-             * @default false
-             */
-            backupWindowEnabled: boolean;
-            /** @description Backup window settings. */
-            backupWindowSettings?: components["schemas"]["Vb365BackupWindowSettings"];
-            /** @description Backup window settings for periodically running jobs. */
-            periodicallyWindowSettings?: components["schemas"]["Vb365BackupWindowSettings"];
-            /** @description Indicates whether backup window is enabled for periodically running jobs. */
-            periodicallyWindowEnabled?: boolean;
-            /**
-             * Format: int32
-             * @description Number of minutes that must be skipped after specified job starting time.
-             * @default 0
-             */
-            periodicallyOffsetMinutes: number;
-            /**
-             * Format: time-of-day
-             * @description Time of day when job must start in the `hh:mm` format.
-             */
-            dailyTime?: string;
-            /**
-             * @description Indicates whether job retry is enabled.
-             * @default false
-             */
-            retryEnabled: boolean;
-            /**
-             * Format: int32
-             * @description Number of allowed retries.
-             */
-            retryNumber?: number;
-            /**
-             * Format: int32
-             * @description Time interval between job retries.
-             */
-            retryWaitInterval?: number;
-        };
-        Vb365BackupWindowSettings: {
-            /**
-             * @description Defines an hourly scheme for the backup window. The scheduling scheme consists of 168 boolean elements.
-             *     These elements can be logically divided into 7 groups by 24. Each group represents a day of the week starting from Sunday.
-             *     Each element represents a backup hours: `true` — backup is allowed, `false` — backup is not allowed.
-             */
-            backupWindow: boolean[];
-            /**
-             * Format: int32
-             * @description Number of minutes that must be skipped after specified job starting time.
-             */
-            minuteOffset?: number;
-        };
-        Vb365Job: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Backup for Microsoft 365 job.
-             */
-            readonly instanceUid?: string;
-            /** @description Name of a Veeam Backup for Microsoft 365 job. */
-            readonly name?: string;
-            /**
-             * @description Type of a Veeam Backup for Microsoft 365 job.
-             * @enum {string}
-             */
-            readonly jobType?: "Unknown" | "BackupJob" | "CopyJob";
-            /**
-             * Format: uuid
-             * @description UID assigned to a backup repository.
-             */
-            readonly repositoryUid?: string;
-            /** @description Name of a backup repository. */
-            readonly repositoryName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Microsoft organization.
-             */
-            readonly vb365OrganizationUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Service Provider Console organization.
-             */
-            readonly vspcOrganizationUid?: string;
-            /** @description Name of a Veeam Service Provider Console organization. */
-            readonly vspcOrganizationName?: string;
-            /** @description Indicates whether job schedule editing is available to a current user. */
-            readonly scheduleEditingAvailable?: boolean;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Backup for Microsoft 365 server.
-             */
-            readonly vb365ServerUid?: string;
-            /** @description Name of a Veeam Backup for Microsoft 365 server. */
-            readonly vb365ServerName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a management agent installed on a Veeam Backup for Microsoft 365 Server.
-             */
-            readonly managementAgentUid?: string;
-            /**
-             * Format: date-time
-             * @description Date and time of the latest job run.
-             */
-            readonly lastRun?: string;
-            /**
-             * Format: date-time
-             * @description Date and time of the next scheduled job run.
-             */
-            readonly nextRun?: string;
-            /**
-             * @description Indicates whether a Veeam Backup for Microsoft 365 job is enabled.
-             * @default false
-             */
-            readonly isEnabled: boolean;
-            /** @description Indicates whether a backup copy job can be created for the Veeam Backup for Microsoft 365 job. */
-            readonly isCopyJobAvailable?: boolean;
-            /**
-             * @description Status of the latest job run.
-             * @enum {string}
-             */
-            readonly lastStatus?: "Unknown" | "Stopped" | "Running" | "Success" | "Failed" | "Warning" | "NotConfigured" | "Disconnected" | "Queued" | "Starting" | "Stopping" | "Deleting";
-            /** @description Details on the latest job run. */
-            readonly lastStatusDetails?: string;
-            /** @description Name of a Veeam Cloud Connect site on which a Microsoft organization that owns Veeam backup agent is registered. */
-            readonly siteName?: string;
-            /** @description Name of a location assigned to a Veeam backup agent. */
-            readonly locationName?: string;
-            /** @description The list of last job session logs. */
-            readonly lastErrorLogRecords?: components["schemas"]["Vb365JobSessionLog"][];
-        };
-        Vb365JobItemComposed: {
-            /** @description ID assigned to a backup job item. */
-            readonly id?: string;
-            /**
-             * @description Type of a backup job item.
-             * @enum {string}
-             */
-            itemType?: "Unknown" | "Group" | "User" | "Site" | "PartialOrganization" | "PersonalSites" | "OneDriveFolders" | "Team";
-            /** @description Array of folders included in a backup job. */
-            folders?: string[];
-            /**
-             * @description Indicates whether a backup job must include mailboxes.
-             * @default false
-             */
-            backupMailbox: boolean;
-            /**
-             * @description Indicates whether a backup job must include OneDrive data.
-             * @default false
-             */
-            backupOneDrive: boolean;
-            /**
-             * @description Indicates whether a backup job must include mailbox archive.
-             * @default false
-             */
-            backupArchiveMailbox: boolean;
-            /**
-             * @description Indicates whether a backup job must include personal sites.
-             * @default false
-             */
-            backupPersonalSite: boolean;
-            /**
-             * @description Indicates whether a backup job must include sites.
-             * @default false
-             */
-            backupSites: boolean;
-            /**
-             * @description Indicates whether a backup job must include Microsoft Teams data.
-             * @default false
-             */
-            backupTeams: boolean;
-            /**
-             * @description Indicates whether a backup job must include Microsoft Teams chat data.
-             * @default false
-             */
-            backupTeamsChats: boolean;
-            /**
-             * @description Indicates whether a backup job must include group member data.
-             * @default false
-             */
-            backupMembers: boolean;
-            /**
-             * @description Indicates whether a backup job must include group member mailboxes.
-             * @default false
-             */
-            backupMemberMailbox: boolean;
-            /**
-             * @description Indicates whether a backup job must include group member mailbox archive.
-             * @default false
-             */
-            backupMemberArchiveMailbox: boolean;
-            /**
-             * @description Indicates whether a backup job must include group member OneDrive data.
-             * @default false
-             */
-            backupMemberOneDrive: boolean;
-            /**
-             * @description Indicates whether a backup job must include group member sites.
-             * @default false
-             */
-            backupMemberSite: boolean;
-            /**
-             * @description Indicates whether a backup job must include group sites.
-             * @default false
-             */
-            backupGroupSite: boolean;
-            /** @description Site data. */
-            site?: components["schemas"]["Vb365JobItemSite"];
-            /** @description Microsoft Teams data. */
-            team?: components["schemas"]["Vb365JobItemTeam"];
-            /** @description User data. */
-            user?: components["schemas"]["Vb365JobItemUser"];
-            /** @description Group data. */
-            group?: components["schemas"]["Vb365JobItemGroup"];
-        };
-        Vb365JobItemGroup: {
-            /** @description ID assigned to an organization group. */
-            id: string;
-            /** @description SID assigned to an on-premises organization group. */
-            onPremisesSid?: string;
-            /**
-             * @description Type of an organization group.
-             * @enum {string}
-             */
-            groupType: "Unknown" | "Office365" | "Security" | "Distribution" | "DynamicDistribution";
-            /**
-             * @description Type of an organization group location.
-             * @enum {string}
-             */
-            readonly locationType?: "Unknown" | "OnPremises" | "Cloud" | "Hybrid";
-            /** @description Name of an organization group. */
-            name: string;
-            /** @description Display name of an organization group. */
-            displayName: string;
-            /** @description Name of a user that manages an organization group. */
-            readonly managedBy?: string;
-            /** @description URL of an organization group site. */
-            readonly site?: string;
-        };
-        Vb365JobItemSite: {
-            /** @description ID assigned to a site. */
-            id: string;
-            /** @description Name of a site. */
-            readonly name?: string;
-            /** @description Title of a site. */
-            title: string;
-            /** @description Site URL. */
-            url: string;
-            /** @description Parent URL of a site. */
-            readonly parentUrl?: string;
-            /** @description Indicates whether a site is cloud-based. */
-            readonly isCloud?: boolean;
-            /** @description Indicates whether a site is personal. */
-            readonly isPersonal?: boolean;
-            /** @description Indicates whether a site can be included in a backup job. */
-            readonly isAvailable?: boolean;
-            /** @description Message for site collection processing error. */
-            readonly siteCollectionError?: string;
-        };
-        Vb365JobItemTeam: {
-            /**
-             * Format: uuid
-             * @description ID assigned to a team.
-             */
-            id: string;
-            /** @description Display name of a team. */
-            displayName: string;
-            /**
-             * @description Description of a team.
-             * @default
-             */
-            description: string;
-            /** @description Email address of a team. */
-            mail: string;
-        };
-        Vb365JobItemUser: {
-            /** @description ID assigned to a user. */
-            id: string;
-            /** @description SID assigned to a user of an on-premises organization. */
-            onPremisesSid?: string;
-            /** @description Microsoft 365 Online name of an organization to which a user belongs. */
-            readonly officeName?: string;
-            /**
-             * @description Type of a user.
-             * @enum {string}
-             */
-            userType: "Unknown" | "User" | "Shared" | "Public";
-            /**
-             * @description Type of a user location.
-             * @enum {string}
-             */
-            readonly locationType?: "Unknown" | "OnPremises" | "Cloud" | "Hybrid";
-            /** @description Name of a user. */
-            name: string;
-            /** @description Display name of a user. */
-            displayName: string;
-        };
-        Vb365JobSessionLog: {
-            /** @description The job session log details */
-            readonly message?: string;
-            /**
-             * @description The job session log type
-             * @enum {string}
-             */
-            logType?: "Unknown" | "Success" | "Error" | "Warning";
-        };
-        Vb365OrganizationToCompanyMapping: {
-            /**
-             * Format: uuid
-             * @description UID assigned to a mapping.
-             */
-            readonly instanceUid?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Microsoft organization.
-             */
-            vb365OrganizationUid: string;
-            /** @description Name of a Microsoft organization. */
-            readonly vb365OrganizationName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a Veeam Backup for Microsoft 365 server.
-             */
-            readonly vb365ServerUid?: string;
-            /** @description Name of a Veeam Backup for Microsoft 365 server. */
-            readonly vb365ServerName?: string;
-            /**
-             * Format: uuid
-             * @description UID assigned to a company.
-             */
-            companyUid: string;
-            /** @description Name of a company. */
-            readonly companyName?: string;
-        };
+  schemas: {
+    ActiveAlarm: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a triggered alarm.
+       */
+      readonly instanceUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to an alarm template.
+       */
+      readonly alarmTemplateUid?: string;
+      /**
+       * Format: int32
+       * @description Number of times that an alarm changed its status.
+       */
+      readonly repeatCount?: number;
+      /** @description Alarm object. */
+      readonly object?: components['schemas']['AlarmObject'];
+      /** @description Latest alarm activation. */
+      readonly lastActivation?: components['schemas']['AlarmActivation'];
+      /**
+       * @description Alarm area.
+       * @enum {string}
+       */
+      readonly area?: 'vspc' | 'vone';
     };
-    responses: never;
-    parameters: {
-        /** @description Company UID. */
-        companyUid_path: string;
+    AggregatedUsage: {
+      /**
+       * Format: int64
+       * @description Counter value.
+       */
+      readonly value?: number;
+      /**
+       * @description Counter type.
+       * @enum {string}
+       */
+      readonly type?:
+        | 'Unknown'
+        | 'VmCloudBackups'
+        | 'VbrCloudBackupsDataTransferOut'
+        | 'VbrCloudBackupsDataTransferIn'
+        | 'ServerCloudBackups'
+        | 'WorkstationCloudBackups'
+        | 'AgentCloudBackupDataTransferOut'
+        | 'AgentCloudBackupDataTransferIn'
+        | 'CloudRepositoryUsageByServerAgent'
+        | 'CloudRepositoryUsageByWorkstationAgent'
+        | 'CloudRepositoryUsageByVm'
+        | 'CloudRepositoryUsageByUnknownFiles'
+        | 'BackedupVms'
+        | 'ReplicatedVms'
+        | 'ManagedVms'
+        | 'ManagedCloudVms'
+        | 'ManagedServerAgents'
+        | 'ManagedWorkstationAgents'
+        | 'ManagedAgentsWindowsDesktopOS'
+        | 'ManagedAgentsWindowsServerOS'
+        | 'ManagedAgentsLinuxOS'
+        | 'ManagedAgentsMacOS'
+        | 'ManagedUsers'
+        | 'VmCloudReplicas'
+        | 'VbrCloudReplicaDataTransferOut'
+        | 'VbrCloudReplicaDataTransferIn'
+        | 'VmCloudReplicaStorageUsage'
+        | 'VmCloudReplicaComputeTime'
+        | 'FileShareBackupSize'
+        | 'FileShareArchiveSize'
+        | 'FileShareSourceSize'
+        | 'ProtectedFileShares'
+        | 'ObjectStorageArchiveSize'
+        | 'ObjectStorageBackupSize'
+        | 'ObjectStorageSourceSize'
+        | 'ProtectedObjectStorages'
+        | 'CloudInsiderProtectionBackupSize'
+        | 'CloudCapacityTierBackupSize'
+        | 'CloudArchiveTierBackupSize'
+        | 'CloudPerformanceTierBackupSize'
+        | 'Vb365BackupSize'
+        | 'Vb365ArchiveSize'
+        | 'Vb365ProtectedUsers'
+        | 'Vb365ProtectedSites'
+        | 'Vb365ProtectedGroups'
+        | 'Vb365ProtectedTeams'
+        | 'CloudRegularStorageUsage'
+        | 'CloudObjectStorageUsage'
+        | 'CloudTotalUsage'
+        | 'VbrBackupSize'
+        | 'PublicCloudProtectedFileShares'
+        | 'PublicCloudProtectedCloudDatabases'
+        | 'PublicCloudBackupSize'
+        | 'PublicCloudArchiveSize'
+        | 'ManagedCdpVms'
+        | 'Vb365ProtectedEducationalUsers'
+        | 'VdcVaultAzureAdvancedCoreUsedSpace'
+        | 'VdcVaultAzureAdvancedNonCoreUsedSpace'
+        | 'VdcVaultAzureFoundationCoreUsedSpace'
+        | 'VdcVaultAzureFoundationNonCoreUsedSpace'
+        | 'VdcVaultAwsAdvancedCoreUsedSpace'
+        | 'VdcVaultAwsAdvancedNonCoreUsedSpace'
+        | 'VdcVaultAwsFoundationCoreUsedSpace'
+        | 'VdcVaultAwsFoundationNonCoreUsedSpace';
     };
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
+    AlarmActivation: {
+      /**
+       * Format: uuid
+       * @description UID assigned to an alarm trigger.
+       */
+      readonly instanceUid?: string;
+      /**
+       * Format: date-time
+       * @description Date and time of an alarm trigger.
+       */
+      readonly time?: string;
+      /**
+       * @description Alarm status.
+       * @enum {string}
+       */
+      readonly status?: 'Unknown' | 'Resolved' | 'Info' | 'Warning' | 'Error' | 'Acknowledged';
+      /**
+       * @description Cause of an alarm trigger.
+       *     > Every line break is represented by the `\r\n` control characters.
+       */
+      readonly message?: string;
+      /**
+       * @description Comment to the resolved alarm.
+       *     > Every line break is represented by the `\r\n` control characters.
+       */
+      readonly remark?: string;
+    };
+    AlarmObject: {
+      /**
+       * Format: uuid
+       * @description UID assigned to an object for which an alarm was triggered.
+       */
+      readonly instanceUid?: string;
+      /**
+       * @description Object type.
+       * @enum {string}
+       */
+      readonly type?:
+        | 'Unknown'
+        | 'ManagementAgent'
+        | 'Location'
+        | 'Company'
+        | 'User'
+        | 'Internal'
+        | 'ObjectEntity'
+        | 'DiscoveryRule'
+        | 'Integrator'
+        | 'Reseller'
+        | 'Site'
+        | 'ResellerCloudRepository'
+        | 'BackupAgent'
+        | 'FailoverPlan'
+        | 'BackupServer'
+        | 'BackupServerJob'
+        | 'EnterpriseManagerServer'
+        | 'BackupProxy'
+        | 'BackupRepository'
+        | 'BackupWanAccelerator'
+        | 'CloudGateway'
+        | 'CloudRepository'
+        | 'VOneServer'
+        | 'BackupMicrosoft365Server'
+        | 'VbAppliance';
+      /**
+       * Format: uuid
+       * @description UID assigned to a organization for which an alarm was triggered.
+       */
+      readonly organizationUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a location for which an alarm was triggered.
+       */
+      readonly locationUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a managed agent that is installed on an alarm object.
+       */
+      readonly managementAgentUid?: string;
+      /** @description Name of a computer for which an alarm was triggered. */
+      readonly computerName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to an alarm object.
+       */
+      readonly objectUid?: string;
+      /** @description Name of an alarm object. */
+      readonly objectName?: string;
+    };
+    AsyncActionInfo: {
+      /**
+       * Format: uuid
+       * @description UID assigned to an async action.
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a user who initiates an async action.
+       */
+      initiatorUid: string;
+      /** @description Name of an operation that initiated an async action. */
+      actionName: string;
+      /** @description Status of an async action. */
+      status: components['schemas']['AsyncActionStatus'];
+      /** @description Content of a request body of the operation that initiated an async action. */
+      requestBody?: string;
+      /** @description Key-value map containing query parameters of the operation that initiated an async action. */
+      queryParameters: {
+        [key: string]: string[];
+      };
+    };
+    /** @enum {string} */
+    AsyncActionStatus: 'running' | 'succeed' | 'canceled' | 'failed';
+    Company: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a company.
+       */
+      readonly instanceUid?: string;
+      /**
+       * @description Name of a company.
+       *     > Can be changed using the `PatchOrganization` operation.
+       */
+      readonly name?: string;
+      /**
+       * @description Status of a service provider. You can set the `Active` or `Disabled` value using the PATCH method.
+       *     > The following values are deprecated and remain for backward compatibility: `Expired`, `Creating`, `Deleting`, `Deleted`, `SiteResourceCreationFailed`, `SiteResourceCreating`, `SiteResourceUpdating`, `SiteResourceUpdateFailed`.
+       *     > Only the `Active` and `Disabled` statuses are valid.
+       * @default Active
+       * @enum {string}
+       */
+      status:
+        | 'Unknown'
+        | 'Active'
+        | 'Disabled'
+        | 'Expired'
+        | 'Creating'
+        | 'Deleting'
+        | 'Deleted'
+        | 'SiteResourceCreationFailed'
+        | 'SiteResourceCreating'
+        | 'SiteResourceUpdating'
+        | 'SiteResourceUpdateFailed';
+      /**
+       * Format: uuid
+       * @description UID assigned to a reseller that manages the company.
+       */
+      resellerUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a company subscription plan.
+       */
+      subscriptionPlanUid?: string;
+      /**
+       * @description Indicates whether access to REST API is enabled for a company.
+       * @default false
+       */
+      isRestAccessEnabled: boolean;
+      /**
+       * @description Indicates whether alarms must be triggered for a company.
+       * @default false
+       */
+      isAlarmDetectEnabled: boolean;
+      /** @description Components available to a company. */
+      companyServices?: components['schemas']['CompanyServices'];
+      /**
+       * @description Company portal URL.
+       *     > Can be configured by performing the `ReplaceCompanyLoginUrl` operation.'
+       */
+      readonly loginUrl?: string;
+      /** @description Company owner credentials. */
+      ownerCredentials: components['schemas']['OwnerCredentials'];
+      _embedded?: components['schemas']['EmbeddedForOrganizationChildren'];
+    };
+    /** @description Number of Veeam backup agents that a company is allowed to manage. */
+    CompanyBackupAgentsManagement: {
+      /**
+       * @description Indicates whether Veeam backup agent management quota is a hard quota. The `true` value enables a license consumption check during Veeam backup agent registration.
+       * @default false
+       */
+      isHardQuotaEnabled: boolean;
+      /**
+       * Format: int32
+       * @description Maximum number of Veeam backup agents in the Workstation mode that a company is allowed to manage.
+       *     > The `null` value indicates that the number is unlimited.
+       */
+      workstationAgentsQuota?: number;
+      /**
+       * Format: int32
+       * @description Maximum number of Veeam backup agents in the Server mode that a company is allowed to manage.
+       *     > The `null` value indicates that the number is unlimited.
+       */
+      serverAgentsQuota?: number;
+    };
+    /** @description Managed Veeam Backup & Replication server quota. */
+    CompanyBackupServerManagement: {
+      /**
+       * Format: int32
+       * @description Number of Veeam Backup & Replication servers that a company is allowed to manage.
+       *     > The `null` value indicates that the amount is unlimited.
+       */
+      backupServerQuota?: number;
+    };
+    /** @enum {string} */
+    CompanyExpand: 'Organization';
+    CompanyHostedServices: {
+      /**
+       * @description Indicates whether a company is allowed to manage public cloud appliances.
+       * @default false
+       */
+      isVbPublicCloudManagementEnabled: boolean;
+    };
+    CompanyRemoteServices: {
+      /**
+       * @description Indicates whether cloud backup resources are allocated to a company.
+       * @default true
+       */
+      isBackupResourcesEnabled: boolean;
+      backupAgentsManagement?: components['schemas']['CompanyBackupAgentsManagement'];
+      backupServersManagement?: components['schemas']['CompanyBackupServerManagement'];
+      vb365ServersManagement?: components['schemas']['CompanyVb365ServerManagement'];
+      /**
+       * @description Indicates whether a company is allowed to manage public cloud appliances.'
+       * @default false
+       */
+      isVbPublicCloudManagementEnabled: boolean;
+    };
+    CompanyServices: {
+      /** @description Hosted services provided to a company. */
+      hostedServices?: components['schemas']['CompanyHostedServices'];
+      /** @description Remote services that a company is allowed to manage. */
+      remoteServices?: components['schemas']['CompanyRemoteServices'];
+    };
+    /** @description Managed Veeam Backup for Microsoft 365 server quota. */
+    CompanyVb365ServerManagement: {
+      /**
+       * Format: int32
+       * @description Number of Veeam Backup for Microsoft 365 servers that a company is allowed to manage.
+       *     > The `null` value indicates that the amount is unlimited.
+       */
+      backupServerQuota?: number;
+    };
+    CurrentLicenseUsageWorkload: {
+      /**
+       * Format: uuid
+       * @description ID assigned to a workload.
+       */
+      id: string;
+      /** @description Workload description. */
+      description: string;
+      /**
+       * @description License unit type.
+       * @enum {string}
+       */
+      unitType: 'Unknown' | 'Instances' | 'Points';
+      /**
+       * Format: double
+       * @description Number of units with rental licenses installed.
+       */
+      rentalUnits: number;
+      /**
+       * Format: double
+       * @description Number of units that were activated within the current calendar month.
+       */
+      newUnits: number;
+      /**
+       * Format: double
+       * @description Number of units that have licenses assigned and are fully managed by Veeam Service Provider Console.
+       */
+      usedUnits: number;
+      /**
+       * Format: int32
+       * @description Number of objects with rental licenses installed.
+       */
+      rentalCount: number;
+      /**
+       * Format: int32
+       * @description Number of objects that were activated within the current calendar month.
+       */
+      newCount: number;
+      /**
+       * Format: int32
+       * @description Number of objects that have licenses assigned and are fully managed by Veeam Service Provider Console.
+       */
+      usedCount: number;
+      /** @description License usage by workloads for each platform. */
+      workloadsByPlatform: components['schemas']['CurrentLicenseUsageWorkloadByPlatform'][];
+    };
+    CurrentLicenseUsageWorkloadByPlatform: {
+      /** @description ID assigned to a workload type. */
+      typeId: string;
+      /** @description Workload description. */
+      description: string;
+      /**
+       * Format: double
+       * @description Number of license units consumed by a single workload.
+       */
+      weight: number;
+      /**
+       * Format: double
+       * @description Number of units with rental licenses installed.
+       */
+      rentalUnits: number;
+      /**
+       * Format: double
+       * @description Number of units that were activated within the current calendar month.
+       */
+      newUnits: number;
+      /**
+       * Format: double
+       * @description Number of units that have licenses assigned and are fully managed by Veeam Service Provider Console.
+       */
+      usedUnits: number;
+      /**
+       * Format: int32
+       * @description Number of objects with rental licenses installed.
+       */
+      rentalCount: number;
+      /**
+       * Format: int32
+       * @description Number of objects that were activated within the current calendar month.
+       */
+      newCount: number;
+      /**
+       * Format: int32
+       * @description Number of objects that have licenses assigned and are fully managed by Veeam Service Provider Console.
+       */
+      usedCount: number;
+    };
+    /** @description Resource representation of the related organization entity. */
+    EmbeddedForOrganizationChildren: {
+      /** @description Resource representation of an organization. */
+      readonly organization?: components['schemas']['Organization'];
+    };
+    EmptyResponse: {
+      errors: components['schemas']['ResponseError'][];
+      readonly data?: Record<string, never>;
+      readonly meta?: components['schemas']['ResponseMetadata'];
+    };
+    ErrorResponse: {
+      readonly errors?: components['schemas']['ResponseError'][];
+    };
+    LocationAggregatedUsage: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a company.
+       */
+      readonly companyUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a reseller.
+       */
+      readonly resellerUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a location.
+       */
+      readonly locationUid?: string;
+      /**
+       * Format: date
+       * @description Date of data aggregation.
+       */
+      readonly date?: string;
+      /** @description Managed services counters. */
+      readonly counters?: components['schemas']['AggregatedUsage'][];
+    };
+    OAuth2Error: {
+      /**
+       * @description Error type.
+       * @enum {string}
+       */
+      readonly error?: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
+      /** @description Error description. */
+      readonly error_description?: string;
+      /** @description Error URI. */
+      readonly error_uri?: string;
+    };
+    OAuth2Result: {
+      /** @description Access token. */
+      readonly access_token?: string;
+      /** @description Token type. */
+      readonly token_type?: string;
+      /** @description Refresh token. */
+      readonly refresh_token?: string;
+      /** @description MFA token. */
+      readonly mfa_token?: string;
+      /** @description Encrypted authorization code. */
+      readonly encrypted_code?: string;
+      /**
+       * Format: int32
+       * @description Date and time when an access token will expire.
+       */
+      readonly expires_in?: number;
+    };
+    Organization: {
+      /**
+       * Format: uuid
+       * @description UID assigned to an organization.
+       */
+      readonly instanceUid?: string;
+      /** @description Name of an organization. */
+      name: string;
+      /** @description Alias of an organization. */
+      alias?: string;
+      /**
+       * @description Type of an organization.
+       * @enum {string}
+       */
+      readonly type?: 'Unknown' | 'Company' | 'Provider' | 'Reseller';
+      /** @description Organization Tax ID. */
+      taxId?: string;
+      /** @description Legal name of an organization. */
+      legalName?: string;
+      /** @description Contact email address. */
+      email?: string;
+      /** @description Telephone number of a primary contact of an organization. */
+      phone?: string;
+      /**
+       * Format: int32
+       * @description System ID assigned to an organization country of residence.
+       */
+      country?: number;
+      /**
+       * Format: int32
+       * @description System ID assigned to a USA state where an organization is located.
+       */
+      state?: number;
+      /** @description Country name. */
+      countryName?: string;
+      /** @description Region name. */
+      regionName?: string;
+      /** @description City where an organization is located. */
+      city?: string;
+      /** @description Street where an organization is located. */
+      street?: string;
+      /** @description Code of a country where an organization is located. */
+      locationAdmin0Code?: string;
+      /** @description Code of a state, region or area where an organization is located. */
+      locationAdmin1Code?: string;
+      /** @description Code of a district or municipality where an organization is located. */
+      locationAdmin2Code?: string;
+      /** @description Additional information about an organization. */
+      notes?: string;
+      /** @description Postal code. */
+      zipCode?: string;
+      /** @description Organization domain. */
+      domain?: string;
+      /** @description Organization website. */
+      website?: string;
+      /** @description ID of an organization used in Veeam records. */
+      veeamTenantId?: string;
+      /** @description ID of an organization used for 3rd party applications. */
+      companyId?: string;
+    };
+    OrganizationCurrentLicenseUsage: {
+      /**
+       * Format: uuid
+       * @description UID assigned to an organization.
+       */
+      readonly organizationUid?: string;
+      /**
+       * @description Type of an organization.
+       * @enum {string}
+       */
+      readonly organizationType?: 'Unknown' | 'Company' | 'Provider' | 'Reseller';
+      /**
+       * Format: uuid
+       * @description UID assigned to a provider organization.
+       */
+      readonly providerUid?: string;
+      /** @description License usage by workloads for each server managing these workloads. */
+      readonly servers?: components['schemas']['ServerCurrentLicenseUsage'][];
+    };
+    OwnerCredentials: {
+      /** @description User name. */
+      userName: string;
+      /**
+       * Format: password
+       * @description Password.
+       */
+      password?: string;
+    };
+    /** @description Pagination data. */
+    PagingInformation: {
+      /**
+       * Format: int32
+       * @description Number of total resources.
+       */
+      total: number;
+      /**
+       * Format: int32
+       * @description Number of resources on the current page.
+       */
+      count: number;
+      /**
+       * Format: int32
+       * @description Number of resources that are skipped.
+       */
+      offset: number;
+    };
+    ResponseError: {
+      /**
+       * @description Error message.
+       *     > Every line break is represented by the `\r\n` control characters.
+       */
+      message: string;
+      /**
+       * @description Error type.
+       * @enum {string}
+       */
+      type: 'unspecified' | 'transport' | 'logical' | 'retryableLogical' | 'security';
+      /**
+       * Format: int32
+       * @description Error code.
+       */
+      code: number;
+    };
+    ResponseMetadata: {
+      /** @description Paging information. */
+      pagingInfo?: components['schemas']['PagingInformation'];
+    };
+    ServerCurrentLicenseUsage: {
+      /**
+       * Format: uuid
+       * @description Server UID.
+       */
+      readonly serverUid?: string;
+      /**
+       * @description Veeam product installed on the server.
+       * @enum {string}
+       */
+      readonly serverType?: 'Unknown' | 'BackupAndReplication' | 'CloudConnect' | 'VSPC' | 'VONE' | 'VB365';
+      /** @description License usage by each workload type. */
+      readonly workloads?: components['schemas']['CurrentLicenseUsageWorkload'][];
+    };
+    Vb365BackupJob: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Backup for Microsoft 365 backup job.
+       */
+      readonly instanceUid?: string;
+      /** @description Name of a Veeam Backup for Microsoft 365 backup job. */
+      name: string;
+      /** @description Description of a Veeam Backup for Microsoft 365 backup job. */
+      description?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a backup repository.
+       *     >When patching job target repository, you can use the `GetVb365BackupJobAvailableBackupRepositories` operation to retrieve a list of available repositories.
+       */
+      repositoryUid: string;
+      /** @description Name of a backup repository. */
+      readonly repositoryName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Microsoft organization.
+       */
+      readonly vb365OrganizationUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Service Provider Console organization.
+       */
+      readonly vspcOrganizationUid?: string;
+      /** @description Name of a Veeam Service Provider Console organization. */
+      readonly vspcOrganizationName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Backup for Microsoft 365 server.
+       */
+      readonly vb365ServerUid?: string;
+      /** @description Name Of a Veeam Backup for Microsoft 365 server. */
+      readonly vb365ServerName?: string;
+      /**
+       * Format: date-time
+       * @description Date and time of the latest job run.
+       */
+      readonly lastRun?: string;
+      /**
+       * Format: date-time
+       * @description Date and time of the next scheduled job run.
+       */
+      readonly nextRun?: string;
+      /**
+       * @description Indicates whether a Veeam Backup for Microsoft backup job is enabled.
+       * @default false
+       */
+      isEnabled: boolean;
+      /** @description Indicates whether a backup copy job can be created for the Veeam Backup for Microsoft 365 backup job. */
+      readonly isCopyJobAvailable?: boolean;
+      /**
+       * @description Type of a Veeam Backup for Microsoft 365 backup job.
+       * @enum {string}
+       */
+      backupType?: 'Unknown' | 'EntireOrganization' | 'SelectedItems';
+      /**
+       * @description Status of the latest job run.
+       * @enum {string}
+       */
+      readonly lastStatus?: 'Unknown' | 'Stopped' | 'Running' | 'Success' | 'Failed' | 'Warning' | 'NotConfigured' | 'Disconnected' | 'Queued' | 'Starting' | 'Stopping' | 'Deleting';
+      /** @description Details on the latest job run. */
+      readonly lastStatusDetails?: string;
+      /** @description The list of last job session logs. */
+      readonly lastErrorLogRecords?: components['schemas']['Vb365JobSessionLog'][];
+      /** @description Array of backup job items. */
+      selectedItems?: components['schemas']['Vb365JobItemComposed'][];
+      /** @description Array of items excluded from the backup job. */
+      excludedItems?: components['schemas']['Vb365JobItemComposed'][];
+      /** @description Backup job schedule settings. */
+      schedulePolicy?: components['schemas']['Vb365BackupJobSchedulePolicy'];
+    };
+    Vb365BackupJobSchedulePolicy: {
+      /**
+       * @description Type of a job schedule policy.
+       * @enum {string}
+       */
+      schedulePolicyType: 'Unknown' | 'Periodically' | 'Daily' | 'ManualOnly';
+      /**
+       * @description Type of a time interval for a periodically running job.
+       * @enum {string}
+       */
+      periodicallyEvery?: 'Unknown' | 'Minutes5' | 'Minutes10' | 'Minutes15' | 'Minutes30' | 'Hours1' | 'Hours2' | 'Hours4' | 'Hours8' | 'Hours12';
+      /**
+       * @description Days when the daily job runs.
+       * @enum {string}
+       */
+      dailyType?: 'Unknown' | 'Everyday' | 'Workdays' | 'Weekends' | 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday';
+      /**
+       * @description Indicates whether a job schedule is enabled.
+       * @default false
+       */
+      scheduleEnabled: boolean;
+      /**
+       * @description Indicates whether backup window is enabled.
+       * @default false
+       */
+      backupWindowEnabled: boolean;
+      /** @description Backup window settings. */
+      backupWindowSettings?: components['schemas']['Vb365BackupWindowSettings'];
+      /** @description Backup window settings for periodically running jobs. */
+      periodicallyWindowSettings?: components['schemas']['Vb365BackupWindowSettings'];
+      /** @description Indicates whether backup window is enabled for periodically running jobs. */
+      periodicallyWindowEnabled?: boolean;
+      /**
+       * Format: int32
+       * @description Number of minutes that must be skipped after specified job starting time.
+       * @default 0
+       */
+      periodicallyOffsetMinutes: number;
+      /**
+       * Format: time-of-day
+       * @description Time of day when job must start in the `hh:mm` format.
+       */
+      dailyTime?: string;
+      /**
+       * @description Indicates whether job retry is enabled.
+       * @default false
+       */
+      retryEnabled: boolean;
+      /**
+       * Format: int32
+       * @description Number of allowed retries.
+       */
+      retryNumber?: number;
+      /**
+       * Format: int32
+       * @description Time interval between job retries.
+       */
+      retryWaitInterval?: number;
+    };
+    Vb365BackupWindowSettings: {
+      /**
+       * @description Defines an hourly scheme for the backup window. The scheduling scheme consists of 168 boolean elements.
+       *     These elements can be logically divided into 7 groups by 24. Each group represents a day of the week starting from Sunday.
+       *     Each element represents a backup hours: `true` — backup is allowed, `false` — backup is not allowed.
+       */
+      backupWindow: boolean[];
+      /**
+       * Format: int32
+       * @description Number of minutes that must be skipped after specified job starting time.
+       */
+      minuteOffset?: number;
+    };
+    Vb365Job: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Backup for Microsoft 365 job.
+       */
+      readonly instanceUid?: string;
+      /** @description Name of a Veeam Backup for Microsoft 365 job. */
+      readonly name?: string;
+      /**
+       * @description Type of a Veeam Backup for Microsoft 365 job.
+       * @enum {string}
+       */
+      readonly jobType?: 'Unknown' | 'BackupJob' | 'CopyJob';
+      /**
+       * Format: uuid
+       * @description UID assigned to a backup repository.
+       */
+      readonly repositoryUid?: string;
+      /** @description Name of a backup repository. */
+      readonly repositoryName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Microsoft organization.
+       */
+      readonly vb365OrganizationUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Service Provider Console organization.
+       */
+      readonly vspcOrganizationUid?: string;
+      /** @description Name of a Veeam Service Provider Console organization. */
+      readonly vspcOrganizationName?: string;
+      /** @description Indicates whether job schedule editing is available to a current user. */
+      readonly scheduleEditingAvailable?: boolean;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Backup for Microsoft 365 server.
+       */
+      readonly vb365ServerUid?: string;
+      /** @description Name of a Veeam Backup for Microsoft 365 server. */
+      readonly vb365ServerName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a management agent installed on a Veeam Backup for Microsoft 365 Server.
+       */
+      readonly managementAgentUid?: string;
+      /**
+       * Format: date-time
+       * @description Date and time of the latest job run.
+       */
+      readonly lastRun?: string;
+      /**
+       * Format: date-time
+       * @description Date and time of the next scheduled job run.
+       */
+      readonly nextRun?: string;
+      /**
+       * @description Indicates whether a Veeam Backup for Microsoft 365 job is enabled.
+       * @default false
+       */
+      readonly isEnabled: boolean;
+      /** @description Indicates whether a backup copy job can be created for the Veeam Backup for Microsoft 365 job. */
+      readonly isCopyJobAvailable?: boolean;
+      /**
+       * @description Status of the latest job run.
+       * @enum {string}
+       */
+      readonly lastStatus?: 'Unknown' | 'Stopped' | 'Running' | 'Success' | 'Failed' | 'Warning' | 'NotConfigured' | 'Disconnected' | 'Queued' | 'Starting' | 'Stopping' | 'Deleting';
+      /** @description Details on the latest job run. */
+      readonly lastStatusDetails?: string;
+      /** @description Name of a Veeam Cloud Connect site on which a Microsoft organization that owns Veeam backup agent is registered. */
+      readonly siteName?: string;
+      /** @description Name of a location assigned to a Veeam backup agent. */
+      readonly locationName?: string;
+      /** @description The list of last job session logs. */
+      readonly lastErrorLogRecords?: components['schemas']['Vb365JobSessionLog'][];
+    };
+    Vb365JobItemComposed: {
+      /** @description ID assigned to a backup job item. */
+      readonly id?: string;
+      /**
+       * @description Type of a backup job item.
+       * @enum {string}
+       */
+      itemType?: 'Unknown' | 'Group' | 'User' | 'Site' | 'PartialOrganization' | 'PersonalSites' | 'OneDriveFolders' | 'Team';
+      /** @description Array of folders included in a backup job. */
+      folders?: string[];
+      /**
+       * @description Indicates whether a backup job must include mailboxes.
+       * @default false
+       */
+      backupMailbox: boolean;
+      /**
+       * @description Indicates whether a backup job must include OneDrive data.
+       * @default false
+       */
+      backupOneDrive: boolean;
+      /**
+       * @description Indicates whether a backup job must include mailbox archive.
+       * @default false
+       */
+      backupArchiveMailbox: boolean;
+      /**
+       * @description Indicates whether a backup job must include personal sites.
+       * @default false
+       */
+      backupPersonalSite: boolean;
+      /**
+       * @description Indicates whether a backup job must include sites.
+       * @default false
+       */
+      backupSites: boolean;
+      /**
+       * @description Indicates whether a backup job must include Microsoft Teams data.
+       * @default false
+       */
+      backupTeams: boolean;
+      /**
+       * @description Indicates whether a backup job must include Microsoft Teams chat data.
+       * @default false
+       */
+      backupTeamsChats: boolean;
+      /**
+       * @description Indicates whether a backup job must include group member data.
+       * @default false
+       */
+      backupMembers: boolean;
+      /**
+       * @description Indicates whether a backup job must include group member mailboxes.
+       * @default false
+       */
+      backupMemberMailbox: boolean;
+      /**
+       * @description Indicates whether a backup job must include group member mailbox archive.
+       * @default false
+       */
+      backupMemberArchiveMailbox: boolean;
+      /**
+       * @description Indicates whether a backup job must include group member OneDrive data.
+       * @default false
+       */
+      backupMemberOneDrive: boolean;
+      /**
+       * @description Indicates whether a backup job must include group member sites.
+       * @default false
+       */
+      backupMemberSite: boolean;
+      /**
+       * @description Indicates whether a backup job must include group sites.
+       * @default false
+       */
+      backupGroupSite: boolean;
+      /** @description Site data. */
+      site?: components['schemas']['Vb365JobItemSite'];
+      /** @description Microsoft Teams data. */
+      team?: components['schemas']['Vb365JobItemTeam'];
+      /** @description User data. */
+      user?: components['schemas']['Vb365JobItemUser'];
+      /** @description Group data. */
+      group?: components['schemas']['Vb365JobItemGroup'];
+    };
+    Vb365JobItemGroup: {
+      /** @description ID assigned to an organization group. */
+      id: string;
+      /** @description SID assigned to an on-premises organization group. */
+      onPremisesSid?: string;
+      /**
+       * @description Type of an organization group.
+       * @enum {string}
+       */
+      groupType: 'Unknown' | 'Office365' | 'Security' | 'Distribution' | 'DynamicDistribution';
+      /**
+       * @description Type of an organization group location.
+       * @enum {string}
+       */
+      readonly locationType?: 'Unknown' | 'OnPremises' | 'Cloud' | 'Hybrid';
+      /** @description Name of an organization group. */
+      name: string;
+      /** @description Display name of an organization group. */
+      displayName: string;
+      /** @description Name of a user that manages an organization group. */
+      readonly managedBy?: string;
+      /** @description URL of an organization group site. */
+      readonly site?: string;
+    };
+    Vb365JobItemSite: {
+      /** @description ID assigned to a site. */
+      id: string;
+      /** @description Name of a site. */
+      readonly name?: string;
+      /** @description Title of a site. */
+      title: string;
+      /** @description Site URL. */
+      url: string;
+      /** @description Parent URL of a site. */
+      readonly parentUrl?: string;
+      /** @description Indicates whether a site is cloud-based. */
+      readonly isCloud?: boolean;
+      /** @description Indicates whether a site is personal. */
+      readonly isPersonal?: boolean;
+      /** @description Indicates whether a site can be included in a backup job. */
+      readonly isAvailable?: boolean;
+      /** @description Message for site collection processing error. */
+      readonly siteCollectionError?: string;
+    };
+    Vb365JobItemTeam: {
+      /**
+       * Format: uuid
+       * @description ID assigned to a team.
+       */
+      id: string;
+      /** @description Display name of a team. */
+      displayName: string;
+      /**
+       * @description Description of a team.
+       * @default
+       */
+      description: string;
+      /** @description Email address of a team. */
+      mail: string;
+    };
+    Vb365JobItemUser: {
+      /** @description ID assigned to a user. */
+      id: string;
+      /** @description SID assigned to a user of an on-premises organization. */
+      onPremisesSid?: string;
+      /** @description Microsoft 365 Online name of an organization to which a user belongs. */
+      readonly officeName?: string;
+      /**
+       * @description Type of a user.
+       * @enum {string}
+       */
+      userType: 'Unknown' | 'User' | 'Shared' | 'Public';
+      /**
+       * @description Type of a user location.
+       * @enum {string}
+       */
+      readonly locationType?: 'Unknown' | 'OnPremises' | 'Cloud' | 'Hybrid';
+      /** @description Name of a user. */
+      name: string;
+      /** @description Display name of a user. */
+      displayName: string;
+    };
+    Vb365JobSessionLog: {
+      /** @description The job session log details */
+      readonly message?: string;
+      /**
+       * @description The job session log type
+       * @enum {string}
+       */
+      logType?: 'Unknown' | 'Success' | 'Error' | 'Warning';
+    };
+    Vb365OrganizationToCompanyMapping: {
+      /**
+       * Format: uuid
+       * @description UID assigned to a mapping.
+       */
+      readonly instanceUid?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Microsoft organization.
+       */
+      vb365OrganizationUid: string;
+      /** @description Name of a Microsoft organization. */
+      readonly vb365OrganizationName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a Veeam Backup for Microsoft 365 server.
+       */
+      readonly vb365ServerUid?: string;
+      /** @description Name of a Veeam Backup for Microsoft 365 server. */
+      readonly vb365ServerName?: string;
+      /**
+       * Format: uuid
+       * @description UID assigned to a company.
+       */
+      companyUid: string;
+      /** @description Name of a company. */
+      readonly companyName?: string;
+    };
+  };
+  responses: never;
+  parameters: {
+    /** @description Company UID. */
+    companyUid_path: string;
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    OAuth2IssueToken: {
-        parameters: {
-            query?: {
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": {
-                    /**
-                     * @description Grant type according to RFC 6749.
-                     * @enum {string}
-                     */
-                    grant_type: "password" | "refresh_token" | "authorization_code" | "public_key" | "mfa" | "as";
-                    /**
-                     * @description User name.
-                     *     > Used with the `password` grant type.
-                     */
-                    username?: string;
-                    /**
-                     * Format: password
-                     * @description Password.
-                     *     > Used with the `password` grant type.
-                     */
-                    password?: string;
-                    /**
-                     * @description Refresh token.
-                     *     > Used with the `refresh_token` and `as` grant type.
-                     */
-                    refresh_token?: string;
-                    /**
-                     * @description Multi-factor authentication token.
-                     *     > Used with the `mfa` grant type.
-                     */
-                    mfa_token?: string;
-                    /**
-                     * @description Multi-factor authentication code.
-                     *     > Used with the `mfa` grant type.
-                     */
-                    mfa_code?: string;
-                    /**
-                     * @description Authorization code.
-                     *     > Used with the `authorization_code` grant type.
-                     */
-                    code?: string;
-                    /**
-                     * @description Public key encoded in the Base64 format.
-                     *     > Used with the `public_key` grant type.
-                     */
-                    public_key?: string;
-                    /**
-                     * Format: uuid
-                     * @description UID assigned to a user whose account must be used for authentication.
-                     *     > Used with the `as` grant type.
-                     */
-                    userUid?: string;
-                    /**
-                     * @description Defines whether a read-only access token must be issued.
-                     *     > Used with any grant type.
-                     */
-                    readOnly?: boolean;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuth2Result"];
-                };
-            };
-            /** @description Invalid data input. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuth2Error"];
-                };
-            };
-        };
+  OAuth2IssueToken: {
+    parameters: {
+      query?: {
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
     };
-    GetCompanies: {
-        parameters: {
-            query?: {
-                /** @description Includes a resource representation of the root entities in the embedded property of a response. */
-                expand?: components["schemas"]["CompanyExpand"][];
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /**
+           * @description Grant type according to RFC 6749.
+           * @enum {string}
+           */
+          grant_type: 'password' | 'refresh_token' | 'authorization_code' | 'public_key' | 'mfa' | 'as';
+          /**
+           * @description User name.
+           *     > Used with the `password` grant type.
+           */
+          username?: string;
+          /**
+           * Format: password
+           * @description Password.
+           *     > Used with the `password` grant type.
+           */
+          password?: string;
+          /**
+           * @description Refresh token.
+           *     > Used with the `refresh_token` and `as` grant type.
+           */
+          refresh_token?: string;
+          /**
+           * @description Multi-factor authentication token.
+           *     > Used with the `mfa` grant type.
+           */
+          mfa_token?: string;
+          /**
+           * @description Multi-factor authentication code.
+           *     > Used with the `mfa` grant type.
+           */
+          mfa_code?: string;
+          /**
+           * @description Authorization code.
+           *     > Used with the `authorization_code` grant type.
+           */
+          code?: string;
+          /**
+           * @description Public key encoded in the Base64 format.
+           *     > Used with the `public_key` grant type.
+           */
+          public_key?: string;
+          /**
+           * Format: uuid
+           * @description UID assigned to a user whose account must be used for authentication.
+           *     > Used with the `as` grant type.
+           */
+          userUid?: string;
+          /**
+           * @description Defines whether a read-only access token must be issued.
+           *     > Used with any grant type.
+           */
+          readOnly?: boolean;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["Company"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+      };
     };
-    GetCompany: {
-        parameters: {
-            query?: {
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Company UID. */
-                companyUid: components["parameters"]["companyUid_path"];
-            };
-            cookie?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["Company"];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['OAuth2Result'];
         };
+      };
+      /** @description Invalid data input. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuth2Error'];
+        };
+      };
     };
-    GetCompaniesAggregatedUsage: {
-        parameters: {
-            query?: {
-                /** @description Start timestamp of a searched time range. */
-                fromDate?: string;
-                /** @description End timestamp of a searched time range. Total time range must be less than or equal to 31 day. */
-                toDate?: string;
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["LocationAggregatedUsage"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  GetCompanies: {
+    parameters: {
+      query?: {
+        /** @description Includes a resource representation of the root entities in the embedded property of a response. */
+        expand?: components['schemas']['CompanyExpand'][];
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
     };
-    GetVb365OrganizationsToCompanyMappings: {
-        parameters: {
-            query?: {
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["Vb365OrganizationToCompanyMapping"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['Company'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    GetVb365Jobs: {
-        parameters: {
-            query?: {
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Specifies the list of Veeam Cloud Connect site UIDs that limits the resources to the ones associated with those sites. */
-                siteFilter?: string[];
-                /** @description Specifies the list of organization UIDs that limits the resources to the ones associated with those organizations. */
-                organizationFilter?: string;
-                /** @description Specifies the list of location UIDs that limits the resources to the ones associated with those locations. */
-                locationFilter?: string;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["Vb365Job"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  GetCompany: {
+    parameters: {
+      query?: {
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Company UID. */
+        companyUid: components['parameters']['companyUid_path'];
+      };
+      cookie?: never;
     };
-    StopVb365Job: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Veeam Backup for Microsoft 365 server UID. */
-                vb365ServerUid: string;
-                /** @description Veeam Backup for Microsoft 365 job UID. */
-                vb365JobUid: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['Company'];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    DisableVb365Job: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Veeam Backup for Microsoft 365 server UID. */
-                vb365ServerUid: string;
-                /** @description Veeam Backup for Microsoft 365 job UID. */
-                vb365JobUid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  GetCompaniesAggregatedUsage: {
+    parameters: {
+      query?: {
+        /** @description Start timestamp of a searched time range. */
+        fromDate?: string;
+        /** @description End timestamp of a searched time range. Total time range must be less than or equal to 31 day. */
+        toDate?: string;
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
     };
-    EnableVb365Job: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Veeam Backup for Microsoft 365 server UID. */
-                vb365ServerUid: string;
-                /** @description Veeam Backup for Microsoft 365 job UID. */
-                vb365JobUid: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['LocationAggregatedUsage'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    GetVb365BackupJobs: {
-        parameters: {
-            query?: {
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["Vb365BackupJob"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  GetVb365OrganizationsToCompanyMappings: {
+    parameters: {
+      query?: {
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
     };
-    StartVb365Job: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Veeam Backup for Microsoft 365 server UID. */
-                vb365ServerUid: string;
-                /** @description Veeam Backup for Microsoft 365 job UID. */
-                vb365JobUid: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['Vb365OrganizationToCompanyMapping'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    GetActiveAlarms: {
-        parameters: {
-            query?: {
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["ActiveAlarm"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  GetVb365Jobs: {
+    parameters: {
+      query?: {
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Specifies the list of Veeam Cloud Connect site UIDs that limits the resources to the ones associated with those sites. */
+        siteFilter?: string[];
+        /** @description Specifies the list of organization UIDs that limits the resources to the ones associated with those organizations. */
+        organizationFilter?: string;
+        /** @description Specifies the list of location UIDs that limits the resources to the ones associated with those locations. */
+        locationFilter?: string;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
     };
-    AcknowledgeActiveAlarm: {
-        parameters: {
-            query: {
-                /** @description Comment about acknowledging the alarm. */
-                comment: string;
-                /** @description Defines whether the alarm must be acknowledged on a client portal. */
-                resolveOnClients: boolean;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Triggered alarm UID. */
-                activeAlarmUid: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['Vb365Job'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    ResolveActiveAlarm: {
-        parameters: {
-            query: {
-                /** @description Comment about resolving the alarm. */
-                comment: string;
-                /** @description Defines whether the alarm must be resolved on a client portal. */
-                resolveOnClients: boolean;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Triggered alarm UID. */
-                activeAlarmUid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmptyResponse"];
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  StopVb365Job: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Veeam Backup for Microsoft 365 server UID. */
+        vb365ServerUid: string;
+        /** @description Veeam Backup for Microsoft 365 job UID. */
+        vb365JobUid: string;
+      };
+      cookie?: never;
     };
-    GetOrganizationsLicenseUsage: {
-        parameters: {
-            query?: {
-                /** @description Organization UID. */
-                organizationUid?: string;
-                /** @description Organization type. */
-                organizationType?: "Unknown" | "Company" | "Provider" | "Reseller";
-                /** @description UID of an organization that manages license. */
-                providerUid?: string;
-                /** @description Server UID. */
-                serverUid?: string;
-                /** @description Server type. */
-                serverType?: "Unknown" | "BackupAndReplication" | "CloudConnect" | "VSPC" | "VONE" | "VB365";
-                /** @description Specifies the conditions that a resource must meet to be returned in the output. */
-                filter?: string;
-                /** @description Specifies the order in which resources are returned from the collection. */
-                sort?: string;
-                /** @description Specifies the first N resources that must be returned in the output. */
-                limit?: number;
-                /** @description Excludes the first N resources from the query output. */
-                offset?: number;
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /**
-                 * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
-                 *     >Note that an operation is idempotent only during 5 minute time interval.
-                 */
-                "X-Request-id"?: string;
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["OrganizationCurrentLicenseUsage"][];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description Request has been queued for execution. */
-            202: {
-                headers: {
-                    /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
         };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
-    GetAsyncActionInfo: {
-        parameters: {
-            query?: {
-                /** @description Returns explicitly requested properties. */
-                select?: string;
-            };
-            header?: {
-                /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
-                "X-Client-Version"?: string;
-            };
-            path: {
-                /** @description Async action UID. */
-                actionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meta?: components["schemas"]["ResponseMetadata"];
-                        data: components["schemas"]["AsyncActionInfo"];
-                        readonly errors?: components["schemas"]["ResponseError"][];
-                    };
-                };
-            };
-            /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
+  };
+  DisableVb365Job: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Veeam Backup for Microsoft 365 server UID. */
+        vb365ServerUid: string;
+        /** @description Veeam Backup for Microsoft 365 job UID. */
+        vb365JobUid: string;
+      };
+      cookie?: never;
     };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  EnableVb365Job: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Veeam Backup for Microsoft 365 server UID. */
+        vb365ServerUid: string;
+        /** @description Veeam Backup for Microsoft 365 job UID. */
+        vb365JobUid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  GetVb365BackupJobs: {
+    parameters: {
+      query?: {
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['Vb365BackupJob'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  StartVb365Job: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Veeam Backup for Microsoft 365 server UID. */
+        vb365ServerUid: string;
+        /** @description Veeam Backup for Microsoft 365 job UID. */
+        vb365JobUid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  GetActiveAlarms: {
+    parameters: {
+      query?: {
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['ActiveAlarm'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AcknowledgeActiveAlarm: {
+    parameters: {
+      query: {
+        /** @description Comment about acknowledging the alarm. */
+        comment: string;
+        /** @description Defines whether the alarm must be acknowledged on a client portal. */
+        resolveOnClients: boolean;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Triggered alarm UID. */
+        activeAlarmUid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  ResolveActiveAlarm: {
+    parameters: {
+      query: {
+        /** @description Comment about resolving the alarm. */
+        comment: string;
+        /** @description Defines whether the alarm must be resolved on a client portal. */
+        resolveOnClients: boolean;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Triggered alarm UID. */
+        activeAlarmUid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmptyResponse'];
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  GetOrganizationsLicenseUsage: {
+    parameters: {
+      query?: {
+        /** @description Organization UID. */
+        organizationUid?: string;
+        /** @description Organization type. */
+        organizationType?: 'Unknown' | 'Company' | 'Provider' | 'Reseller';
+        /** @description UID of an organization that manages license. */
+        providerUid?: string;
+        /** @description Server UID. */
+        serverUid?: string;
+        /** @description Server type. */
+        serverType?: 'Unknown' | 'BackupAndReplication' | 'CloudConnect' | 'VSPC' | 'VONE' | 'VB365';
+        /** @description Specifies the conditions that a resource must meet to be returned in the output. */
+        filter?: string;
+        /** @description Specifies the order in which resources are returned from the collection. */
+        sort?: string;
+        /** @description Specifies the first N resources that must be returned in the output. */
+        limit?: number;
+        /** @description Excludes the first N resources from the query output. */
+        offset?: number;
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /**
+         * @description Random UID that you can assign to a request for idempotence and async action progress tracking.
+         *     >Note that an operation is idempotent only during 5 minute time interval.
+         */
+        'X-Request-id'?: string;
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['OrganizationCurrentLicenseUsage'][];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
+        };
+      };
+      /** @description Request has been queued for execution. */
+      202: {
+        headers: {
+          /** @description Contains a link to the async action tracking endpoint. Example: https://vspc:1280/api/v3/asyncActions/97431954-0dd7-472a-8cb7-d0cb0fbccaf7 */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  GetAsyncActionInfo: {
+    parameters: {
+      query?: {
+        /** @description Returns explicitly requested properties. */
+        select?: string;
+      };
+      header?: {
+        /** @description Version of Veeam Service Provider Console RESTful API supported by client. */
+        'X-Client-Version'?: string;
+      };
+      path: {
+        /** @description Async action UID. */
+        actionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            meta?: components['schemas']['ResponseMetadata'];
+            data: components['schemas']['AsyncActionInfo'];
+            readonly errors?: components['schemas']['ResponseError'][];
+          };
+        };
+      };
+      /** @description All client errors (400–499) are returned with the associated HTTP status codes. All server errors (≥500) as well as errors with custom error codes are returned with the 520 HTTP status code. For details, see the response body. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
 }

@@ -160,7 +160,13 @@ export class VspcClient {
           await this.renewToken();
           continue;
         }
-        throw new UpstreamError('auth', `VSPC refused the credentials (401 on ${path})${this.options.auth.type === 'apiKey' ? ': the API key is wrong, expired or revoked' : ''}`, path, 401, requestId);
+        throw new UpstreamError(
+          'auth',
+          `VSPC refused the credentials (401 on ${path})${this.options.auth.type === 'apiKey' ? ': the API key is wrong, expired or revoked' : ''}`,
+          path,
+          401,
+          requestId,
+        );
       }
       if (status === 429 || status === 503) {
         const wait = retryAfterMs(answer.headers['retry-after'], this.now()) ?? this.backoff(attempt);
@@ -168,7 +174,13 @@ export class VspcClient {
           await this.sleep(wait);
           continue;
         }
-        throw new UpstreamError('rateLimited', `VSPC is ${status === 429 ? 'throttling requests' : 'unavailable'} (${status} on ${path}${answer.headers['retry-after'] ? `, Retry-After ${answer.headers['retry-after']}` : ''})`, path, status, requestId);
+        throw new UpstreamError(
+          'rateLimited',
+          `VSPC is ${status === 429 ? 'throttling requests' : 'unavailable'} (${status} on ${path}${answer.headers['retry-after'] ? `, Retry-After ${answer.headers['retry-after']}` : ''})`,
+          path,
+          status,
+          requestId,
+        );
       }
       if (status >= 500) {
         if (attempt < attempts) {
@@ -252,7 +264,13 @@ export class VspcClient {
     } catch {
       // Not JSON: the status says enough.
     }
-    throw new UpstreamError(answer.status === 400 || answer.status === 401 ? 'auth' : 'server', `VSPC refused to sign in ${form.grant_type === 'refresh_token' ? 'with the refresh token' : 'with the user name and password'} (${answer.status}${reason})`, '/token', answer.status, null);
+    throw new UpstreamError(
+      answer.status === 400 || answer.status === 401 ? 'auth' : 'server',
+      `VSPC refused to sign in ${form.grant_type === 'refresh_token' ? 'with the refresh token' : 'with the user name and password'} (${answer.status}${reason})`,
+      '/token',
+      answer.status,
+      null,
+    );
   }
 }
 

@@ -40,12 +40,24 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
         const { headers, requestId, body } = await client.probe<{ data?: unknown }>('/organizations/companies', { limit: '1' });
         const version = headerText(headers['x-api-version']);
         if (!body || !Array.isArray((body as { data?: unknown }).data)) {
-          return result(false, 'http', `The answer of ${connection.baseUrl}/organizations/companies is JSON but not VSPC's envelope (no data list); is the base URL the REST API v3 root?`, version, requestId);
+          return result(
+            false,
+            'http',
+            `The answer of ${connection.baseUrl}/organizations/companies is JSON but not VSPC's envelope (no data list); is the base URL the REST API v3 root?`,
+            version,
+            requestId,
+          );
         }
         if (version && compareVersions(version, CLIENT_VERSION) < 0) {
           return result(false, 'version', `VSPC answers with API version ${version}; SP Hub needs ${CLIENT_VERSION} or later (sent as X-Client-Version).`, version, requestId);
         }
-        return result(true, 'ok', `Connected: VSPC accepted the ${connection.authType === 'apiKey' ? 'API key' : `user ${connection.username}`} and lists companies${version ? ` (API ${version})` : ''}.`, version, requestId);
+        return result(
+          true,
+          'ok',
+          `Connected: VSPC accepted the ${connection.authType === 'apiKey' ? 'API key' : `user ${connection.username}`} and lists companies${version ? ` (API ${version})` : ''}.`,
+          version,
+          requestId,
+        );
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         const id = error.requestId;
@@ -59,7 +71,13 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
           case 'auth':
             return result(false, 'auth', error.message, null, id);
           case 'forbidden':
-            return result(false, 'permission', `VSPC answered 403 Forbidden: the account behind these credentials lacks the role SP Hub needs. Give it the Portal Administrator role (or Portal Operator: reading companies, jobs, alarms and usage, and starting jobs).`, null, id);
+            return result(
+              false,
+              'permission',
+              `VSPC answered 403 Forbidden: the account behind these credentials lacks the role SP Hub needs. Give it the Portal Administrator role (or Portal Operator: reading companies, jobs, alarms and usage, and starting jobs).`,
+              null,
+              id,
+            );
           case 'notFound':
             return result(false, 'http', `There is no VSPC REST API v3 at ${connection.baseUrl} (404 on /organizations/companies); the base URL usually ends in :1280/api/v3.`, null, id);
           case 'client':
@@ -84,7 +102,11 @@ export function vspcKind(options: VspcKindOptions = {}): ConnectionKindModule {
         const incremental = watermark !== null && input.now.getTime() - lastFull < (options.fullSyncMinutes ?? 60) * 60_000;
         const snapshot = await readVspc(client, incremental ? watermark : null);
         const plan = planVspcSync(input, snapshot, client.requests);
-        plan.notes.unshift(incremental ? `Incremental read: VB365 jobs that ran after ${watermark} and the active alarms (a full read follows within ${options.fullSyncMinutes ?? 60} minutes of the last).` : 'Full read.');
+        plan.notes.unshift(
+          incremental
+            ? `Incremental read: VB365 jobs that ran after ${watermark} and the active alarms (a full read follows within ${options.fullSyncMinutes ?? 60} minutes of the last).`
+            : 'Full read.',
+        );
         return plan;
       } catch (error) {
         if (error instanceof UpstreamError) Object.assign(error, { requests: client.requests });

@@ -89,7 +89,9 @@ export function matchCustomer<T extends { id: string; displayName: string; domai
 }
 
 /** A company's protected users: the Vb365ProtectedUsers counters of its latest day, over its locations. */
-export function protectedUsersByCompany(rows: readonly { companyUid?: string; date?: string; counters?: { type?: string; value?: number }[] }[]): Map<string, { users: number; backupBytes: number; day: string }> {
+export function protectedUsersByCompany(
+  rows: readonly { companyUid?: string; date?: string; counters?: { type?: string; value?: number }[] }[],
+): Map<string, { users: number; backupBytes: number; day: string }> {
   const out = new Map<string, { users: number; backupBytes: number; day: string }>();
   for (const row of rows) {
     if (!row.companyUid || !row.date) continue;

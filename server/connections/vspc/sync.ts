@@ -132,7 +132,8 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
       if (match.kind === 'ambiguous' || (match.kind === 'one' && claimed.has(match.match.id))) {
         ambiguous += 1;
         const candidates = match.kind === 'ambiguous' ? match.candidates : [match.match];
-        if (ambiguous <= 50) notes.push(`Company "${name}" (${uid}) matches ${candidates.map((c) => `"${c.displayName}" (${c.id})`).join(' and ')} in the hub; left unlinked. Link it with PUT /customers/{id}/source.`);
+        if (ambiguous <= 50)
+          notes.push(`Company "${name}" (${uid}) matches ${candidates.map((c) => `"${c.displayName}" (${c.id})`).join(' and ')} in the hub; left unlinked. Link it with PUT /customers/{id}/source.`);
         continue;
       }
       if (match.kind === 'one') {
@@ -167,7 +168,14 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
       id,
       displayName: name,
       domain: domainKey(org?.domain) ?? '',
-      contact: { firstName: '', lastName: '', email: org?.email ?? '', ...(org?.phone && { phone: org.phone }), ...(org?.city && { city: org.city }), ...(org?.countryName && { country: org.countryName }) },
+      contact: {
+        firstName: '',
+        lastName: '',
+        email: org?.email ?? '',
+        ...(org?.phone && { phone: org.phone }),
+        ...(org?.city && { city: org.city }),
+        ...(org?.countryName && { country: org.countryName }),
+      },
       status: 'active',
       createdAt: at,
       provisionedAt: at,
@@ -388,7 +396,21 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
           type: 'session.finished',
           customerId: s.customerId,
           subject: { type: 'policy', id: s.policyId, name: s.policyName },
-          data: { policyId: s.policyId, policyName: s.policyName, sessionId: s.id, status: s.status, summary: s.summary, startedAt: s.startedAt, endedAt: s.endedAt, durationMs: s.durationMs, processedObjects: 0, transferredBytes: 0, ...(topic && { topic }), actor: principal.actor.name, channel: principal.actor.channel },
+          data: {
+            policyId: s.policyId,
+            policyName: s.policyName,
+            sessionId: s.id,
+            status: s.status,
+            summary: s.summary,
+            startedAt: s.startedAt,
+            endedAt: s.endedAt,
+            durationMs: s.durationMs,
+            processedObjects: 0,
+            transferredBytes: 0,
+            ...(topic && { topic }),
+            actor: principal.actor.name,
+            channel: principal.actor.channel,
+          },
         });
       }
     },

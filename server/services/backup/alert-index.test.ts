@@ -1,14 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  acknowledgementCovers,
-  compareAlerts,
-  licenseAlert,
-  policyResultAlert,
-  staleAlert,
-  storageAlert,
-  tenantAlert,
-  type AlertDraft,
-} from '../../../shared/domain/alert-rules.js';
+import { acknowledgementCovers, compareAlerts, licenseAlert, policyResultAlert, staleAlert, storageAlert, tenantAlert, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import { FakeClock, HOUR, MINUTE } from '../../../shared/domain/clock.js';
 import { seededRandom } from '../../../shared/domain/random.js';
 import { samplePolicy } from '../../../shared/domain/testing.js';
@@ -54,15 +45,17 @@ function fromScratch(hub: TestHub['hub'], customerId?: string, others: { name: s
     const storage = storageAlert(customer, settings);
     if (storage) drafts.push([storage, 'storage-quota']);
   }
-  return [...drafts, ...external]
-    // The answer carries the reason as text; its catalog form stays inside.
-    .map(([{ reasonText: _text, ...draft }, source]): Alert => {
-      const since = draft.since ?? store.get(openAlerts, draft.id)?.firstSeenAt ?? now.toISOString();
-      const ack = store.get(alertAcks, draft.id);
-      const covered = ack && acknowledgementCovers(ack, { since, severity: draft.severity });
-      return { ...draft, since, source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
-    })
-    .sort(compareAlerts);
+  return (
+    [...drafts, ...external]
+      // The answer carries the reason as text; its catalog form stays inside.
+      .map(([{ reasonText: _text, ...draft }, source]): Alert => {
+        const since = draft.since ?? store.get(openAlerts, draft.id)?.firstSeenAt ?? now.toISOString();
+        const ack = store.get(alertAcks, draft.id);
+        const covered = ack && acknowledgementCovers(ack, { since, severity: draft.severity });
+        return { ...draft, since, source, acknowledged: covered ? { by: ack.by, at: ack.at, note: ack.note } : null };
+      })
+      .sort(compareAlerts)
+  );
 }
 
 const RESULTS: PolicyResult[] = ['Success', 'Warning', 'Failed', 'Disconnected', 'Never', 'Stopped', 'Success', 'Failed'];
@@ -215,7 +208,11 @@ describe('alert index', () => {
     await putMorning(t.hub);
     const alerts = t.hub.ctx.services.alerts;
     // Acme's Sites last succeeded 24/11 01:50: stale from 25/11 01:50.
-    const stale = () => alerts.all().filter((a) => a.kind === 'staleProtection').map((a) => a.id);
+    const stale = () =>
+      alerts
+        .all()
+        .filter((a) => a.kind === 'staleProtection')
+        .map((a) => a.id);
     expect(stale()).not.toContain('staleProtection.pol_acme_sites');
     clock.set(Date.parse('2026-11-25T01:49:59.999Z'));
     expect(stale()).not.toContain('staleProtection.pol_acme_sites');

@@ -1,15 +1,5 @@
 import type { Text } from '../../../shared/i18n/index.js';
-import {
-  acknowledgementCovers,
-  alertId,
-  compareAlerts,
-  licenseAlert,
-  policyResultAlert,
-  staleAlert,
-  storageAlert,
-  tenantAlert,
-  type AlertDraft,
-} from '../../../shared/domain/alert-rules.js';
+import { acknowledgementCovers, alertId, compareAlerts, licenseAlert, policyResultAlert, staleAlert, storageAlert, tenantAlert, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import { HOUR } from '../../../shared/domain/clock.js';
 import { MinHeap } from '../../../shared/domain/min-heap.js';
 import { staleAt } from '../../../shared/domain/health.js';
@@ -152,7 +142,9 @@ export class AlertIndex {
     this.staleAtOf.clear();
     this.upcoming.clear();
     const stored = this.ctx.store.get(monitoringSettings, 'monitoring');
-    this.settings = stored ? { staleAfterHours: stored.staleAfterHours, licenseThresholdPercent: stored.licenseThresholdPercent, storageThresholdPercent: stored.storageThresholdPercent } : { ...DEFAULT_MONITORING_SETTINGS };
+    this.settings = stored
+      ? { staleAfterHours: stored.staleAfterHours, licenseThresholdPercent: stored.licenseThresholdPercent, storageThresholdPercent: stored.storageThresholdPercent }
+      : { ...DEFAULT_MONITORING_SETTINGS };
     this.mark = this.ctx.clock.now().getTime();
     this.building = true;
     try {

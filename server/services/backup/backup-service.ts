@@ -456,7 +456,15 @@ export class BackupService {
   tenantConnection(customerId: string): TenantConnection {
     const customer = this.deps.directory.get(customerId);
     if (!customer) throw notFound('Customer', customerId);
-    return this.ctx.store.get(tenantConnections, customerId) ?? { id: customerId, customerId, status: 'connected', reason: null, since: customer.activationDate ? `${customer.activationDate}T00:00:00.000Z` : customer.createdAt };
+    return (
+      this.ctx.store.get(tenantConnections, customerId) ?? {
+        id: customerId,
+        customerId,
+        status: 'connected',
+        reason: null,
+        since: customer.activationDate ? `${customer.activationDate}T00:00:00.000Z` : customer.createdAt,
+      }
+    );
   }
 
   async setTenantConnection(principal: Principal, customerId: string, input: TenantConnectionInput): Promise<TenantConnection> {
@@ -603,7 +611,14 @@ export class BackupService {
       action: verb,
       target: { type: 'policy', id: policy.id, name: policy.name },
       customerId: policy.customerId,
-      details: { forwardedTo: source.kind, connectionId: source.connectionId, upstreamId: source.upstreamId, requestId: outcome.requestId, upstream: outcome.message, ...(action === 'enable' || action === 'disable' ? { nextRun: updated.nextRun } : {}) },
+      details: {
+        forwardedTo: source.kind,
+        connectionId: source.connectionId,
+        upstreamId: source.upstreamId,
+        requestId: outcome.requestId,
+        upstream: outcome.message,
+        ...(action === 'enable' || action === 'disable' ? { nextRun: updated.nextRun } : {}),
+      },
     });
     return { policy: updated, outcome };
   }

@@ -108,7 +108,10 @@ export class RestoreService {
   async update(principal: Principal, id: string, input: RestoreUpdate): Promise<Restore> {
     const current = await this.get(id);
     if (current.status !== 'Running') {
-      throw localizedError('conflict', current.completedAt ? { key: 'api.restore.endedAt', params: { id, status: current.status, at: current.completedAt } } : { key: 'api.restore.ended', params: { id, status: current.status } });
+      throw localizedError(
+        'conflict',
+        current.completedAt ? { key: 'api.restore.endedAt', params: { id, status: current.status, at: current.completedAt } } : { key: 'api.restore.ended', params: { id, status: current.status } },
+      );
     }
     const updated: Restore = {
       ...current,

@@ -8,7 +8,24 @@ import { csvTable } from '../../../shared/domain/csv.js';
 import type { PolicyIndex } from './policy-index.js';
 import type { SessionHistory } from './session-history.js';
 
-export const SESSION_COLUMNS = ['Session ID', 'Policy', 'Customer', 'Trigger', 'Start Time', 'End Time', 'Status', 'Progress', 'Processed Objects', 'Total Objects', 'Excluded Objects', 'Transferred Bytes', 'Transferred', 'Duration', 'Summary', 'Runner'];
+export const SESSION_COLUMNS = [
+  'Session ID',
+  'Policy',
+  'Customer',
+  'Trigger',
+  'Start Time',
+  'End Time',
+  'Status',
+  'Progress',
+  'Processed Objects',
+  'Total Objects',
+  'Excluded Objects',
+  'Transferred Bytes',
+  'Transferred',
+  'Duration',
+  'Summary',
+  'Runner',
+];
 export const LOG_COLUMNS = ['Session ID', 'Policy', 'Time', 'Status', 'Message'];
 
 export function sessionRow(s: Session, customerName: string): (string | number | null)[] {
@@ -34,7 +51,11 @@ export function sessionRow(s: Session, customerName: string): (string | number |
 
 /** One session's log records as CSV (Time, Status, Message), as "Download logs" gives them. */
 export function sessionLogsCsv(records: readonly LogRecord[]): string {
-  return csvTable(['Time', 'Status', 'Message'], records.map((r) => [r.at, r.status, r.message]), { bom: true });
+  return csvTable(
+    ['Time', 'Status', 'Message'],
+    records.map((r) => [r.at, r.status, r.message]),
+    { bom: true },
+  );
 }
 
 /**
@@ -63,9 +84,21 @@ export async function customerMonthZip(
   }
   sessions.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.id, b.id));
   logs.sort((a, b) => compareText(a.at, b.at));
-  const sessionsCsv = csvTable(SESSION_COLUMNS, sessions.map((s) => sessionRow(s, customer.displayName)), { bom: true });
-  const logsCsv = csvTable(LOG_COLUMNS, logs.map((l) => [l.sessionId, names.get(l.sessionId) ?? '', l.at, l.status, l.message]), { bom: true });
+  const sessionsCsv = csvTable(
+    SESSION_COLUMNS,
+    sessions.map((s) => sessionRow(s, customer.displayName)),
+    { bom: true },
+  );
+  const logsCsv = csvTable(
+    LOG_COLUMNS,
+    logs.map((l) => [l.sessionId, names.get(l.sessionId) ?? '', l.at, l.status, l.message]),
+    { bom: true },
+  );
   const zip = zipSync({ [`sessions-${month}.csv`]: strToU8(sessionsCsv), [`session-logs-${month}.csv`]: strToU8(logsCsv) }, { level: 6 });
-  const slug = customer.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || customer.id;
+  const slug =
+    customer.displayName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || customer.id;
   return { zip, sessions: sessions.length, fileName: `sessions-${slug}-${month}.zip` };
 }

@@ -109,12 +109,63 @@ export async function putMorning(hub: HubApp): Promise<{ acme: Customer; bravo: 
   await putCustomers(hub, acme, bravo, charlie);
   const base = { createdAt: '2026-11-01T00:00:00.000Z', nextRun: '2026-11-25T01:30:00.000Z' };
   await hub.ctx.store.write((tx) => {
-    tx.put(policies, samplePolicy({ ...base, id: 'pol_acme_mail', customerId: acme.id, name: 'Mail', lastRun: '2026-11-24T01:30:00.000Z', lastStatus: 'Failed', lastResult: 'Failed', lastMessage: 'throttled', failingSince: '2026-11-23T01:40:00.000Z', lastSuccessAt: '2026-11-22T01:45:00.000Z' }));
+    tx.put(
+      policies,
+      samplePolicy({
+        ...base,
+        id: 'pol_acme_mail',
+        customerId: acme.id,
+        name: 'Mail',
+        lastRun: '2026-11-24T01:30:00.000Z',
+        lastStatus: 'Failed',
+        lastResult: 'Failed',
+        lastMessage: 'throttled',
+        failingSince: '2026-11-23T01:40:00.000Z',
+        lastSuccessAt: '2026-11-22T01:45:00.000Z',
+      }),
+    );
     tx.put(policies, samplePolicy({ ...base, id: 'pol_acme_sites', customerId: acme.id, name: 'Sites', lastStatus: 'Success', lastResult: 'Success', lastSuccessAt: '2026-11-24T01:50:00.000Z' }));
-    tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_all', customerId: bravo.id, name: 'All', lastStatus: 'Warning', lastResult: 'Warning', failingSince: '2026-11-24T02:00:00.000Z', lastSuccessAt: '2026-11-24T02:00:00.000Z' }));
+    tx.put(
+      policies,
+      samplePolicy({
+        ...base,
+        id: 'pol_bravo_all',
+        customerId: bravo.id,
+        name: 'All',
+        lastStatus: 'Warning',
+        lastResult: 'Warning',
+        failingSince: '2026-11-24T02:00:00.000Z',
+        lastSuccessAt: '2026-11-24T02:00:00.000Z',
+      }),
+    );
     tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_teams', customerId: bravo.id, name: 'Teams', lastStatus: 'Success', lastResult: 'Success', lastSuccessAt: '2026-11-22T08:00:00.000Z' }));
-    tx.put(policies, samplePolicy({ ...base, id: 'pol_bravo_off', customerId: bravo.id, name: 'Off', enabled: false, nextRun: null, lastStatus: 'Failed', lastResult: 'Failed', failingSince: '2026-11-20T00:00:00.000Z' }));
-    tx.put(policies, samplePolicy({ ...base, id: 'pol_charlie', customerId: charlie.id, name: 'All', lastStatus: 'Disconnected', lastResult: 'Disconnected', failingSince: '2026-11-23T02:00:00.000Z', lastSuccessAt: '2026-11-22T00:00:00.000Z' }));
+    tx.put(
+      policies,
+      samplePolicy({
+        ...base,
+        id: 'pol_bravo_off',
+        customerId: bravo.id,
+        name: 'Off',
+        enabled: false,
+        nextRun: null,
+        lastStatus: 'Failed',
+        lastResult: 'Failed',
+        failingSince: '2026-11-20T00:00:00.000Z',
+      }),
+    );
+    tx.put(
+      policies,
+      samplePolicy({
+        ...base,
+        id: 'pol_charlie',
+        customerId: charlie.id,
+        name: 'All',
+        lastStatus: 'Disconnected',
+        lastResult: 'Disconnected',
+        failingSince: '2026-11-23T02:00:00.000Z',
+        lastSuccessAt: '2026-11-22T00:00:00.000Z',
+      }),
+    );
     tx.put(tenantConnections, { id: charlie.id, customerId: charlie.id, status: 'broken', reason: 'consent revoked', since: '2026-11-23T01:00:00.000Z' });
   });
   return { acme, bravo, charlie };

@@ -27,7 +27,10 @@ export function readImportCsv(text: string): CsvRecord[] {
 /** The problems as the one error shape's details, and a message naming the first few. */
 export function refusal(problems: readonly ImportProblem[], what: string): HubError {
   const details: FieldError[] = problems.map((p) => ({ field: placeOf(p), message: p.message }));
-  const first = problems.slice(0, 3).map((p) => `${placeOf(p)}: ${p.message}`).join('; ');
+  const first = problems
+    .slice(0, 3)
+    .map((p) => `${placeOf(p)}: ${p.message}`)
+    .join('; ');
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
   return businessRule(`The ${what} import was refused with ${problems.length} problem${problems.length === 1 ? '' : 's'}, so nothing was changed. ${first}${more}.`, details);
 }
@@ -93,7 +96,6 @@ export class CustomerImportService {
     return result;
   }
 }
-
 
 declare module '../../context.js' {
   interface HubServices {

@@ -236,7 +236,8 @@ export class CustomerService {
       if (input.domain !== undefined && input.domain !== c.domain) next = this.changeDomain(next, input.domain);
       if (input.contractType !== undefined && input.contractType !== c.contractType) {
         if (c.status !== 'active') throw localizedError('conflict', { key: 'api.customer.pendingContract', params: { customer: c.displayName } });
-        if (input.contractType === 'Pending') throw localizedError('business_rule', { key: 'api.customer.noBackToPending' }, [{ field: 'contractType', message: 'cannot be Pending for an onboarded customer' }]);
+        if (input.contractType === 'Pending')
+          throw localizedError('business_rule', { key: 'api.customer.noBackToPending' }, [{ field: 'contractType', message: 'cannot be Pending for an onboarded customer' }]);
         next.contractType = input.contractType;
       }
       if (input.primaryAdminEmail !== undefined) {
@@ -347,11 +348,7 @@ export class CustomerService {
   }
 
   /** Records that an invited person finished self-service onboarding (VDC tells the provider). */
-  async acceptInvite(
-    principal: Principal,
-    id: string,
-    input: { email: string; tenantDomain: string; storageRegion: StorageRegion; services: FlexService[] },
-  ): Promise<Customer> {
+  async acceptInvite(principal: Principal, id: string, input: { email: string; tenantDomain: string; storageRegion: StorageRegion; services: FlexService[] }): Promise<Customer> {
     const { after } = await this.mutate(id, (c) => {
       this.assertTenantFree(input.tenantDomain, c.id);
       return acceptInvite(c, input, newAccountIds(), this.ctx.clock.now());
@@ -373,7 +370,16 @@ export class CustomerService {
     const { emails, problems } = checkInviteEmails(input, domain);
     if (problems.length > 0) {
       const details = problems.map((p) => ({ field: 'emails', message: p.message }));
-      const text = { key: 'api.invite.refused', params: { domain, problems: listText(problems.map((p) => p.text), 'api.list.joined') } } as const;
+      const text = {
+        key: 'api.invite.refused',
+        params: {
+          domain,
+          problems: listText(
+            problems.map((p) => p.text),
+            'api.list.joined',
+          ),
+        },
+      } as const;
       throw localizedError(problems.some((p) => p.kind === 'malformed') ? 'invalid_input' : 'business_rule', text, details);
     }
     if (emails.length === 0) throw localizedError('invalid_input', { key: 'api.invite.none' }, [{ field: 'emails', message: 'has no email address' }]);
@@ -472,7 +478,7 @@ export class CustomerService {
   /** The IP ranges the customer added in its own portal (for a sync, or an operator recording them); kept apart from the provider's. */
   async setCustomerIpRanges(principal: Principal, id: string, input: { ipRanges: CustomerSettingsRecord['ipRanges']; restrictToIpRanges: boolean }): Promise<CustomerSettings> {
     const { after } = await this.mutate(id, (c) => {
-      assertActive(c, 'recording the customer\'s IP ranges');
+      assertActive(c, "recording the customer's IP ranges");
       const settings = { ...DEFAULT_SETTINGS, ...c.settings, customerIpRanges: input.ipRanges, customerRestrictToIpRanges: input.restrictToIpRanges };
       return { ...c, settings, updatedAt: this.ctx.clock.now().toISOString() };
     });
@@ -715,9 +721,7 @@ function withOptional<K extends 'externalId' | 'storageQuotaGb' | 'primaryAdminE
 }
 
 function changedFields(before: Customer, after: Customer): string[] {
-  return (Object.keys({ ...before, ...after }) as (keyof Customer)[]).filter(
-    (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
-  );
+  return (Object.keys({ ...before, ...after }) as (keyof Customer)[]).filter((k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
 
 declare module '../../context.js' {

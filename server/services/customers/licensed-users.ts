@@ -1,14 +1,7 @@
 import { toCsv } from '../../../shared/domain/csv.js';
 import { LICENSED_USER_CSV_COLUMNS, readLicensedUsers } from '../../../shared/domain/licensed-user-import.js';
 import type { Page } from '../../../shared/schemas/common.js';
-import {
-  LicensedUserList,
-  type LicensedUser,
-  type LicensedUserInput,
-  type LicensedUsersImportResult,
-  type LicensedUsersQuery,
-  type ProtectionStatus,
-} from '../../../shared/schemas/customers.js';
+import { LicensedUserList, type LicensedUser, type LicensedUserInput, type LicensedUsersImportResult, type LicensedUsersQuery, type ProtectionStatus } from '../../../shared/schemas/customers.js';
 import type { Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { localizedError } from '../../http/errors.js';
@@ -105,16 +98,10 @@ export class LicensedUsersService {
     const q = filters.q?.toLowerCase();
     const statuses = filters.protectionStatus?.length ? new Set(filters.protectionStatus) : null;
     const types = filters.type?.length ? new Set(filters.type) : null;
-    const out = users.filter(
-      (u) =>
-        (!q || u.name.toLowerCase().includes(q) || u.email.includes(q)) &&
-        (!statuses || statuses.has(u.protectionStatus)) &&
-        (!types || types.has(u.type)),
-    );
+    const out = users.filter((u) => (!q || u.name.toLowerCase().includes(q) || u.email.includes(q)) && (!statuses || statuses.has(u.protectionStatus)) && (!types || types.has(u.type)));
     const desc = filters.sort.startsWith('-');
     const key = (desc ? filters.sort.slice(1) : filters.sort) as keyof LicensedUser;
-    const value = (u: LicensedUser): string | number | null =>
-      key === 'protectionStatus' ? STATUS_ORDER[u.protectionStatus] : key === 'lastBackupAt' ? u.lastBackupAt : String(u[key]).toLowerCase();
+    const value = (u: LicensedUser): string | number | null => (key === 'protectionStatus' ? STATUS_ORDER[u.protectionStatus] : key === 'lastBackupAt' ? u.lastBackupAt : String(u[key]).toLowerCase());
     return out.sort((a, b) => {
       const va = value(a);
       const vb = value(b);

@@ -23,10 +23,20 @@ function bruteForce(all: readonly Customer[], query: CustomerSearch): Customer[]
   const value = (c: Customer) => {
     const v = c[key];
     if (key === 'status') return order.indexOf(c.status);
-    if (typeof v === 'string') return v === '' ? undefined : v.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    if (typeof v === 'string')
+      return v === ''
+        ? undefined
+        : v
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .toLowerCase();
     return v as number | undefined;
   };
-  const name = (c: Customer) => c.displayName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const name = (c: Customer) =>
+    c.displayName
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
   const asc = (a: Customer, b: Customer) => {
     const va = value(a);
     const vb = value(b);

@@ -1,11 +1,4 @@
-import {
-  ContractType,
-  CustomerStatus,
-  SourceType,
-  type Customer,
-  type CustomerSort,
-  type CustomerSortKey,
-} from '../../../shared/schemas/customers.js';
+import { ContractType, CustomerStatus, SourceType, type Customer, type CustomerSort, type CustomerSortKey } from '../../../shared/schemas/customers.js';
 
 type SortValue = string | number | undefined;
 type SortRow = Record<CustomerSortKey, SortValue>;
@@ -39,7 +32,10 @@ export function sortText(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   // oxlint-disable-next-line no-control-regex -- the whole ASCII range, to skip normalising plain text
   if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** The value a column sorts by; undefined values always sort last, whatever the direction. */
@@ -67,9 +63,26 @@ function sortRow(c: Customer): SortRow {
   return row;
 }
 const SORT_KEYS: readonly CustomerSortKey[] = [
-  'displayName', 'domain', 'tenantDomain', 'externalId', 'veeamAccountId', 'status', 'contractType', 'licenses', 'licenseLimit', 'licenseModel', 'sourceType',
-  'activationDate', 'storageRegion', 'storageConsumedGb', 'storageQuotaGb', 'backedUpAccounts', 'totalActiveAccounts', 'userChangeThisMonth',
-  'userChangeLastMonth', 'createdAt',
+  'displayName',
+  'domain',
+  'tenantDomain',
+  'externalId',
+  'veeamAccountId',
+  'status',
+  'contractType',
+  'licenses',
+  'licenseLimit',
+  'licenseModel',
+  'sourceType',
+  'activationDate',
+  'storageRegion',
+  'storageConsumedGb',
+  'storageQuotaGb',
+  'backedUpAccounts',
+  'totalActiveAccounts',
+  'userChangeThisMonth',
+  'userChangeLastMonth',
+  'createdAt',
 ];
 
 export function parseSort(sort: CustomerSort): { key: CustomerSortKey; desc: boolean } {

@@ -17,7 +17,11 @@ describe('posting to a webhook', () => {
   it('sends the JSON body with the message id and reads how each answer ends', async () => {
     const cases: [string, Parameters<typeof always>, Awaited<ReturnType<typeof postWebhook>>][] = [
       ['/accepted', [202], { outcome: 'delivered', status: 202 }],
-      ['/legacy-failure', [200, { body: 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429' }], { outcome: 'retry', status: 200, message: expect.stringContaining('delivery failed') }],
+      [
+        '/legacy-failure',
+        [200, { body: 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429' }],
+        { outcome: 'retry', status: 200, message: expect.stringContaining('delivery failed') },
+      ],
       ['/gone', [410, { body: 'Gone' }], { outcome: 'gone', status: 410, message: 'the Teams channel webhook answered 410: Gone (the flow or channel no longer exists)' }],
       ['/throttled', [429, { headers: { 'retry-after': '7' } }], { outcome: 'retry', status: 429, retryAfterMs: 7000, message: 'the webhook answered 429' }],
       ['/too-large', [413], { outcome: 'failed', status: 413, message: 'the webhook refused the message as too large (413)' }],

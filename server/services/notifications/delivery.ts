@@ -63,7 +63,8 @@ export async function postWebhook(url: string, body: unknown, options: { timeout
   try {
     answer = await post(url, JSON.stringify(body), options);
   } catch (error) {
-    const reason = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? `no answer within ${Math.round(options.timeoutMs / 100) / 10} s` : describeNetworkError(error);
+    const reason =
+      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? `no answer within ${Math.round(options.timeoutMs / 100) / 10} s` : describeNetworkError(error);
     return { outcome: 'retry', message: reason };
   }
   const { status } = answer;

@@ -16,11 +16,7 @@ export function destinationKey(r: Recipient): string {
 }
 
 /** Counts `count` more messages of a destination that did not go out. */
-export function noteUndelivered(
-  tx: WriteBatch,
-  recipient: Recipient,
-  what: { state: OutboxDestinationState['state']; reason: string; at: string; summary: string; count?: number },
-): void {
+export function noteUndelivered(tx: WriteBatch, recipient: Recipient, what: { state: OutboxDestinationState['state']; reason: string; at: string; summary: string; count?: number }): void {
   const id = destinationKey(recipient);
   const current = tx.get(outboxDestinations, id);
   const count = what.count ?? 1;

@@ -26,7 +26,11 @@ afterEach(async () => {
 });
 
 async function hub(env: Record<string, string>, store?: JournalStore): Promise<TestHub> {
-  const t = await createTestHub({ clock, ...(store && { store }), config: { env: { SPHUB_OUTBOX_BASE_DELAY_SECONDS: '1', SPHUB_OUTBOX_MAX_ATTEMPTS: '3', ...env }, ...(store && { dataDir: store.dir }) } });
+  const t = await createTestHub({
+    clock,
+    ...(store && { store }),
+    config: { env: { SPHUB_OUTBOX_BASE_DELAY_SECONDS: '1', SPHUB_OUTBOX_MAX_ATTEMPTS: '3', ...env }, ...(store && { dataDir: store.dir }) },
+  });
   hubs.push(t);
   return t;
 }
@@ -35,7 +39,11 @@ const withSmtp = () => ({ SPHUB_SMTP_URL: smtp.url, SPHUB_SMTP_FROM: 'SP Hub <no
 const messages = (t: TestHub) => [...t.hub.ctx.store.all(outboxMessages)];
 
 async function failure(t: TestHub, customerName: string, message: string) {
-  const customer = await t.admin.createCustomer({ displayName: customerName, domain: `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.com`, contact: { firstName: 'A', lastName: 'B', email: 'a@example-customer.com' } });
+  const customer = await t.admin.createCustomer({
+    displayName: customerName,
+    domain: `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.com`,
+    contact: { firstName: 'A', lastName: 'B', email: 'a@example-customer.com' },
+  });
   await t.hub.ctx.events.emit({
     type: 'session.finished',
     customerId: customer.id,
@@ -115,7 +123,13 @@ describe('email notifications over SMTP', () => {
 
   it('sends a test mail and reports the outcome', async () => {
     const t = await hub(withSmtp());
-    const [contact] = (await t.admin.updateNotificationSettings({ language: 'de', allowCustomerNotifications: true, contacts: [{ type: 'email', email: 'ops@northwind-msp.com', topics: ['backupFailed', 'licenseThreshold'] }] })).contacts;
+    const [contact] = (
+      await t.admin.updateNotificationSettings({
+        language: 'de',
+        allowCustomerNotifications: true,
+        contacts: [{ type: 'email', email: 'ops@northwind-msp.com', topics: ['backupFailed', 'licenseThreshold'] }],
+      })
+    ).contacts;
     expect(await t.admin.testNotificationContact({ contactId: contact!.id })).toMatchObject({ ok: true, outcome: 'delivered' });
     expect(smtp.mails[0]!.subject).toBe('SP Hub: SP Hub-Testbenachrichtigung');
     expect(smtp.mails[0]!.text).toContain('Sicherung fehlgeschlagen, Lizenzschwelle'); // the footer names the contact's topics

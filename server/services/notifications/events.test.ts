@@ -26,7 +26,10 @@ const ALL_TOPICS = ['backupComplete', 'backupFailed', 'restoreActivity', 'licens
 describe('events from the other areas become notifications', () => {
   it('failed and completed sessions, restores, license changes, raised alerts and usage reports', async () => {
     const clock = new FakeClock(MORNING);
-    const runner = new ScriptedRunner([{ status: 'Failed', summary: 'Mailbox quota exceeded', durationMs: 2 * MINUTE }, { status: 'Success', durationMs: MINUTE }]);
+    const runner = new ScriptedRunner([
+      { status: 'Failed', summary: 'Mailbox quota exceeded', durationMs: 2 * MINUTE },
+      { status: 'Success', durationMs: MINUTE },
+    ]);
     t = await createTestHub({ clock, services: { runner } });
     await putMorning(t.hub);
     const path = '/every-topic';

@@ -59,7 +59,11 @@ const int = (name: string, fallback: number, min: number, max: number) =>
     .max(max, `${name} must be at most ${max}`)
     .default(fallback);
 const num = (name: string, fallback: number, min: number, max: number) =>
-  z.coerce.number({ error: `${name} must be a number` }).min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`).default(fallback);
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
 
 const OutboxEnv = z.object({
   SPHUB_OUTBOX_CONCURRENCY: int('SPHUB_OUTBOX_CONCURRENCY', 8, 1, 256),

@@ -137,7 +137,15 @@ export class Outbox {
     return record;
   }
 
-  list(query: { q?: string | undefined; state?: OutboxState[] | undefined; contactId?: string | undefined; topic?: OutboxTopic | undefined; customerId?: string | undefined; page: number; pageSize: number }): OutboxPage {
+  list(query: {
+    q?: string | undefined;
+    state?: OutboxState[] | undefined;
+    contactId?: string | undefined;
+    topic?: OutboxTopic | undefined;
+    customerId?: string | undefined;
+    page: number;
+    pageSize: number;
+  }): OutboxPage {
     const q = query.q?.toLowerCase();
     const states = query.state && query.state.length ? new Set(query.state) : null;
     const items: OutboxMessage[] = [];

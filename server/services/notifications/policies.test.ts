@@ -117,7 +117,10 @@ describe('rate limiter for fast destinations', () => {
   }
 
   it('lets several requests to one key be answered at the same time, up to its in-flight limit', () => {
-    const limiter = new RateLimiter(() => 200, () => 3);
+    const limiter = new RateLimiter(
+      () => 200,
+      () => 3,
+    );
     for (const at of [0, 5, 10]) {
       expect(limiter.ready('hook', at)).toBe(true);
       limiter.begin('hook', at);
@@ -130,7 +133,15 @@ describe('rate limiter for fast destinations', () => {
 
   it('keeps to its schedule when started late, yet never exceeds the rate within any second', () => {
     // 200 a second is a slot every 5 ms; polled every 3 ms, most starts come late.
-    const starts = run(new RateLimiter(() => 200, () => 8), 'hook', 10_000, 3);
+    const starts = run(
+      new RateLimiter(
+        () => 200,
+        () => 8,
+      ),
+      'hook',
+      10_000,
+      3,
+    );
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(0);
     for (let i = 200; i < starts.length; i++) expect(starts[i]! - starts[i - 200]!, 'at most 200 within any second').toBeGreaterThanOrEqual(1000);
     // Without catching up, every start would wait for the next poll after its slot (6 ms apart).
@@ -138,13 +149,24 @@ describe('rate limiter for fast destinations', () => {
   });
 
   it('reaches a rate that is not a whole number of milliseconds apart', () => {
-    const starts = run(new RateLimiter(() => 400, () => 8), 'hook', 10_000, 1);
+    const starts = run(
+      new RateLimiter(
+        () => 400,
+        () => 8,
+      ),
+      'hook',
+      10_000,
+      1,
+    );
     for (let i = 400; i < starts.length; i++) expect(starts[i]! - starts[i - 400]!).toBeGreaterThanOrEqual(1000);
     expect(starts.length).toBeGreaterThan(3850); // not 3,333, as 3 ms apart would give
   });
 
   it('starts a new schedule after a hold or a pause rather than making up for lost time', () => {
-    const limiter = new RateLimiter(() => 4, () => 4);
+    const limiter = new RateLimiter(
+      () => 4,
+      () => 4,
+    );
     limiter.begin('hook', 0);
     limiter.end('hook');
     limiter.holdUntil('hook', 5000);

@@ -100,7 +100,8 @@ function mailHtml(doc: NotificationDocument, footer: string[], language: Languag
   for (const p of doc.paragraphs) parts.push(`<p>${e(clean(p, 600))}</p>`);
   if (doc.facts.length) {
     parts.push('<table role="presentation" style="border-collapse:collapse">');
-    for (const [title, value] of doc.facts) parts.push(`<tr><td style="padding:2px 16px 2px 0;color:#616161;vertical-align:top">${e(title)}</td><td style="padding:2px 0">${e(clean(value))}</td></tr>`);
+    for (const [title, value] of doc.facts)
+      parts.push(`<tr><td style="padding:2px 16px 2px 0;color:#616161;vertical-align:top">${e(title)}</td><td style="padding:2px 0">${e(clean(value))}</td></tr>`);
     parts.push('</table>');
   }
   for (const s of doc.sections) {

@@ -20,7 +20,17 @@ describe('event to topic table', () => {
         event('session.finished', {
           customerId: 'cus_1',
           subject: { type: 'policy', id: 'pol_1', name: 'All mailboxes' },
-          data: { policyId: 'pol_1', policyName: 'All mailboxes', sessionId: 'ses_1', status, summary: 'Done', startedAt: '2026-11-24T08:00:00.000Z', endedAt: '2026-11-24T08:30:00.000Z', processedObjects: 10, transferredBytes: 2048 },
+          data: {
+            policyId: 'pol_1',
+            policyName: 'All mailboxes',
+            sessionId: 'ses_1',
+            status,
+            summary: 'Done',
+            startedAt: '2026-11-24T08:00:00.000Z',
+            endedAt: '2026-11-24T08:30:00.000Z',
+            processedObjects: 10,
+            transferredBytes: 2048,
+          },
         }),
         lookup,
       );
@@ -40,13 +50,21 @@ describe('event to topic table', () => {
       },
     });
     expect(finished('Disconnected')?.view).toMatchObject({ kind: 'backupFailed', alertId: 'tenantDisconnected.cus_1' });
-    for (const status of ['Success', 'Warning', 'Stopped']) expect(finished(status)).toMatchObject({ topic: 'backupComplete', view: { kind: 'backupCompleted', status, processedObjects: 10, transferredBytes: 2048 } });
+    for (const status of ['Success', 'Warning', 'Stopped'])
+      expect(finished(status)).toMatchObject({ topic: 'backupComplete', view: { kind: 'backupCompleted', status, processedObjects: 10, transferredBytes: 2048 } });
     expect(finished('Running')).toBeNull();
   });
 
   it('tells a restore when it starts and when it ends, once each', () => {
     const restore = (type: string, status: string) =>
-      routeEvent(event(type, { customerId: 'cus_1', subject: { type: 'restore', id: 'rst_1', name: 'Inbox' }, data: { restoreId: 'rst_1', kind: 'mailItem', item: 'Inbox', requestedBy: 'Anna', status, outcome: null } }), lookup);
+      routeEvent(
+        event(type, {
+          customerId: 'cus_1',
+          subject: { type: 'restore', id: 'rst_1', name: 'Inbox' },
+          data: { restoreId: 'rst_1', kind: 'mailItem', item: 'Inbox', requestedBy: 'Anna', status, outcome: null },
+        }),
+        lookup,
+      );
     expect(restore('restore.requested', 'Running')).toMatchObject({ topic: 'restoreActivity', view: { kind: 'restore', status: 'requested', restoreKind: 'mailItem', item: 'Inbox' } });
     expect(restore('restore.requested', 'Success')).toBeNull(); // recorded as done: restore.completed tells it
     expect(restore('restore.completed', 'Success')?.view).toMatchObject({ status: 'completed' });
@@ -64,23 +82,61 @@ describe('event to topic table', () => {
   });
 
   it('follows raised alerts for stale protection and license threshold', () => {
-    const stale = routeEvent(event('alert.raised', { customerId: 'cus_1', subject: { type: 'policy', id: 'pol_1', name: 'All mailboxes' }, data: { alertId: 'staleProtection.pol_1', kind: 'staleProtection' } }), lookup);
+    const stale = routeEvent(
+      event('alert.raised', { customerId: 'cus_1', subject: { type: 'policy', id: 'pol_1', name: 'All mailboxes' }, data: { alertId: 'staleProtection.pol_1', kind: 'staleProtection' } }),
+      lookup,
+    );
     expect(stale).toEqual({
       topic: 'staleProtection',
-      view: { kind: 'staleProtection', customer: { id: 'cus_1', name: 'Fabrikam Legal LLP' }, policy: { id: 'pol_1', name: 'All mailboxes' }, lastSuccessAt: '2026-11-21T01:00:00.000Z', thresholdHours: 24, alertId: 'staleProtection.pol_1' },
+      view: {
+        kind: 'staleProtection',
+        customer: { id: 'cus_1', name: 'Fabrikam Legal LLP' },
+        policy: { id: 'pol_1', name: 'All mailboxes' },
+        lastSuccessAt: '2026-11-21T01:00:00.000Z',
+        thresholdHours: 24,
+        alertId: 'staleProtection.pol_1',
+      },
     });
-    const license = routeEvent(event('alert.raised', { customerId: 'cus_1', subject: { type: 'customer', id: 'cus_1' }, data: { alertId: 'licenseThreshold.cus_1', kind: 'licenseThreshold' } }), lookup);
-    expect(license?.view).toEqual({ kind: 'licenseThreshold', customer: { id: 'cus_1', name: 'Fabrikam Legal LLP' }, used: 87, licensed: 100, thresholdPercent: 80, alertId: 'licenseThreshold.cus_1' });
+    const license = routeEvent(
+      event('alert.raised', { customerId: 'cus_1', subject: { type: 'customer', id: 'cus_1' }, data: { alertId: 'licenseThreshold.cus_1', kind: 'licenseThreshold' } }),
+      lookup,
+    );
+    expect(license?.view).toEqual({
+      kind: 'licenseThreshold',
+      customer: { id: 'cus_1', name: 'Fabrikam Legal LLP' },
+      used: 87,
+      licensed: 100,
+      thresholdPercent: 80,
+      alertId: 'licenseThreshold.cus_1',
+    });
     expect(routeEvent(event('alert.raised', { customerId: 'cus_1', data: { kind: 'storageQuota' } }), lookup)).toBeNull();
   });
 
   it('tells partner contacts about a failing connection (no customer)', () => {
-    const failing = routeEvent(event('alert.raised', { subject: { type: 'connection', id: 'con_1', name: 'Provider VSPC' }, data: { alertId: 'connectionFailing.con_1', kind: 'connectionFailing', reason: 'VSPC refused the credentials', since: '2026-11-24T08:00:00.000Z' } }), lookup);
-    expect(failing).toEqual({ topic: 'connectionFailing', view: { kind: 'connectionFailing', connection: { id: 'con_1', name: 'Provider VSPC' }, reason: 'VSPC refused the credentials', since: '2026-11-24T08:00:00.000Z', alertId: 'connectionFailing.con_1' } });
+    const failing = routeEvent(
+      event('alert.raised', {
+        subject: { type: 'connection', id: 'con_1', name: 'Provider VSPC' },
+        data: { alertId: 'connectionFailing.con_1', kind: 'connectionFailing', reason: 'VSPC refused the credentials', since: '2026-11-24T08:00:00.000Z' },
+      }),
+      lookup,
+    );
+    expect(failing).toEqual({
+      topic: 'connectionFailing',
+      view: {
+        kind: 'connectionFailing',
+        connection: { id: 'con_1', name: 'Provider VSPC' },
+        reason: 'VSPC refused the credentials',
+        since: '2026-11-24T08:00:00.000Z',
+        alertId: 'connectionFailing.con_1',
+      },
+    });
   });
 
   it('reminds of usage reports: due, overdue, rejected, and a suspension', () => {
-    const due = routeEvent(event('usage-report.due', { subject: { type: 'usageReport', id: '2026-10', name: 'MU-1001' }, data: { usageMonth: '2026-10', number: 'MU-1001', status: 'Saved', dueDate: '2026-11-03' } }), lookup);
+    const due = routeEvent(
+      event('usage-report.due', { subject: { type: 'usageReport', id: '2026-10', name: 'MU-1001' }, data: { usageMonth: '2026-10', number: 'MU-1001', status: 'Saved', dueDate: '2026-11-03' } }),
+      lookup,
+    );
     expect(due).toEqual({ topic: 'usageReportDue', view: { kind: 'usageReportDue', month: '2026-10', number: 'MU-1001', dueDate: '2026-11-03', status: 'Saved', overdue: false, suspended: false } });
     expect(routeEvent(event('usage-report.overdue', { data: { usageMonth: '2026-10' } }), lookup)?.view).toMatchObject({ overdue: true, dueDate: '2026-11-03' });
     expect(routeEvent(event('usage-report.rejected', { data: { usageMonth: '2026-10', reason: 'x' } }), lookup)?.view).toMatchObject({ status: 'Rejected' });

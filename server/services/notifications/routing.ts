@@ -122,7 +122,13 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
       if (kind === 'connectionFailing' && event.subject?.type === 'connection') {
         return {
           topic: 'connectionFailing',
-          view: { kind: 'connectionFailing', connection: { id: event.subject.id, name: event.subject.name ?? event.subject.id }, reason: str(d.reason) ?? '', ...opt('since', str(d.since)), ...opt('alertId', alertId) },
+          view: {
+            kind: 'connectionFailing',
+            connection: { id: event.subject.id, name: event.subject.name ?? event.subject.id },
+            reason: str(d.reason) ?? '',
+            ...opt('since', str(d.since)),
+            ...opt('alertId', alertId),
+          },
         };
       }
       if (!customer) return null;
@@ -232,6 +238,3 @@ function customerRef(event: DomainEvent, lookup: RouteLookup): { id: string; nam
   const name = lookup.customer(id)?.name ?? str(event.data.customerName) ?? (event.subject?.type === 'customer' ? event.subject.name : undefined) ?? id;
   return { id, name };
 }
-
-
-

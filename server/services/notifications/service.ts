@@ -63,7 +63,8 @@ export class NotificationService implements OutboxSource, DigestSource {
     });
     const injected = ctx.services.mailTransport;
     if (injected) this.mail = { transport: injected, from: options.smtp?.from ?? 'SP Hub <no-reply@sp-hub.invalid>', describe: 'injected transport' };
-    else if (options.smtp) this.mail = { transport: nodemailer.createTransport(options.smtp.transport as string) as unknown as MailTransport, from: options.smtp.from, describe: options.smtp.describe };
+    else if (options.smtp)
+      this.mail = { transport: nodemailer.createTransport(options.smtp.transport as string) as unknown as MailTransport, from: options.smtp.from, describe: options.smtp.describe };
     else this.mail = null;
   }
 
@@ -317,13 +318,26 @@ export class NotificationService implements OutboxSource, DigestSource {
     if (contact.example) {
       result = { contactId: contact.id, ok: false, outcome: 'example', message: 'This is an example contact: nothing is sent to it. Replace its address with a real one.', durationMs: 0 };
     } else if (contact.type === 'email' && !this.mail) {
-      result = { contactId: contact.id, ok: false, outcome: 'no-smtp', message: 'No SMTP server is configured (SPHUB_SMTP_URL or SPHUB_SMTP_HOST), so mail cannot be sent. Messages to this contact wait in the outbox.', durationMs: 0 };
+      result = {
+        contactId: contact.id,
+        ok: false,
+        outcome: 'no-smtp',
+        message: 'No SMTP server is configured (SPHUB_SMTP_URL or SPHUB_SMTP_HOST), so mail cannot be sent. Messages to this contact wait in the outbox.',
+        durationMs: 0,
+      };
     } else {
       const sent = await this.sendTest(target, view, language);
       const durationMs = Date.now() - started;
       const status = sent.status !== undefined ? { status: sent.status } : {};
       if (sent.outcome === 'delivered') {
-        result = { contactId: contact.id, ok: true, outcome: 'delivered', ...status, message: contact.type === 'email' ? `The mail server accepted the test mail for ${contact.email}.` : `The Teams webhook accepted the test card${sent.status ? ` (${sent.status})` : ''}.`, durationMs };
+        result = {
+          contactId: contact.id,
+          ok: true,
+          outcome: 'delivered',
+          ...status,
+          message: contact.type === 'email' ? `The mail server accepted the test mail for ${contact.email}.` : `The Teams webhook accepted the test card${sent.status ? ` (${sent.status})` : ''}.`,
+          durationMs,
+        };
         if (contact.broken) await this.settings.setBroken(target.recipient, null);
       } else if (sent.outcome === 'gone') {
         result = { contactId: contact.id, ok: false, outcome: 'gone', ...status, message: `${capitalize(sent.message)}. The contact is marked broken; fix its URL.`, durationMs };
@@ -351,7 +365,14 @@ export class NotificationService implements OutboxSource, DigestSource {
     }
     const rendered = renderEmail(view, rc, target.contact.topics);
     if (rendered.payload.type !== 'email') throw new Error('unexpected payload');
-    return sendMail(this.mail!.transport, { from: this.mail!.from, to: target.contact.email, subject: rendered.payload.subject, text: rendered.payload.text, html: rendered.payload.html, messageId: `test_${Date.now().toString(36)}` });
+    return sendMail(this.mail!.transport, {
+      from: this.mail!.from,
+      to: target.contact.email,
+      subject: rendered.payload.subject,
+      text: rendered.payload.text,
+      html: rendered.payload.html,
+      messageId: `test_${Date.now().toString(36)}`,
+    });
   }
 
   /** A dead message goes out again, unless what made it dead still holds. */

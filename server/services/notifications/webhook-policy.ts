@@ -5,13 +5,7 @@
  * (http or https) are allowed too, so tests and local demos can run a receiver on this machine.
  */
 
-export const DEFAULT_WEBHOOK_HOSTS = [
-  '*.webhook.office.com',
-  '*.logic.azure.com',
-  '*.powerplatform.com',
-  '*.api.powerplatform.com',
-  '*.environment.api.powerplatform.com',
-] as const;
+export const DEFAULT_WEBHOOK_HOSTS = ['*.webhook.office.com', '*.logic.azure.com', '*.powerplatform.com', '*.api.powerplatform.com', '*.environment.api.powerplatform.com'] as const;
 
 export interface WebhookPolicy {
   production: boolean;

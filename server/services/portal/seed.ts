@@ -17,7 +17,7 @@ export async function seedStatus(ctx: HubContext): Promise<void> {
   if (ctx.store.count(statusIncidents) > 0) return;
   const now = ctx.clock.now();
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const daysToSaturday = ((6 - now.getUTCDay() + 7) % 7) || 7;
+  const daysToSaturday = (6 - now.getUTCDay() + 7) % 7 || 7;
   const start = new Date(midnight + daysToSaturday * DAY + 22 * HOUR);
   await ctx.services.status.createIncident(principal(), {
     kind: 'maintenance',

@@ -82,6 +82,9 @@ describe('status source configuration', () => {
     expect(statusUrlProblem('not a url')).toBe('is not a URL');
     expect(statusSourceFromEnv({})).toBeNull();
     expect(statusSourceFromEnv({ SPHUB_STATUS_FILE: '/tmp/s.json' })).toMatchObject({ kind: 'file', location: '/tmp/s.json' });
-    expect(statusSourceFromEnv({ SPHUB_STATUS_URL: 'https://u:p@status.example.com/x.json?k=1', SPHUB_STATUS_FILE: '/tmp/s.json' })).toMatchObject({ kind: 'url', location: 'https://status.example.com/x.json' });
+    expect(statusSourceFromEnv({ SPHUB_STATUS_URL: 'https://u:p@status.example.com/x.json?k=1', SPHUB_STATUS_FILE: '/tmp/s.json' })).toMatchObject({
+      kind: 'url',
+      location: 'https://status.example.com/x.json',
+    });
   });
 });

@@ -128,16 +128,10 @@ export class StatusService {
       this.lastSuccessAt = fetchedAt;
       this.lastError = null;
       if (changed) {
-        await this.ctx.store
-          .write((tx) => tx.put(statusMemory, { ...this.memory(tx.get(statusMemory, 'current')), document: parsed.data, documentFetchedAt: fetchedAt }))
-          .catch(() => undefined);
+        await this.ctx.store.write((tx) => tx.put(statusMemory, { ...this.memory(tx.get(statusMemory, 'current')), document: parsed.data, documentFetchedAt: fetchedAt })).catch(() => undefined);
       }
     } catch (error) {
-      this.lastError = controller.signal.aborted
-        ? `the status source gave no answer within ${this.options.timeoutMs} ms`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      this.lastError = controller.signal.aborted ? `the status source gave no answer within ${this.options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
     } finally {
       clearTimeout(timer);
     }
@@ -211,7 +205,8 @@ export class StatusService {
           if (!before) {
             dirty = true;
             states[key] = { state: service.state, since };
-            if (service.state !== 'operational') changes.push({ region: region.region, service: service.service, name: service.name, from: 'operational', to: service.state, since, message: service.message });
+            if (service.state !== 'operational')
+              changes.push({ region: region.region, service: service.service, name: service.name, from: 'operational', to: service.state, since, message: service.message });
           } else if (before.state !== service.state) {
             dirty = true;
             states[key] = { state: service.state, since };
@@ -285,10 +280,22 @@ export class StatusService {
     }));
     for (const h of await this.history(new Date(now.getTime() - 30 * 86_400_000), now)) {
       const name = STATUS_SERVICE_LABELS[h.service as keyof typeof STATUS_SERVICE_LABELS] ?? h.service;
-      entries.push({ id: `urn:sp-hub:status-change:${h.region}:${h.service}:${h.at}`, title: `${name} (${h.region}): ${h.state}`, updated: h.at, summary: h.message ?? `${name} in ${h.region} is ${h.state}.`, categories: [h.region, h.state] });
+      entries.push({
+        id: `urn:sp-hub:status-change:${h.region}:${h.service}:${h.at}`,
+        title: `${name} (${h.region}): ${h.state}`,
+        updated: h.at,
+        summary: h.message ?? `${name} in ${h.region} is ${h.state}.`,
+        categories: [h.region, h.state],
+      });
     }
     entries.sort((a, b) => b.updated.localeCompare(a.updated));
-    return atomFeed({ id: 'urn:sp-hub:status', title: 'Veeam Data Cloud for Microsoft 365 status (SP Hub)', updated: entries[0]?.updated ?? now.toISOString(), selfUrl, entries: entries.slice(0, 100) });
+    return atomFeed({
+      id: 'urn:sp-hub:status',
+      title: 'Veeam Data Cloud for Microsoft 365 status (SP Hub)',
+      updated: entries[0]?.updated ?? now.toISOString(),
+      selfUrl,
+      entries: entries.slice(0, 100),
+    });
   }
 
   subscribers(): StatusSubscriber[] {
@@ -300,7 +307,11 @@ export class StatusService {
     if (existing) throw localizedError('conflict', { key: 'api.status.subscribed', params: { email: input.email } });
     const subscriber: StatusSubscriber = { id: newId('sub'), email: input.email, language: input.language, createdAt: this.ctx.clock.now().toISOString(), createdBy: principal.actor.name };
     await this.ctx.store.write((tx) => tx.put(statusSubscribers, subscriber));
-    await recordChange(this.ctx, principal, { action: 'status.subscribed', target: { type: 'statusSubscriber', id: subscriber.id, name: subscriber.email }, details: { language: subscriber.language } });
+    await recordChange(this.ctx, principal, {
+      action: 'status.subscribed',
+      target: { type: 'statusSubscriber', id: subscriber.id, name: subscriber.email },
+      details: { language: subscriber.language },
+    });
     return subscriber;
   }
 
@@ -315,9 +326,7 @@ export class StatusService {
 
   listIncidents(when: 'active' | 'upcoming' | 'ended' | 'all'): StatusIncident[] {
     const now = this.ctx.clock.now();
-    return [...this.ctx.store.all(statusIncidents)]
-      .filter((i) => when === 'all' || phase(i, now) === when)
-      .sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.id.localeCompare(b.id));
+    return [...this.ctx.store.all(statusIncidents)].filter((i) => when === 'all' || phase(i, now) === when).sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.id.localeCompare(b.id));
   }
 
   incident(id: string): StatusIncident {

@@ -1,4 +1,17 @@
-import { addMonths, dayOf, deadline, dueDate, isOverdue, monthLabel, monthOf, nextMonth, previousMonth, suspensionState, wasLate, type SuspensionState } from '../../../shared/domain/usage-calendar.js';
+import {
+  addMonths,
+  dayOf,
+  deadline,
+  dueDate,
+  isOverdue,
+  monthLabel,
+  monthOf,
+  nextMonth,
+  previousMonth,
+  suspensionState,
+  wasLate,
+  type SuspensionState,
+} from '../../../shared/domain/usage-calendar.js';
 import { because, type AlertDraft } from '../../../shared/domain/alert-rules.js';
 import type { MonthlyCustomerUsage } from '../../../shared/domain/usage-counts.js';
 import { FLEX_POINTS_PER_UNIT, FLEX_PRODUCT, FLEX_UNIT, formatPoints, linePoints, reportTotals, toDecimal } from '../../../shared/domain/usage-points.js';
@@ -372,9 +385,7 @@ export class UsageService {
       licenseManagementSuspended: suspension.suspended,
       suspensionCause: suspension.cause,
       suspendedSince: suspension.since,
-      nextDue: next
-        ? { usageMonth: next.id, dueDate: dueDate(next.id), deadline: deadline(next.id).toISOString(), overdue: isOverdue(timing(next), now), status: next.status }
-        : null,
+      nextDue: next ? { usageMonth: next.id, dueDate: dueDate(next.id), deadline: deadline(next.id).toISOString(), overdue: isOverdue(timing(next), now), status: next.status } : null,
       warnings,
     };
   }

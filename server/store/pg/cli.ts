@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       const applied = await migrate(pool);
       const latest = Math.max(...MIGRATIONS.map((m) => m.version));
-      console.log(applied.length ? `Applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}; the schema is at version ${latest}.` : `Nothing to do: the schema is at version ${latest}.`);
+      console.log(
+        applied.length ? `Applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}; the schema is at version ${latest}.` : `Nothing to do: the schema is at version ${latest}.`,
+      );
       return 0;
     } finally {
       await pool.end();

@@ -127,7 +127,9 @@ export async function importEmbeddedStore(dataDir: string, url: string, log: (li
 
 class ImportMismatch extends Error {
   constructor(readonly report: ImportReport) {
-    const bad = [...report.collections.map((c) => ({ ...c, what: c.name })), ...report.histories.map((h) => ({ ...h, what: h.file }))].filter((x) => x.count !== x.copied || x.checksum !== x.copiedChecksum);
+    const bad = [...report.collections.map((c) => ({ ...c, what: c.name })), ...report.histories.map((h) => ({ ...h, what: h.file }))].filter(
+      (x) => x.count !== x.copied || x.checksum !== x.copiedChecksum,
+    );
     super(`the copy differs from the source in ${bad.map((b) => `${b.what} (${b.count} vs ${b.copied})`).join(', ')}; nothing was imported`);
   }
 }

@@ -48,7 +48,7 @@ describe('"Customers will receive an email with an invitation link"', () => {
     expect((await h.admin.outbox({ customerId: c.id, state: 'delivered' })).total).toBe(3);
   });
 
-  test('in the customer\'s notification language (German)', async () => {
+  test("in the customer's notification language (German)", async () => {
     const h = await hub(true);
     const c = await pendingCustomer(h);
     await h.admin.updateCustomerNotifications(c.id, { allowSystemNotifications: true, language: 'de', contacts: [] });

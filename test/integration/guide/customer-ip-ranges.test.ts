@@ -29,7 +29,7 @@ describe('"Your settings are merged with the settings that the customer specifie
     expect(await t.admin.ipCheck(c.id, '192.0.2.1')).toMatchObject({ allowed: false, restricted: true });
   });
 
-  test('the provider\'s own edits never overwrite the customer\'s ranges', async () => {
+  test("the provider's own edits never overwrite the customer's ranges", async () => {
     const c = await activeCustomer(t);
     await t.admin.setCustomerIpRanges(c.id, { ipRanges: [{ start: '2001:db8::', end: '2001:db8::ffff' }], restrictToIpRanges: true });
     const after = await t.admin.updateCustomerSettings(c.id, { ipRanges: [], restrictToIpRanges: false, emailPreviews: false });

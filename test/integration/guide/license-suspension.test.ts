@@ -47,12 +47,15 @@ describe('"your license management will be suspended": licence changes are refus
     expect((await t.admin.updateCustomer(c.id, { licenseLimit: 250 })).licenseLimit).toBe(250);
   });
 
-  test('the bot shows the hub\'s sentence under a heading in the user\'s language, with a way to the report', async () => {
+  test("the bot shows the hub's sentence under a heading in the user's language, with a way to the report", async () => {
     const c = await suspendedHub();
     const error = await failure(t.admin.updateCustomer(c.id, { licenseLimit: 250 }));
     expect(error).toBeInstanceOf(ApiError);
     const links = { hubUrl: 'http://hub.test' } as never;
-    for (const [lang, heading] of [['en', 'License management is suspended'], ['de', 'Lizenzverwaltung ausgesetzt']] as const) {
+    for (const [lang, heading] of [
+      ['en', 'License management is suspended'],
+      ['de', 'Lizenzverwaltung ausgesetzt'],
+    ] as const) {
       const json = JSON.stringify(errorCard(error, lang, links));
       expect(json).toContain(heading);
       expect(json).toContain('To lift the suspension');

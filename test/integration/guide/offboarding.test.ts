@@ -17,7 +17,7 @@ const today = () => t.clock.now().toISOString().slice(0, 10);
 // the case names the display name, the subscription ID, the date and "the number of user
 // licenses that the customer uses"; the deletion month's usage "must be reported appropriately".
 describe('offboarding: "request that the Veeam Customer Support team delete the customer"', () => {
-  test('the request carries the support case, ready to paste, with this month\'s usage to report', async () => {
+  test("the request carries the support case, ready to paste, with this month's usage to report", async () => {
     const c = await activeCustomer(t);
     await t.hub.ctx.services.customers.updateCounts(systemPrincipal('VDC'), c.id, { backedUpAccounts: 31 });
     const request = await t.admin.requestOffboarding(c.id, { date: today(), reason: 'Registered by mistake' });
@@ -35,7 +35,7 @@ describe('offboarding: "request that the Veeam Customer Support team delete the 
     expect(request.supportCase!.text).toContain(`Customer subscription ID: ${c.subscriptionIds[0]}`);
   });
 
-  test('a customerManagement user cannot approve their own request: only Veeam\'s recorded answer deletes', async () => {
+  test("a customerManagement user cannot approve their own request: only Veeam's recorded answer deletes", async () => {
     const c = await activeCustomer(t);
     await t.admin.requestOffboarding(c.id, { date: today(), reason: 'Leaving' });
     // No case yet: nothing to record an outcome against.

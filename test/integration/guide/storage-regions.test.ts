@@ -11,7 +11,7 @@ afterEach(() => t.close());
 // Guide, Connect to Flex: "Select storage region." shown as "(Europe) Germany West Central"; the
 // status page covers "each of the supported regions: APJ, EMEA and AMER".
 describe('storage regions: "(Europe) Germany West Central"', () => {
-  test('the API lists the wizard\'s regions grouped by APJ, EMEA and AMER', async () => {
+  test("the API lists the wizard's regions grouped by APJ, EMEA and AMER", async () => {
     const groups = (await t.admin.storageRegions()).items;
     expect(groups.map((g) => g.region)).toEqual(['APJ', 'EMEA', 'AMER']);
     expect(groups[1]!.locations).toContainEqual({ id: 'germanywestcentral', label: '(Europe) Germany West Central', region: 'EMEA' });

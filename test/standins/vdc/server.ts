@@ -148,7 +148,10 @@ export function createVdcStandin(options: VdcStandinOptions): VdcStandin {
   app.get('/v1/reports/backup-jobs/:job/job-sessions/:session/logs/download', (c) => {
     const logs = estate.logs.get(c.req.param('session'));
     if (!logs) return problem(c, 404, 'No such session');
-    return c.body(logs.map((l) => `${l.creationTime}\t${l.title}`).join('\n'), 200, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${c.req.param('session')}.log"` });
+    return c.body(logs.map((l) => `${l.creationTime}\t${l.title}`).join('\n'), 200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${c.req.param('session')}.log"`,
+    });
   });
   app.notFound((c) => problem(c, 404, `No operation at ${c.req.method} ${c.req.path}`));
   return { app, estate, apiKey, calls, fault: (path, fault) => faults.set(path, { ...fault, used: 0 }), clearFaults: () => faults.clear() };

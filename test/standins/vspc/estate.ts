@@ -36,7 +36,26 @@ export const uid = (kind: number, n: number): string => `${kind.toString(16).pad
 
 export const KIND = { company: 0xc0, org: 0x0e, job: 0x70, server: 0x5e, repo: 0x2e, agent: 0xa9, alarm: 0xa1, mapping: 0x3a, location: 0x10, template: 0x7e, provider: 0x9a, action: 0xac } as const;
 
-const NAMES = ['Contoso', 'Fabrikam', 'Northwind', 'Tailspin', 'Wingtip', 'Adatum', 'Litware', 'Proseware', 'Woodgrove', 'Lucerne', 'Coho', 'Alpine', 'Margie', 'Humongous', 'Blue Yonder', 'Trey', 'Fourth Coffee', 'Relecloud'];
+const NAMES = [
+  'Contoso',
+  'Fabrikam',
+  'Northwind',
+  'Tailspin',
+  'Wingtip',
+  'Adatum',
+  'Litware',
+  'Proseware',
+  'Woodgrove',
+  'Lucerne',
+  'Coho',
+  'Alpine',
+  'Margie',
+  'Humongous',
+  'Blue Yonder',
+  'Trey',
+  'Fourth Coffee',
+  'Relecloud',
+];
 const SUFFIX = ['Ltd', 'GmbH', 'Inc', 'AG', 'BV', 'SA', 'Group', 'Partners'];
 const JOB_KINDS = ['Mailboxes', 'OneDrive', 'SharePoint', 'Teams', 'Archive'];
 const STATUSES = ['Success', 'Success', 'Success', 'Success', 'Success', 'Warning', 'Failed'] as const;
@@ -141,7 +160,10 @@ function addJob(estate: Estate, company: Company, orgUid: string, j: number): Vb
     lastStatusDetails: status === 'Success' ? 'Processed all objects' : status === 'Warning' ? '2 items were skipped' : 'Failed to connect to Exchange Online: the organization revoked consent',
     siteName: null as unknown as string,
     locationName: null as unknown as string,
-    lastErrorLogRecords: status === 'Success' ? [] : [{ message: status === 'Warning' ? 'Item skipped: the mailbox is on hold' : 'Failed to connect to Exchange Online', logType: status === 'Warning' ? 'Warning' : 'Error' }],
+    lastErrorLogRecords:
+      status === 'Success'
+        ? []
+        : [{ message: status === 'Warning' ? 'Item skipped: the mailbox is on hold' : 'Failed to connect to Exchange Online', logType: status === 'Warning' ? 'Warning' : 'Error' }],
   };
   estate.jobs.push(job);
   return job;

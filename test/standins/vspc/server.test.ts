@@ -11,7 +11,11 @@ const base = 'http://vspc.test/api/v3';
 function standin(options: Partial<Parameters<typeof createVspcStandin>[0]> = {}) {
   const s = createVspcStandin({ companies: 12, jobsPerCompany: 2, alarms: 4, seed: 3, now: new Date('2026-11-20T08:00:00Z'), ...options });
   const call = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
-    const res = await s.app.request(`${base}${path}`, { method, headers: { authorization: `Bearer ${s.apiKey}`, 'x-request-id': crypto.randomUUID(), ...init.headers }, ...(init.body !== undefined && { body: init.body }) });
+    const res = await s.app.request(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${s.apiKey}`, 'x-request-id': crypto.randomUUID(), ...init.headers },
+      ...(init.body !== undefined && { body: init.body }),
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : null };
   };
@@ -124,6 +128,10 @@ describe('VSPC stand-in against the contract', () => {
     const job = { instanceUid: '00000070-0000-4000-8000-000000000001', lastStatus: 'SomethingNew', lastRun: null, lastErrorLogRecords: [] };
     expectValid('GetVb365Jobs', 200, { data: [job], meta: { pagingInfo: { total: 1, count: 1, offset: 0 } }, errors: null });
     // A closed enum still refuses what it does not list.
-    expect(validator.check('GetAsyncActionInfo', 200, { data: { id: '00000070-0000-4000-8000-000000000001', initiatorUid: '00000070-0000-4000-8000-000000000001', actionName: 'x', status: 'exploded', queryParameters: {} } })).not.toBeNull();
+    expect(
+      validator.check('GetAsyncActionInfo', 200, {
+        data: { id: '00000070-0000-4000-8000-000000000001', initiatorUid: '00000070-0000-4000-8000-000000000001', actionName: 'x', status: 'exploded', queryParameters: {} },
+      }),
+    ).not.toBeNull();
   });
 });

@@ -94,7 +94,11 @@ export function createVspcStandin(options: VspcStandinOptions): VspcStandin {
         if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         if (fault.status) {
           const status = fault.status;
-          return c.json(status >= 500 ? errorBody('Injected server fault', 500, 'transport') : errorBody(`Injected ${status}`, status, status === 401 || status === 403 ? 'security' : 'logical'), status as 400, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+          return c.json(
+            status >= 500 ? errorBody('Injected server fault', 500, 'transport') : errorBody(`Injected ${status}`, status, status === 401 || status === 403 ? 'security' : 'logical'),
+            status as 400,
+            fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+          );
         }
         if (fault.badJson) return c.body('{"data": [ this is not json', 200, { 'content-type': 'application/json' });
         if (fault.drift) addCompany(estate, 1);
