@@ -33,13 +33,11 @@ export function customerStatusCard(lang: Language, view: CustomerStatusView, lin
   const { customer: c, health } = view;
   const used = c.backedUpAccounts;
   const pendingInvites = c.invites.filter((i) => !i.acceptedAt);
-  const policyRows = view.policies
-    .slice(0, STATUS_POLICIES)
-    .map((p, i) =>
-      row([text(p.name, { weight: 'Bolder' }), text(policyLine(lang, p, { short: true }), { isSubtle: true, spacing: 'None', size: 'Small' })], policyButtons(lang, p, { compact: true }), {
-        separator: i > 0,
-      }),
-    );
+  const policyRows = view.policies.slice(0, STATUS_POLICIES).map((p, i) =>
+    row([text(p.name, { weight: 'Bolder' }), text(policyLine(lang, p, { short: true }), { isSubtle: true, spacing: 'None', size: 'Small' })], policyButtons(lang, p, { compact: true }), {
+      separator: i > 0,
+    }),
+  );
   const inviteButton =
     pendingInvites.length > 0
       ? button(tr('action.resendInvite'), { verb: 'invite.resend', customerId: c.id })
