@@ -139,6 +139,28 @@ describe('the background handler', () => {
     expect(badge.at(-1)).toEqual({ count: null, state: 'unauthorized' });
   });
 
+  it('keeps the new key\u2019s state when a call made with the replaced key is refused afterwards', async () => {
+    const h = handler();
+    const { apiKey } = await testHub.userWith([]);
+    await configure(h, apiKey);
+    const keys = (await testHub.admin.apiKeys()).items;
+    await testHub.admin.revokeApiKey(keys.find((k) => apiKey.startsWith(k.prefix))!.id);
+    // A popup's request with the old key is under way (held) while the user saves the admin key.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fetchImpl = async (input, init) => {
+      const auth = new Headers(init?.headers).get('authorization') ?? '';
+      if (auth.includes(apiKey)) await held;
+      return testHub.fetch(input, init);
+    };
+    const stale = h.onMessage({ type: 'health', names: ['Contoso'] }, CONTENT_SCRIPT, EXTENSION);
+    expect(await configure(h, testHub.hub.ctx.config.adminKey!)).toMatchObject({ ok: true, data: { connection: { state: 'ok' } } });
+    release();
+    expect(await stale).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    const state = await h.onMessage({ type: 'state' }, OPTIONS_PAGE, EXTENSION);
+    expect(state).toMatchObject({ ok: true, data: { connection: { state: 'ok' } } });
+  });
+
   it('stops saying "unreachable" as soon as the hub answers again, without waiting for the next check', async () => {
     const h = handler();
     await configure(h, testHub.hub.ctx.config.adminKey!);

@@ -198,7 +198,11 @@ export function createHandler(deps: HandlerDeps) {
           return { ok: true, data };
         } catch (error) {
           const failure = toFailure(error, hub.settings.hubUrl);
-          if (failure.kind === 'unauthorized' || failure.kind === 'unreachable') {
+          // A call made with settings replaced meanwhile (a revoked key the user just changed)
+          // says nothing about the connection now: its refusal must not overwrite the new state.
+          const current = await deps.settings.hub();
+          const stillCurrent = current?.apiKey === hub.settings.apiKey && current?.hubUrl === hub.settings.hubUrl;
+          if (stillCurrent && (failure.kind === 'unauthorized' || failure.kind === 'unreachable')) {
             await recordConnection({ state: failure.kind, checkedAt: now().toISOString(), message: failure.message });
             await deps.onFailedCount?.(null, failure.kind);
           }
