@@ -130,6 +130,11 @@ export const isProtectingResult = (result: string): boolean => result === 'Succe
 const isTimedResult = (result: SessionResult): boolean => result === 'Success' || result === 'Warning' || result === 'Failed';
 
 /** A session ended: the policy's current state takes its result. */
+/** The notification topic a finished session raises: completed (with or without warnings) or failed; none when stopped. */
+export function finishedSessionTopic(status: string): 'backupComplete' | 'backupFailed' | null {
+  return status === 'Success' || status === 'Warning' ? 'backupComplete' : status === 'Failed' || status === 'Disconnected' ? 'backupFailed' : null;
+}
+
 export function applyFinish(policy: Policy, end: { sessionId: string; result: SessionResult; startedAt: string; endedAt: string; summary: string | null }): Policy {
   const duration = Math.max(0, Date.parse(end.endedAt) - Date.parse(end.startedAt));
   const timed = isTimedResult(end.result);

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { applyFinish, newPolicy } from '../../../shared/domain/policy-rules.js';
 import { ALL_SERVICES, type LogRecord, type Policy, type Session, type SessionResult } from '../../../shared/schemas/backup.js';
 import type { SourceRef, SyncCounts } from '../../../shared/schemas/connections.js';
-import { systemPrincipal } from '../../auth/principal.js';
 import { policies } from '../../services/backup/collections.js';
 import { SessionHistory } from '../../services/backup/session-history.js';
 import { customers } from '../../services/customer-collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import { syncedId } from '../ids.js';
+import { announceFinishedSessions } from '../synced-sessions.js';
 import { emptyCounts, type SyncInput, type SyncPlan } from '../kind.js';
 import { UpstreamError } from '../upstream-error.js';
 import { policyStatusOf, runOutcomeOf } from '../vspc/mapping.js';
@@ -173,30 +173,7 @@ export async function planVdcSync(input: SyncInput, client: VdcClient, limits: V
       for (const p of policyPuts) tx.put(policies, p);
     },
     async after() {
-      const principal = systemPrincipal(runner);
-      for (const s of finished) {
-        const topic = s.status === 'Success' || s.status === 'Warning' ? 'backupComplete' : s.status === 'Failed' || s.status === 'Disconnected' ? 'backupFailed' : null;
-        await ctx.events.emit({
-          type: 'session.finished',
-          customerId: s.customerId,
-          subject: { type: 'policy', id: s.policyId, name: s.policyName },
-          data: {
-            policyId: s.policyId,
-            policyName: s.policyName,
-            sessionId: s.id,
-            status: s.status,
-            summary: s.summary,
-            startedAt: s.startedAt,
-            endedAt: s.endedAt,
-            durationMs: s.durationMs,
-            processedObjects: s.processedObjects,
-            transferredBytes: 0,
-            ...(topic && { topic }),
-            actor: principal.actor.name,
-            channel: principal.actor.channel,
-          },
-        });
-      }
+      await announceFinishedSessions(ctx, runner, finished);
     },
   };
 }

@@ -3,7 +3,6 @@ import { dayOf } from '../../../shared/domain/units.js';
 import { ALL_SERVICES, type LogRecord, type Policy, type Session } from '../../../shared/schemas/backup.js';
 import type { SourceRef, SyncCounts } from '../../../shared/schemas/connections.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
-import { systemPrincipal } from '../../auth/principal.js';
 import { policies } from '../../services/backup/collections.js';
 import { sessionIdFor } from '../../services/backup/session-history.js';
 import { SessionHistory } from '../../services/backup/session-history.js';
@@ -12,6 +11,7 @@ import type { WriteBatch } from '../../store/store.js';
 import type { ConnectionRecord } from '../collections.js';
 import { syncedAlarms } from '../collections.js';
 import { syncedId } from '../ids.js';
+import { announceFinishedSessions } from '../synced-sessions.js';
 import { emptyCounts, type SyncInput, type SyncPlan } from '../kind.js';
 import type { SyncedAlarm } from '../../../shared/schemas/connections.js';
 import type { ActiveAlarm, Company, CompanyMapping, LocationUsage, OrganizationLicenseUsage, Vb365Job, VspcClient } from './client.js';
@@ -389,30 +389,7 @@ export function planVspcSync(input: SyncInput, snapshot: VspcSnapshot, requests:
       for (const id of alarmDeletes) tx.delete(syncedAlarms, id);
     },
     async after() {
-      const principal = systemPrincipal(runner);
-      for (const s of finished) {
-        const topic = s.status === 'Success' || s.status === 'Warning' ? 'backupComplete' : s.status === 'Failed' || s.status === 'Disconnected' ? 'backupFailed' : null;
-        await ctx.events.emit({
-          type: 'session.finished',
-          customerId: s.customerId,
-          subject: { type: 'policy', id: s.policyId, name: s.policyName },
-          data: {
-            policyId: s.policyId,
-            policyName: s.policyName,
-            sessionId: s.id,
-            status: s.status,
-            summary: s.summary,
-            startedAt: s.startedAt,
-            endedAt: s.endedAt,
-            durationMs: s.durationMs,
-            processedObjects: 0,
-            transferredBytes: 0,
-            ...(topic && { topic }),
-            actor: principal.actor.name,
-            channel: principal.actor.channel,
-          },
-        });
-      }
+      await announceFinishedSessions(ctx, runner, finished);
     },
   };
 }

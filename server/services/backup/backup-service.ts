@@ -9,6 +9,7 @@ import {
   deleteConflict,
   disableConflict,
   enableConflict,
+  finishedSessionTopic,
   newPolicy,
   nextScheduledRun,
   scheduleEditable,
@@ -727,7 +728,7 @@ export class BackupService {
       logs: extraLog ? [{ sessionId: session.id, at: endedAt, ...extraLog }] : [],
       sessions: [session],
     });
-    const topic = result === 'Success' || result === 'Warning' ? 'backupComplete' : result === 'Failed' || result === 'Disconnected' ? 'backupFailed' : null;
+    const topic = finishedSessionTopic(result);
     const announced = this.announce(
       principal ?? systemPrincipal(`${session.runner} (runner)`),
       principal !== undefined,
