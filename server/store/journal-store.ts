@@ -5,6 +5,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile, syncDir } from './atomic-json-file.js';
 import { collectionNamed, type Collection } from './collection.js';
 import { mkdirPrivate, preparePrivateDataDir, PRIVATE_FILE_MODE } from './file-modes.js';
+import { stagedBatch } from './staged-batch.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from './store.js';
 import { LATEST_STORE_VERSION, STORE_UPGRADES, upgradeCollections } from './upgrades.js';
 
@@ -112,30 +113,7 @@ export class JournalStore implements Store {
   write<R>(fn: (batch: WriteBatch) => R): Promise<R> {
     if (this.failure) return Promise.reject(new StoreError(`the store is read-only after a disk error: ${this.failure.message}`));
     if (this.closed) return Promise.reject(new StoreError('the store is closed'));
-    const staged = new Map<string, Map<string, { id: string } | null>>();
-    const batch: WriteBatch = {
-      get: (collection, id) => {
-        const own = staged.get(collection.name);
-        if (own?.has(id)) return (own.get(id) ?? undefined) as never;
-        return this.get(collection, id);
-      },
-      put: (collection, doc) => {
-        // Every record is checked as it goes in, so the store never holds one its schema refuses.
-        const checked = collection.schema.safeParse(doc);
-        if (!checked.success) {
-          const issue = checked.error.issues[0];
-          throw new StoreError(`refused an invalid ${collection.name} record ${doc.id}: ${issue?.path.join('.')} ${issue?.message}`);
-        }
-        let own = staged.get(collection.name);
-        if (!own) staged.set(collection.name, (own = new Map()));
-        own.set(doc.id, doc);
-      },
-      delete: (collection, id) => {
-        let own = staged.get(collection.name);
-        if (!own) staged.set(collection.name, (own = new Map()));
-        own.set(id, null);
-      },
-    };
+    const { batch, staged } = stagedBatch((collection, id) => this.get(collection, id));
     const result = fn(batch);
     const ops: Op[] = [];
     for (const [name, docs] of staged) for (const [id, doc] of docs) ops.push([name, id, doc]);

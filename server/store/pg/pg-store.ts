@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Collection } from '../collection.js';
+import { stagedBatch } from '../staged-batch.js';
 import { StoreError, type ChangeListener, type Store, type WriteBatch } from '../store.js';
 import { migrate } from './migrations.js';
 
@@ -213,31 +214,12 @@ export class PgStore implements Store {
 
   /** Runs a write's function on top of what is visible now, collecting its changes. */
   private run(write: PendingWrite): void {
-    const staged = new Map<string, Map<string, Doc | null>>();
     const reads = new Set<string>();
-    const batch: WriteBatch = {
-      get: (collection, id) => {
-        const own = staged.get(collection.name);
-        if (own?.has(id)) return (own.get(id) ?? undefined) as never;
-        reads.add(key(collection.name, id));
-        return this.get(collection, id);
-      },
-      put: (collection, doc) => {
-        const checked = collection.schema.safeParse(doc);
-        if (!checked.success) {
-          const issue = checked.error.issues[0];
-          throw new StoreError(`refused an invalid ${collection.name} record ${doc.id}: ${issue?.path.join('.')} ${issue?.message}`);
-        }
-        let own = staged.get(collection.name);
-        if (!own) staged.set(collection.name, (own = new Map()));
-        own.set(doc.id, doc);
-      },
-      delete: (collection, id) => {
-        let own = staged.get(collection.name);
-        if (!own) staged.set(collection.name, (own = new Map()));
-        own.set(id, null);
-      },
-    };
+    // What the write read of the shared state, so a change another hub commits meanwhile re-runs it.
+    const { batch, staged } = stagedBatch((collection, id) => {
+      reads.add(key(collection.name, id));
+      return this.get(collection, id);
+    });
     write.result = write.fn(batch);
     write.ops = [];
     for (const [name, docs] of staged) for (const [id, doc] of docs) write.ops.push([name, id, doc]);
