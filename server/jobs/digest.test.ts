@@ -6,7 +6,7 @@ import { runOutbox, startSmtpServer, startWebhookReceiver, type SmtpReceiver, ty
 import { systemPrincipal } from '../auth/principal.js';
 import { MORNING, putCustomers, putMorning, ScriptedRunner, testCustomer } from '../services/backup/testing.js';
 import { localDayAndHour } from '../services/notifications/digest.js';
-import { outboxMessages } from '../services/notifications/outbox.js';
+import { outboxMessages } from '../services/notifications/outbox-record.js';
 import { notificationState } from '../services/notifications/interfaces.js';
 
 let smtp: SmtpReceiver;

@@ -8,8 +8,10 @@ import { createTestHub, type TestHub } from '../../test/helpers/hub.js';
 import { systemPrincipal } from '../auth/principal.js';
 import { always, perMessage, runOutbox, startWebhookReceiver, type WebhookReceiver } from '../../test/helpers/receivers.js';
 import type { DeliveryChannel, SendResult } from '../services/notifications/delivery.js';
-import { historyFile, outboxMessages, type OutboxRecord } from '../services/notifications/outbox.js';
+import { historyFile } from '../services/notifications/outbox.js';
+import { outboxMessages, type OutboxRecord } from '../services/notifications/outbox-record.js';
 import { notificationState } from '../services/notifications/interfaces.js';
+import { SPOOL_PREFIX } from '../services/notifications/spool.js';
 import { customers } from '../services/customer-collection.js';
 import { AppendLog } from '../store/append-log.js';
 import { JournalStore } from '../store/journal-store.js';
@@ -490,6 +492,81 @@ describe('keeping the outbox small', () => {
     const history = await t.hub.ctx.logs.read<{ state: string }>(historyFile(clock.now().toISOString()));
     expect(history).toHaveLength(49);
     expect(history.every((h) => h.state === 'undeliverable-no-smtp')).toBe(true);
+  });
+});
+
+describe('the spool: a lane that falls behind', () => {
+  const spooledFiles = (t: TestHub) => t.hub.ctx.logs.list(SPOOL_PREFIX);
+  const waitingIn = (t: TestHub, contactId: string) => byContact(t, contactId).filter((m) => m.state === 'pending' || m.state === 'failed-retrying' || m.state === 'sending');
+
+  it('keeps at most a window of waiting messages in the store; the rest wait on disk in order and each arrives once', async () => {
+    const t = await hub({ env: { SPHUB_OUTBOX_WINDOW: '4' } });
+    const path = hook('spool-ok');
+    const [contact] = await contacts(t, [teams(path)]);
+    await failures(t, 30);
+    expect(waitingIn(t, contact!.id)).toHaveLength(4);
+    const page = await t.admin.outbox();
+    expect(page.spooled).toBe(26);
+    expect(page.total).toBe(4);
+    expect((await spooledFiles(t)).length).toBeGreaterThan(1); // chunks of half a window
+
+    await runOutbox(dispatcher(t), clock);
+    const delivered = messages(t).filter((m) => m.state === 'delivered');
+    expect(delivered).toHaveLength(30);
+    for (const m of delivered) expect(receiver.acceptedCounts(path).get(m.id), m.summary).toBe(1);
+    // Oldest first: the order the webhook received them in follows the events, chunk by chunk.
+    const order = receiver.requests(path).map((r) => delivered.find((m) => m.id === r.messageId)!.createdAt);
+    expect(order).toEqual([...order].sort());
+    expect((await t.admin.outbox()).spooled).toBe(0);
+    expect(await spooledFiles(t)).toEqual([]); // chunks go once taken in
+  });
+
+  it('holds back only the lane that falls behind: another contact gets all its messages at once', async () => {
+    const t = await hub({ env: { SPHUB_OUTBOX_WINDOW: '3' } });
+    const [down, ok] = await contacts(t, [teams(hook('spool-down', always(500))), teams(hook('spool-fine'))]);
+    await failures(t, 20);
+    expect(waitingIn(t, down!.id)).toHaveLength(3);
+    expect(waitingIn(t, ok!.id)).toHaveLength(3);
+    expect((await t.admin.outbox()).spooled).toBe(34);
+
+    // The working contact's 20 go out at its pace (about 4 a second) while the failing one's first three wait for their retries.
+    const delivered = () => byContact(t, ok!.id).filter((m) => m.state === 'delivered').length;
+    const started = clock.now().getTime();
+    while (delivered() < 20 && clock.now().getTime() - started < 10_000) {
+      await dispatcher(t).drain();
+      clock.set(Math.max(dispatcher(t).nextWakeAt()?.getTime() ?? 0, clock.now().getTime() + 1));
+    }
+    expect(delivered()).toBe(20);
+    expect(clock.now().getTime() - started).toBeLessThan(8_000);
+    expect(waitingIn(t, down!.id)).toHaveLength(3);
+    expect((await t.admin.outbox()).spooled).toBe(17);
+  });
+
+  it('survives a restart and a crash between a chunk append and its commit: every message once, none of the uncommitted lines, strays removed', async () => {
+    const { open } = await tempStore();
+    const path = hook('spool-restart');
+    let t = await hub({ store: await open(), env: { SPHUB_OUTBOX_WINDOW: '4' } });
+    await contacts(t, [teams(path)]);
+    await failures(t, 12);
+    expect((await t.admin.outbox()).spooled).toBe(8);
+    const [chunk] = await spooledFiles(t);
+    const [copy] = await t.hub.ctx.logs.read<OutboxRecord>(chunk!);
+    // As a crash after an append and before its write leaves them: lines past the committed
+    // count in a chunk, and a chunk file no lane refers to.
+    await t.hub.ctx.logs.append(chunk!, [{ ...copy!, id: 'obx_never_committed', dedupeKey: 'never committed' }]);
+    await t.hub.ctx.logs.append(`${SPOOL_PREFIX}mail/0000000000001-crashed-00000001.jsonl`, [{ ...copy!, id: 'obx_stray', dedupeKey: 'stray' }]);
+    await t.close();
+    hubs.splice(hubs.indexOf(t), 1);
+
+    clock.advance(5_000);
+    t = await hub({ store: await open(), env: { SPHUB_OUTBOX_WINDOW: '4' } });
+    expect((await t.admin.outbox()).spooled).toBe(8);
+    await runOutbox(dispatcher(t), clock);
+    const delivered = messages(t).filter((m) => m.state === 'delivered');
+    expect(delivered).toHaveLength(12);
+    expect([...receiver.acceptedCounts(path).values()]).toEqual(Array(12).fill(1));
+    expect(receiver.requests(path).some((r) => r.messageId === 'obx_never_committed' || r.messageId === 'obx_stray')).toBe(false);
+    expect(await spooledFiles(t)).toEqual([]);
   });
 });
 

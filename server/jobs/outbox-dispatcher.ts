@@ -6,8 +6,10 @@ import { postWebhook, sendMail, type SendResult } from '../services/notification
 import type { OutboxOptions } from '../services/notifications/options.js';
 import { destinationKey, noteUndelivered, outboxDestinations } from '../services/notifications/destination-states.js';
 import { DueQueue } from '../services/notifications/due-queue.js';
-import { historyFile, outboxMessages, publicMessage, type OutboxRecord } from '../services/notifications/outbox.js';
+import { historyFile, publicMessage } from '../services/notifications/outbox.js';
+import { outboxMessages, type OutboxRecord } from '../services/notifications/outbox-record.js';
 import { RateLimiter } from '../services/notifications/rate-limit.js';
+import { outboxSpools } from '../services/notifications/spool.js';
 import { retryDelay } from '../services/notifications/retry.js';
 import type { OutboxSource } from '../services/notifications/interfaces.js';
 
@@ -90,6 +92,7 @@ export class OutboxDispatcher implements Job {
   async tick(): Promise<number> {
     await this.service.flush();
     await this.recover();
+    await this.refill();
     const { launched } = this.launch();
     await Promise.allSettled(launched);
     await this.housekeeping();
@@ -141,6 +144,7 @@ export class OutboxDispatcher implements Job {
       do {
         this.pumpAgain = false;
         await this.recover();
+        await this.refill();
         const { wakeAt } = this.launch();
         this.wakeAt(wakeAt);
         // Every minute, and at once when finished messages pile up past the bound.
@@ -150,6 +154,16 @@ export class OutboxDispatcher implements Job {
       console.error('outbox: dispatching failed:', error);
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /** Spooled messages come back into the store as their lanes' windows empty. */
+  private async refill(): Promise<void> {
+    if (this.ctx.store.count(outboxSpools) === 0) return;
+    try {
+      await this.service.outbox.refill();
+    } catch (error) {
+      console.error('outbox: spooled messages could not be taken back in:', error);
     }
   }
 
@@ -202,6 +216,11 @@ export class OutboxDispatcher implements Job {
           changes.forEach((c) => tx.put(outboxMessages, c));
           working.forEach((d) => tx.delete(outboxDestinations, d.id));
         });
+      const strays = await this.service.outbox.spool.removeStrays().catch((error: unknown) => {
+        console.error('outbox: could not look for spool chunks left by a crash:', error);
+        return 0;
+      });
+      if (strays) console.log(`outbox: removed ${strays} spool chunk${strays === 1 ? '' : 's'} a crash left behind (their messages were never committed, or already taken in)`);
     })();
     return this.recovering;
   }

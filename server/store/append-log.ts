@@ -1,5 +1,5 @@
-import { open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { open, readdir, readFile, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from './file-modes.js';
 
 export interface AppendLogOptions {
@@ -114,6 +114,49 @@ export class AppendLog {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Removes a file whose records are no longer needed (a spool chunk once taken in), after the
+   * appends to it under way. Only for files that are consumed whole; histories are never removed.
+   */
+  async remove(file: string): Promise<void> {
+    if (!this.dir) {
+      this.memory.delete(file);
+      return;
+    }
+    while (this.queues.has(file)) await Promise.allSettled([...this.drains]);
+    const open = this.handles.get(file);
+    if (open) {
+      this.handles.delete(file);
+      await open.handle.close().catch(() => undefined);
+    }
+    this.checked.delete(file);
+    await rm(join(this.dir, file), { force: true });
+  }
+
+  /** The files under a folder such as `outbox-spool/` (with its slash), as names to append to or read. */
+  async list(prefix: string): Promise<string[]> {
+    if (!prefix.endsWith('/')) throw new Error(`list() takes a folder ending in a slash, not ${prefix}`);
+    if (!this.dir) return [...this.memory.keys()].filter((f) => f.startsWith(prefix)).sort();
+    const root = join(this.dir, prefix);
+    const out: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) await walk(path);
+        else if (e.name.endsWith('.jsonl')) out.push(relative(this.dir!, path).split('\\').join('/'));
+      }
+    };
+    await walk(root);
+    return out.sort();
   }
 
   private async drain(file: string): Promise<void> {

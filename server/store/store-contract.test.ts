@@ -191,4 +191,25 @@ describe.each(Object.keys(backends))('Store contract: %s', (name) => {
     expect(await logs.exists('sessions/none.jsonl')).toBe(false);
     await logs.close();
   });
+
+  it.skipIf(skip)('lists the files under a folder (the outbox spool) and removes one whole, leaving the others', async () => {
+    await backend.fresh();
+    const store = await open();
+    const logs = await backend.logs(store);
+    await logs.append('outbox-spool/mail/0001-a-1.jsonl', [{ n: 1 }, { n: 2 }]);
+    await logs.append('outbox-spool/ab12/0002-a-2.jsonl', [{ n: 3 }]);
+    await logs.append('outbox-spoolish/x.jsonl', [{ n: 4 }]);
+    await logs.append('odd_5%/x.jsonl', [{ n: 5 }]);
+    await logs.append('odd_51/y.jsonl', [{ n: 6 }]);
+    expect(await logs.list('outbox-spool/')).toEqual(['outbox-spool/ab12/0002-a-2.jsonl', 'outbox-spool/mail/0001-a-1.jsonl']);
+    expect(await logs.list('odd_5%/')).toEqual(['odd_5%/x.jsonl']); // no wildcards
+    expect(await logs.list('nothing/')).toEqual([]);
+    await logs.remove('outbox-spool/mail/0001-a-1.jsonl');
+    expect(await logs.list('outbox-spool/')).toEqual(['outbox-spool/ab12/0002-a-2.jsonl']);
+    expect(await logs.read('outbox-spool/mail/0001-a-1.jsonl')).toEqual([]);
+    // Appending again after a removal starts the file afresh.
+    await logs.append('outbox-spool/mail/0001-a-1.jsonl', [{ n: 6 }]);
+    expect(await logs.read('outbox-spool/mail/0001-a-1.jsonl')).toEqual([{ n: 6 }]);
+    await logs.close();
+  });
 });

@@ -302,6 +302,8 @@ export type OutboxDestinationState = z.infer<typeof OutboxDestinationState>;
 export const OutboxPage = Page(OutboxMessage).extend({
   /** Messages per state over the whole outbox (not only this page). */
   counts: z.record(OutboxState, z.number().int()),
+  /** Messages waiting in the spool on disk, behind the ones listed: their lane's window in the store was full when they were made. */
+  spooled: z.number().int().min(0),
   /** Destinations that are not working, with how many of their messages went to the history. */
   destinations: z.array(OutboxDestinationState),
 });

@@ -5,8 +5,8 @@
  * default) reports resident memory, the size of the store's snapshot and journal, open files,
  * and the messages stored in the outbox. After warm-up all of them should stay flat.
  *
- *   npx tsx test/bench/soak.ts [minutesPerMode=5] [sampleSeconds=60]
- *   BENCH_SOAK_MINUTES, BENCH_SOAK_SAMPLE_SECONDS
+ *   npx tsx test/bench/soak.ts [minutesPerMode=5] [sampleSeconds=60] [both|smtp|nosmtp]
+ *   BENCH_SOAK_MINUTES, BENCH_SOAK_SAMPLE_SECONDS, BENCH_SOAK_MODES
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -166,13 +166,22 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
   }
 }
 
-export async function runSoak(minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 5), sampleSeconds = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60)): Promise<SoakMode[]> {
-  return [await soakOnce(false, minutes, sampleSeconds), await soakOnce(true, minutes, sampleSeconds)];
+export async function runSoak(
+  minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 5),
+  sampleSeconds = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60),
+  modes: 'both' | 'smtp' | 'nosmtp' = (process.env.BENCH_SOAK_MODES as 'both' | 'smtp' | 'nosmtp' | undefined) ?? 'both',
+): Promise<SoakMode[]> {
+  const runs: SoakMode[] = [];
+  if (modes !== 'smtp') runs.push(await soakOnce(false, minutes, sampleSeconds));
+  if (modes !== 'nosmtp') runs.push(await soakOnce(true, minutes, sampleSeconds));
+  return runs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // A failure is an unhandled rejection on purpose: Node prints it and exits with code 1.
-  void runSoak(Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 5), Number(process.argv[3] ?? process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60)).then((r) =>
-    console.log(JSON.stringify(r, null, 2)),
-  );
+  void runSoak(
+    Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 5),
+    Number(process.argv[3] ?? process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60),
+    (process.argv[4] ?? process.env.BENCH_SOAK_MODES ?? 'both') as 'both' | 'smtp' | 'nosmtp',
+  ).then((r) => console.log(JSON.stringify(r, null, 2)));
 }

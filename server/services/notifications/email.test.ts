@@ -6,7 +6,7 @@ import { FakeClock } from '../../../shared/domain/clock.js';
 import { createTestHub, type TestHub } from '../../../test/helpers/hub.js';
 import { runOutbox, startSmtpServer, type SmtpReceiver } from '../../../test/helpers/receivers.js';
 import { JournalStore } from '../../store/journal-store.js';
-import { outboxMessages } from './outbox.js';
+import { outboxMessages } from './outbox-record.js';
 
 // Mail goes through a real SMTP server started here (the `smtp-server` package) on loopback.
 
@@ -119,6 +119,36 @@ describe('email notifications over SMTP', () => {
     await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
     expect(smtp.mails.map((m) => m.subject)).toEqual(['SP Hub: Backup failed: Fabrikam – Postfächer <alle>']);
     expect((await t.admin.outbox({ state: 'delivered' })).total).toBe(1);
+  });
+
+  it('lets mail wait in the spool once the mail window is full, across a restart, and sends every mail once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sphub-mail-spool-'));
+    dirs.push(dir);
+    const env = { ...withSmtp(), SPHUB_OUTBOX_WINDOW: '3' };
+    let t = await hub(env, await JournalStore.open({ dir }));
+    await t.admin.updateNotificationSettings({
+      language: 'en',
+      allowCustomerNotifications: true,
+      contacts: [
+        { type: 'email', email: 'noc@northwind-msp.com', topics: ['backupFailed'] },
+        { type: 'email', email: 'oncall@northwind-msp.com', topics: ['backupFailed'] },
+      ],
+    });
+    for (let i = 0; i < 10; i++) await failure(t, `Spooled ${i}`, 'Access denied');
+    // All mail is one lane (one SMTP server): three wait in the store, seventeen on disk.
+    expect(messages(t).filter((m) => m.state === 'pending')).toHaveLength(3);
+    expect((await t.admin.outbox()).spooled).toBe(17);
+    await t.close();
+    hubs.splice(hubs.indexOf(t), 1);
+
+    t = await hub(env, await JournalStore.open({ dir }));
+    await runOutbox(t.hub.ctx.services.notificationJobs.dispatcher, clock);
+    expect(smtp.mails).toHaveLength(20);
+    expect(new Set(smtp.mails.map((m) => m.headers.get('x-sphub-message-id'))).size).toBe(20);
+    expect(smtp.mails.filter((m) => m.to[0] === 'noc@northwind-msp.com').map((m) => m.subject)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `SP Hub: Backup failed: Spooled ${i} – Postfächer <alle>`),
+    );
+    expect((await t.admin.outbox()).spooled).toBe(0);
   });
 
   it('sends a test mail and reports the outcome', async () => {

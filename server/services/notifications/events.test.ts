@@ -7,7 +7,7 @@ import { runOutbox, startWebhookReceiver, type WebhookReceiver } from '../../../
 import { createApp, type HubApp } from '../../app.js';
 import { systemPrincipal } from '../../auth/principal.js';
 import { advance, MORNING, putMorning, ScriptedRunner } from '../backup/testing.js';
-import { outboxMessages } from './outbox.js';
+import { outboxMessages } from './outbox-record.js';
 import { notificationState } from './interfaces.js';
 
 // The other areas' real events, end to end: an operation in the hub, its domain event, the

@@ -5,7 +5,8 @@ import type { OutboxTopic, Recipient, Topic } from '../../../shared/schemas/noti
 import { defineCollection } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import type { DeliveryChannel, MailTransport } from './delivery.js';
-import type { Outbox, OutboxRecord } from './outbox.js';
+import type { Outbox } from './outbox.js';
+import type { OutboxRecord } from './outbox-record.js';
 import type { NotificationSettings } from './settings.js';
 
 /**
@@ -55,8 +56,8 @@ export interface OutboxSource {
   readonly settings: Pick<NotificationSettings, 'resolve' | 'customerAllowed' | 'setBroken'>;
   readonly channels: ReadonlyMap<string, DeliveryChannel>;
   readonly mail: MailSetup | null;
-  /** How many finished messages the store holds (housekeeping moves them out past a bound). */
-  readonly outbox: Pick<Outbox, 'finished'>;
+  /** How many finished messages the store holds (housekeeping moves them out past a bound); spooled messages come back through `refill`. */
+  readonly outbox: Pick<Outbox, 'finished' | 'refill' | 'spool'>;
   /** Resolves once every event seen so far has been turned into messages. */
   flush(): Promise<void>;
   /** Calls `wake` whenever messages are added (or a dead one is retried); returns the unsubscribe. */

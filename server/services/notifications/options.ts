@@ -16,6 +16,8 @@ import { webhookPolicyFrom, type WebhookPolicy } from './webhook-policy.js';
  *   SPHUB_OUTBOX_RETAIN_DAYS (3: delivered messages stay listed this long, then go to the history file)
  *   SPHUB_OUTBOX_DEAD_RETAIN_MINUTES (15: dead messages stay listed and retryable this long)
  *   SPHUB_OUTBOX_KEEP_FINISHED (1000: finished messages kept in the store at most, whatever their age)
+ *   SPHUB_OUTBOX_WINDOW (500: waiting messages kept in the store per lane, all mail being one lane; the
+ *     rest wait in order in the spool on disk; ten windows at most over all lanes)
  */
 export interface NotificationOptions {
   smtp: SmtpOptions | null;
@@ -45,6 +47,10 @@ export interface OutboxOptions {
   retainDeadMs: number;
   /** At most this many finished messages (delivered, dead, undeliverable) stay in the store; the oldest go to the history first. */
   keepFinished: number;
+  /** Waiting messages one lane (all mail, or one Teams contact, or one channel subscriber) keeps in the store; more wait in the spool. */
+  window: number;
+  /** Waiting messages the store holds over all lanes. */
+  maxWaiting: number;
   /** How often the running dispatcher looks for due messages. */
   pollMs: number;
   /** Seed of the jitter; the same seed gives the same retry times (tests). */
@@ -76,6 +82,7 @@ const OutboxEnv = z.object({
   SPHUB_OUTBOX_RETAIN_DAYS: num('SPHUB_OUTBOX_RETAIN_DAYS', 3, 0, 365),
   SPHUB_OUTBOX_DEAD_RETAIN_MINUTES: num('SPHUB_OUTBOX_DEAD_RETAIN_MINUTES', 15, 0, 30 * 24 * 60),
   SPHUB_OUTBOX_KEEP_FINISHED: int('SPHUB_OUTBOX_KEEP_FINISHED', 1000, 10, 1_000_000),
+  SPHUB_OUTBOX_WINDOW: int('SPHUB_OUTBOX_WINDOW', 500, 1, 100_000),
 });
 
 export function notificationOptionsFrom(config: HubConfig): NotificationOptions {
@@ -98,6 +105,8 @@ export function notificationOptionsFrom(config: HubConfig): NotificationOptions 
       retainDeliveredMs: o.SPHUB_OUTBOX_RETAIN_DAYS * 86_400_000,
       retainDeadMs: o.SPHUB_OUTBOX_DEAD_RETAIN_MINUTES * 60_000,
       keepFinished: o.SPHUB_OUTBOX_KEEP_FINISHED,
+      window: o.SPHUB_OUTBOX_WINDOW,
+      maxWaiting: o.SPHUB_OUTBOX_WINDOW * 10,
       pollMs: 250,
       seed: 0x5eed,
     },

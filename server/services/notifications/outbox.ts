@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import {
   OUTBOX_STATES,
-  OutboxMessage,
-  OutboxPayload,
   type Language,
+  type OutboxMessage,
   type OutboxMessageDetail,
   type OutboxPage,
   type OutboxState,
@@ -13,24 +11,14 @@ import {
 } from '../../../shared/schemas/notifications.js';
 import type { HubContext } from '../../context.js';
 import { notFound, localizedError } from '../../http/errors.js';
-import { defineCollection } from '../../store/collection.js';
 import type { WriteBatch } from '../../store/store.js';
 import { destinationKey, noteUndelivered, outboxDestinations } from './destination-states.js';
+import { outboxMessages, type OutboxRecord } from './outbox-record.js';
 import type { Rendered } from './render.js';
+import { laneOf, OutboxSpool, type SpoolLimits } from './spool.js';
 
-/** A message as stored: what the API shows plus what is sent (dropped once delivered). */
-export const OutboxRecord = OutboxMessage.extend({ payload: OutboxPayload.nullable() });
-export type OutboxRecord = z.infer<typeof OutboxRecord>;
-
-/**
- * The durable outbox: every message waiting to go out, persisted with the rest of the data.
- * Finished messages stay listed for a while (delivered a few days, dead ones minutes, and never
- * more than a bound in all), then move to an append-only history file, so the store stays the
- * same size however long the hub runs. Mail for a contact while no SMTP server is configured is
- * held once per contact; the rest of it goes straight to the history and is counted in the
- * contact's one destination state (destination-states.ts).
- */
-export const outboxMessages = defineCollection('outbox', OutboxRecord);
+/** States of a message still to be sent: these count against its lane's window. */
+const WAITING: ReadonlySet<OutboxState> = new Set(['pending', 'failed-retrying', 'sending']);
 
 export interface MessageDraft {
   dedupeKey: string;
@@ -56,8 +44,18 @@ export class Outbox {
   private readonly counts = new Map<OutboxState, number>(OUTBOX_STATES.map((s) => [s, 0]));
   /** Per destination, the one mail message held while no SMTP server is configured (bounded by contacts). */
   private readonly held = new Map<string, string>();
+  /** Waiting messages in the store, per lane (spool.ts) and in all. */
+  private readonly waitingByLane = new Map<string, number>();
+  private waitingTotal = 0;
+  /** Where messages wait while their lane's window in the store is full. */
+  readonly spool: OutboxSpool;
+  /** Enqueues and refills run one at a time: both read and change the spool's lanes. */
+  private serial: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly ctx: HubContext) {
+  constructor(
+    private readonly ctx: HubContext,
+    limits: SpoolLimits,
+  ) {
     ctx.store.onChange(outboxMessages, (before, after) => {
       if (before) this.counts.set(before.state, (this.counts.get(before.state) ?? 1) - 1);
       if (after) this.counts.set(after.state, (this.counts.get(after.state) ?? 0) + 1);
@@ -65,14 +63,47 @@ export class Outbox {
       const key = destinationKey(record.recipient);
       if (after?.state === 'undeliverable-no-smtp') this.held.set(key, after.id);
       else if (this.held.get(key) === record.id) this.held.delete(key);
+      const change = (after && WAITING.has(after.state) ? 1 : 0) - (before && WAITING.has(before.state) ? 1 : 0);
+      if (change !== 0) {
+        const lane = laneOf(record.recipient, key);
+        const count = (this.waitingByLane.get(lane) ?? 0) + change;
+        if (count > 0) this.waitingByLane.set(lane, count);
+        else this.waitingByLane.delete(lane);
+        this.waitingTotal += change;
+      }
+    });
+    const waiting = this.waitingByLane;
+    const self = this;
+    this.spool = new OutboxSpool(ctx, limits, {
+      lane: (lane) => waiting.get(lane) ?? 0,
+      get total() {
+        return self.waitingTotal;
+      },
     });
   }
 
+  /** Runs `fn` after the enqueues and refills before it. */
+  private serialized<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.serial.then(fn, fn);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Takes spooled messages back into the store where their lane's window has room (the dispatcher calls it). */
+  refill(): Promise<number> {
+    return this.serialized(() => this.spool.refill());
+  }
+
   /**
-   * Adds the drafts not already in the outbox, in one durable write; returns the ones added.
-   * Mail that cannot go out (no SMTP) is held once per contact; the others go to the history.
+   * Adds the drafts not already in the outbox, in one durable write; returns the ones added to
+   * the store. Mail that cannot go out (no SMTP) is held once per contact; the others go to the
+   * history. Messages whose lane's window is full go to the spool, committed in the same write.
    */
-  async enqueue(drafts: readonly MessageDraft[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+  enqueue(drafts: readonly MessageDraft[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
+    return this.serialized(() => this.enqueueNow(drafts, alsoInWrite));
+  }
+
+  private async enqueueNow(drafts: readonly MessageDraft[], alsoInWrite?: (tx: WriteBatch) => void): Promise<OutboxRecord[]> {
     const now = this.ctx.clock.now().toISOString();
     const toHistory: OutboxMessage[] = [];
     const holding = new Set<string>();
@@ -85,22 +116,63 @@ export class Outbox {
     const diverted = new Set(toHistory.map((m) => m.id));
     // History first: a crash before the write leaves a message in the history only, never nowhere.
     if (toHistory.length) await this.ctx.logs.append(historyFile(now), toHistory);
-    return this.ctx.store.write((tx) => {
-      const added: OutboxRecord[] = [];
-      for (const draft of drafts) {
-        const id = messageId(draft.dedupeKey);
-        if (!diverted.has(id) && tx.get(outboxMessages, id)) continue;
-        if (draft.state === 'undeliverable-no-smtp') {
-          noteUndelivered(tx, draft.recipient, { state: 'undeliverable-no-smtp', reason: 'no SMTP server is configured', at: now, summary: draft.rendered.summary });
-          if (diverted.has(id)) continue;
+    const spooled = this.overflow(drafts, diverted, now);
+    const spooling = spooled.records.length ? await this.spool.append(spooled.records, spooled.lanes) : null;
+    const spooledIds = new Set(spooled.records.map((r) => r.id));
+    try {
+      return await this.ctx.store.write((tx) => {
+        const added: OutboxRecord[] = [];
+        for (const draft of drafts) {
+          const id = messageId(draft.dedupeKey);
+          if (spooledIds.has(id)) continue;
+          if (!diverted.has(id) && tx.get(outboxMessages, id)) continue;
+          if (draft.state === 'undeliverable-no-smtp') {
+            noteUndelivered(tx, draft.recipient, { state: 'undeliverable-no-smtp', reason: 'no SMTP server is configured', at: now, summary: draft.rendered.summary });
+            if (diverted.has(id)) continue;
+          }
+          const record = this.record(draft, now);
+          tx.put(outboxMessages, record);
+          added.push(record);
         }
-        const record = this.record(draft, now);
-        tx.put(outboxMessages, record);
-        added.push(record);
+        spooling?.commit(tx);
+        alsoInWrite?.(tx);
+        return added;
+      });
+    } catch (error) {
+      spooling?.failed();
+      throw error;
+    }
+  }
+
+  /** The pending drafts that must wait in the spool (their lane spools already, or its window is full), in order, with their lanes. */
+  private overflow(drafts: readonly MessageDraft[], diverted: ReadonlySet<string>, now: string): { records: OutboxRecord[]; lanes: string[] } {
+    const records: OutboxRecord[] = [];
+    const lanes: string[] = [];
+    const perLane = new Map<string, number>();
+    let added = 0;
+    const seen = new Set<string>();
+    for (const draft of drafts) {
+      const id = messageId(draft.dedupeKey);
+      if (draft.state !== 'pending' || diverted.has(id) || seen.has(id) || this.ctx.store.get(outboxMessages, id)) continue;
+      seen.add(id);
+      const lane = laneOf(draft.recipient, destinationKey(draft.recipient));
+      const inLane = perLane.get(lane) ?? 0;
+      if (this.spool.mustSpool(lane, inLane, added)) {
+        records.push(this.record(draft, now));
+        lanes.push(lane);
+        // Once a lane spools, the rest of its messages follow in order.
+        perLane.set(lane, Number.POSITIVE_INFINITY);
+      } else {
+        perLane.set(lane, inLane + 1);
+        added += 1;
       }
-      alsoInWrite?.(tx);
-      return added;
-    });
+    }
+    return { records, lanes };
+  }
+
+  /** Messages waiting in the spool (not in the store). */
+  get spooled(): number {
+    return this.spool.messages;
   }
 
   private record(draft: MessageDraft, now: string): OutboxRecord {
@@ -165,6 +237,7 @@ export class Outbox {
       page: query.page,
       pageSize: query.pageSize,
       counts: Object.fromEntries(OUTBOX_STATES.map((s) => [s, this.counts.get(s) ?? 0])) as Record<OutboxState, number>,
+      spooled: this.spool.messages,
       destinations: [...this.ctx.store.all(outboxDestinations)]
         .filter((d) => !query.contactId || d.recipient.contactId === query.contactId)
         .filter((d) => !query.customerId || d.recipient.customerId === query.customerId)

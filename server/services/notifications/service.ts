@@ -15,7 +15,8 @@ import { customers } from '../customer-collection.js';
 import { postWebhook, sendMail, type DeliveryChannel, type MailTransport, type SendResult } from './delivery.js';
 import { notificationState, type Addressed, type DigestSource, type EnqueueMeta, type MailSetup, type OutboxSource } from './interfaces.js';
 import type { NotificationOptions } from './options.js';
-import { Outbox, publicMessage, type MessageDraft, type OutboxRecord } from './outbox.js';
+import { Outbox, publicMessage, type MessageDraft } from './outbox.js';
+import type { OutboxRecord } from './outbox-record.js';
 import { renderChannel, renderEmail, renderTeams, type RenderContext, type Rendered } from './render.js';
 import { isRoutedType, routeEvent, type RouteLookup } from './routing.js';
 import { INVITATION_EVENT_TYPES, invitationDrafts } from './invitations.js';
@@ -54,7 +55,7 @@ export class NotificationService implements OutboxSource, DigestSource {
     readonly options: NotificationOptions,
   ) {
     this.settings = new NotificationSettings(ctx, options.webhook);
-    this.outbox = new Outbox(ctx);
+    this.outbox = new Outbox(ctx, { window: options.outbox.window, total: options.outbox.maxWaiting });
     ctx.store.onChange(customers, (before, after) => {
       if (!before || !after || (before.licenseLimit ?? 0) === (after.licenseLimit ?? 0)) return;
       const changes = this.licenseHistory.get(after.id) ?? [];

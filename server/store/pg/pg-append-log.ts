@@ -210,6 +210,22 @@ export class PgAppendLog extends AppendLog {
     return (await this.pool.query(`SELECT 1 FROM ${table} WHERE ${column} = $1 LIMIT 1`, [part])).rowCount! > 0;
   }
 
+  override async remove(file: string): Promise<void> {
+    const { table, column, part, shared } = historyPlace(file);
+    if (shared || table === 'events') throw new Error(`${file} is a history: it is never removed`);
+    await this.appendsDone(file);
+    await this.pool.query(`DELETE FROM ${table} WHERE ${column} = $1`, [part]);
+  }
+
+  override async list(prefix: string): Promise<string[]> {
+    const { table, column, prefix: tablePrefix } = historyPlace(`${prefix}x.jsonl`);
+    // Parts of the catch-all table are whole file names; elsewhere the part follows the table's prefix.
+    const rows = await this.pool.query<{ part: string }>(`SELECT DISTINCT ${column} AS part FROM ${table} WHERE ${column} LIKE $1 ORDER BY 1`, [
+      `${(tablePrefix ? prefix.slice(tablePrefix.length) : prefix).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    ]);
+    return rows.rows.map((r) => (tablePrefix ? `${tablePrefix}${r.part}.jsonl` : r.part));
+  }
+
   override async close(): Promise<void> {
     // The pool belongs to the store, which closes it.
   }
