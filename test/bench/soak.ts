@@ -27,6 +27,9 @@ export interface SoakSample {
   openFiles: number;
   outboxStored: number;
   outboxPending: number;
+  /** Messages waiting in the spool on disk (behind the window kept in the store), and the spool's size. */
+  spooled: number;
+  spoolKiB: number;
   destinations: number;
 }
 
@@ -79,7 +82,7 @@ async function api<T>(hub: HubProcess, path: string, init: RequestInit = {}): Pr
 }
 
 async function sample(hub: HubProcess, dir: string, minute: number): Promise<SoakSample> {
-  const outbox = await api<{ total: number; counts: Record<string, number>; destinations: unknown[] }>(hub, '/outbox?pageSize=1');
+  const outbox = await api<{ total: number; counts: Record<string, number>; spooled: number; destinations: unknown[] }>(hub, '/outbox?pageSize=1');
   return {
     minute,
     rssMiB: Math.round((await hub.rssBytes()) / 2 ** 20),
@@ -88,6 +91,8 @@ async function sample(hub: HubProcess, dir: string, minute: number): Promise<Soa
     openFiles: (await readdir(`/proc/${hub.child.pid}/fd`)).length,
     outboxStored: outbox.total,
     outboxPending: (outbox.counts.pending ?? 0) + (outbox.counts['failed-retrying'] ?? 0) + (outbox.counts.sending ?? 0),
+    spooled: outbox.spooled,
+    spoolKiB: Math.round((await sizeOf(join(dir, 'outbox-spool'))) / 1024),
     destinations: outbox.destinations.length,
   };
 }

@@ -72,14 +72,7 @@ export class Outbox {
         this.waitingTotal += change;
       }
     });
-    const waiting = this.waitingByLane;
-    const self = this;
-    this.spool = new OutboxSpool(ctx, limits, {
-      lane: (lane) => waiting.get(lane) ?? 0,
-      get total() {
-        return self.waitingTotal;
-      },
-    });
+    this.spool = new OutboxSpool(ctx, limits, { lane: (lane) => this.waitingByLane.get(lane) ?? 0, total: () => this.waitingTotal });
   }
 
   /** Runs `fn` after the enqueues and refills before it. */

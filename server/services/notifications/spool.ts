@@ -56,7 +56,7 @@ export interface SpoolLimits {
 /** Waiting messages in the store, per lane and in all (kept by the outbox's change listener). */
 export interface WaitingCounts {
   lane(lane: string): number;
-  readonly total: number;
+  total(): number;
 }
 
 export class OutboxSpool {
@@ -85,7 +85,7 @@ export class OutboxSpool {
 
   /** Whether a new message of `lane` must wait in the spool: its lane spools already, or the window (of the lane, or of all) is full. */
   mustSpool(lane: string, addedToLane: number, added: number): boolean {
-    return this.ctx.store.get(outboxSpools, lane) !== undefined || this.waiting.lane(lane) + addedToLane >= this.limits.window || this.waiting.total + added >= this.limits.total;
+    return this.ctx.store.get(outboxSpools, lane) !== undefined || this.waiting.lane(lane) + addedToLane >= this.limits.window || this.waiting.total() + added >= this.limits.total;
   }
 
   /**
@@ -135,7 +135,7 @@ export class OutboxSpool {
    */
   async refill(): Promise<number> {
     const taken: { lane: SpoolLane; file: string; records: OutboxRecord[] }[] = [];
-    let room = this.limits.total - this.waiting.total;
+    let room = this.limits.total - this.waiting.total();
     for (const lane of this.ctx.store.all(outboxSpools)) {
       const chunk = lane.chunks[0];
       if (!chunk) continue;
