@@ -231,7 +231,7 @@ async function main() {
     }
     if (!SKIP.has('soak')) {
       const { runSoak } = await import('./soak.js');
-      results.soak = await runSoak(Number(env.BENCH_SOAK_MINUTES ?? 5), Number(env.BENCH_SOAK_SAMPLE_SECONDS ?? 60));
+      results.soak = await runSoak(Number(env.BENCH_SOAK_MINUTES ?? 10), Number(env.BENCH_SOAK_SAMPLE_SECONDS ?? 60));
     }
     if (!SKIP.has('crash')) {
       const { runCrash } = await import('./crash.js');

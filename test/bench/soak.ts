@@ -5,7 +5,7 @@
  * default) reports resident memory, the size of the store's snapshot and journal, open files,
  * and the messages stored in the outbox. After warm-up all of them should stay flat.
  *
- *   npx tsx test/bench/soak.ts [minutesPerMode=5] [sampleSeconds=60] [both|smtp|nosmtp]
+ *   npx tsx test/bench/soak.ts [minutesPerMode=10] [sampleSeconds=60] [both|smtp|nosmtp]
  *   BENCH_SOAK_MINUTES, BENCH_SOAK_SAMPLE_SECONDS, BENCH_SOAK_MODES
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -106,7 +106,7 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
     SPHUB_ADMIN_KEY: KEY,
     SPHUB_RUNNER_SPEED: 'instant',
     SPHUB_EXPENSIVE_READS_PER_KEY: '64',
-    SPHUB_OUTBOX_CONCURRENCY: '16',
+    SPHUB_OUTBOX_CONCURRENCY: process.env.BENCH_SOAK_CONCURRENCY ?? '16',
     // A pooled SMTP connection, as a real relay would be used.
     ...(mail && { SPHUB_SMTP_URL: `${mail.url}?pool=true&maxConnections=8`, SPHUB_SMTP_FROM: 'SP Hub <hub@northwind-msp.com>', SPHUB_SMTP_RATE_PER_SECOND: '1000' }),
   };
@@ -172,7 +172,7 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
 }
 
 export async function runSoak(
-  minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 5),
+  minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10),
   sampleSeconds = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60),
   modes: 'both' | 'smtp' | 'nosmtp' = (process.env.BENCH_SOAK_MODES as 'both' | 'smtp' | 'nosmtp' | undefined) ?? 'both',
 ): Promise<SoakMode[]> {
@@ -185,7 +185,7 @@ export async function runSoak(
 if (import.meta.url === `file://${process.argv[1]}`) {
   // A failure is an unhandled rejection on purpose: Node prints it and exits with code 1.
   void runSoak(
-    Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 5),
+    Number(process.argv[2] ?? process.env.BENCH_SOAK_MINUTES ?? 10),
     Number(process.argv[3] ?? process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 60),
     (process.argv[4] ?? process.env.BENCH_SOAK_MODES ?? 'both') as 'both' | 'smtp' | 'nosmtp',
   ).then((r) => console.log(JSON.stringify(r, null, 2)));
