@@ -145,6 +145,7 @@ export class OutboxSpool {
       // This process appends no more to a chunk being taken in.
       if (this.open.get(lane.id)?.file === chunk.file) this.open.delete(lane.id);
       const records = (await this.ctx.logs.read<OutboxRecord>(chunk.file)).slice(0, chunk.count);
+      if (records.length < chunk.count) console.error(`outbox: the spool chunk ${chunk.file} holds ${records.length} of its ${chunk.count} messages; the missing ones cannot be sent`);
       taken.push({ lane, file: chunk.file, records });
       room -= chunk.count;
     }
