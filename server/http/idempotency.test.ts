@@ -11,6 +11,7 @@ describe('Idempotency-Key', () => {
       const stored = [...t.hub.ctx.store.all(idempotencyKeys)];
       expect(stored).toHaveLength(1);
       expect(stored[0]!.status).toBe(201);
+      expect(stored[0]!.running).toBeUndefined(); // saved as running before the request ran, then replaced by its answer
       expect(JSON.stringify(stored[0])).not.toContain('key-1'); // only a hash of caller and key
       expect(JSON.parse(Buffer.from(stored[0]!.body, 'base64').toString())).toEqual(await first.json());
 

@@ -231,6 +231,8 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.access.keyUser': 'Geben Sie den Benutzer an, zu dem der Schlüssel gehört.',
   'api.idempotency.tooLong': 'Der Idempotency-Key ist länger als 200 Zeichen.',
   'api.idempotency.reused': 'Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet.',
+  'api.idempotency.interrupted':
+    'Eine Anfrage mit diesem Idempotency-Key läuft noch oder wurde abgebrochen (der Hub wurde beendet), bevor ihre Antwort gespeichert war; sie kann also ausgeführt worden sein oder nicht. Prüfen Sie das Ergebnis und senden Sie die Anfrage dann mit einem neuen Key erneut.',
   'api.events.lastEventId': 'Last-Event-ID muss eine Ereignis-ID sein (eine ganze Zahl).',
   'api.customer.deleteByOffboarding':
     '{customer} lässt sich nur über das Offboarding löschen: POST /customers/{id}/offboarding-request, den Supportfall bei Veeam eröffnen und die Antwort von Veeam erfassen.',

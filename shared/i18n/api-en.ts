@@ -229,6 +229,8 @@ export const apiEn = {
   'api.access.keyUser': 'Name the user the key belongs to.',
   'api.idempotency.tooLong': 'Idempotency-Key is longer than 200 characters.',
   'api.idempotency.reused': 'This Idempotency-Key was already used for a different request.',
+  'api.idempotency.interrupted':
+    'A request with this Idempotency-Key is still running, or was cut off (the hub stopped) before its answer was saved, so it may or may not have taken effect. Check the result, then send the request again with a new key.',
   'api.events.lastEventId': 'Last-Event-ID must be an event id (a whole number).',
   'api.customer.deleteByOffboarding': "{customer} can only be deleted through offboarding: POST /customers/{id}/offboarding-request, open the support case with Veeam, and record Veeam's answer.",
   'api.status.subscribed': '{email} already gets status updates.',

@@ -6,7 +6,8 @@
  * and the messages stored in the outbox. After warm-up all of them should stay flat.
  *
  *   npx tsx test/bench/soak.ts [minutesPerMode=10] [sampleSeconds=60] [both|smtp|nosmtp]
- *   BENCH_SOAK_MINUTES, BENCH_SOAK_SAMPLE_SECONDS, BENCH_SOAK_MODES
+ *   BENCH_SOAK_MINUTES, BENCH_SOAK_SAMPLE_SECONDS, BENCH_SOAK_MODES, BENCH_SOAK_CONCURRENCY (outbox sends at once, 16),
+ *   BENCH_SOAK_HUB_NODE_OPTIONS (for the hub process only)
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -107,6 +108,8 @@ async function soakOnce(smtp: boolean, minutes: number, sampleSeconds: number): 
     SPHUB_RUNNER_SPEED: 'instant',
     SPHUB_EXPENSIVE_READS_PER_KEY: '64',
     SPHUB_OUTBOX_CONCURRENCY: process.env.BENCH_SOAK_CONCURRENCY ?? '16',
+    // Node options for the hub only, e.g. --max-old-space-size=192: a hub that only seems to grow (garbage not yet collected) runs on; a leak ends it.
+    ...(process.env.BENCH_SOAK_HUB_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_SOAK_HUB_NODE_OPTIONS }),
     // A pooled SMTP connection, as a real relay would be used.
     ...(mail && { SPHUB_SMTP_URL: `${mail.url}?pool=true&maxConnections=8`, SPHUB_SMTP_FROM: 'SP Hub <hub@northwind-msp.com>', SPHUB_SMTP_RATE_PER_SECOND: '1000' }),
   };

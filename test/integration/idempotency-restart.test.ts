@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildHub, startHub, type HubProcess } from '../bench/hub-process.js';
 
 const KEY = 'sph_idempotency_restart_key_000000000000';
@@ -40,6 +42,45 @@ describe('Idempotency-Key across a crash', () => {
       expect(other.status).toBe(409);
     } finally {
       await hub?.kill('SIGKILL');
+    }
+  }, 240_000);
+
+  it('answers a retry of a request the crash cut off with a 409 saying it may have taken effect, and does not run it again', async () => {
+    // An upstream that takes connections and never answers: the connection test waits on it until the hub is killed.
+    let upstreamRequests = 0;
+    const silent: Server = createServer(() => void (upstreamRequests += 1));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const cutDir = await mkdtemp(join(tmpdir(), 'sphub-idem-cut-'));
+    const env = { SPHUB_DATA_DIR: cutDir, SPHUB_DEMO: 'true', SPHUB_ADMIN_KEY: KEY, SPHUB_SCHEDULER: 'off', SPHUB_CONNECTION_SYNC: 'off' };
+    const auth = { authorization: `Bearer ${KEY}` };
+    let hub: HubProcess | undefined = await startHub(env, 90_000);
+    try {
+      const customer = ((await (await fetch(`${hub.base}/api/v1/customers?pageSize=1&status=active`, { headers: auth })).json()) as { items: { id: string }[] }).items[0]!;
+      const created = await fetch(`${hub.base}/api/v1/connections`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'vdc', name: 'Silent VDC', baseUrl: origin, customerId: customer.id, auth: { type: 'apiKey', apiKey: 'vdc-key' } }),
+      });
+      expect(created.status).toBe(201);
+      const connection = (await created.json()) as { id: string };
+      const test = (h: HubProcess, key: string) => fetch(`${h.base}/api/v1/connections/${connection.id}/test`, { method: 'POST', headers: { ...auth, 'idempotency-key': key } });
+
+      const cutOff = test(hub, 'cut-off-1').catch((error: unknown) => error);
+      await vi.waitFor(() => expect(upstreamRequests).toBe(1), { timeout: 10_000 });
+      await hub.kill('SIGKILL'); // the request is running: its key is saved as running, its answer never is
+      expect(await cutOff).toBeInstanceOf(Error);
+
+      hub = await startHub(env, 90_000);
+      const retry = await test(hub, 'cut-off-1');
+      expect(retry.status).toBe(409);
+      expect(((await retry.json()) as { error: { message: string } }).error.message).toContain('may or may not have taken effect');
+      expect(upstreamRequests).toBe(1); // not run a second time
+    } finally {
+      await hub?.kill('SIGKILL');
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+      await rm(cutDir, { recursive: true, force: true });
     }
   }, 240_000);
 });
