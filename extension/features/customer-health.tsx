@@ -4,6 +4,7 @@ import { CustomerActions } from '../components/CustomerActions.js';
 import type { Feature } from '../lib/feature-manager.js';
 import { customerChip, errorChip, LICENSE_WARN_PERCENT, loadingChip, unknownChip } from '../lib/health-view.js';
 import { t } from '../lib/i18n.js';
+import { CUSTOMERS_CHANGED } from '../lib/page-events.js';
 import { createRowAnnotator, createRowCache, type ChipState } from '../lib/row-annotator.js';
 import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcCustomersTable } from '../selectors/vdc.js';
@@ -77,5 +78,7 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
       onError: guard((error) => bar.set(error.kind === 'not-configured' ? setupBarView(ask) : { tone: 'bad', text: error.message })),
       onBatch: (info) => report?.('customer-health', info),
     });
+    // An import on this page (customer-import) made rows known to the hub: ask again for all of them, in one batch.
+    document.addEventListener(CUSTOMERS_CHANGED, guard(() => annotator.refresh()), { signal });
   },
 };

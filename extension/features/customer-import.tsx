@@ -3,14 +3,15 @@ import type { CustomerImportResult } from '../../shared/schemas/customers.js';
 import { OWN_ATTRIBUTE } from '../components/chip.js';
 import { readCustomersTable, tableCsv, type TableImport, type TableImportRow } from '../lib/customer-table-import.js';
 import type { Feature } from '../lib/feature-manager.js';
+import { t } from '../lib/i18n.js';
 import type { Ask } from '../lib/messaging.js';
+import { CUSTOMERS_CHANGED } from '../lib/page-events.js';
 import type { HubFailure } from '../lib/result.js';
 import { findTable, type FoundTable } from '../selectors/table.js';
 import { vdcCustomersTable } from '../selectors/vdc.js';
 import type { OverlayDeps } from './deps.js';
 
 const IMPORT_TAG = 'sphub-import';
-const IMPORT_LABEL = 'Import these customers into SP Hub';
 
 const BUTTON_CSS = `
 :host { all: initial; display: block; margin: 4px 0; }
@@ -29,7 +30,7 @@ function createImportButton(document: Document, onClick: (button: HTMLButtonElem
   style.textContent = BUTTON_CSS;
   const button = document.createElement('button');
   button.type = 'button';
-  button.textContent = IMPORT_LABEL;
+  button.textContent = t('customerImport.button');
   button.addEventListener('click', (event) => {
     event.preventDefault();
     event.stopPropagation();
@@ -53,7 +54,9 @@ export const customerImport: Feature<FoundTable, OverlayDeps> = {
       document,
       guard((button: HTMLButtonElement) => {
         const read = readCustomersTable(table);
-        void ui.openMenu(button, 'Import into SP Hub', (close) => <ImportPanel read={read} ask={ask} close={close} />);
+        // The health chips of the same table say "not in hub" until they ask again.
+        const imported = () => document.dispatchEvent(new CustomEvent(CUSTOMERS_CHANGED));
+        void ui.openMenu(button, t('customerImport.title'), (close) => <ImportPanel read={read} ask={ask} close={close} imported={imported} />);
       }),
     );
     table.element.before(host);
@@ -68,15 +71,13 @@ type State =
   | { kind: 'done'; result: CustomerImportResult }
   | { kind: 'error'; error: HubFailure; rows: readonly TableImportRow[] };
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** Where an error detail ("line 3, column 2 (Domain)") points, as the row's name. */
 function rowOf(rows: readonly TableImportRow[], field: string): string {
   const line = Number(/^line (\d+)/.exec(field)?.[1]);
   return rows[line - 2]?.displayName ?? field;
 }
 
-function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) {
+function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void; imported: () => void }) {
   const { read, ask } = props;
   const [state, setState] = useState<State>({ kind: 'checking' });
 
@@ -91,11 +92,11 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
     };
   }, [ask, read]);
 
-  if (read.rows.length === 0) return <p className="muted">This page shows no customers to import.</p>;
+  if (read.rows.length === 0) return <p className="muted">{t('customerImport.noRows')}</p>;
   if (state.kind === 'checking')
     return (
       <p className="muted" data-state="checking">
-        Checking {plural(read.rows.length, 'customer')} with SP Hub…
+        {t('customerImport.checking', read.rows.length)}
       </p>
     );
   if (state.kind === 'error') {
@@ -116,7 +117,7 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
   }
 
   const { result } = state;
-  const nameAt = (line: number) => read.rows[line - 2]?.displayName ?? `line ${line}`;
+  const nameAt = (line: number) => read.rows[line - 2]?.displayName ?? t('customerImport.line', [String(line)]);
   const toApply = result.rows.filter((r) => r.action === 'create' || r.action === 'update');
   const refused = result.rows.filter((r) => r.action === 'refused');
   const problemsOf = (line: number) => result.problems.filter((p) => p.line === line).map((p) => p.message);
@@ -126,17 +127,18 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
     setState({ kind: 'importing', result });
     const answer = await ask({ type: 'customers.import', csv: tableCsv(read, rows), dryRun: false });
     setState(answer.ok ? { kind: 'done', result: answer.data } : { kind: 'error', error: answer.error, rows });
+    if (answer.ok && answer.data.created + answer.data.updated > 0) props.imported();
   }
 
   if (state.kind === 'done') {
     return (
       <div className="customer-import" data-state="done">
         <p className="message ok" data-testid="import-done">
-          Imported into SP Hub: {plural(state.result.created, 'customer')} created, {state.result.updated} updated.
+          {t('customerImport.done', state.result.created, [String(state.result.created), String(state.result.updated)])}
         </p>
         <div className="button-row">
           <button type="button" onClick={props.close}>
-            Close
+            {t('menu.close')}
           </button>
         </div>
       </div>
@@ -146,21 +148,26 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
   return (
     <div className="customer-import" data-state={state.kind}>
       <p data-testid="import-summary">
-        {plural(read.rows.length, 'customer')} on this page: {result.created} would be created, {result.updated} updated, {result.unchanged} already in SP Hub
-        {refused.length ? `, ${refused.length} refused` : ''}.
+        {t(refused.length ? 'customerImport.summaryRefused' : 'customerImport.summary', read.rows.length, [
+          String(read.rows.length),
+          String(result.created),
+          String(result.updated),
+          String(result.unchanged),
+          String(refused.length),
+        ])}
       </p>
       {/* The decision first: the lists below may be long. */}
       <div className="button-row">
         <button type="button" className="primary" data-action="import" disabled={toApply.length === 0 || state.kind === 'importing'} onClick={() => void confirm()}>
-          {state.kind === 'importing' ? 'Importing…' : toApply.length === 0 ? 'Nothing to import' : `Import ${plural(toApply.length, 'customer')}`}
+          {state.kind === 'importing' ? t('customerImport.importing') : toApply.length === 0 ? t('customerImport.nothingToImport') : t('customerImport.importCount', toApply.length)}
         </button>
         <button type="button" data-action="cancel" onClick={props.close}>
-          Cancel
+          {t('customerImport.cancel')}
         </button>
       </div>
       {result.created > 0 && (
         <section>
-          <strong>Would be created</strong>
+          <strong>{t('customerImport.toCreate')}</strong>
           <ul className="details" data-testid="import-create">
             {result.rows
               .filter((r) => r.action === 'create')
@@ -174,7 +181,7 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
       )}
       {result.updated > 0 && (
         <section>
-          <strong>Would be updated</strong>
+          <strong>{t('customerImport.toUpdate')}</strong>
           <ul className="details" data-testid="import-update">
             {result.rows
               .filter((r) => r.action === 'update')
@@ -188,7 +195,7 @@ function ImportPanel(props: { read: TableImport; ask: Ask; close: () => void }) 
       )}
       {refused.length > 0 && (
         <section>
-          <strong>Left out</strong>
+          <strong>{t('customerImport.leftOut')}</strong>
           <ul className="details" data-testid="import-refused">
             {refused.map((r) => (
               <li key={r.line}>
