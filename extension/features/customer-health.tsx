@@ -79,6 +79,10 @@ export const customerHealth: Feature<FoundTable, OverlayDeps> = {
       onBatch: (info) => report?.('customer-health', info),
     });
     // An import on this page (customer-import) made rows known to the hub: ask again for all of them, in one batch.
-    document.addEventListener(CUSTOMERS_CHANGED, guard(() => annotator.refresh()), { signal });
+    document.addEventListener(
+      CUSTOMERS_CHANGED,
+      guard(() => annotator.refresh()),
+      { signal },
+    );
   },
 };
