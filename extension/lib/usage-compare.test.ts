@@ -87,6 +87,16 @@ describe('comparing with the hub', () => {
     await useLocale('de');
     try {
       expect(reportWarnings(report)[0]!.text).toBe('Fällig bis 3. April 2025.');
+      // The hub's warnings in German (as it answers a German browser): shown as they come, suspension first and red, not said twice.
+      const suspended = {
+        ...report,
+        licenseManagementSuspended: true,
+        warnings: ['Die Lizenzverwaltung ist gesperrt: Die Nutzungsberichte für Februar 2025 und März 2025 sind beide überfällig.', 'Fällig bis 2025-04-03 (Tagesende, UTC).'],
+      } as UsageReport;
+      expect(reportWarnings(suspended)).toEqual([
+        { tone: 'bad', text: suspended.warnings[0] },
+        { tone: 'warn', text: suspended.warnings[1] },
+      ]);
       expect(compareSaasRow({ customer: 'Nobody', product: '', units: 1, points: null }, report)).toBeNull();
     } finally {
       await useLocale('en');

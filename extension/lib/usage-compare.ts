@@ -88,11 +88,10 @@ export function reportWarnings(report: UsageReport): { tone: 'ok' | 'warn' | 'ba
   const language = uiLanguage();
   const due = new Date(`${report.dueDate}T00:00:00Z`).toLocaleDateString(/^en\b/i.test(language) ? 'en-GB' : language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   if (report.status === 'Submitted') lines.push({ tone: 'ok', text: t(report.late ? 'usage.submittedLate' : 'usage.submitted') });
-  // The hub's own warnings are its words (English until the hub answers in the caller's language).
-  for (const warning of report.warnings) lines.push({ tone: report.overdue || /suspend|overdue/i.test(warning) ? 'bad' : 'warn', text: warning });
+  // The hub's own warnings come in the browser's language (Accept-Language): their tone follows the
+  // report's state, never their words. When license management is suspended, the hub says so first.
+  report.warnings.forEach((warning, i) => lines.push({ tone: report.overdue || (report.licenseManagementSuspended && i === 0) ? 'bad' : 'warn', text: warning }));
   if (report.status !== 'Submitted' && report.warnings.length === 0) lines.push({ tone: report.overdue ? 'bad' : 'warn', text: t(report.overdue ? 'usage.overdue' : 'usage.due', [due]) });
-  if (report.licenseManagementSuspended && !report.warnings.some((w) => /suspend/i.test(w))) {
-    lines.push({ tone: 'bad', text: t('usage.suspended') });
-  }
+  if (report.licenseManagementSuspended && report.warnings.length === 0) lines.push({ tone: 'bad', text: t('usage.suspended') });
   return lines;
 }

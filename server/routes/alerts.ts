@@ -1,4 +1,4 @@
-import { languageFromHeader } from '../../shared/i18n/index.js';
+import { languageOf } from '../http/language.js';
 import { z } from 'zod';
 import { Id, Page } from '../../shared/schemas/common.js';
 import { Alert, AlertAcknowledgeInput, AlertQuery, MonitoringSettings, MonitoringSettingsUpdate } from '../../shared/schemas/monitoring.js';
@@ -20,7 +20,7 @@ export function alertsRouter({ alerts }: BackupParts, router: Router): Router {
         query: AlertQuery,
         response: Page(Alert),
       },
-      ({ c, query }) => alerts.list(query, languageFromHeader(c.req.header('accept-language'))),
+      ({ c, query }) => alerts.list(query, languageOf(c)),
     )
     .post(
       '/:id/acknowledge',

@@ -16,6 +16,7 @@ import {
   UsageSettingsUpdate,
   UsageSettingsView,
 } from '../../shared/schemas/usage.js';
+import { languageOf } from '../http/language.js';
 import { usageWorkbook } from '../services/usage/usage-workbook.js';
 import type { Area } from '../area.js';
 import { UsageScheduler } from '../jobs/usage-scheduler.js';
@@ -49,7 +50,7 @@ export const usageArea: Area = {
       .get(
         '/',
         { summary: 'Monthly usage reports, with the reporting state (overdue months, suspension)', permission: 'monitoring', query: UsageReportQuery, response: UsageReportList },
-        ({ query }) => usage.list(query),
+        ({ c, query }) => usage.list(query, languageOf(c)),
       )
       .get('/settings', { summary: 'Rental agreement number and minimum commits used by new reports', permission: 'monitoring', response: UsageSettingsView }, () => usage.settingsView())
       .put(
@@ -69,13 +70,13 @@ export const usageArea: Area = {
           produces: 'text/csv',
           expensive: true,
         },
-        async ({ params, query }) => {
+        async ({ c, params, query }) => {
           const month = params.file.slice(0, 7);
           if (params.file.endsWith('.csv')) {
             const { filename, body } = await usage.csv(month, query.part);
             return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } });
           }
-          const report = await usage.report(month);
+          const report = await usage.report(month, languageOf(c));
           const body = await usageWorkbook(report);
           const filename = report.number ? `usage-report-${month}-${report.number}.xlsx` : `usage-snapshot-${month}.xlsx`;
           return new Response(new Uint8Array(body), {
@@ -83,8 +84,10 @@ export const usageArea: Area = {
           });
         },
       )
-      .get('/:month', { summary: "A month's report; the running month gives a computed snapshot (never saved)", permission: 'monitoring', params: MonthParams, response: UsageReport }, ({ params }) =>
-        usage.report(params.month),
+      .get(
+        '/:month',
+        { summary: "A month's report; the running month gives a computed snapshot (never saved)", permission: 'monitoring', params: MonthParams, response: UsageReport },
+        ({ c, params }) => usage.report(params.month, languageOf(c)),
       )
       .put(
         '/:month',
@@ -95,7 +98,7 @@ export const usageArea: Area = {
           body: UsageReportUpdate,
           response: UsageReport,
         },
-        ({ principal, params, body }) => usage.update(principal, params.month, body),
+        ({ c, principal, params, body }) => usage.update(principal, params.month, body, languageOf(c)),
       )
       .post(
         '/:month/submit',
@@ -106,22 +109,22 @@ export const usageArea: Area = {
           body: UsageReportSubmit,
           response: UsageReport,
         },
-        ({ principal, params, body }) => usage.submitUsage(principal, params.month, body),
+        ({ c, principal, params, body }) => usage.submitUsage(principal, params.month, body, languageOf(c)),
       )
       .post(
         '/:month/confirm',
         { summary: 'Confirm to Submit: send the submitted usage to the aggregator (status Submitted)', permission: 'siteSettings', params: MonthParams, response: UsageReport },
-        ({ principal, params }) => usage.confirm(principal, params.month),
+        ({ c, principal, params }) => usage.confirm(principal, params.month, languageOf(c)),
       )
       .post(
         '/:month/reject',
         { summary: "Record the aggregator's rejection of a submitted report, with its reason", permission: 'siteSettings', params: MonthParams, body: UsageReportReject, response: UsageReport },
-        ({ principal, params, body }) => usage.reject(principal, params.month, body.reason),
+        ({ c, principal, params, body }) => usage.reject(principal, params.month, body.reason, languageOf(c)),
       )
       .post(
         '/:month/recompute',
         { summary: "Re-read the month's daily counts into a report not yet submitted (hand edits are kept)", permission: 'siteSettings', params: MonthParams, response: UsageReport },
-        ({ principal, params }) => usage.recompute(principal, params.month),
+        ({ c, principal, params }) => usage.recompute(principal, params.month, languageOf(c)),
       )
       .get(
         '/:month/history',

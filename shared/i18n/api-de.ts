@@ -74,6 +74,13 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.license.liftOne': 'reichen Sie den überfälligen Nutzungsbericht für {months} ein (POST /usage-reports/{month}/submit, dann /confirm)',
   'api.license.liftAll': 'reichen Sie die überfälligen Nutzungsberichte ein ({months})',
   'api.usage.suspendedWarning': 'Die Lizenzverwaltung ist gesperrt: Die Nutzungsberichte für {first} und {second} sind beide überfällig. Reichen Sie sie ein, um die Sperre aufzuheben.',
+  'api.usage.monthOverdue': 'Der Nutzungsbericht für {month} war bis {due} fällig und ist überfällig.',
+  'api.usage.reportOverdue': 'Dieser Bericht war bis {due} fällig und ist überfällig: Reichen Sie ihn jetzt ein und bestätigen Sie ihn.',
+  'api.usage.reportDue': 'Fällig bis {due} (Tagesende, UTC).',
+  'api.usage.reportRejected': 'Der Aggregator hat diesen Bericht abgelehnt: {reason}. Korrigieren Sie ihn, reichen Sie ihn dann erneut ein und bestätigen Sie ihn.',
+  'api.usage.reportRejectedNoReason': 'Der Aggregator hat diesen Bericht ohne Begründung abgelehnt. Korrigieren Sie ihn, reichen Sie ihn dann erneut ein und bestätigen Sie ihn.',
+  'api.usage.notConfirmed': 'Die Nutzung ist eingereicht, aber nicht bestätigt: „Confirm to Submit“ sendet sie an den Aggregator.',
+  'api.usage.snapshot': 'Zwischenstand für {month} (höchste Tageszählungen bis jetzt); der Bericht wird am {generated} erstellt.',
   'api.usage.overdueAlert':
     'Der Nutzungsbericht {month} ({number}) war bis {due} fällig und hat den Status {status}. Reichen Sie ihn ein und bestätigen Sie ihn; zwei überfällige Monate in Folge sperren die Lizenzverwaltung.',
   'api.usage.dueAlert': 'Der Nutzungsbericht {month} ({number}) hat den Status {status}; reichen Sie ihn bis {due} ein und bestätigen Sie ihn.',

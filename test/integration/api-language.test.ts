@@ -78,6 +78,16 @@ describe('the API answers refusals in the caller’s language', () => {
     for (const a of usage) expect(a.reason).toMatch(/^(Die Lizenzverwaltung ist gesperrt|Der Nutzungsbericht )/);
     const english = await t.admin.alerts({ pageSize: 50 });
     expect(english.items.find((a) => a.kind === 'licenseManagementSuspended')?.reason).toMatch(/^License management is suspended: the usage reports for November 2026 and December 2026/);
+    // So do the usage reports' warnings (the extension shows them on the Pulse pages as they come).
+    const germanApi = t.client(ADMIN_KEY, { 'accept-language': 'de' });
+    const report = await germanApi.usageReport('2026-11');
+    expect(report.warnings).toEqual([
+      'Die Lizenzverwaltung ist gesperrt: Die Nutzungsberichte für November 2026 und Dezember 2026 sind beide überfällig. Reichen Sie sie ein, um die Sperre aufzuheben.',
+      `Dieser Bericht war bis ${report.dueDate} fällig und ist überfällig: Reichen Sie ihn jetzt ein und bestätigen Sie ihn.`,
+    ]);
+    expect((await t.admin.usageReport('2026-11')).warnings[1]).toBe(`This report was due by ${report.dueDate} and is overdue: submit and confirm it now.`);
+    expect((await germanApi.usageReports({})).summary.warnings).toContain(`Der Nutzungsbericht für November 2026 war bis ${report.dueDate} fällig und ist überfällig.`);
+    expect((await germanApi.usageReport('2027-01')).warnings.at(-1)).toBe('Zwischenstand für Januar 2027 (höchste Tageszählungen bis jetzt); der Bericht wird am 2027-02-01 erstellt.');
   });
 
   it('usage reports refused for a month that is not over', async () => {

@@ -36,7 +36,7 @@ import {
 import { systemPrincipal, type Principal } from '../../auth/principal.js';
 import type { HubContext } from '../../context.js';
 import { businessRule, invalid, localizedError, type FieldError } from '../../http/errors.js';
-import { say, type Text } from '../../../shared/i18n/index.js';
+import { say, type Language, type Text } from '../../../shared/i18n/index.js';
 import { defineCollection } from '../../store/collection.js';
 import { recordChange } from '../changes.js';
 import { customers } from '../customer-collection.js';
@@ -373,24 +373,25 @@ export class UsageService {
     return suspensionState(this.allReports().map(timing), now);
   }
 
-  reportingState(now = this.ctx.clock.now()): UsageReportingState {
+  /** Where reporting stands; `warnings` in `language` (the caller's Accept-Language). */
+  reportingState(now = this.ctx.clock.now(), language: Language = 'en'): UsageReportingState {
     const suspension = this.suspension(now);
     const open = this.allReports().filter((r) => r.status !== SUBMITTED);
     const next = open[0];
-    const warnings: string[] = [];
-    if (suspension.suspended) warnings.push(suspendedWarning(suspension));
-    for (const month of suspension.overdueMonths) warnings.push(`The ${monthLabel(month)} usage report was due by ${dueDate(month)} and is overdue.`);
+    const warnings: Text[] = [];
+    if (suspension.suspended) warnings.push(suspendedWarningText(suspension));
+    for (const month of suspension.overdueMonths) warnings.push({ key: 'api.usage.monthOverdue', params: { month: { month }, due: dueDate(month) } });
     return {
       overdueMonths: suspension.overdueMonths,
       licenseManagementSuspended: suspension.suspended,
       suspensionCause: suspension.cause,
       suspendedSince: suspension.since,
       nextDue: next ? { usageMonth: next.id, dueDate: dueDate(next.id), deadline: deadline(next.id).toISOString(), overdue: isOverdue(timing(next), now), status: next.status } : null,
-      warnings,
+      warnings: warnings.map((w) => say(language, w)),
     };
   }
 
-  list(query: UsageReportQuery): UsageReportList {
+  list(query: UsageReportQuery, language: Language = 'en'): UsageReportList {
     const now = this.ctx.clock.now();
     const suspension = this.suspension(now);
     const q = query.q?.toLowerCase();
@@ -414,16 +415,16 @@ export class UsageService {
       total: rows.length,
       page: query.page,
       pageSize: query.pageSize,
-      summary: this.reportingState(now),
+      summary: this.reportingState(now, language),
     };
   }
 
   /** A month's report; for the running month, a computed snapshot that is never saved. */
-  async report(month: string): Promise<UsageReport> {
+  async report(month: string, language: Language = 'en'): Promise<UsageReport> {
     const now = this.ctx.clock.now();
     const record = this.ctx.store.get(usageReports, month);
-    if (record) return this.view(record, now);
-    if (month === monthOf(now)) return this.snapshot(month, now);
+    if (record) return this.view(record, now, language);
+    if (month === monthOf(now)) return this.snapshot(month, now, language);
     throw this.noReport(month, now);
   }
 
@@ -488,38 +489,45 @@ export class UsageService {
   // ---- changing a report ----
 
   /** Edits before submission (usage per line, purchase order, comment, hand-added products); saves -> Saved. */
-  async update(principal: Principal, month: string, changes: UsageReportChanges): Promise<UsageReport> {
-    return this.change(principal, month, 'saved', (report) => ({ ...this.applyChanges(report, changes), readyToConfirm: false }), changes);
+  async update(principal: Principal, month: string, changes: UsageReportChanges, language: Language = 'en'): Promise<UsageReport> {
+    return this.change(principal, month, 'saved', (report) => ({ ...this.applyChanges(report, changes), readyToConfirm: false }), changes, language);
   }
 
   /** Pulse's "Submit Usage": saves the reviewed values (with any last edits) for confirmation. */
-  async submitUsage(principal: Principal, month: string, changes: UsageReportChanges | undefined): Promise<UsageReport> {
-    return this.change(principal, month, 'usage-submitted', (report) => ({ ...this.applyChanges(report, changes ?? {}), readyToConfirm: true }), changes);
+  async submitUsage(principal: Principal, month: string, changes: UsageReportChanges | undefined, language: Language = 'en'): Promise<UsageReport> {
+    return this.change(principal, month, 'usage-submitted', (report) => ({ ...this.applyChanges(report, changes ?? {}), readyToConfirm: true }), changes, language);
   }
 
   /** Pulse's "Confirm to Submit": sends the submitted usage to the aggregator -> Submitted. */
-  async confirm(principal: Principal, month: string): Promise<UsageReport> {
+  async confirm(principal: Principal, month: string, language: Language = 'en'): Promise<UsageReport> {
     const now = this.ctx.clock.now();
-    const result = await this.change(principal, month, 'submitted', (report) => {
-      if (!report.readyToConfirm) {
-        throw localizedError('conflict', { key: 'api.usage.submitFirst', params: { month: { month }, id: month } });
-      }
-      return {
-        ...report,
-        status: SUBMITTED,
-        usageConfirmed: true,
-        readyToConfirm: false,
-        rejectionReason: null,
-        submittedAt: now.toISOString(),
-        submittedBy: principal.actor.name,
-      };
-    });
+    const result = await this.change(
+      principal,
+      month,
+      'submitted',
+      (report) => {
+        if (!report.readyToConfirm) {
+          throw localizedError('conflict', { key: 'api.usage.submitFirst', params: { month: { month }, id: month } });
+        }
+        return {
+          ...report,
+          status: SUBMITTED,
+          usageConfirmed: true,
+          readyToConfirm: false,
+          rejectionReason: null,
+          submittedAt: now.toISOString(),
+          submittedBy: principal.actor.name,
+        };
+      },
+      undefined,
+      language,
+    );
     await this.announce(now);
     return result;
   }
 
   /** The aggregator sent a submitted report back: it can be corrected and confirmed again. */
-  async reject(principal: Principal, month: string, reason: string): Promise<UsageReport> {
+  async reject(principal: Principal, month: string, reason: string, language: Language = 'en'): Promise<UsageReport> {
     const now = this.ctx.clock.now();
     const record = this.existing(month);
     if (record.status !== SUBMITTED) throw localizedError('conflict', { key: 'api.usage.rejectOnlySubmitted', params: { month: { month }, status: record.status } });
@@ -546,19 +554,26 @@ export class UsageService {
       data: { usageMonth: month, number: updated.number, reason, topic: TOPIC },
     });
     await this.announce(now);
-    return this.view(updated, now);
+    return this.view(updated, now, language);
   }
 
   /** Re-reads the month's daily counts into a report not yet submitted; hand edits are kept. */
-  async recompute(principal: Principal, month: string): Promise<UsageReport> {
+  async recompute(principal: Principal, month: string, language: Language = 'en'): Promise<UsageReport> {
     const usage = await this.daily.usage(month);
-    return this.change(principal, month, 'recomputed', (report) => {
-      const settings = this.settings();
-      const saas = this.saasLines(usage, settings, this.ctx.store.get(usageReports, previousMonth(month)), report);
-      const lines = [...saas, ...report.lines.filter((l) => l.kind === 'software')];
-      const changed = JSON.stringify(lines) !== JSON.stringify(report.lines);
-      return { ...report, lines, readyToConfirm: report.readyToConfirm && !changed };
-    });
+    return this.change(
+      principal,
+      month,
+      'recomputed',
+      (report) => {
+        const settings = this.settings();
+        const saas = this.saasLines(usage, settings, this.ctx.store.get(usageReports, previousMonth(month)), report);
+        const lines = [...saas, ...report.lines.filter((l) => l.kind === 'software')];
+        const changed = JSON.stringify(lines) !== JSON.stringify(report.lines);
+        return { ...report, lines, readyToConfirm: report.readyToConfirm && !changed };
+      },
+      undefined,
+      language,
+    );
   }
 
   private async change(
@@ -567,6 +582,7 @@ export class UsageService {
     action: 'saved' | 'usage-submitted' | 'submitted' | 'recomputed',
     apply: (report: UsageReportRecord) => UsageReportRecord,
     changes?: UsageReportChanges,
+    language: Language = 'en',
   ): Promise<UsageReport> {
     const now = this.ctx.clock.now();
     this.assertEditable(this.existing(month), month);
@@ -598,7 +614,7 @@ export class UsageService {
       details,
       data: { ...details, readyToConfirm: updated.readyToConfirm, usageConfirmed: updated.usageConfirmed, topic: TOPIC },
     });
-    return this.view(updated, now);
+    return this.view(updated, now, language);
   }
 
   private applyChanges(report: UsageReportRecord, changes: UsageReportChanges): UsageReportRecord {
@@ -741,16 +757,19 @@ export class UsageService {
     };
   }
 
-  private view(report: UsageReportRecord, now: Date): UsageReport {
+  private view(report: UsageReportRecord, now: Date, language: Language): UsageReport {
     const suspension = this.suspension(now);
     const lines = this.lineViews(report.lines);
     const summary = this.summaryOf(report, suspension, now);
-    const warnings: string[] = [];
-    if (suspension.suspended) warnings.push(suspendedWarning(suspension));
-    if (summary.overdue) warnings.push(`This report was due by ${summary.dueDate} and is overdue: submit and confirm it now.`);
-    else if (report.status !== SUBMITTED) warnings.push(`Due by ${summary.dueDate} (end of day, UTC).`);
-    if (report.status === 'Rejected') warnings.push(`The aggregator rejected this report: ${report.rejectionReason ?? 'no reason given'}. Correct it, then submit and confirm it again.`);
-    if (report.readyToConfirm) warnings.push('The usage is submitted but not confirmed: Confirm to Submit sends it to the aggregator.');
+    const texts: Text[] = [];
+    if (suspension.suspended) texts.push(suspendedWarningText(suspension));
+    if (summary.overdue) texts.push({ key: 'api.usage.reportOverdue', params: { due: summary.dueDate } });
+    else if (report.status !== SUBMITTED) texts.push({ key: 'api.usage.reportDue', params: { due: summary.dueDate } });
+    // The aggregator's reason is quoted as it came.
+    if (report.status === 'Rejected')
+      texts.push(report.rejectionReason ? { key: 'api.usage.reportRejected', params: { reason: report.rejectionReason } } : { key: 'api.usage.reportRejectedNoReason' });
+    if (report.readyToConfirm) texts.push({ key: 'api.usage.notConfirmed' });
+    const warnings = texts.map((w) => say(language, w));
     const last = report.history.at(-1)?.at ?? report.generatedAt;
     return {
       ...summary,
@@ -767,7 +786,7 @@ export class UsageService {
     };
   }
 
-  private async snapshot(month: string, now: Date): Promise<UsageReport> {
+  private async snapshot(month: string, now: Date, language: Language): Promise<UsageReport> {
     const acc = await this.daily.accumulator(month);
     const today = dayOf(now);
     for (const live of this.liveCounts(now)) acc.add({ ...live, day: today });
@@ -775,8 +794,9 @@ export class UsageService {
     const lines = this.lineViews(this.saasLines(acc.result(), settings, this.ctx.store.get(usageReports, previousMonth(month)), undefined));
     const suspension = this.suspension(now);
     const totals = reportTotals(lines, settings.minimumCommit);
-    const warnings = [`Mid-month snapshot of ${monthLabel(month)} so far (highest daily counts up to now); the report is generated on ${nextMonth(month)}-01.`];
-    if (suspension.suspended) warnings.unshift(suspendedWarning(suspension));
+    const texts: Text[] = [{ key: 'api.usage.snapshot', params: { month: { month }, generated: `${nextMonth(month)}-01` } }];
+    if (suspension.suspended) texts.unshift(suspendedWarningText(suspension));
+    const warnings = texts.map((w) => say(language, w));
     return {
       usageMonth: month,
       usageMonthText: monthLabel(month),
@@ -890,10 +910,6 @@ function saasDetails(month: string, lines: readonly UsageLine[]): SaasUsageDetai
       pointsPerUnit: l.pointsPerUnit,
       points: l.points,
     }));
-}
-
-function suspendedWarning(suspension: SuspensionState): string {
-  return say('en', suspendedWarningText(suspension));
 }
 
 function suspendedWarningText(suspension: SuspensionState): Text {
