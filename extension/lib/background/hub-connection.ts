@@ -1,7 +1,7 @@
 import { ApiError, createApiClient, type ApiClient } from '../../../shared/api/client.js';
 import type { HubFailure } from '../result.js';
 import type { HubSettings } from '../settings.js';
-import { t } from '../i18n.js';
+import { t, uiLanguage } from '../i18n.js';
 
 /** Every call from the extension says so, so the audit log records the extension as the channel. */
 export const EXTENSION_HEADERS = { 'x-sphub-channel': 'extension' } as const;
@@ -14,7 +14,8 @@ export function hubClient(settings: HubSettings, fetchImpl: typeof fetch = fetch
     const signal = init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(HUB_TIMEOUT_MS)]) : AbortSignal.timeout(HUB_TIMEOUT_MS);
     return fetchImpl(input, { ...init, signal });
   };
-  return createApiClient({ baseUrl: settings.hubUrl, apiKey: settings.apiKey, fetch: timed, headers: { ...EXTENSION_HEADERS } });
+  // The hub's refusals and warnings in the extension's own language, whatever the browser would send.
+  return createApiClient({ baseUrl: settings.hubUrl, apiKey: settings.apiKey, fetch: timed, headers: { ...EXTENSION_HEADERS, 'accept-language': uiLanguage() } });
 }
 
 /** A request from a page that the worker refuses before calling the hub. */

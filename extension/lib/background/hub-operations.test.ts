@@ -18,6 +18,18 @@ describe('what the background worker asks the hub', () => {
   });
   afterAll(() => hub.close());
 
+  it('asks the hub in the extension\u2019s language, so its refusals and warnings read like the rest of the extension', async () => {
+    const refusal = (client: ApiClient) =>
+      client.usageReport('2099-01').then(
+        () => null,
+        (error: Error) => error.message,
+      );
+    expect(await refusal(api)).toBe('There is no usage for January 2099 yet.');
+    await useLocale('de');
+    const german = hubClient({ hubUrl: 'http://hub.test', apiKey: hub.hub.ctx.config.adminKey! }, hub.fetch);
+    expect(await refusal(german)).toBe('Für Januar 2099 gibt es noch keine Nutzung.');
+  });
+
   it('batch health by display name, case-insensitively, in one call', async () => {
     const answer = await hubOperations.health(api, { type: 'health', names: ['contoso pharmaceuticals ag', 'Nobody At All'] });
     expect(answer.items.map((h) => h.displayName)).toEqual(['Contoso Pharmaceuticals AG']);
