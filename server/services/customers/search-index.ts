@@ -1,4 +1,4 @@
-import { ContractType, CustomerStatus, SourceType, type Customer, type CustomerSort, type CustomerSortKey } from '../../../shared/schemas/customers.js';
+import { ContractType, CUSTOMER_SORT_KEYS, CustomerStatus, SourceType, type Customer, type CustomerSort, type CustomerSortKey } from '../../../shared/schemas/customers.js';
 
 type SortValue = string | number | undefined;
 type SortRow = Record<CustomerSortKey, SortValue>;
@@ -59,31 +59,9 @@ export function sortValue(c: Customer, key: CustomerSortKey): SortValue {
 
 function sortRow(c: Customer): SortRow {
   const row = {} as SortRow;
-  for (const key of SORT_KEYS) row[key] = sortValue(c, key);
+  for (const key of CUSTOMER_SORT_KEYS) row[key] = sortValue(c, key);
   return row;
 }
-const SORT_KEYS: readonly CustomerSortKey[] = [
-  'displayName',
-  'domain',
-  'tenantDomain',
-  'externalId',
-  'veeamAccountId',
-  'status',
-  'contractType',
-  'licenses',
-  'licenseLimit',
-  'licenseModel',
-  'sourceType',
-  'activationDate',
-  'storageRegion',
-  'storageConsumedGb',
-  'storageQuotaGb',
-  'backedUpAccounts',
-  'totalActiveAccounts',
-  'userChangeThisMonth',
-  'userChangeLastMonth',
-  'createdAt',
-];
 
 export function parseSort(sort: CustomerSort): { key: CustomerSortKey; desc: boolean } {
   return sort.startsWith('-') ? { key: sort.slice(1) as CustomerSortKey, desc: true } : { key: sort as CustomerSortKey, desc: false };
